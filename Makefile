@@ -1,0 +1,33 @@
+# VulnPlatform — the commands a newcomer needs (see README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+.PHONY: help up down test bench build servers compose-check
+
+help:
+	@echo "make up      start PostgreSQL, RabbitMQ, the services and the gateway (https://localhost:8443)"
+	@echo "make down    stop everything 'make up' started"
+	@echo "make test    start the test servers and run every test"
+	@echo "make bench   submission throughput through the gateway vs. raw PostgreSQL"
+
+servers:
+	deploy/local/servers.sh up
+
+build:
+	dotnet build VulnPlatform.sln -c Release -nologo -clp:ErrorsOnly
+
+up: servers build
+	deploy/local/platform.sh up
+
+down:
+	deploy/local/platform.sh down
+	deploy/local/servers.sh down
+
+test: servers
+	deploy/local/test.sh
+
+bench: up
+	dotnet run --project tests/VulnPlatform.Benchmarks -c Release --no-build -- --gateway https://localhost:$${VP_GATEWAY_HTTPS_PORT:-8443}
+
+compose-check:
+	docker-compose -f docker-compose.yml config -q

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Starts (and stops) the platform's processes on this host, after servers.sh started PostgreSQL and
+# RabbitMQ. PIDs, logs and the gateway's development certificate live under .run/.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+RUN="${VP_RUN_DIR:-$ROOT/.run}"
+CONFIGURATION="${VP_CONFIGURATION:-Release}"
+PG_PORT="${VP_PG_PORT:-55432}"
+RABBIT_PORT="${VP_RABBIT_PORT:-56720}"
+HTTP_PORT="${VP_GATEWAY_HTTP_PORT:-8080}"
+HTTPS_PORT="${VP_GATEWAY_HTTPS_PORT:-8443}"
+INTAKE_PORT="${VP_INTAKE_PORT:-5101}"
+CERT_DIR="$RUN/certs"
+log() { echo "[platform] $*" >&2; }
+
+# name | project folder | assembly | database | url
+SERVICES=(
+  "intake|services/Intake|VulnPlatform.Intake|vp_intake|http://127.0.0.1:$INTAKE_PORT"
+)
+
+certificate() {
+  mkdir -p "$CERT_DIR"
+  if [ -n "${VP_GATEWAY_CERT:-}" ]; then return 0; fi
+  if [ ! -f "$CERT_DIR/gateway.crt" ]; then
+    log "creating a self-signed development certificate in $CERT_DIR"
+    openssl req -x509 -newkey rsa:2048 -sha256 -days 365 -nodes \
+      -keyout "$CERT_DIR/gateway.key" -out "$CERT_DIR/gateway.crt" -subj "/CN=localhost" \
+      -addext "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1" >/dev/null 2>&1
+    chmod 600 "$CERT_DIR/gateway.key"
+  fi
+}
+
+start() { # name dll url env...
+  local name=$1 dll=$2; shift 2
+  local pidfile="$RUN/pids/$name.pid"
+  if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+    log "$name already runs (pid $(cat "$pidfile"))"; return 0
+  fi
+  mkdir -p "$RUN/pids" "$RUN/logs"
+  ( cd "$(dirname "$dll")" && exec env "$@" dotnet "$dll" ) >"$RUN/logs/$name.log" 2>&1 &
+  echo $! > "$pidfile"
+}
+
+wait_ready() { # name url
+  for _ in $(seq 1 120); do
+    curl -fsk -o /dev/null "$2" && return 0
+    sleep 0.5
+  done
+  log "$1 did not become ready; its log: $RUN/logs/$1.log"
+  tail -n 40 "$RUN/logs/$1.log" >&2 || true
+  exit 1
+}
+
+up() {
+  certificate
+  local otel=()
+  [ -n "${OTEL_EXPORTER_OTLP_ENDPOINT:-}" ] && otel=("OTEL_EXPORTER_OTLP_ENDPOINT=$OTEL_EXPORTER_OTLP_ENDPOINT")
+  for entry in "${SERVICES[@]}"; do
+    IFS='|' read -r name folder assembly database url <<<"$entry"
+    start "$name" "$ROOT/$folder/bin/$CONFIGURATION/net10.0/$assembly.dll" \
+      "ASPNETCORE_URLS=$url" \
+      "ConnectionStrings__Marten=Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=$database;Maximum Pool Size=60" \
+      "RabbitMq__Port=$RABBIT_PORT" "${otel[@]}"
+  done
+  start gateway "$ROOT/gateway/bin/$CONFIGURATION/net10.0/VulnPlatform.Gateway.dll" \
+    "Kestrel__Endpoints__Http__Url=http://localhost:$HTTP_PORT" \
+    "Kestrel__Endpoints__Https__Url=https://localhost:$HTTPS_PORT" \
+    "Kestrel__Endpoints__Https__Certificate__Path=${VP_GATEWAY_CERT:-$CERT_DIR/gateway.crt}" \
+    "Kestrel__Endpoints__Https__Certificate__KeyPath=${VP_GATEWAY_CERT_KEY:-$CERT_DIR/gateway.key}" \
+    "Gateway__HttpsPort=$HTTPS_PORT" \
+    "ReverseProxy__Clusters__intake__Destinations__intake-1__Address=http://127.0.0.1:$INTAKE_PORT/" "${otel[@]}"
+  for entry in "${SERVICES[@]}"; do
+    IFS='|' read -r name _ _ _ url <<<"$entry"
+    wait_ready "$name" "$url/health/ready"
+  done
+  wait_ready gateway "https://localhost:$HTTPS_PORT/health/live"
+  log "certificate: ${VP_GATEWAY_CERT:-$CERT_DIR/gateway.crt} (self-signed; curl --cacert it, or -k)"
+  log "logs: $RUN/logs/"
+  echo "VulnPlatform is up: https://localhost:$HTTPS_PORT  (try: curl --cacert $CERT_DIR/gateway.crt https://localhost:$HTTPS_PORT/health/live)"
+}
+
+down() {
+  for pidfile in "$RUN"/pids/*.pid; do
+    [ -f "$pidfile" ] || continue
+    local pid; pid=$(cat "$pidfile")
+    if kill -0 "$pid" 2>/dev/null; then
+      log "stopping $(basename "$pidfile" .pid)"
+      kill "$pid" 2>/dev/null || true
+      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -9 "$pid" 2>/dev/null || true
+    fi
+    rm -f "$pidfile"
+  done
+}
+
+case "${1:-}" in
+  up) up ;;
+  down) down ;;
+  *) echo "usage: $0 up|down" >&2; exit 2 ;;
+esac

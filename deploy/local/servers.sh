@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# Private PostgreSQL and RabbitMQ for VulnPlatform on a host without Docker, from Debian packages.
+# Everything lives under .run/ at the repository root; nothing else on the machine is touched.
+#
+#   servers.sh up            install if missing (as root), start both, create the databases, wait
+#   servers.sh down          stop what up started
+#   servers.sh status        say what runs
+#   servers.sh broker-stop   stop the RabbitMQ node only (the relay outage test uses it)
+#   servers.sh broker-start  start it again
+#   servers.sh env           print the connection settings as shell exports
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+RUN="${VP_RUN_DIR:-$ROOT/.run}"
+PG_PORT="${VP_PG_PORT:-55432}"
+RABBIT_PORT="${VP_RABBIT_PORT:-56720}"
+RABBIT_DIST_PORT="${VP_RABBIT_DIST_PORT:-56721}"
+EPMD_PORT="${VP_EPMD_PORT:-56722}"
+RABBIT_NODE="${VP_RABBIT_NODE:-vp-$RABBIT_PORT@localhost}"
+DATABASES=(vp_intake vp_triage vp_notification vp_vendorcoordination vp_disclosure vp_identity)
+
+PG_DIR="$RUN/postgres"
+RMQ_DIR="$RUN/rabbitmq"
+log() { echo "[servers] $*" >&2; }
+
+pg_bin() {
+  local dir
+  dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+  [ -n "$dir" ] && echo "$dir"
+}
+
+install_missing() {
+  local missing=()
+  [ -n "$(pg_bin)" ] || missing+=(postgresql)
+  command -v pgbench >/dev/null || missing+=(postgresql-contrib)
+  [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
+  command -v openssl >/dev/null || missing+=(openssl)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    log "missing: ${missing[*]}. Install them with: sudo apt-get install -y ${missing[*]}"
+    exit 1
+  fi
+  log "installing ${missing[*]} from Debian"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  # policy-rc.d keeps the packages' own system services from starting.
+  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# PostgreSQL refuses to run as root: run it as the postgres user when we are root.
+as_pg() {
+  if [ "$(id -u)" -eq 0 ]; then su postgres -s /bin/sh -c "$*"; else sh -c "$*"; fi
+}
+
+pg_up() {
+  local bin; bin=$(pg_bin)
+  mkdir -p "$PG_DIR"
+  [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$PG_DIR" && chmod 700 "$PG_DIR"
+  if [ ! -f "$PG_DIR/data/PG_VERSION" ]; then
+    log "initialising PostgreSQL in $PG_DIR/data"
+    as_pg "'$bin/initdb' -D '$PG_DIR/data' -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >'$PG_DIR/initdb.log' 2>&1"
+  fi
+  if ! "$bin/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"; then
+    log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
+    as_pg "'$bin/pg_ctl' -D '$PG_DIR/data' -w -t 60 -l '$PG_DIR/postgres.log' -o \"-p $PG_PORT -k '$PG_DIR' -c listen_addresses=127.0.0.1 -c max_connections=400 -c shared_buffers=256MB\" start >/dev/null"
+  fi
+  until "$bin/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"; do sleep 0.2; done
+  for db in "${DATABASES[@]}"; do
+    if ! psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "select 1 from pg_database where datname='$db'" postgres | grep -q 1; then
+      psql -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -c "create database $db" postgres
+    fi
+  done
+}
+
+pg_down() {
+  local bin; bin=$(pg_bin) || return 0
+  [ -f "$PG_DIR/data/postmaster.pid" ] || return 0
+  log "stopping PostgreSQL"
+  as_pg "'$bin/pg_ctl' -D '$PG_DIR/data' -m fast -w stop >/dev/null" || true
+}
+
+rabbit_env() {
+  export HOME="$RMQ_DIR/home"
+  export RABBITMQ_NODENAME="$RABBIT_NODE"
+  export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
+  export RABBITMQ_NODE_PORT="$RABBIT_PORT"
+  export RABBITMQ_DIST_PORT="$RABBIT_DIST_PORT"
+  export ERL_EPMD_PORT="$EPMD_PORT"
+  export RABBITMQ_MNESIA_BASE="$RMQ_DIR/mnesia"
+  export RABBITMQ_LOG_BASE="$RMQ_DIR/log"
+  export RABBITMQ_CONFIG_FILE="$RMQ_DIR/rabbitmq"
+  export RABBITMQ_ADVANCED_CONFIG_FILE="$RMQ_DIR/advanced.config"
+  export RABBITMQ_ENABLED_PLUGINS_FILE="$RMQ_DIR/enabled_plugins"
+  export RABBITMQ_CONF_ENV_FILE="$RMQ_DIR/rabbitmq-env.conf"
+  export RABBITMQ_PID_FILE="$RMQ_DIR/rabbitmq.pid"
+  export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
+  export RABBITMQ_CTL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
+}
+
+rabbit_ctl() { rabbit_env; /usr/lib/rabbitmq/bin/rabbitmqctl -n "$RABBIT_NODE" "$@"; }
+
+rabbit_running() { [ -f "$RMQ_DIR/rabbitmq.pid" ] && kill -0 "$(cat "$RMQ_DIR/rabbitmq.pid")" 2>/dev/null; }
+
+rabbit_up() {
+  mkdir -p "$RMQ_DIR/home" "$RMQ_DIR/mnesia" "$RMQ_DIR/log"
+  if [ ! -f "$RMQ_DIR/home/.erlang.cookie" ]; then
+    head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$RMQ_DIR/home/.erlang.cookie"
+    chmod 400 "$RMQ_DIR/home/.erlang.cookie"
+  fi
+  cat > "$RMQ_DIR/rabbitmq.conf" <<CONF
+listeners.tcp.1 = 127.0.0.1:$RABBIT_PORT
+loopback_users = none
+log.console = false
+log.file.level = warning
+CONF
+  echo "[]." > "$RMQ_DIR/advanced.config"
+  echo "[]." > "$RMQ_DIR/enabled_plugins"
+  : > "$RMQ_DIR/rabbitmq-env.conf"
+  rabbit_env
+  if [ ! -f "$RMQ_DIR/epmd.pid" ] || ! kill -0 "$(cat "$RMQ_DIR/epmd.pid")" 2>/dev/null; then
+    epmd -port "$EPMD_PORT" -address 127.0.0.1 >/dev/null 2>&1 &
+    echo $! > "$RMQ_DIR/epmd.pid"
+  fi
+  if ! rabbit_running; then
+    log "starting RabbitMQ node $RABBIT_NODE on 127.0.0.1:$RABBIT_PORT"
+    nohup /usr/lib/rabbitmq/bin/rabbitmq-server >"$RMQ_DIR/log/server.out" 2>&1 &
+    # rabbitmq-server writes its PID file itself once the VM is up; wait reads it.
+    for _ in $(seq 1 100); do [ -s "$RMQ_DIR/rabbitmq.pid" ] && break; sleep 0.1; done
+  fi
+  if ! /usr/lib/rabbitmq/bin/rabbitmqctl -n "$RABBIT_NODE" wait --timeout 90 "$RMQ_DIR/rabbitmq.pid" >/dev/null 2>&1; then
+    log "RabbitMQ did not become ready; see $RMQ_DIR/log"
+    tail -n 30 "$RMQ_DIR/log/server.out" >&2 || true
+    exit 1
+  fi
+  # The node answers; wait until the AMQP listener accepts connections too.
+  for _ in $(seq 1 100); do
+    (exec 3<>/dev/tcp/127.0.0.1/"$RABBIT_PORT") 2>/dev/null && break
+    sleep 0.1
+  done
+}
+
+rabbit_down() {
+  rabbit_running && { log "stopping RabbitMQ"; rabbit_ctl stop "$RMQ_DIR/rabbitmq.pid" >/dev/null 2>&1 || true; }
+  rm -f "$RMQ_DIR/rabbitmq.pid"
+}
+
+epmd_down() {
+  if [ -f "$RMQ_DIR/epmd.pid" ]; then
+    kill "$(cat "$RMQ_DIR/epmd.pid")" 2>/dev/null || true
+    rm -f "$RMQ_DIR/epmd.pid"
+  fi
+}
+
+print_env() {
+  cat <<ENV
+export VP_TEST_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres"
+export VP_TEST_RABBITMQ_HOST=127.0.0.1
+export VP_TEST_RABBITMQ_PORT=$RABBIT_PORT
+export VP_TEST_BROKER_CONTROL="$ROOT/deploy/local/servers.sh"
+ENV
+}
+
+case "${1:-}" in
+  up) install_missing; pg_up; rabbit_up; log "ready: PostgreSQL 127.0.0.1:$PG_PORT, RabbitMQ 127.0.0.1:$RABBIT_PORT" ;;
+  down) rabbit_down; epmd_down; pg_down ;;
+  status)
+    "$(pg_bin)/pg_isready" -h 127.0.0.1 -p "$PG_PORT" || true
+    rabbit_running && echo "RabbitMQ $RABBIT_NODE running" || echo "RabbitMQ not running" ;;
+  broker-stop) rabbit_down ;;
+  broker-start) rabbit_up ;;
+  env) print_env ;;
+  *) echo "usage: $0 up|down|status|broker-stop|broker-start|env" >&2; exit 2 ;;
+esac

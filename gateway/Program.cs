@@ -1,0 +1,19 @@
+using VulnPlatform.Gateway;
+using VulnPlatform.ServiceDefaults;
+using VulnPlatform.ServiceDefaults.Http;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddGateway();
+
+var app = builder.Build();
+
+app.UseProblemDetailsDefaults();
+app.UseGatewayTransportSecurity();
+app.MapDefaultEndpoints();
+app.MapReverseProxy();
+
+app.Run();
+
+public partial class Program;

@@ -1,0 +1,3 @@
+namespace VulnPlatform.Contracts.Intake;
+
+public sealed record AffectedProduct(string Vendor, string Name, string? Version);

@@ -1,0 +1,41 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace VulnPlatform.ServiceDefaults.Http;
+
+public static class ProblemDetailsDefaults
+{
+    public static IHostApplicationBuilder AddProblemDetailsDefaults(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
+            context.ProblemDetails.Type ??= ProblemTypes.ForStatus(context.ProblemDetails.Status);
+            if (Activity.Current is { } activity)
+            {
+                context.ProblemDetails.Extensions["traceId"] = activity.TraceId.ToString();
+            }
+        });
+        builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+
+        var limits = builder.Configuration.GetSection(RequestLimitOptions.Section);
+        builder.Services.Configure<RequestLimitOptions>(limits);
+        var maxBody = limits.GetValue(nameof(RequestLimitOptions.MaxBodyBytes), RequestLimitOptions.DefaultMaxBodyBytes);
+        builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = maxBody);
+        return builder;
+    }
+
+    /// <summary>Every error leaves as RFC 7807 problem details, whatever produced it.</summary>
+    public static WebApplication UseProblemDetailsDefaults(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseMiddleware<RequestBodyLimitMiddleware>();
+        return app;
+    }
+}

@@ -1,0 +1,45 @@
+using System.Text.Json;
+using JasperFx;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace VulnPlatform.ServiceDefaults.Http;
+
+/// <summary>
+/// Turns exceptions that a request's shape can cause into their 4xx problem; anything else is a
+/// logged 500 whose body says nothing about the internals.
+/// </summary>
+public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger)
+    : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, title) = exception switch
+        {
+            BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == 413 ? "Request body too large" : "Malformed request"),
+            JsonException => (StatusCodes.Status400BadRequest, "Malformed JSON"),
+            ConcurrencyException =>
+                (StatusCodes.Status409Conflict, "The resource was changed by someone else; reload and retry"),
+            _ => (StatusCodes.Status500InternalServerError, "Unexpected error"),
+        };
+
+        if (status >= 500)
+        {
+            logger.LogError(exception, "Unhandled exception for {Method} {Path}", context.Request.Method, context.Request.Path);
+        }
+
+        if (context.Response.HasStarted)
+        {
+            return false;
+        }
+
+        context.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            Exception = exception,
+            ProblemDetails = { Status = status, Title = title },
+        });
+    }
+}

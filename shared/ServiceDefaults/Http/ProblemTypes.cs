@@ -1,0 +1,26 @@
+namespace VulnPlatform.ServiceDefaults.Http;
+
+/// <summary>Stable problem <c>type</c> URIs, so clients can tell refusals apart without parsing text.</summary>
+public static class ProblemTypes
+{
+    private const string Base = "https://vulnplatform.dev/problems/";
+
+    public const string Validation = Base + "validation";
+    public const string NotFound = Base + "not-found";
+    public const string Conflict = Base + "conflict";
+    public const string PayloadTooLarge = Base + "payload-too-large";
+    public const string UnsupportedMediaType = Base + "unsupported-media-type";
+    public const string MalformedRequest = Base + "malformed-request";
+    public const string Unexpected = Base + "unexpected";
+
+    public static string? ForStatus(int? status) => status switch
+    {
+        400 => MalformedRequest,
+        404 => NotFound,
+        409 or 412 => Conflict,
+        413 => PayloadTooLarge,
+        415 => UnsupportedMediaType,
+        >= 500 => Unexpected,
+        _ => null,
+    };
+}

@@ -1,0 +1,52 @@
+using JasperFx;
+using JasperFx.Events.Daemon;
+using Marten;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using Weasel.Core;
+
+namespace VulnPlatform.ServiceDefaults.Persistence;
+
+public static class MartenDefaults
+{
+    /// <summary>The connection string name of a service's own database.</summary>
+    public const string ConnectionStringName = "Marten";
+
+    /// <summary>
+    /// Marten on the service's own database: System.Text.Json, event metadata (headers carry the
+    /// trace context of the request that appended an event), LISTEN/NOTIFY so the async daemon
+    /// reacts to appends at once, and sessions that stamp the current trace on what they append.
+    /// </summary>
+    public static MartenServiceCollectionExtensions.MartenConfigurationExpression AddMartenDefaults(
+        this IHostApplicationBuilder builder, Action<StoreOptions> configure)
+    {
+        var connectionString = builder.Configuration.GetConnectionString(ConnectionStringName)
+            ?? throw new InvalidOperationException(
+                $"ConnectionStrings:{ConnectionStringName} is not set; give the service its own PostgreSQL database.");
+
+        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        builder.Services.AddHealthChecks().AddNpgSql(
+            sp => sp.GetRequiredService<NpgsqlDataSource>(),
+            name: "postgresql",
+            tags: [ServiceDefaultsExtensions.ReadyTag]);
+
+        var daemonMode = builder.Configuration.GetValue("Marten:DaemonMode", DaemonMode.HotCold);
+
+        return builder.Services.AddMarten(options =>
+            {
+                options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+                options.Events.MetadataConfig.HeadersEnabled = true;
+                options.Events.MetadataConfig.CorrelationIdEnabled = true;
+                options.Events.UseListenNotifyForEventAppends = true;
+                options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+                configure(options);
+            })
+            .UseNpgsqlDataSource()
+            .UseLightweightSessions()
+            .BuildSessionsWith<TraceStampingSessionFactory>()
+            .ApplyAllDatabaseChangesOnStartup()
+            .AddAsyncDaemon(daemonMode);
+    }
+}

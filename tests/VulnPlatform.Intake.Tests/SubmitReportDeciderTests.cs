@@ -1,0 +1,63 @@
+using VulnPlatform.Contracts;
+using VulnPlatform.Intake.Reports;
+using VulnPlatform.Intake.Reports.Submitting;
+
+namespace VulnPlatform.Intake.Tests;
+
+public sealed class SubmitReportDeciderTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 25, 9, 30, 0, TimeSpan.Zero);
+    private static readonly Guid ReportId = Guid.Parse("01937a5e-0000-7000-8000-000000000001");
+
+    private static SubmitReport Command(ReporterRequest? reporter) => new(
+        ReportId,
+        "VR-2026-000123",
+        "hash",
+        new SubmitReportRequest(
+            "  SQL injection in login  ",
+            "The username is concatenated into SQL.",
+            ReportKinds.Vulnerability,
+            new ProductRequest("Acme", "Portal", " "),
+            ThirdParty: true,
+            StepsToReproduce: "1. ' or 1=1 --",
+            Impact: "Full database read",
+            Cwe: "CWE-89",
+            reporter),
+        Actor.AnonymousReporter,
+        Now);
+
+    [Fact]
+    public void Given_no_report_when_submitted_with_contact_then_the_report_and_the_contact_are_recorded_apart()
+    {
+        var events = SubmitReportDecider.Decide(
+            existing: null, Command(new ReporterRequest("Ada", "ada@example.org", ReporterLanguages.SimplifiedChinese)));
+
+        Assert.Equal(
+            [
+                new ReportSubmitted(ReportId, "VR-2026-000123", ReportKinds.Vulnerability, "SQL injection in login",
+                    "The username is concatenated into SQL.", new ProductDetails("Acme", "Portal", null), true,
+                    "1. ' or 1=1 --", "Full database read", "CWE-89", false, ReporterLanguages.SimplifiedChinese, "hash",
+                    Actor.AnonymousReporter, Now),
+                new ReporterContactGiven(ReportId, "Ada", "ada@example.org", ReporterLanguages.SimplifiedChinese, Now),
+            ],
+            events);
+    }
+
+    [Fact]
+    public void Given_no_report_when_submitted_anonymously_then_only_the_report_is_recorded_in_English()
+    {
+        var events = SubmitReportDecider.Decide(existing: null, Command(reporter: null));
+
+        var submitted = Assert.IsType<ReportSubmitted>(Assert.Single(events));
+        Assert.True(submitted.Anonymous);
+        Assert.Equal(ReporterLanguages.English, submitted.Language);
+    }
+
+    [Fact]
+    public void Given_a_submitted_report_when_submitted_again_then_it_is_refused()
+    {
+        var existing = Report.Create((ReportSubmitted)SubmitReportDecider.Decide(null, Command(null))[0]);
+
+        Assert.Throws<ReportAlreadySubmitted>(() => SubmitReportDecider.Decide(existing, Command(null)));
+    }
+}

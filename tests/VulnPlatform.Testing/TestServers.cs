@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using Npgsql;
+using Testcontainers.PostgreSql;
+using Testcontainers.RabbitMq;
+
+namespace VulnPlatform.Testing;
+
+/// <summary>
+/// The real PostgreSQL and RabbitMQ the integration tests use: the servers `make test` started
+/// (given by VP_TEST_* variables), or, where a Docker engine answers, Testcontainers.
+/// Started once per test process.
+/// </summary>
+public sealed class TestServers
+{
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static TestServers? _instance;
+
+    private readonly PostgreSqlContainer? _postgresContainer;
+    private readonly RabbitMqContainer? _rabbitContainer;
+
+    private TestServers(string postgres, string rabbitHost, ushort rabbitPort, string? brokerControl,
+        PostgreSqlContainer? postgresContainer = null, RabbitMqContainer? rabbitContainer = null)
+    {
+        PostgresServer = postgres;
+        RabbitMqHost = rabbitHost;
+        RabbitMqPort = rabbitPort;
+        BrokerControl = brokerControl;
+        _postgresContainer = postgresContainer;
+        _rabbitContainer = rabbitContainer;
+    }
+
+    /// <summary>Connection string of the server (its maintenance database).</summary>
+    public string PostgresServer { get; }
+    public string RabbitMqHost { get; }
+    public ushort RabbitMqPort { get; }
+    private string? BrokerControl { get; }
+
+    public static async Task<TestServers> GetAsync()
+    {
+        await Gate.WaitAsync();
+        try
+        {
+            return _instance ??= await StartAsync();
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    private static async Task<TestServers> StartAsync()
+    {
+        var postgres = Environment.GetEnvironmentVariable("VP_TEST_POSTGRES");
+        if (!string.IsNullOrEmpty(postgres))
+        {
+            return new TestServers(
+                postgres,
+                Environment.GetEnvironmentVariable("VP_TEST_RABBITMQ_HOST") ?? "127.0.0.1",
+                ushort.Parse(Environment.GetEnvironmentVariable("VP_TEST_RABBITMQ_PORT") ?? "56720"),
+                Environment.GetEnvironmentVariable("VP_TEST_BROKER_CONTROL"));
+        }
+
+        if (!DockerAnswers())
+        {
+            throw new InvalidOperationException(
+                "No test servers: run the tests with `make test` (it starts PostgreSQL and RabbitMQ and sets VP_TEST_POSTGRES), " +
+                "or on a host with a Docker engine for Testcontainers.");
+        }
+
+        var pg = new PostgreSqlBuilder("postgres:15").Build();
+        var rabbit = new RabbitMqBuilder("rabbitmq:3.13").WithUsername("guest").WithPassword("guest").Build();
+        await Task.WhenAll(pg.StartAsync(), rabbit.StartAsync());
+        return new TestServers(
+            pg.GetConnectionString(), rabbit.Hostname, rabbit.GetMappedPublicPort(5672), null, pg, rabbit);
+    }
+
+    /// <summary>A new empty database for one fixture, so fixtures never see each other's data.</summary>
+    public async Task<string> CreateDatabaseAsync(string prefix)
+    {
+        var name = $"{prefix}_{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 63)];
+        await using var connection = new NpgsqlConnection(PostgresServer);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"create database {name}", connection);
+        await command.ExecuteNonQueryAsync();
+        return new NpgsqlConnectionStringBuilder(PostgresServer) { Database = name, MaxPoolSize = 100 }.ConnectionString;
+    }
+
+    /// <summary>Takes the broker away (and back), as an outage would.</summary>
+    public Task StopBrokerAsync() => ControlBrokerAsync(stop: true);
+
+    public Task StartBrokerAsync() => ControlBrokerAsync(stop: false);
+
+    private async Task ControlBrokerAsync(bool stop)
+    {
+        if (_rabbitContainer is not null)
+        {
+            // Pausing keeps the mapped port, so clients reconnect to the same address afterwards.
+            if (stop) await _rabbitContainer.PauseAsync(); else await _rabbitContainer.UnpauseAsync();
+            return;
+        }
+
+        var control = BrokerControl ?? throw new InvalidOperationException("VP_TEST_BROKER_CONTROL is not set.");
+        using var process = Process.Start(new ProcessStartInfo(control, stop ? "broker-stop" : "broker-start")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var output = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{control} failed: {await output}");
+        }
+    }
+
+    private static bool DockerAnswers()
+    {
+        try
+        {
+            using var process = Process.Start(new ProcessStartInfo("docker", "info --format {{.ServerVersion}}")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            });
+            if (process is null) return false;
+            process.WaitForExit(10_000);
+            return process.HasExited && process.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
+    }
+}
