@@ -1,0 +1,108 @@
+using JasperFx.Events;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using VulnPlatform.ServiceDefaults.Messaging;
+using VulnPlatform.ServiceDefaults.Persistence;
+using VulnPlatform.Testing;
+
+namespace VulnPlatform.Shared.Tests.Relaying;
+
+/// <summary>An internal event of a test service, and the integration event it maps to.</summary>
+public sealed record StepRecorded(Guid FlowId, int Step);
+
+public sealed record StepPublished(Guid FlowId, int Step);
+
+public sealed class StepMap : IIntegrationEventMap
+{
+    public object? ToIntegrationEvent(IEvent @event) =>
+        @event.Data is StepRecorded step ? new StepPublished(step.FlowId, step.Step) : null;
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class BrokerOutageCollection
+{
+    public const string Name = "broker outage";
+}
+
+[Collection(BrokerOutageCollection.Name)]
+public sealed class RelayOutageTests : IAsyncLifetime
+{
+    private const string Exchange = "VulnPlatform.Shared.Tests.Relaying:StepPublished";
+    private IHost _host = null!;
+    private TestServers _servers = null!;
+
+    public async Task InitializeAsync()
+    {
+        _servers = await TestServers.GetAsync();
+        _host = await TestHost.StartAsync(_servers, "relay_test", builder =>
+        {
+            builder.AddMartenDefaults(options => options.Events.AddEventType<StepRecorded>())
+                .PublishIntegrationEvents<StepMap>();
+            builder.AddMessagingDefaults();
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _servers.StartBrokerAsync();
+        await _host.StopAsync();
+        _host.Dispose();
+    }
+
+    [Fact]
+    public async Task Events_appended_while_the_broker_is_away_are_published_once_each_in_stream_order_when_it_returns()
+    {
+        var queue = $"relay-outage-{Guid.NewGuid():N}";
+        var store = _host.Services.GetRequiredService<IDocumentStore>();
+
+        // The relay is publishing before the outage.
+        var warmUp = Guid.NewGuid();
+        await using (var before = await RawSubscriber.StartAsync(_servers, Exchange, queue))
+        {
+            await AppendAsync(store, warmUp, 1);
+            await before.WaitForAsync(all => all.Any(m => FlowOf(m) == warmUp), TimeSpan.FromSeconds(30));
+            Assert.Single(before.Received, m => FlowOf(m) == warmUp);
+        }
+
+        await _servers.StopBrokerAsync();
+        var flows = Enumerable.Range(0, 3).Select(_ => Guid.NewGuid()).ToList();
+        const int steps = 10;
+        for (var step = 1; step <= steps; step++)
+        {
+            foreach (var flow in flows)
+            {
+                await AppendAsync(store, flow, step); // one transaction each, interleaving the streams
+            }
+        }
+        await Task.Delay(TimeSpan.FromSeconds(2)); // the relay tries, and fails, meanwhile
+        await _servers.StartBrokerAsync();
+
+        await using var after = await RawSubscriber.StartAsync(_servers, Exchange, queue);
+        await after.WaitForAsync(all => all.Count(m => flows.Contains(FlowOf(m))) >= flows.Count * steps, TimeSpan.FromSeconds(90));
+        await Task.Delay(TimeSpan.FromSeconds(1)); // a duplicate would arrive right behind
+
+        var received = after.Received.Where(m => flows.Contains(FlowOf(m))).ToList();
+        Assert.Equal(flows.Count * steps, received.Count);
+        Assert.Equal(received.Count, received.Select(m => m.MessageId).Distinct().Count());
+        foreach (var flow in flows)
+        {
+            var order = received.Where(m => FlowOf(m) == flow).Select(m => m.Message.GetProperty("step").GetInt32());
+            Assert.Equal(Enumerable.Range(1, steps), order);
+        }
+
+        // Each message id is the id of the event it was published from.
+        await using var session = store.QuerySession();
+        var eventIds = (await session.Events.FetchStreamAsync(flows[0])).Select(e => e.Id);
+        Assert.Equal(eventIds, received.Where(m => FlowOf(m) == flows[0]).Select(m => m.MessageId));
+    }
+
+    private static Guid FlowOf(RawMessage message) => message.Message.GetProperty("flowId").GetGuid();
+
+    private static async Task AppendAsync(IDocumentStore store, Guid flow, int step)
+    {
+        await using var session = store.LightweightSession();
+        session.Events.Append(flow, new StepRecorded(flow, step));
+        await session.SaveChangesAsync();
+    }
+}

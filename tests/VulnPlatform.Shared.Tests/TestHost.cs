@@ -1,0 +1,29 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using VulnPlatform.ServiceDefaults;
+using VulnPlatform.Testing;
+
+namespace VulnPlatform.Shared.Tests;
+
+/// <summary>A bare service host wired with ServiceDefaults, on a fresh database of the real servers.</summary>
+public static class TestHost
+{
+    public static async Task<IHost> StartAsync(TestServers servers, string databasePrefix, Action<HostApplicationBuilder> configure)
+    {
+        var database = await servers.CreateDatabaseAsync(databasePrefix);
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Marten"] = database,
+            ["RabbitMq:Host"] = servers.RabbitMqHost,
+            ["RabbitMq:Port"] = servers.RabbitMqPort.ToString(),
+            ["Marten:DaemonMode"] = "Solo",
+            ["Logging:LogLevel:Default"] = "Warning",
+        });
+        builder.AddServiceDefaults();
+        configure(builder);
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+}
