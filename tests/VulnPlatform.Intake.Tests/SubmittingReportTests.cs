@@ -156,6 +156,7 @@ public sealed class SubmittingReportTests(IntakeFixture intake)
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal((int)expected, problem.GetProperty("status").GetInt32());
         Assert.False(string.IsNullOrEmpty(problem.GetProperty("title").GetString()));
+        Assert.StartsWith("https://vulnplatform.dev/problems/", problem.GetProperty("type").GetString());
         Assert.Equal(before, await intake.CountEventsAsync());
     }
 

@@ -15,7 +15,19 @@ public static class ProblemDetailsDefaults
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
-            context.ProblemDetails.Type ??= ProblemTypes.ForStatus(context.ProblemDetails.Status);
+            // Our stable types replace the framework's generic RFC links; explicit types stay.
+            if (context.ProblemDetails.Type is null || context.ProblemDetails.Type.StartsWith("https://tools.ietf.org/", StringComparison.Ordinal))
+            {
+                context.ProblemDetails.Type = ProblemTypes.ForStatus(context.ProblemDetails.Status) ?? context.ProblemDetails.Type;
+            }
+            if (context.ProblemDetails is { Status: 400, Detail: null } and not HttpValidationProblemDetails)
+            {
+                // A body the framework could not bind: malformed JSON, a wrong type, no body at all.
+                context.ProblemDetails.Title = "Malformed request";
+                context.ProblemDetails.Detail = context.Exception is Microsoft.AspNetCore.Http.BadHttpRequestException bad
+                    ? bad.Message
+                    : "The request could not be read: send a JSON object of the documented shape as application/json.";
+            }
             if (Activity.Current is { } activity)
             {
                 context.ProblemDetails.Extensions["traceId"] = activity.TraceId.ToString();

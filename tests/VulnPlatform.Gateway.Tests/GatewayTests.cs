@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace VulnPlatform.Gateway.Tests;
+
+public sealed class GatewayTests : IAsyncLifetime
+{
+    private EchoBackend _intake = null!;
+    private WebApplicationFactory<Program> _gateway = null!;
+
+    public async Task InitializeAsync()
+    {
+        _intake = await EchoBackend.StartAsync();
+        _gateway = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
+        {
+            host.UseSetting("ReverseProxy:Clusters:intake:Destinations:intake-1:Address", _intake.Address);
+            host.UseSetting("RequestLimits:MaxBodyBytes", "1024");
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _gateway.DisposeAsync();
+        await _intake.DisposeAsync();
+    }
+
+    private HttpClient Https() => _gateway.CreateClient(new WebApplicationFactoryClientOptions
+    {
+        BaseAddress = new Uri("https://localhost"),
+        AllowAutoRedirect = false,
+    });
+
+    [Fact]
+    public async Task Report_routes_reach_intake_with_the_callers_trace()
+    {
+        var traceId = ActivityTraceId.CreateRandom();
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/reports/VR-2026-000001?x=1");
+        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
+
+        var response = await Https().SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var (method, path, traceParent) = Assert.Single(_intake.Requests);
+        Assert.Equal("GET", method);
+        Assert.Equal("/api/reports/VR-2026-000001?x=1", path);
+        Assert.Equal(traceId.ToString(), traceParent!.Split('-')[1]);
+    }
+
+    [Fact]
+    public async Task The_collection_route_itself_is_routed_too()
+    {
+        var response = await Https().PostAsJsonAsync("/api/reports", new { title = "t" });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(("POST", "/api/reports"), _intake.Requests.Select(r => (r.Method, r.PathAndQuery)).Single());
+    }
+
+    [Fact]
+    public async Task Plain_http_only_redirects_to_https()
+    {
+        var http = _gateway.CreateClient(new WebApplicationFactoryClientOptions
+        {
+            BaseAddress = new Uri("http://localhost"),
+            AllowAutoRedirect = false,
+        });
+
+        var response = await http.PostAsJsonAsync("/api/reports", new { title = "t" });
+
+        Assert.Equal(HttpStatusCode.PermanentRedirect, response.StatusCode);
+        Assert.Equal("https://localhost:8443/api/reports", response.Headers.Location?.ToString());
+        Assert.Empty(_intake.Requests);
+    }
+
+    [Fact]
+    public async Task Https_answers_carry_hsts_and_security_headers()
+    {
+        var response = await Https().GetAsync("/api/reports/VR-2026-000001");
+
+        Assert.Equal("max-age=31536000; includeSubDomains", response.Headers.GetValues("Strict-Transport-Security").Single());
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+        Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
+    }
+
+    [Fact]
+    public async Task A_body_over_the_limit_is_refused_before_it_reaches_a_service()
+    {
+        using var body = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(new { description = new string('a', 2000) }));
+        body.Headers.ContentType = new("application/json");
+
+        var response = await Https().PostAsync("/api/reports", body);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Empty(_intake.Requests);
+    }
+
+    [Fact]
+    public async Task Unknown_paths_are_not_forwarded_and_get_a_problem()
+    {
+        var response = await Https().GetAsync("/internal/admin");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(404, problem.GetProperty("status").GetInt32());
+        Assert.Empty(_intake.Requests);
+    }
+}
