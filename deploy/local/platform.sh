@@ -43,11 +43,14 @@ start() { # name dll url env...
 }
 
 wait_ready() { # name url
+  local pid; pid=$(cat "$RUN/pids/$1.pid")
   for _ in $(seq 1 120); do
+    # Ready means our process answers, not something else that holds the port.
+    kill -0 "$pid" 2>/dev/null || break
     curl -fsk -o /dev/null "$2" && return 0
     sleep 0.5
   done
-  log "$1 did not become ready; its log: $RUN/logs/$1.log"
+  log "$1 did not become ready (is its port taken?); its log: $RUN/logs/$1.log"
   tail -n 40 "$RUN/logs/$1.log" >&2 || true
   exit 1
 }

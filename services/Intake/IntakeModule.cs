@@ -18,7 +18,6 @@ public static class IntakeModule
                 options.Events.AddEventTypes([typeof(ReportSubmitted), typeof(ReporterContactGiven)]);
                 options.Projections.Add<ReportStatusProjection>(ProjectionLifecycle.Inline);
                 options.Schema.For<ReportStatusView>().UniqueIndex(view => view.TrackingNumber);
-                TrackingNumbers.AddSchema(options);
             })
             .PublishIntegrationEvents<IntakeIntegrationEvents>();
 

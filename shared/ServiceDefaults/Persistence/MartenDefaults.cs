@@ -1,4 +1,5 @@
 using JasperFx;
+using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using Marten;
 using Microsoft.Extensions.Configuration;
@@ -40,6 +41,9 @@ public static class MartenDefaults
                 options.Events.MetadataConfig.HeadersEnabled = true;
                 options.Events.MetadataConfig.CorrelationIdEnabled = true;
                 options.Events.UseListenNotifyForEventAppends = true;
+                // Quick appends let PostgreSQL assign versions and sequences in one round trip;
+                // optimistic checks still hold through FetchForWriting and expected versions.
+                options.Events.AppendMode = EventAppendMode.Quick;
                 options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
                 configure(options);
             })

@@ -1,0 +1,173 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.RegularExpressions;
+using Npgsql;
+
+// Submission throughput through the gateway over HTTPS, against the raw PostgreSQL limit measured
+// with pgbench at the same concurrency. Targets loopback only; bounded by --seconds.
+var options = BenchOptions.Parse(args);
+Console.WriteLine($"gateway {options.Gateway}, {options.Clients} clients, {options.Seconds}s (after {options.WarmUpSeconds}s warm-up)");
+
+var submissions = await SubmissionLoad.RunAsync(options);
+Console.WriteLine(
+    $"submissions: {submissions.PerSecond:F0}/s  p50 {submissions.P50:F1} ms  p99 {submissions.P99:F1} ms  " +
+    $"({submissions.Succeeded} created, {submissions.Failed} failed)");
+
+var pgTps = await PgBench.RunAsync(options);
+Console.WriteLine($"pgbench single-row INSERT, {options.Clients} clients: {pgTps:F0} tps");
+var ratio = submissions.PerSecond / pgTps;
+Console.WriteLine($"ratio submissions/pgbench: {ratio:F3} (target >= 0.25){(ratio >= 0.25 ? "" : "  BELOW TARGET")}");
+return submissions.Failed == 0 ? 0 : 1;
+
+sealed record BenchOptions(Uri Gateway, int Clients, int Seconds, int WarmUpSeconds, string? Certificate, string PgHost, int PgPort)
+{
+    public static BenchOptions Parse(string[] args)
+    {
+        string Arg(string name, string fallback)
+        {
+            var index = Array.IndexOf(args, name);
+            return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
+        }
+
+        var root = FindRepositoryRoot();
+        var certificate = Path.Combine(root, ".run", "certs", "gateway.crt");
+        return new BenchOptions(
+            new Uri(Arg("--gateway", "https://localhost:8443")),
+            int.Parse(Arg("--clients", "32"), CultureInfo.InvariantCulture),
+            int.Parse(Arg("--seconds", "20"), CultureInfo.InvariantCulture),
+            int.Parse(Arg("--warmup", "5"), CultureInfo.InvariantCulture),
+            Arg("--cert", File.Exists(certificate) ? certificate : ""),
+            "127.0.0.1",
+            int.Parse(Environment.GetEnvironmentVariable("VP_PG_PORT") ?? "55432", CultureInfo.InvariantCulture));
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "VulnPlatform.sln")))
+        {
+            directory = directory.Parent;
+        }
+        return directory?.FullName ?? Directory.GetCurrentDirectory();
+    }
+}
+
+sealed record LoadResult(double PerSecond, double P50, double P99, int Succeeded, int Failed);
+
+static class SubmissionLoad
+{
+    private static readonly object Report = new
+    {
+        title = "Benchmark: reflected XSS in search",
+        description = "The q parameter is echoed without encoding.",
+        kind = "vulnerability",
+        product = new { vendor = "Acme", name = "Shop", version = "1.0" },
+        thirdParty = false,
+        stepsToReproduce = "GET /search?q=<script>alert(1)</script>",
+        impact = "Script execution in the victim's session.",
+        cwe = "CWE-79",
+    };
+
+    public static async Task<LoadResult> RunAsync(BenchOptions options)
+    {
+        // One connection per client, as 32 separate reporters would have.
+        var clients = Enumerable.Range(0, options.Clients).Select(_ => CreateClient(options)).ToList();
+        await RunPhaseAsync(clients, TimeSpan.FromSeconds(options.WarmUpSeconds));
+        var result = await RunPhaseAsync(clients, TimeSpan.FromSeconds(options.Seconds));
+        clients.ForEach(c => c.Dispose());
+        return result;
+    }
+
+    private static async Task<LoadResult> RunPhaseAsync(List<HttpClient> clients, TimeSpan duration)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var workers = clients.Select(async client =>
+        {
+            var latencies = new List<double>();
+            var failed = 0;
+            while (stopwatch.Elapsed < duration)
+            {
+                var started = Stopwatch.GetTimestamp();
+                using var response = await client.PostAsJsonAsync("/api/reports", Report);
+                if (response.StatusCode == HttpStatusCode.Created)
+                {
+                    latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                }
+                else
+                {
+                    failed++;
+                }
+            }
+            return (latencies, failed);
+        }).ToList();
+        var results = await Task.WhenAll(workers);
+        var elapsed = stopwatch.Elapsed.TotalSeconds;
+
+        var all = results.SelectMany(r => r.latencies).Order().ToList();
+        double Percentile(double p) => all.Count == 0 ? double.NaN : all[Math.Min(all.Count - 1, (int)(p * all.Count))];
+        return new LoadResult(all.Count / elapsed, Percentile(0.50), Percentile(0.99), all.Count, results.Sum(r => r.failed));
+    }
+
+    private static HttpClient CreateClient(BenchOptions options)
+    {
+        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 1 };
+        if (!string.IsNullOrEmpty(options.Certificate))
+        {
+            // Trust exactly the development certificate `make up` created, nothing else.
+            var trusted = X509Certificate2.CreateFromPem(File.ReadAllText(options.Certificate));
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+                errors == System.Net.Security.SslPolicyErrors.None
+                || (certificate is not null && certificate.GetCertHashString() == trusted.GetCertHashString());
+        }
+        return new HttpClient(handler) { BaseAddress = options.Gateway, DefaultRequestVersion = HttpVersion.Version11 };
+    }
+}
+
+static partial class PgBench
+{
+    public static async Task<double> RunAsync(BenchOptions options)
+    {
+        var server = $"Host={options.PgHost};Port={options.PgPort};Username=postgres";
+        await using (var connection = new NpgsqlConnection(server + ";Database=postgres"))
+        {
+            await connection.OpenAsync();
+            await using var exists = new NpgsqlCommand("select 1 from pg_database where datname = 'vp_bench'", connection);
+            if (await exists.ExecuteScalarAsync() is null)
+            {
+                await new NpgsqlCommand("create database vp_bench", connection).ExecuteNonQueryAsync();
+            }
+        }
+        await using (var connection = new NpgsqlConnection(server + ";Database=vp_bench"))
+        {
+            await connection.OpenAsync();
+            await new NpgsqlCommand(
+                "drop table if exists bench_insert; create table bench_insert (id bigserial primary key, payload jsonb not null)",
+                connection).ExecuteNonQueryAsync();
+        }
+
+        var script = Path.GetTempFileName();
+        await File.WriteAllTextAsync(script,
+            "insert into bench_insert (payload) values ('{\"title\":\"Benchmark: reflected XSS in search\"}');\n");
+        var start = new ProcessStartInfo("pgbench",
+            $"-n -c {options.Clients} -j 2 -T {options.Seconds} -f {script} -h {options.PgHost} -p {options.PgPort} -U postgres vp_bench")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        File.Delete(script);
+
+        var match = Tps().Match(output);
+        return match.Success
+            ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture)
+            : throw new InvalidOperationException("pgbench printed no tps: " + output + await process.StandardError.ReadToEndAsync());
+    }
+
+    [GeneratedRegex(@"tps = ([0-9.]+) \(without initial connection time\)")]
+    private static partial Regex Tps();
+}
