@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Mvc;
+
 namespace VulnPlatform.Gateway;
 
 public static class GatewayModule
@@ -22,6 +24,19 @@ public static class GatewayModule
         });
         return builder;
     }
+
+    /// <summary>
+    /// A route may raise the body limit for itself (route metadata <c>MaxRequestBodyBytes</c>), as
+    /// attachment uploads do; every other route keeps the small default.
+    /// </summary>
+    public static ReverseProxyConventionBuilder WithRouteBodyLimits(this ReverseProxyConventionBuilder proxy) =>
+        proxy.ConfigureEndpoints((endpoint, route) =>
+        {
+            if (route.Metadata?.TryGetValue("MaxRequestBodyBytes", out var value) == true && long.TryParse(value, out var limit))
+            {
+                endpoint.WithMetadata(new RequestSizeLimitAttribute(limit));
+            }
+        });
 
     /// <summary>Plain HTTP only redirects; HTTPS answers carry HSTS and the API's security headers.</summary>
     public static WebApplication UseGatewayTransportSecurity(this WebApplication app)

@@ -12,7 +12,7 @@ var app = builder.Build();
 app.UseProblemDetailsDefaults();
 app.UseGatewayTransportSecurity();
 app.MapDefaultEndpoints();
-app.MapReverseProxy();
+app.MapReverseProxy().WithRouteBodyLimits();
 
 app.Run();
 

@@ -12,6 +12,7 @@ HTTP_PORT="${VP_GATEWAY_HTTP_PORT:-8080}"
 HTTPS_PORT="${VP_GATEWAY_HTTPS_PORT:-8443}"
 INTAKE_PORT="${VP_INTAKE_PORT:-5101}"
 CERT_DIR="$RUN/certs"
+KEY_DIR="$RUN/keys"
 log() { echo "[platform] $*" >&2; }
 
 # name | project folder | assembly | database | url
@@ -29,6 +30,14 @@ certificate() {
       -addext "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1" >/dev/null 2>&1
     chmod 600 "$CERT_DIR/gateway.key"
   fi
+}
+
+# Development secrets, made once and never committed: the data key that encrypts attachments and
+# reporter contacts at rest, and the secret Notification presents to Intake's internal endpoint.
+keys() {
+  mkdir -p "$KEY_DIR" && chmod 700 "$KEY_DIR"
+  [ -f "$KEY_DIR/data-key-local-1" ] || (umask 077; head -c 32 /dev/urandom | base64 > "$KEY_DIR/data-key-local-1")
+  [ -f "$KEY_DIR/notification-client" ] || (umask 077; head -c 48 /dev/urandom | base64 | tr -d '\n' > "$KEY_DIR/notification-client")
 }
 
 start() { # name dll url env...
@@ -57,6 +66,7 @@ wait_ready() { # name url
 
 up() {
   certificate
+  keys
   local otel=()
   [ -n "${OTEL_EXPORTER_OTLP_ENDPOINT:-}" ] && otel=("OTEL_EXPORTER_OTLP_ENDPOINT=$OTEL_EXPORTER_OTLP_ENDPOINT")
   for entry in "${SERVICES[@]}"; do
@@ -64,7 +74,9 @@ up() {
     start "$name" "$ROOT/$folder/bin/$CONFIGURATION/net10.0/$assembly.dll" \
       "ASPNETCORE_URLS=$url" \
       "ConnectionStrings__Marten=Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=$database;Maximum Pool Size=60" \
-      "RabbitMq__Port=$RABBIT_PORT" "${otel[@]}"
+      "RabbitMq__Port=$RABBIT_PORT" \
+      "Encryption__ActiveKeyId=local-1" "Encryption__Keys__local-1=$(cat "$KEY_DIR/data-key-local-1")" \
+      "InternalApi__Clients__notification=$(cat "$KEY_DIR/notification-client")" "${otel[@]}"
   done
   start gateway "$ROOT/gateway/bin/$CONFIGURATION/net10.0/VulnPlatform.Gateway.dll" \
     "Kestrel__Endpoints__Http__Url=http://localhost:$HTTP_PORT" \

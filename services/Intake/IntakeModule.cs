@@ -1,11 +1,18 @@
 using FluentValidation;
-using Marten.Events.Projections;
 using JasperFx.Events.Projections;
+using Microsoft.Extensions.Options;
+using VulnPlatform.Intake.Attachments;
 using VulnPlatform.Intake.Reports;
+using VulnPlatform.Intake.Reports.Attaching;
+using VulnPlatform.Intake.Reports.Consenting;
+using VulnPlatform.Intake.Reports.Contacting;
 using VulnPlatform.Intake.Reports.Following;
+using VulnPlatform.Intake.Reports.Messaging;
 using VulnPlatform.Intake.Reports.Submitting;
+using VulnPlatform.Intake.Reports.Withdrawing;
 using VulnPlatform.ServiceDefaults.Messaging;
 using VulnPlatform.ServiceDefaults.Persistence;
+using VulnPlatform.ServiceDefaults.Security;
 
 namespace VulnPlatform.Intake;
 
@@ -15,15 +22,26 @@ public static class IntakeModule
     {
         builder.AddMartenDefaults(options =>
             {
-                options.Events.AddEventTypes([typeof(ReportSubmitted), typeof(ReporterContactGiven)]);
+                options.Events.AddEventTypes(
+                [
+                    typeof(ReportSubmitted), typeof(ReporterContactGiven), typeof(SubmissionRouted), typeof(AttachmentAdded),
+                    typeof(ReporterMessagePosted), typeof(ReporterConsentChanged), typeof(ReportWithdrawn),
+                ]);
                 options.Projections.Add<ReportStatusProjection>(ProjectionLifecycle.Inline);
                 options.Schema.For<ReportStatusView>().UniqueIndex(view => view.TrackingNumber);
+                PostgresBlobStore.AddSchema(options);
             })
             .PublishIntegrationEvents<IntakeIntegrationEvents>();
 
         builder.AddMessagingDefaults();
+        builder.AddEncryptionAtRest();
+        builder.AddInternalApi();
+        builder.Services.Configure<AttachmentOptions>(builder.Configuration.GetSection(AttachmentOptions.Section));
         builder.Services.AddValidatorsFromAssemblyContaining<SubmitReportValidator>(includeInternalTypes: true);
         builder.Services.AddSingleton<TrackingNumbers>();
+        builder.Services.AddSingleton<ReporterContacts>();
+        builder.Services.AddSingleton<IBlobStore, PostgresBlobStore>();
+        builder.Services.AddSingleton<AttachmentVault>();
         return builder;
     }
 
@@ -32,6 +50,12 @@ public static class IntakeModule
         var reports = app.MapGroup("/api/reports").WithTags("Reports");
         reports.MapSubmitReport();
         reports.MapGetReportStatus();
+        reports.MapAddAttachments(app.Services.GetRequiredService<IOptions<AttachmentOptions>>().Value);
+        reports.MapDownloadAttachment();
+        reports.MapPostMessage();
+        reports.MapChangeConsent();
+        reports.MapWithdrawReport();
+        app.MapGetReporterContact();
         return app;
     }
 }

@@ -1,6 +1,7 @@
 using VulnPlatform.Contracts;
 using VulnPlatform.Intake.Reports;
 using VulnPlatform.Intake.Reports.Submitting;
+using VulnPlatform.ServiceDefaults.Security;
 
 namespace VulnPlatform.Intake.Tests;
 
@@ -9,20 +10,23 @@ public sealed class SubmitReportDeciderTests
     private static readonly DateTimeOffset Now = new(2026, 11, 25, 9, 30, 0, TimeSpan.Zero);
     private static readonly Guid ReportId = Guid.Parse("01937a5e-0000-7000-8000-000000000001");
 
-    private static SubmitReport Command(ReporterRequest? reporter) => new(
+    private static readonly SealedValue Sealed = new("key-1", [1, 2, 3]);
+
+    private static SubmitReport Command(ReporterRequest? reporter, string kind = ReportKinds.Vulnerability) => new(
         ReportId,
         "VR-2026-000123",
         "hash",
         new SubmitReportRequest(
             "  SQL injection in login  ",
             "The username is concatenated into SQL.",
-            ReportKinds.Vulnerability,
+            kind,
             new ProductRequest("Acme", "Portal", " "),
             ThirdParty: true,
             StepsToReproduce: "1. ' or 1=1 --",
             Impact: "Full database read",
             Cwe: "CWE-89",
             reporter),
+        reporter is null ? null : Sealed,
         Actor.AnonymousReporter,
         Now);
 
@@ -36,21 +40,32 @@ public sealed class SubmitReportDeciderTests
             [
                 new ReportSubmitted(ReportId, "VR-2026-000123", ReportKinds.Vulnerability, "SQL injection in login",
                     "The username is concatenated into SQL.", new ProductDetails("Acme", "Portal", null), true,
-                    "1. ' or 1=1 --", "Full database read", "CWE-89", false, ReporterLanguages.SimplifiedChinese, "hash",
-                    Actor.AnonymousReporter, Now),
-                new ReporterContactGiven(ReportId, "Ada", "ada@example.org", ReporterLanguages.SimplifiedChinese, Now),
+                    "1. ' or 1=1 --", "Full database read", "CWE-89", false, "hash", Actor.AnonymousReporter, Now),
+                new ReporterContactGiven(ReportId, Sealed, Now),
             ],
             events);
     }
 
     [Fact]
-    public void Given_no_report_when_submitted_anonymously_then_only_the_report_is_recorded_in_English()
+    public void Given_no_report_when_submitted_anonymously_then_only_the_report_is_recorded()
     {
         var events = SubmitReportDecider.Decide(existing: null, Command(reporter: null));
 
         var submitted = Assert.IsType<ReportSubmitted>(Assert.Single(events));
         Assert.True(submitted.Anonymous);
-        Assert.Equal(ReporterLanguages.English, submitted.Language);
+    }
+
+    [Theory]
+    [InlineData(ReportKinds.Fraud, "sales")]
+    [InlineData(ReportKinds.General, "support")]
+    public void Given_no_report_when_fraud_or_a_general_question_is_submitted_then_it_is_routed_to_its_desk(string kind, string desk)
+    {
+        var events = SubmitReportDecider.Decide(existing: null, Command(reporter: null, kind));
+
+        Assert.Equal(
+            [typeof(ReportSubmitted), typeof(SubmissionRouted)],
+            events.Select(e => e.GetType()));
+        Assert.Equal(new SubmissionRouted(ReportId, "VR-2026-000123", kind, desk, Now), events[1]);
     }
 
     [Fact]

@@ -29,13 +29,12 @@ public sealed partial class ContractShapeTests
             "session theft",
             "CWE-79",
             Anonymous: false,
-            "zh-CN",
             Actor.AnonymousReporter,
             new DateTimeOffset(2026, 11, 25, 9, 30, 0, TimeSpan.Zero));
 
         Assert.Equal(
             """
-            {"reportId":"0193a000-0000-7000-8000-000000000001","trackingNumber":"VR-2026-000123","kind":"vulnerability","title":"Stored XSS","description":"Review text is not encoded.","product":{"vendor":"Acme","name":"Shop","version":"4.2.1"},"thirdParty":true,"stepsToReproduce":"1. post a review","impact":"session theft","cwe":"CWE-79","anonymous":false,"reporterLanguage":"zh-CN","submittedBy":{"kind":"reporter","id":null},"submittedAt":"2026-11-25T09:30:00+00:00"}
+            {"reportId":"0193a000-0000-7000-8000-000000000001","trackingNumber":"VR-2026-000123","kind":"vulnerability","title":"Stored XSS","description":"Review text is not encoded.","product":{"vendor":"Acme","name":"Shop","version":"4.2.1"},"thirdParty":true,"stepsToReproduce":"1. post a review","impact":"session theft","cwe":"CWE-79","anonymous":false,"submittedBy":{"kind":"reporter","id":null},"submittedAt":"2026-11-25T09:30:00+00:00"}
             """,
             JsonSerializer.Serialize(message, Wire));
     }

@@ -9,6 +9,9 @@ namespace VulnPlatform.Testing;
 /// <summary>A message as a system outside the platform sees it on RabbitMQ.</summary>
 public sealed record RawMessage(string Exchange, JsonElement Envelope, IDictionary<string, object?> Headers)
 {
+    /// <summary>The contract's name: the exchange is <c>Namespace:Type</c>.</summary>
+    public string Type => Exchange[(Exchange.LastIndexOf(':') + 1)..];
+
     public Guid MessageId => Envelope.GetProperty("messageId").GetGuid();
     public JsonElement Message => Envelope.GetProperty("message");
     public string RawJson => Envelope.GetRawText();
@@ -33,16 +36,23 @@ public sealed class RawSubscriber : IAsyncDisposable
     public IReadOnlyCollection<RawMessage> Received => _received.ToArray();
 
     /// <summary>Binds a queue to <paramref name="exchange"/>. A named queue is durable and survives a broker restart.</summary>
-    public static async Task<RawSubscriber> StartAsync(TestServers servers, string exchange, string? durableQueue = null)
+    public static Task<RawSubscriber> StartAsync(TestServers servers, string exchange, string? durableQueue = null) =>
+        StartAsync(servers, [exchange], durableQueue);
+
+    /// <summary>One queue bound to several exchanges: messages of one stream arrive in the order they were published.</summary>
+    public static async Task<RawSubscriber> StartAsync(TestServers servers, IReadOnlyList<string> exchanges, string? durableQueue = null)
     {
         var factory = new ConnectionFactory { HostName = servers.RabbitMqHost, Port = servers.RabbitMqPort, UserName = "guest", Password = "guest" };
         var connection = await factory.CreateConnectionAsync();
         var channel = await connection.CreateChannelAsync();
-        await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
         var queue = durableQueue is null
             ? (await channel.QueueDeclareAsync()).QueueName
             : (await channel.QueueDeclareAsync(durableQueue, durable: true, exclusive: false, autoDelete: false)).QueueName;
-        await channel.QueueBindAsync(queue, exchange, routingKey: "");
+        foreach (var exchange in exchanges)
+        {
+            await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
+            await channel.QueueBindAsync(queue, exchange, routingKey: "");
+        }
 
         var subscriber = new RawSubscriber(connection, channel);
         var consumer = new AsyncEventingBasicConsumer(channel);

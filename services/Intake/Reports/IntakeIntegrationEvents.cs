@@ -1,6 +1,6 @@
 using JasperFx.Events;
-using VulnPlatform.Contracts.Intake;
 using VulnPlatform.ServiceDefaults.Messaging;
+using Integration = VulnPlatform.Contracts.Intake;
 
 namespace VulnPlatform.Intake.Reports;
 
@@ -9,23 +9,18 @@ public sealed class IntakeIntegrationEvents : IIntegrationEventMap
 {
     public object? ToIntegrationEvent(IEvent @event) => @event.Data switch
     {
-        Reports.ReportSubmitted submitted => new Contracts.Intake.ReportSubmitted(
-            submitted.ReportId,
-            submitted.TrackingNumber,
-            submitted.Kind,
-            submitted.Title,
-            submitted.Description,
-            submitted.Product is { } product
-                ? new AffectedProduct(product.Vendor, product.Name, product.Version)
-                : null,
-            submitted.ThirdParty,
-            submitted.StepsToReproduce,
-            submitted.Impact,
-            submitted.Cwe,
-            submitted.Anonymous,
-            submitted.Language,
-            submitted.SubmittedBy,
-            submitted.SubmittedAt),
+        ReportSubmitted e => new Integration.ReportSubmitted(
+            e.ReportId, e.TrackingNumber, e.Kind, e.Title, e.Description,
+            e.Product is { } product ? new Integration.AffectedProduct(product.Vendor, product.Name, product.Version) : null,
+            e.ThirdParty, e.StepsToReproduce, e.Impact, e.Cwe, e.Anonymous, e.SubmittedBy, e.SubmittedAt),
+        SubmissionRouted e => new Integration.SubmissionRouted(e.ReportId, e.TrackingNumber, e.Kind, e.Desk, e.RoutedAt),
+        AttachmentAdded e => new Integration.AttachmentAdded(
+            e.ReportId, e.TrackingNumber, e.AttachmentId, e.FileName, e.Size, e.Sha256, e.SniffedContentType, e.AddedBy, e.AddedAt),
+        ReporterMessagePosted e => new Integration.ReporterMessagePosted(
+            e.ReportId, e.TrackingNumber, e.MessageId, e.Text, e.AttachmentIds, e.PostedBy, e.PostedAt),
+        ReporterConsentChanged e => new Integration.ReporterConsentChanged(
+            e.ReportId, e.TrackingNumber, e.ShareIdentityWithVendor, e.PublicCredit, e.CreditName, e.ChangedBy, e.ChangedAt),
+        ReportWithdrawn e => new Integration.ReportWithdrawn(e.ReportId, e.TrackingNumber, e.Reason, e.WithdrawnBy, e.WithdrawnAt),
         _ => null,
     };
 }

@@ -1,13 +1,51 @@
+using VulnPlatform.ServiceDefaults.Http;
+
 namespace VulnPlatform.Intake.Reports;
 
 /// <summary>The write model of a report: only what the deciders need to check invariants.</summary>
-public sealed record Report(Guid Id, string TrackingNumber, string Kind, string Status)
+public sealed record Report(
+    Guid Id,
+    string TrackingNumber,
+    string Kind,
+    string Status,
+    IReadOnlyList<Guid> AttachmentIds,
+    long AttachmentBytes,
+    ReporterConsent Consent)
 {
+    public bool IsWithdrawn => Status == ReportStatuses.Withdrawn;
+
     public static Report Create(ReportSubmitted submitted) =>
-        new(submitted.ReportId, submitted.TrackingNumber, submitted.Kind, ReportStatuses.Received);
+        new(submitted.ReportId, submitted.TrackingNumber, submitted.Kind, ReportStatuses.Received, [], 0, ReporterConsent.None);
+
+    public Report Apply(SubmissionRouted routed) => this with { Status = ReportStatuses.Routed };
+
+    public Report Apply(AttachmentAdded added) => this with
+    {
+        AttachmentIds = [.. AttachmentIds, added.AttachmentId],
+        AttachmentBytes = AttachmentBytes + added.Size,
+    };
+
+    public Report Apply(ReporterConsentChanged changed) =>
+        this with { Consent = new ReporterConsent(changed.ShareIdentityWithVendor, changed.PublicCredit, changed.CreditName) };
+
+    public Report Apply(ReportWithdrawn withdrawn) => this with { Status = ReportStatuses.Withdrawn };
+
+    /// <summary>The refusal every change to a withdrawn report gets.</summary>
+    public Refusal? RefuseIfWithdrawn() => IsWithdrawn
+        ? new Refusal(StatusCodes.Status409Conflict, ProblemTypes.Gone, "Report withdrawn",
+            $"Report {TrackingNumber} was withdrawn; it accepts no further changes.")
+        : null;
+}
+
+/// <summary>What the reporter allows; nothing until they say otherwise.</summary>
+public sealed record ReporterConsent(bool ShareIdentityWithVendor, bool PublicCredit, string? CreditName)
+{
+    public static ReporterConsent None { get; } = new(false, false, null);
 }
 
 public static class ReportStatuses
 {
     public const string Received = "received";
+    public const string Routed = "routed";
+    public const string Withdrawn = "withdrawn";
 }

@@ -1,4 +1,5 @@
 using VulnPlatform.Contracts;
+using VulnPlatform.ServiceDefaults.Security;
 
 namespace VulnPlatform.Intake.Reports;
 
@@ -19,15 +20,49 @@ public sealed record ReportSubmitted(
     string? Impact,
     string? Cwe,
     bool Anonymous,
-    string Language,
     string FollowUpTokenHash,
     Actor SubmittedBy,
     DateTimeOffset SubmittedAt);
 
-/// <summary>Personal data, kept apart from the report so that it can be protected (and erased) on its own.</summary>
-public sealed record ReporterContactGiven(
+/// <summary>Name, e-mail and language, sealed with the data key and bound to the report (never plaintext at rest).</summary>
+public sealed record ReporterContactGiven(Guid ReportId, SealedValue Contact, DateTimeOffset GivenAt);
+
+public sealed record SubmissionRouted(Guid ReportId, string TrackingNumber, string Kind, string Desk, DateTimeOffset RoutedAt);
+
+public sealed record AttachmentAdded(
     Guid ReportId,
-    string? Name,
-    string Email,
-    string Language,
-    DateTimeOffset GivenAt);
+    string TrackingNumber,
+    Guid AttachmentId,
+    string FileName,
+    string DisplayName,
+    string DeclaredContentType,
+    string SniffedContentType,
+    long Size,
+    string Sha256,
+    Actor AddedBy,
+    DateTimeOffset AddedAt);
+
+public sealed record ReporterMessagePosted(
+    Guid ReportId,
+    string TrackingNumber,
+    Guid MessageId,
+    string Text,
+    IReadOnlyList<Guid> AttachmentIds,
+    Actor PostedBy,
+    DateTimeOffset PostedAt);
+
+public sealed record ReporterConsentChanged(
+    Guid ReportId,
+    string TrackingNumber,
+    bool ShareIdentityWithVendor,
+    bool PublicCredit,
+    string? CreditName,
+    Actor ChangedBy,
+    DateTimeOffset ChangedAt);
+
+public sealed record ReportWithdrawn(
+    Guid ReportId,
+    string TrackingNumber,
+    string Reason,
+    Actor WithdrawnBy,
+    DateTimeOffset WithdrawnAt);

@@ -1,10 +1,10 @@
 namespace VulnPlatform.Contracts.Intake;
 
 /// <summary>
-/// A report reached the platform and was given a tracking number. Carries what triage needs to open
-/// a case; the reporter's contact details stay in Intake (<see cref="ReporterLanguage"/> is kept so
-/// that notifications can be written in it, and <see cref="Anonymous"/> tells whether there is
-/// anyone to write to at all).
+/// A submission reached the platform and was given a tracking number. Only submissions of kind
+/// <see cref="ReportKinds.Vulnerability"/> are for triage; fraud and general questions are routed to
+/// a desk (<see cref="SubmissionRouted"/>). The reporter's contact details stay in Intake;
+/// <see cref="Anonymous"/> tells whether there is anyone to write to.
 /// </summary>
 public sealed record ReportSubmitted(
     Guid ReportId,
@@ -18,6 +18,5 @@ public sealed record ReportSubmitted(
     string? Impact,
     string? Cwe,
     bool Anonymous,
-    string ReporterLanguage,
     Actor SubmittedBy,
     DateTimeOffset SubmittedAt);

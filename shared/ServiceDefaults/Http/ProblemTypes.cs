@@ -12,10 +12,14 @@ public static class ProblemTypes
     public const string UnsupportedMediaType = Base + "unsupported-media-type";
     public const string MalformedRequest = Base + "malformed-request";
     public const string Unexpected = Base + "unexpected";
+    public const string Gone = Base + "withdrawn";
+    public const string Unauthorized = Base + "unauthorized";
+    public const string IntegrityFailure = Base + "integrity-failure";
 
     public static string? ForStatus(int? status) => status switch
     {
         400 => MalformedRequest,
+        401 => Unauthorized,
         404 => NotFound,
         409 or 412 => Conflict,
         413 => PayloadTooLarge,

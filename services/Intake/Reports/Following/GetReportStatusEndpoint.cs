@@ -1,6 +1,5 @@
 using Marten;
 using Microsoft.AspNetCore.Mvc;
-using VulnPlatform.ServiceDefaults.Http;
 
 namespace VulnPlatform.Intake.Reports.Following;
 
@@ -9,10 +8,18 @@ public sealed record ReportStatusResponse(
     string Kind,
     string Title,
     string Status,
+    string? Desk,
     DateTimeOffset ReceivedAt,
     DateTimeOffset UpdatedAt,
+    ReporterContact? Contact,
+    ConsentView Consent,
+    WithdrawalView? Withdrawal,
     IReadOnlyList<TimelineEntry> Timeline,
+    IReadOnlyList<MessageView> Messages,
+    IReadOnlyList<AttachmentSummary> Attachments,
     IReadOnlyList<string> NextSteps);
+
+public sealed record AttachmentSummary(Guid Id, string FileName, string DisplayName, long Size, string Sha256, string ContentType, DateTimeOffset AddedAt);
 
 public static class GetReportStatusEndpoint
 {
@@ -26,31 +33,29 @@ public static class GetReportStatusEndpoint
         string trackingNumber,
         [FromHeader(Name = FollowUpTokens.Header)] string? followUpToken,
         IQuerySession session,
+        ReporterContacts contacts,
         CancellationToken cancellationToken)
     {
-        var view = trackingNumber.Length <= 32
-            ? await session.Query<ReportStatusView>()
-                .FirstOrDefaultAsync(v => v.TrackingNumber == trackingNumber, cancellationToken)
-            : null;
-
-        // Unknown number and wrong token get the same answer: the number's existence is not revealed.
-        if (!FollowUpTokens.Matches(followUpToken, view?.FollowUpTokenHash ?? string.Empty) || view is null)
+        if (await ReporterAccess.FindAsync(session, trackingNumber, followUpToken, cancellationToken) is not { } view)
         {
-            return Results.Problem(
-                statusCode: StatusCodes.Status404NotFound,
-                title: "Report not found",
-                detail: "No report matches this tracking number and follow-up token.",
-                type: ProblemTypes.NotFound);
+            return ReporterAccess.NotFound();
         }
 
+        var contact = view.Contact is { } sealedContact ? contacts.Open(view.Id, sealedContact) : null;
         return Results.Ok(new ReportStatusResponse(
             view.TrackingNumber,
             view.Kind,
             view.Title,
             view.Status,
+            view.Desk,
             view.ReceivedAt,
             view.UpdatedAt,
+            contact,
+            view.Consent,
+            view.Withdrawal,
             view.Timeline,
-            NextSteps.For(view.Kind, view.Language)));
+            view.Messages.OrderBy(m => m.At).ToList(),
+            view.Attachments.Select(a => new AttachmentSummary(a.Id, a.FileName, a.DisplayName, a.Size, a.Sha256, a.SniffedContentType, a.AddedAt)).ToList(),
+            NextSteps.For(view.Kind, contact?.Language ?? ReporterLanguages.English)));
     }
 }

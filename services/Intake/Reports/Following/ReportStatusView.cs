@@ -1,4 +1,4 @@
-using Marten.Events.Aggregation;
+using VulnPlatform.ServiceDefaults.Security;
 
 namespace VulnPlatform.Intake.Reports.Following;
 
@@ -10,32 +10,36 @@ public sealed class ReportStatusView
     public string Kind { get; set; } = "";
     public string Title { get; set; } = "";
     public string Status { get; set; } = "";
-    public string Language { get; set; } = ReporterLanguages.English;
+    public string? Desk { get; set; }
     public DateTimeOffset ReceivedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public string FollowUpTokenHash { get; set; } = "";
+
+    /// <summary>Sealed as in the event; opened only to answer the reporter.</summary>
+    public SealedValue? Contact { get; set; }
+
+    public ConsentView Consent { get; set; } = new(false, false, null, null);
+    public WithdrawalView? Withdrawal { get; set; }
     public List<TimelineEntry> Timeline { get; set; } = [];
+    public List<AttachmentView> Attachments { get; set; } = [];
+    public List<MessageView> Messages { get; set; } = [];
 }
 
 public sealed record TimelineEntry(DateTimeOffset At, string Event, string Description);
 
-public sealed class ReportStatusProjection : SingleStreamProjection<ReportStatusView, Guid>
-{
-    public static ReportStatusView Create(ReportSubmitted submitted) => new()
-    {
-        Id = submitted.ReportId,
-        TrackingNumber = submitted.TrackingNumber,
-        Kind = submitted.Kind,
-        Title = submitted.Title,
-        Status = ReportStatuses.Received,
-        Language = submitted.Language,
-        ReceivedAt = submitted.SubmittedAt,
-        UpdatedAt = submitted.SubmittedAt,
-        FollowUpTokenHash = submitted.FollowUpTokenHash,
-        Timeline =
-        [
-            new TimelineEntry(submitted.SubmittedAt, ReportStatuses.Received,
-                $"Report received and given tracking number {submitted.TrackingNumber}."),
-        ],
-    };
-}
+public sealed record AttachmentView(
+    Guid Id,
+    string FileName,
+    string DisplayName,
+    long Size,
+    string Sha256,
+    string DeclaredContentType,
+    string SniffedContentType,
+    DateTimeOffset AddedAt);
+
+/// <summary>A message on the report: the reporter's (<c>reporter</c>) or a reply from the people handling it (<c>staff</c>).</summary>
+public sealed record MessageView(Guid Id, string From, string Text, IReadOnlyList<Guid> AttachmentIds, DateTimeOffset At);
+
+public sealed record ConsentView(bool ShareIdentityWithVendor, bool PublicCredit, string? CreditName, DateTimeOffset? ChangedAt);
+
+public sealed record WithdrawalView(string Reason, DateTimeOffset At);

@@ -1,13 +1,15 @@
 using VulnPlatform.Contracts;
+using VulnPlatform.ServiceDefaults.Security;
 
 namespace VulnPlatform.Intake.Reports.Submitting;
 
-/// <summary>A validated submission with everything the decider needs decided outside it (ids, time).</summary>
+/// <summary>A validated submission with everything decided outside the decider (ids, time, the sealed contact).</summary>
 public sealed record SubmitReport(
     Guid ReportId,
     string TrackingNumber,
     string FollowUpTokenHash,
     SubmitReportRequest Request,
+    SealedValue? Contact,
     Actor SubmittedBy,
     DateTimeOffset Now);
 
@@ -16,7 +18,10 @@ public sealed class ReportAlreadySubmitted(Guid reportId)
 
 public static class SubmitReportDecider
 {
-    /// <summary>A new report: its submission, and the reporter's contact details apart when given.</summary>
+    /// <summary>
+    /// A new report: its submission; the sealed contact details apart when given; and, for fraud and
+    /// general questions, the desk it goes to instead of triage.
+    /// </summary>
     public static object[] Decide(Report? existing, SubmitReport command)
     {
         if (existing is not null)
@@ -25,32 +30,41 @@ public static class SubmitReportDecider
         }
 
         var request = command.Request;
-        var reporter = request.Reporter;
-        var language = reporter?.Language ?? ReporterLanguages.English;
         var product = request.Product is { } p
             ? new ProductDetails(p.Vendor!.Trim(), p.Name!.Trim(), NullIfBlank(p.Version))
             : null;
 
-        var submitted = new ReportSubmitted(
-            command.ReportId,
-            command.TrackingNumber,
-            request.Kind!,
-            request.Title!.Trim(),
-            request.Description!,
-            product,
-            request.ThirdParty ?? false,
-            NullIfBlank(request.StepsToReproduce),
-            NullIfBlank(request.Impact),
-            NullIfBlank(request.Cwe),
-            Anonymous: reporter is null,
-            language,
-            command.FollowUpTokenHash,
-            command.SubmittedBy,
-            command.Now);
+        var events = new List<object>
+        {
+            new ReportSubmitted(
+                command.ReportId,
+                command.TrackingNumber,
+                request.Kind!,
+                request.Title!.Trim(),
+                request.Description!,
+                product,
+                request.ThirdParty ?? false,
+                NullIfBlank(request.StepsToReproduce),
+                NullIfBlank(request.Impact),
+                NullIfBlank(request.Cwe),
+                Anonymous: command.Contact is null,
+                command.FollowUpTokenHash,
+                command.SubmittedBy,
+                command.Now),
+        };
 
-        return reporter is null
-            ? [submitted]
-            : [submitted, new ReporterContactGiven(command.ReportId, NullIfBlank(reporter.Name), reporter.Email!, language, command.Now)];
+        if (command.Contact is { } contact)
+        {
+            events.Add(new ReporterContactGiven(command.ReportId, contact, command.Now));
+        }
+
+        if (request.Kind != ReportKinds.Vulnerability)
+        {
+            events.Add(new SubmissionRouted(
+                command.ReportId, command.TrackingNumber, request.Kind!, NextSteps.DeskFor(request.Kind!), command.Now));
+        }
+
+        return [.. events];
     }
 
     private static string? NullIfBlank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();

@@ -27,32 +27,33 @@ public static class SubmitReportEndpoint
         SubmitReportRequest request,
         IDocumentSession session,
         TrackingNumbers trackingNumbers,
+        ReporterContacts contacts,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        var reportId = Guid.CreateVersion7(now);
         var followUpToken = FollowUpTokens.Create();
+        var language = request.Reporter?.Language ?? ReporterLanguages.English;
         var command = new SubmitReport(
-            Guid.CreateVersion7(now),
+            reportId,
             await trackingNumbers.NextAsync(now.Year, cancellationToken),
             FollowUpTokens.Hash(followUpToken),
             request,
+            request.Reporter is { } reporter
+                ? contacts.Seal(reportId, new ReporterContact(reporter.Name?.Trim(), reporter.Email!, language))
+                : null,
             Actor.AnonymousReporter,
             now);
 
         var events = SubmitReportDecider.Decide(existing: null, command);
-        session.Events.StartStream<Report>(command.ReportId, events);
+        session.Events.StartStream<Report>(reportId, events);
         await session.SaveChangesAsync(cancellationToken);
 
-        var submitted = (ReportSubmitted)events[0];
+        var status = request.Kind == ReportKinds.Vulnerability ? ReportStatuses.Received : ReportStatuses.Routed;
         return Results.Created(
             $"/api/reports/{command.TrackingNumber}",
             new SubmitReportResponse(
-                command.ReportId,
-                command.TrackingNumber,
-                followUpToken,
-                ReportStatuses.Received,
-                now,
-                NextSteps.For(submitted.Kind, submitted.Language)));
+                reportId, command.TrackingNumber, followUpToken, status, now, NextSteps.For(request.Kind!, language)));
     }
 }

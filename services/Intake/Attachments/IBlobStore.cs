@@ -1,0 +1,22 @@
+namespace VulnPlatform.Intake.Attachments;
+
+/// <summary>Where a blob's encryption parameters live beside its chunks.</summary>
+public sealed record BlobHeader(string KeyId, byte[] Salt, int ChunkCount);
+
+/// <summary>
+/// Storage of encrypted blobs as ordered chunks. Content arrives here already encrypted; a store
+/// never sees plaintext. PostgreSQL by default; an S3-compatible store can implement the same five calls.
+/// </summary>
+public interface IBlobStore
+{
+    Task CreateAsync(Guid blobId, string keyId, byte[] salt, CancellationToken cancellationToken);
+
+    Task AppendChunkAsync(Guid blobId, int index, ReadOnlyMemory<byte> sealedChunk, CancellationToken cancellationToken);
+
+    Task<BlobHeader?> GetHeaderAsync(Guid blobId, CancellationToken cancellationToken);
+
+    /// <summary>The chunks in order, one at a time (never the whole blob in memory).</summary>
+    IAsyncEnumerable<byte[]> ReadChunksAsync(Guid blobId, CancellationToken cancellationToken);
+
+    Task DeleteAsync(IReadOnlyCollection<Guid> blobIds, CancellationToken cancellationToken);
+}

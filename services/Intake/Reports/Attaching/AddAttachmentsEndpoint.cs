@@ -1,0 +1,172 @@
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using VulnPlatform.Contracts;
+using VulnPlatform.Intake.Attachments;
+using VulnPlatform.ServiceDefaults.Http;
+
+namespace VulnPlatform.Intake.Reports.Attaching;
+
+public sealed record AddedAttachment(Guid Id, string FileName, string DisplayName, long Size, string Sha256, string DeclaredContentType, string SniffedContentType);
+
+public sealed record AddAttachmentsResponse(IReadOnlyList<AddedAttachment> Attachments);
+
+public static class AddAttachmentsEndpoint
+{
+    private const int MaxBoundaryLength = 70; // RFC 2046
+
+    public static RouteHandlerBuilder MapAddAttachments(this RouteGroupBuilder reports, AttachmentOptions limits) =>
+        reports.MapPost("/{trackingNumber}/attachments", HandleAsync)
+            .WithName("AddAttachments")
+            .WithMetadata(new RequestSizeLimitAttribute(limits.MaxRequestBytes))
+            .Accepts<IFormFileCollection>("multipart/form-data")
+            .Produces<AddAttachmentsResponse>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+
+    private static async Task<IResult> HandleAsync(
+        string trackingNumber,
+        [FromHeader(Name = FollowUpTokens.Header)] string? followUpToken,
+        HttpRequest request,
+        IDocumentSession session,
+        AttachmentVault vault,
+        IBlobStore blobs,
+        IOptions<AttachmentOptions> options,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        if (await ReporterAccess.FindAsync(session, trackingNumber, followUpToken, cancellationToken) is not { } view)
+        {
+            return ReporterAccess.NotFound();
+        }
+        if (Boundary(request) is not { } boundary)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type",
+                detail: "Upload files as multipart/form-data with a boundary.");
+        }
+
+        var limits = options.Value;
+        var stream = await session.Events.FetchForWriting<Report>(view.Id, cancellationToken);
+        var report = stream.Aggregate!;
+        if (report.RefuseIfWithdrawn() is { } withdrawn)
+        {
+            return withdrawn.ToProblem();
+        }
+
+        var created = new List<Guid>();
+        var recorded = false;
+        try
+        {
+            var files = await ReceiveAsync(request, boundary, report, limits, vault, created, cancellationToken);
+            if (files.Refusal is { } refusal)
+            {
+                return refusal.ToProblem();
+            }
+
+            var now = time.GetUtcNow();
+            var decision = AddAttachmentsDecider.Decide(report, files.Files, limits, Actor.AnonymousReporter, now);
+            if (decision.Refusal is { } refused)
+            {
+                return refused.ToProblem();
+            }
+
+            stream.AppendMany(decision.Events);
+            await session.SaveChangesAsync(cancellationToken);
+            recorded = true;
+            return Results.Created($"/api/reports/{report.TrackingNumber}", new AddAttachmentsResponse(
+                files.Files.Select(f => new AddedAttachment(f.AttachmentId, f.FileName, f.DisplayName, f.Content.Size,
+                    f.Content.Sha256, f.DeclaredContentType, f.Content.SniffedContentType)).ToList()));
+        }
+        finally
+        {
+            if (!recorded)
+            {
+                // Nothing is kept of a refused or failed upload.
+                await blobs.DeleteAsync(created, CancellationToken.None);
+            }
+        }
+    }
+
+    private sealed record Received(IReadOnlyList<UploadedFile> Files, Refusal? Refusal);
+
+    private static async Task<Received> ReceiveAsync(
+        HttpRequest request, string boundary, Report report, AttachmentOptions limits, AttachmentVault vault,
+        List<Guid> created, CancellationToken cancellationToken)
+    {
+        var files = new List<UploadedFile>();
+        var reader = new MultipartReader(boundary, request.Body) { HeadersLengthLimit = 16 * 1024, HeadersCountLimit = 16 };
+        try
+        {
+            while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
+            {
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
+                    || !disposition.IsFileDisposition())
+                {
+                    return new([], AttachmentRefusals.Invalid("Every part of the upload must be a file (Content-Disposition with a filename)."));
+                }
+
+                var displayName = disposition.FileNameStar.HasValue
+                    ? disposition.FileNameStar.Value
+                    : HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
+                if (FileNames.Problem(displayName) is { } nameProblem)
+                {
+                    return new([], AttachmentRefusals.Invalid(nameProblem));
+                }
+                if (report.AttachmentIds.Count + files.Count >= limits.MaxFilesPerReport)
+                {
+                    return new([], AttachmentRefusals.TooMany(limits));
+                }
+
+                var reportRoom = limits.MaxBytesPerReport - report.AttachmentBytes - files.Sum(f => f.Content.Size);
+                var attachmentId = Guid.CreateVersion7();
+                created.Add(attachmentId);
+                StoredContent content;
+                try
+                {
+                    content = await vault.StoreAsync(attachmentId, section.Body, Math.Min(limits.MaxFileBytes, reportRoom), cancellationToken);
+                }
+                catch (AttachmentTooLarge)
+                {
+                    return new([], reportRoom < limits.MaxFileBytes ? AttachmentRefusals.TooLargeForReport(limits) : AttachmentRefusals.FileTooLarge(limits));
+                }
+                catch (EmptyAttachment)
+                {
+                    return new([], AttachmentRefusals.Invalid($"'{displayName}' is empty; files must have content."));
+                }
+
+                files.Add(new UploadedFile(attachmentId, FileNames.Sanitize(displayName!), displayName!, DeclaredType(section.ContentType), content));
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            return new([], AttachmentRefusals.Invalid($"The multipart body is malformed: {e.Message}"));
+        }
+        catch (IOException e) when (e is not Microsoft.AspNetCore.Http.BadHttpRequestException)
+        {
+            // A body cut short (a client that gives up gets this answer too, unread). Over-long bodies
+            // are the server's BadHttpRequestException and become 413 in the exception handler.
+            return new([], AttachmentRefusals.Invalid("The multipart body ended before its closing boundary."));
+        }
+
+        return new(files, null);
+    }
+
+    private static string? Boundary(HttpRequest request)
+    {
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
+            || !mediaType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+        var boundary = HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value;
+        return string.IsNullOrEmpty(boundary) || boundary.Length > MaxBoundaryLength ? null : boundary;
+    }
+
+    /// <summary>The type the client declared, kept as information only (never used to serve the file).</summary>
+    private static string DeclaredType(string? contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var parsed) && parsed.MediaType.Length <= 127
+            ? parsed.MediaType.Value!.ToLowerInvariant()
+            : "application/octet-stream";
+}

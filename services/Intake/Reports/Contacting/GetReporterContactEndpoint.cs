@@ -1,0 +1,34 @@
+using Marten;
+using VulnPlatform.Intake.Reports.Following;
+using VulnPlatform.ServiceDefaults.Http;
+using VulnPlatform.ServiceDefaults.Security;
+
+namespace VulnPlatform.Intake.Reports.Contacting;
+
+/// <summary>
+/// The one way another service learns how to reach a reporter: Notification asks, authenticated,
+/// at the moment it sends. The answer is never cached on the bus or logged.
+/// </summary>
+public static class GetReporterContactEndpoint
+{
+    public const string NotificationClient = "notification";
+
+    public static RouteHandlerBuilder MapGetReporterContact(this IEndpointRouteBuilder app) =>
+        app.MapGet("/internal/reports/{reportId:guid}/contact", HandleAsync)
+            .WithName("GetReporterContact")
+            .RequireInternalClient(NotificationClient)
+            .Produces<ReporterContact>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+    private static async Task<IResult> HandleAsync(
+        Guid reportId, IQuerySession session, ReporterContacts contacts, HttpContext context, CancellationToken cancellationToken)
+    {
+        context.Response.Headers.CacheControl = "no-store";
+        var view = await session.LoadAsync<ReportStatusView>(reportId, cancellationToken);
+        return view?.Contact is { } sealedContact
+            ? Results.Ok(contacts.Open(reportId, sealedContact))
+            : Results.Problem(statusCode: StatusCodes.Status404NotFound, type: ProblemTypes.NotFound,
+                title: "No contact", detail: "The report is unknown or was submitted anonymously.");
+    }
+}

@@ -1,0 +1,59 @@
+using Marten;
+using VulnPlatform.Intake.Reports.Following;
+using VulnPlatform.ServiceDefaults.Http;
+
+namespace VulnPlatform.Intake.Reports;
+
+/// <summary>
+/// The reporter's way in: tracking number plus follow-up token. An unknown number and a wrong token
+/// get the same answer, so the existence of a number is never revealed.
+/// </summary>
+public static class ReporterAccess
+{
+    private const int MaxTrackingNumberLength = 32;
+
+    public static async Task<ReportStatusView?> FindAsync(
+        IQuerySession session, string trackingNumber, string? followUpToken, CancellationToken cancellationToken)
+    {
+        var view = trackingNumber.Length <= MaxTrackingNumberLength
+            ? await session.Query<ReportStatusView>().FirstOrDefaultAsync(v => v.TrackingNumber == trackingNumber, cancellationToken)
+            : null;
+        return FollowUpTokens.Matches(followUpToken, view?.FollowUpTokenHash ?? string.Empty) ? view : null;
+    }
+
+    /// <summary>
+    /// The shape of every reporter change: find the report by number and token, decide against its
+    /// current state, append what was decided with the version it was decided on (a concurrent
+    /// change makes SaveChanges fail with a conflict instead of being overwritten).
+    /// </summary>
+    public static async Task<IResult> ChangeAsync(
+        IDocumentSession session,
+        string trackingNumber,
+        string? followUpToken,
+        Func<Report, Decision> decide,
+        Func<Report, Decision, IResult> answer,
+        CancellationToken cancellationToken)
+    {
+        if (await FindAsync(session, trackingNumber, followUpToken, cancellationToken) is not { } view)
+        {
+            return NotFound();
+        }
+
+        var stream = await session.Events.FetchForWriting<Report>(view.Id, cancellationToken);
+        var decision = decide(stream.Aggregate!);
+        if (decision.Refusal is { } refusal)
+        {
+            return refusal.ToProblem();
+        }
+
+        stream.AppendMany(decision.Events);
+        await session.SaveChangesAsync(cancellationToken);
+        return answer(stream.Aggregate!, decision);
+    }
+
+    public static IResult NotFound() => Results.Problem(
+        statusCode: StatusCodes.Status404NotFound,
+        title: "Report not found",
+        detail: "No report matches this tracking number and follow-up token.",
+        type: ProblemTypes.NotFound);
+}
