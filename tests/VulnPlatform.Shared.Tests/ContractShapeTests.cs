@@ -39,6 +39,39 @@ public sealed partial class ContractShapeTests
             JsonSerializer.Serialize(message, Wire));
     }
 
+    private static readonly Guid Report = Guid.Parse("0193a000-0000-7000-8000-000000000001");
+    private static readonly Guid Item = Guid.Parse("0193a000-0000-7000-8000-0000000000aa");
+    private static readonly DateTimeOffset At = new(2026, 11, 25, 9, 30, 0, TimeSpan.Zero);
+
+    public static TheoryData<object, string> FollowUpContracts => new()
+    {
+        {
+            new SubmissionRouted(Report, "VR-2026-000123", ReportKinds.Fraud, Desks.Sales, At),
+            """{"reportId":"0193a000-0000-7000-8000-000000000001","trackingNumber":"VR-2026-000123","kind":"fraud","desk":"sales","routedAt":"2026-11-25T09:30:00+00:00"}"""
+        },
+        {
+            new AttachmentAdded(Report, "VR-2026-000123", Item, "poc.bin", 1234, "ab12", "application/zip", Actor.AnonymousReporter, At),
+            """{"reportId":"0193a000-0000-7000-8000-000000000001","trackingNumber":"VR-2026-000123","attachmentId":"0193a000-0000-7000-8000-0000000000aa","fileName":"poc.bin","size":1234,"sha256":"ab12","sniffedContentType":"application/zip","addedBy":{"kind":"reporter","id":null},"addedAt":"2026-11-25T09:30:00+00:00"}"""
+        },
+        {
+            new ReporterMessagePosted(Report, "VR-2026-000123", Item, "See attached.", [Item], Actor.AnonymousReporter, At),
+            """{"reportId":"0193a000-0000-7000-8000-000000000001","trackingNumber":"VR-2026-000123","messageId":"0193a000-0000-7000-8000-0000000000aa","text":"See attached.","attachmentIds":["0193a000-0000-7000-8000-0000000000aa"],"postedBy":{"kind":"reporter","id":null},"postedAt":"2026-11-25T09:30:00+00:00"}"""
+        },
+        {
+            new ReporterConsentChanged(Report, "VR-2026-000123", false, true, "Z. Wei", Actor.AnonymousReporter, At),
+            """{"reportId":"0193a000-0000-7000-8000-000000000001","trackingNumber":"VR-2026-000123","shareIdentityWithVendor":false,"publicCredit":true,"creditName":"Z. Wei","changedBy":{"kind":"reporter","id":null},"changedAt":"2026-11-25T09:30:00+00:00"}"""
+        },
+        {
+            new ReportWithdrawn(Report, "VR-2026-000123", "Duplicate.", Actor.AnonymousReporter, At),
+            """{"reportId":"0193a000-0000-7000-8000-000000000001","trackingNumber":"VR-2026-000123","reason":"Duplicate.","withdrawnBy":{"kind":"reporter","id":null},"withdrawnAt":"2026-11-25T09:30:00+00:00"}"""
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(FollowUpContracts))]
+    public void Intake_follow_up_contracts_keep_their_json_shape(object message, string json) =>
+        Assert.Equal(json, JsonSerializer.Serialize(message, message.GetType(), Wire));
+
     public static IEnumerable<object[]> Contracts() =>
         typeof(ReportSubmitted).Assembly.GetTypes()
             .Where(t => t.IsPublic && t.Namespace != typeof(Actor).Namespace && t.Namespace!.StartsWith("VulnPlatform.Contracts.", StringComparison.Ordinal))

@@ -21,6 +21,8 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             JsonException => (StatusCodes.Status400BadRequest, "Malformed JSON"),
             ConcurrencyException =>
                 (StatusCodes.Status409Conflict, "The resource was changed by someone else; reload and retry"),
+            System.Security.Cryptography.CryptographicException =>
+                (StatusCodes.Status500InternalServerError, "Stored data failed its integrity check"),
             _ => (StatusCodes.Status500InternalServerError, "Unexpected error"),
         };
 
@@ -39,7 +41,12 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         {
             HttpContext = context,
             Exception = exception,
-            ProblemDetails = { Status = status, Title = title },
+            ProblemDetails =
+            {
+                Status = status,
+                Title = title,
+                Type = exception is System.Security.Cryptography.CryptographicException ? ProblemTypes.IntegrityFailure : null,
+            },
         });
     }
 }
