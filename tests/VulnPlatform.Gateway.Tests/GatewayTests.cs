@@ -100,6 +100,29 @@ public sealed class GatewayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Attachment_uploads_get_their_own_larger_body_limit()
+    {
+        using var body = new ByteArrayContent(new byte[4096]);
+        body.Headers.ContentType = new("multipart/form-data") { Parameters = { new("boundary", "b") } };
+
+        var upload = await Https().PostAsync("/api/reports/VR-2026-000001/attachments", body);
+        var elsewhere = await Https().PostAsync("/api/reports/VR-2026-000001/messages", body);
+
+        Assert.Equal(HttpStatusCode.OK, upload.StatusCode);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, elsewhere.StatusCode);
+        Assert.Equal("/api/reports/VR-2026-000001/attachments", Assert.Single(_intake.Requests).PathAndQuery);
+    }
+
+    [Fact]
+    public async Task Internal_endpoints_of_services_are_not_reachable_through_the_gateway()
+    {
+        var response = await Https().GetAsync($"/internal/reports/{Guid.NewGuid()}/contact");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Empty(_intake.Requests);
+    }
+
+    [Fact]
     public async Task Unknown_paths_are_not_forwarded_and_get_a_problem()
     {
         var response = await Https().GetAsync("/internal/admin");
