@@ -16,7 +16,7 @@ servers:
 build:
 	dotnet build VulnPlatform.sln -c Release -nologo -clp:ErrorsOnly
 
-up: servers build
+up: servers
 	deploy/local/platform.sh up
 
 down:
@@ -27,6 +27,7 @@ test: servers
 	deploy/local/test.sh
 
 bench: up
+	dotnet build tests/VulnPlatform.Benchmarks -c Release -nologo -clp:ErrorsOnly -v quiet
 	dotnet run --project tests/VulnPlatform.Benchmarks -c Release --no-build -- --gateway https://localhost:$${VP_GATEWAY_HTTPS_PORT:-8443}
 
 compose-check:

@@ -64,7 +64,24 @@ wait_ready() { # name url
   exit 1
 }
 
+all_running() {
+  for name in $(service_names) gateway; do
+    local pidfile="$RUN/pids/$name.pid"
+    [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null || return 1
+  done
+}
+
+service_names() { for entry in "${SERVICES[@]}"; do echo "${entry%%|*}"; done; }
+
 up() {
+  if all_running; then
+    echo "VulnPlatform is already up: https://localhost:$HTTPS_PORT"
+    return 0
+  fi
+  # Never rebuild under running processes: stop stragglers first, then build, then start all.
+  down
+  log "building ($CONFIGURATION)"
+  dotnet build "$ROOT/VulnPlatform.sln" -c "$CONFIGURATION" -nologo -clp:ErrorsOnly -v quiet >&2
   certificate
   keys
   local otel=()

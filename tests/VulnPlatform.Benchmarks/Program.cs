@@ -16,13 +16,19 @@ Console.WriteLine(
     $"submissions: {submissions.PerSecond:F0}/s  p50 {submissions.P50:F1} ms  p99 {submissions.P99:F1} ms  " +
     $"({submissions.Succeeded} created, {submissions.Failed} failed)");
 
+var uploads = await AttachmentUploadLoad.RunAsync(options);
+Console.WriteLine(
+    $"attachments: {uploads.Files} x 10 MiB with {AttachmentUploadLoad.Uploaders} uploaders in {uploads.Seconds:F1}s = {uploads.MiBPerSecond:F1} MiB/s; " +
+    $"intake RSS {uploads.IntakeRssBeforeMiB:F0} MiB before, peak {uploads.IntakeRssPeakMiB:F0} MiB while uploading " +
+    $"({AttachmentUploadLoad.Uploaders * 10} MiB in flight); gateway peak {uploads.GatewayRssPeakMiB:F0} MiB");
+
 var pgTps = await PgBench.RunAsync(options);
 Console.WriteLine($"pgbench single-row INSERT, {options.Clients} clients: {pgTps:F0} tps");
 var ratio = submissions.PerSecond / pgTps;
 Console.WriteLine($"ratio submissions/pgbench: {ratio:F3} (target >= 0.25){(ratio >= 0.25 ? "" : "  BELOW TARGET")}");
 return submissions.Failed == 0 ? 0 : 1;
 
-sealed record BenchOptions(Uri Gateway, int Clients, int Seconds, int WarmUpSeconds, string? Certificate, string PgHost, int PgPort)
+sealed record BenchOptions(Uri Gateway, int Clients, int Seconds, int WarmUpSeconds, string? Certificate, string PgHost, int PgPort, string RunDirectory)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -41,7 +47,8 @@ sealed record BenchOptions(Uri Gateway, int Clients, int Seconds, int WarmUpSeco
             int.Parse(Arg("--warmup", "5"), CultureInfo.InvariantCulture),
             Arg("--cert", File.Exists(certificate) ? certificate : ""),
             "127.0.0.1",
-            int.Parse(Environment.GetEnvironmentVariable("VP_PG_PORT") ?? "55432", CultureInfo.InvariantCulture));
+            int.Parse(Environment.GetEnvironmentVariable("VP_PG_PORT") ?? "55432", CultureInfo.InvariantCulture),
+            Environment.GetEnvironmentVariable("VP_RUN_DIR") ?? Path.Combine(root, ".run"));
     }
 
     private static string FindRepositoryRoot()
@@ -55,11 +62,83 @@ sealed record BenchOptions(Uri Gateway, int Clients, int Seconds, int WarmUpSeco
     }
 }
 
+sealed record UploadResult(int Files, double Seconds, double MiBPerSecond, double IntakeRssBeforeMiB, double IntakeRssPeakMiB, double GatewayRssPeakMiB);
+
+/// <summary>10 MiB uploads through the gateway while the services' resident memory is sampled.</summary>
+static class AttachmentUploadLoad
+{
+    public const int Uploaders = 4;
+    private const int FilesPerReport = 5;
+    private const int FileBytes = 10 * 1024 * 1024;
+
+    public static async Task<UploadResult> RunAsync(BenchOptions options)
+    {
+        var file = new byte[FileBytes];
+        Random.Shared.NextBytes(file);
+        var intakePid = Pid(options, "intake");
+        var gatewayPid = Pid(options, "gateway");
+        var rssBefore = RssMiB(intakePid);
+        double intakePeak = rssBefore, gatewayPeak = RssMiB(gatewayPid);
+
+        using var sampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                intakePeak = Math.Max(intakePeak, RssMiB(intakePid));
+                gatewayPeak = Math.Max(gatewayPeak, RssMiB(gatewayPid));
+                await Task.Delay(20);
+            }
+        });
+
+        var stopwatch = Stopwatch.StartNew();
+        var files = await Task.WhenAll(Enumerable.Range(0, Uploaders).Select(async _ =>
+        {
+            using var client = SubmissionLoad.CreateClient(options);
+            var created = await client.PostAsJsonAsync("/api/reports", SubmissionLoad.Report);
+            var report = await created.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+            var uploaded = 0;
+            for (var i = 0; i < FilesPerReport; i++)
+            {
+                using var content = new MultipartFormDataContent { { new ByteArrayContent(file), "files", $"capture-{i}.pcap" } };
+                using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/reports/{report.GetProperty("trackingNumber").GetString()}/attachments") { Content = content };
+                request.Headers.Add("X-Follow-Up-Token", report.GetProperty("followUpToken").GetString());
+                using var response = await client.SendAsync(request);
+                if (response.StatusCode != HttpStatusCode.Created)
+                {
+                    throw new InvalidOperationException($"upload failed: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                }
+                uploaded++;
+            }
+            return uploaded;
+        }));
+        var seconds = stopwatch.Elapsed.TotalSeconds;
+        sampling.Cancel();
+        await sampler;
+
+        var total = files.Sum();
+        return new UploadResult(total, seconds, total * 10.0 / seconds, rssBefore, intakePeak, gatewayPeak);
+    }
+
+    private static int? Pid(BenchOptions options, string service)
+    {
+        var file = Path.Combine(options.RunDirectory, "pids", service + ".pid");
+        return File.Exists(file) ? int.Parse(File.ReadAllText(file).Trim(), CultureInfo.InvariantCulture) : null;
+    }
+
+    private static double RssMiB(int? pid)
+    {
+        if (pid is null || !File.Exists($"/proc/{pid}/status")) return double.NaN;
+        var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return line is null ? double.NaN : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+    }
+}
+
 sealed record LoadResult(double PerSecond, double P50, double P99, int Succeeded, int Failed);
 
 static class SubmissionLoad
 {
-    private static readonly object Report = new
+    public static readonly object Report = new
     {
         title = "Benchmark: reflected XSS in search",
         description = "The q parameter is echoed without encoding.",
@@ -111,7 +190,7 @@ static class SubmissionLoad
         return new LoadResult(all.Count / elapsed, Percentile(0.50), Percentile(0.99), all.Count, results.Sum(r => r.failed));
     }
 
-    private static HttpClient CreateClient(BenchOptions options)
+    public static HttpClient CreateClient(BenchOptions options)
     {
         var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 1 };
         if (!string.IsNullOrEmpty(options.Certificate))
