@@ -61,6 +61,24 @@ public sealed class ReporterFollowUpTests(IntakeFixture intake)
         Assert.Equal(before, await intake.CountEventsAsync());
     }
 
+    [Theory]
+    [InlineData("/messages", "POST", "{\"text\":\"caf\xC3\x28\"}")]
+    [InlineData("/withdraw", "POST", "{\"reason\":\"\xFF\xFE\"}")]
+    [InlineData("/consent", "PUT", "{\"shareIdentityWithVendor\":false,\"publicCredit\":true,\"creditName\":\"\xC0\xAF\"}")]
+    public async Task Invalid_utf8_is_refused_and_changes_nothing(string path, string method, string latin1Body)
+    {
+        var report = await intake.SubmitAsync(Reports.Valid());
+        var before = await intake.CountEventsAsync();
+        var content = new ByteArrayContent(System.Text.Encoding.Latin1.GetBytes(latin1Body));
+        content.Headers.ContentType = new("application/json");
+
+        var response = await intake.Client.SendAsync(intake.Reporter(new HttpMethod(method), report, path, content));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(before, await intake.CountEventsAsync());
+    }
+
     [Fact]
     public async Task Consent_changes_are_recorded_with_their_time_and_a_repeat_changes_nothing()
     {
