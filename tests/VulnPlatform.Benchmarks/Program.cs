@@ -1,3 +1,4 @@
+using RabbitMQ.Client;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -15,6 +16,9 @@ var submissions = await SubmissionLoad.RunAsync(options);
 Console.WriteLine(
     $"submissions: {submissions.PerSecond:F0}/s  p50 {submissions.P50:F1} ms  p99 {submissions.P99:F1} ms  " +
     $"({submissions.Succeeded} created, {submissions.Failed} failed)");
+
+var relay = await RelayLatency.RunAsync(options);
+Console.WriteLine($"relay: submission answered -> ReportSubmitted on RabbitMQ, {relay.Count} at ~50/s: p50 {relay.P50:F1} ms  p99 {relay.P99:F1} ms");
 
 var uploads = await AttachmentUploadLoad.RunAsync(options);
 Console.WriteLine(
@@ -59,6 +63,54 @@ sealed record BenchOptions(Uri Gateway, int Clients, int Seconds, int WarmUpSeco
             directory = directory.Parent;
         }
         return directory?.FullName ?? Directory.GetCurrentDirectory();
+    }
+}
+
+sealed record LatencyResult(int Count, double P50, double P99);
+
+/// <summary>How long after the 201 a plain RabbitMQ subscriber sees the event (LISTEN/NOTIFY wake-up + relay).</summary>
+static class RelayLatency
+{
+    public static async Task<LatencyResult> RunAsync(BenchOptions options, int submissions = 200)
+    {
+        var factory = new RabbitMQ.Client.ConnectionFactory
+        {
+            HostName = "127.0.0.1",
+            Port = int.Parse(Environment.GetEnvironmentVariable("VP_RABBIT_PORT") ?? "56720", CultureInfo.InvariantCulture),
+        };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        const string exchange = "VulnPlatform.Contracts.Intake:ReportSubmitted";
+        await channel.ExchangeDeclareAsync(exchange, "fanout", durable: true);
+        var queue = (await channel.QueueDeclareAsync()).QueueName;
+        await channel.QueueBindAsync(queue, exchange, "");
+
+        var arrivals = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
+        var consumer = new RabbitMQ.Client.Events.AsyncEventingBasicConsumer(channel);
+        consumer.ReceivedAsync += (_, delivery) =>
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(delivery.Body);
+            arrivals[json.RootElement.GetProperty("message").GetProperty("trackingNumber").GetString()!] = Stopwatch.GetTimestamp();
+            return Task.CompletedTask;
+        };
+        await channel.BasicConsumeAsync(queue, autoAck: true, consumer);
+
+        using var client = SubmissionLoad.CreateClient(options);
+        var answered = new Dictionary<string, long>();
+        for (var i = 0; i < submissions; i++)
+        {
+            using var response = await client.PostAsJsonAsync("/api/reports", SubmissionLoad.Report);
+            var body = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+            answered[body.GetProperty("trackingNumber").GetString()!] = Stopwatch.GetTimestamp();
+            await Task.Delay(20);
+        }
+        var deadline = Stopwatch.StartNew();
+        while (arrivals.Count < submissions && deadline.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(10);
+
+        var latencies = answered.Where(a => arrivals.ContainsKey(a.Key))
+            .Select(a => Math.Max(0, Stopwatch.GetElapsedTime(a.Value, arrivals[a.Key]).TotalMilliseconds)).Order().ToList();
+        double Percentile(double p) => latencies.Count == 0 ? double.NaN : latencies[Math.Min(latencies.Count - 1, (int)(p * latencies.Count))];
+        return new LatencyResult(latencies.Count, Percentile(0.5), Percentile(0.99));
     }
 }
 

@@ -2,6 +2,8 @@ using JasperFx;
 using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using Marten;
+using Marten.Events.Daemon.HighWater;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -35,17 +37,30 @@ public static class MartenDefaults
 
         var daemonMode = builder.Configuration.GetValue("Marten:DaemonMode", DaemonMode.HotCold);
 
-        return builder.Services.AddMarten(options =>
+        builder.Services.AddSingleton<EventAppendNotifier>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<EventAppendNotifier>());
+
+        return builder.Services.AddMarten(services =>
             {
+                var options = new StoreOptions();
                 options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
                 options.Events.MetadataConfig.HeadersEnabled = true;
                 options.Events.MetadataConfig.CorrelationIdEnabled = true;
-                options.Events.UseListenNotifyForEventAppends = true;
                 // Quick appends let PostgreSQL assign versions and sequences in one round trip;
                 // optimistic checks still hold through FetchForWriting and expected versions.
                 options.Events.AppendMode = EventAppendMode.Quick;
                 options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+
+                // LISTEN/NOTIFY wakes the daemon (and so the relay) as soon as events are appended;
+                // the NOTIFY is sent after commit by EventAppendNotifier, not inside each append.
+                options.Events.UseListenNotifyForEventAppends = false;
+                options.Projections.Wakeup = new PostgresqlListenWakeup(
+                    services.GetRequiredService<NpgsqlDataSource>(),
+                    services.GetRequiredService<ILogger<PostgresqlListenWakeup>>());
+                options.Listeners.Add(services.GetRequiredService<EventAppendNotifier>());
+
                 configure(options);
+                return options;
             })
             .UseNpgsqlDataSource()
             .UseLightweightSessions()
