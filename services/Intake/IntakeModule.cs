@@ -37,7 +37,8 @@ public static class IntakeModule
         builder.AddEncryptionAtRest();
         builder.AddInternalApi();
         builder.Services.Configure<AttachmentOptions>(builder.Configuration.GetSection(AttachmentOptions.Section));
-        builder.Services.AddValidatorsFromAssemblyContaining<SubmitReportValidator>(includeInternalTypes: true);
+        // Validators hold no state; building their rule trees per request cost measurable CPU.
+        builder.Services.AddValidatorsFromAssemblyContaining<SubmitReportValidator>(ServiceLifetime.Singleton, includeInternalTypes: true);
         builder.Services.AddSingleton<TrackingNumbers>();
         builder.Services.AddSingleton<ReporterContacts>();
         builder.Services.AddSingleton<IBlobStore, PostgresBlobStore>();

@@ -48,7 +48,7 @@ sealed record BenchOptions(Uri Gateway, int Clients, int Seconds, int WarmUpSeco
             new Uri(Arg("--gateway", "https://localhost:8443")),
             int.Parse(Arg("--clients", "32"), CultureInfo.InvariantCulture),
             int.Parse(Arg("--seconds", "20"), CultureInfo.InvariantCulture),
-            int.Parse(Arg("--warmup", "5"), CultureInfo.InvariantCulture),
+            int.Parse(Arg("--warmup", "10"), CultureInfo.InvariantCulture),
             Arg("--cert", File.Exists(certificate) ? certificate : ""),
             "127.0.0.1",
             int.Parse(Environment.GetEnvironmentVariable("VP_PG_PORT") ?? "55432", CultureInfo.InvariantCulture),

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Marten;
 using Npgsql;
+using VulnPlatform.ServiceDefaults.Persistence;
 
 namespace VulnPlatform.Intake.Reports;
 
@@ -9,9 +10,18 @@ namespace VulnPlatform.Intake.Reports;
 /// database: distinct and increasing under any concurrency, without a lock that submissions would
 /// queue on. A submission that fails after taking a number leaves a gap; numbers are never reused.
 /// </summary>
-public sealed class TrackingNumbers(NpgsqlDataSource dataSource, IDocumentStore store)
+public sealed class TrackingNumbers(IConfiguration configuration, IDocumentStore store) : IDisposable
 {
     private readonly ConcurrentDictionary<int, string> _sequences = new();
+
+    // nextval is one tiny statement per submission: multiplexing packs concurrent ones into shared
+    // round trips instead of each renting a connection (it cannot serve Marten's transactions).
+    private readonly NpgsqlDataSource dataSource = new NpgsqlDataSourceBuilder(configuration.GetConnectionString(MartenDefaults.ConnectionStringName))
+    {
+        ConnectionStringBuilder = { Multiplexing = true },
+    }.Build();
+
+    public void Dispose() => dataSource.Dispose();
 
     public static string Format(int year, long number) => $"VR-{year}-{number:D6}";
 
