@@ -1,4 +1,5 @@
 using FluentValidation;
+using MassTransit;
 using JasperFx.Events.Projections;
 using Microsoft.Extensions.Options;
 using VulnPlatform.Intake.Attachments;
@@ -8,6 +9,7 @@ using VulnPlatform.Intake.Reports.Consenting;
 using VulnPlatform.Intake.Reports.Contacting;
 using VulnPlatform.Intake.Reports.Following;
 using VulnPlatform.Intake.Reports.Messaging;
+using VulnPlatform.Intake.Reports.Replying;
 using VulnPlatform.Intake.Reports.Submitting;
 using VulnPlatform.Intake.Reports.Withdrawing;
 using VulnPlatform.ServiceDefaults.Messaging;
@@ -25,15 +27,16 @@ public static class IntakeModule
                 options.Events.AddEventTypes(
                 [
                     typeof(ReportSubmitted), typeof(ReporterContactGiven), typeof(SubmissionRouted), typeof(AttachmentAdded),
-                    typeof(ReporterMessagePosted), typeof(ReporterConsentChanged), typeof(ReportWithdrawn),
+                    typeof(ReporterMessagePosted), typeof(ReporterConsentChanged), typeof(ReportWithdrawn), typeof(StaffMessageReceived),
                 ]);
                 options.Projections.Add<ReportStatusProjection>(ProjectionLifecycle.Inline);
                 options.Schema.For<ReportStatusView>().UniqueIndex(view => view.TrackingNumber);
+                options.Schema.For<ProcessedMessage>();
                 PostgresBlobStore.AddSchema(options);
             })
             .PublishIntegrationEvents<IntakeIntegrationEvents>();
 
-        builder.AddMessagingDefaults();
+        builder.AddMessagingDefaults(bus => bus.AddConsumersFromNamespaceContaining<ReportAcknowledgedConsumer>());
         builder.AddEncryptionAtRest();
         builder.AddInternalApi();
         builder.Services.Configure<AttachmentOptions>(builder.Configuration.GetSection(AttachmentOptions.Section));

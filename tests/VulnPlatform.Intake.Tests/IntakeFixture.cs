@@ -25,7 +25,8 @@ public sealed class IntakeFixture : IAsyncLifetime
     public HttpClient Client { get; private set; } = null!;
     public LogCapture Logs { get; } = new();
     public string NotificationSecret { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(36));
-    public IDocumentStore Store => _factory!.Services.GetRequiredService<IDocumentStore>();
+    public IServiceProvider Services => _factory!.Services;
+    public IDocumentStore Store => Services.GetRequiredService<IDocumentStore>();
     public string Database { get; private set; } = "";
 
     public async Task InitializeAsync()

@@ -65,11 +65,23 @@ public sealed partial class ContractShapeTests
             new ReportWithdrawn(Report, "VR-2026-000123", "Duplicate.", Actor.AnonymousReporter, At),
             """{"reportId":"0193a000-0000-7000-8000-000000000001","trackingNumber":"VR-2026-000123","reason":"Duplicate.","withdrawnBy":{"kind":"reporter","id":null},"withdrawnAt":"2026-11-25T09:30:00+00:00"}"""
         },
+        {
+            new VulnPlatform.Contracts.Triage.ReportAcknowledged(Item, Report, "VR-2026-000123", "Thanks.", new Actor(ActorKinds.Staff, "a-1"), At),
+            """{"caseId":"0193a000-0000-7000-8000-0000000000aa","reportId":"0193a000-0000-7000-8000-000000000001","trackingNumber":"VR-2026-000123","message":"Thanks.","acknowledgedBy":{"kind":"staff","id":"a-1"},"acknowledgedAt":"2026-11-25T09:30:00+00:00"}"""
+        },
+        {
+            new VulnPlatform.Contracts.Triage.MoreInformationRequested(Item, Report, "VR-2026-000123", "Which version?", new Actor(ActorKinds.Staff, "a-1"), At),
+            """{"caseId":"0193a000-0000-7000-8000-0000000000aa","reportId":"0193a000-0000-7000-8000-000000000001","trackingNumber":"VR-2026-000123","question":"Which version?","requestedBy":{"kind":"staff","id":"a-1"},"requestedAt":"2026-11-25T09:30:00+00:00"}"""
+        },
+        {
+            new VulnPlatform.Contracts.Triage.ProgressUpdatePosted(Item, Report, "VR-2026-000123", "Fix in review.", new Actor(ActorKinds.Staff, "a-1"), At),
+            """{"caseId":"0193a000-0000-7000-8000-0000000000aa","reportId":"0193a000-0000-7000-8000-000000000001","trackingNumber":"VR-2026-000123","update":"Fix in review.","postedBy":{"kind":"staff","id":"a-1"},"postedAt":"2026-11-25T09:30:00+00:00"}"""
+        },
     };
 
     [Theory]
     [MemberData(nameof(FollowUpContracts))]
-    public void Intake_follow_up_contracts_keep_their_json_shape(object message, string json) =>
+    public void Contracts_keep_their_json_shape(object message, string json) =>
         Assert.Equal(json, JsonSerializer.Serialize(message, message.GetType(), Wire));
 
     public static IEnumerable<object[]> Contracts() =>

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Marten;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,24 +25,6 @@ public sealed class TallyConsumer(ISessionFactory sessions, TimeProvider time)
         tally.Total += context.Message.Amount;
         session.Store(tally);
     }
-}
-
-/// <summary>Counts finished deliveries, whether or not the consumer applied them.</summary>
-public sealed class Deliveries : IConsumeObserver
-{
-    private readonly ConcurrentDictionary<Guid, int> _finished = new();
-
-    public int Of(Guid messageId) => _finished.GetValueOrDefault(messageId);
-
-    public Task PostConsume<T>(ConsumeContext<T> context) where T : class
-    {
-        _finished.AddOrUpdate(context.MessageId!.Value, 1, (_, n) => n + 1);
-        return Task.CompletedTask;
-    }
-
-    public Task PreConsume<T>(ConsumeContext<T> context) where T : class => Task.CompletedTask;
-
-    public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception) where T : class => Task.CompletedTask;
 }
 
 public sealed class IdempotentConsumerTests : IAsyncLifetime

@@ -28,6 +28,16 @@ public sealed record Report(
     public Report Apply(ReporterConsentChanged changed) =>
         this with { Consent = new ReporterConsent(changed.ShareIdentityWithVendor, changed.PublicCredit, changed.CreditName) };
 
+    public Report Apply(StaffMessageReceived received) => this with
+    {
+        Status = IsWithdrawn ? Status : ReportStatuses.AfterStaffMessage(received.Kind, Status),
+    };
+
+    public Report Apply(ReporterMessagePosted posted) => this with
+    {
+        Status = Status == ReportStatuses.MoreInformationRequested ? ReportStatuses.Acknowledged : Status,
+    };
+
     public Report Apply(ReportWithdrawn withdrawn) => this with { Status = ReportStatuses.Withdrawn };
 
     /// <summary>The refusal every change to a withdrawn report gets.</summary>
@@ -48,4 +58,14 @@ public static class ReportStatuses
     public const string Received = "received";
     public const string Routed = "routed";
     public const string Withdrawn = "withdrawn";
+    public const string Acknowledged = "acknowledged";
+    public const string MoreInformationRequested = "more-information-requested";
+
+    /// <summary>A question waits for the reporter's answer; an acknowledgement moves a new report on.</summary>
+    public static string AfterStaffMessage(string kind, string current) => kind switch
+    {
+        StaffMessageKinds.Question => MoreInformationRequested,
+        StaffMessageKinds.Acknowledgement when current == Received => Acknowledged,
+        _ => current,
+    };
 }

@@ -66,3 +66,23 @@ public sealed record ReportWithdrawn(
     string Reason,
     Actor WithdrawnBy,
     DateTimeOffset WithdrawnAt);
+
+/// <summary>
+/// Words for the reporter from the people handling the report, received from another service
+/// (<see cref="StaffMessageKinds"/>); <see cref="MessageId"/> is the id of the message that brought it.
+/// </summary>
+public sealed record StaffMessageReceived(
+    Guid ReportId,
+    string TrackingNumber,
+    Guid MessageId,
+    string Kind,
+    string Text,
+    Actor SentBy,
+    DateTimeOffset SentAt);
+
+public static class StaffMessageKinds
+{
+    public const string Acknowledgement = "acknowledgement";
+    public const string Question = "question";
+    public const string ProgressUpdate = "progress-update";
+}

@@ -37,8 +37,32 @@ public sealed class ReportStatusProjection : SingleStreamProjection<ReportStatus
         Record(view, added.AddedAt, "attachment-added", $"Attachment {added.FileName} added ({added.Size} bytes).");
     }
 
+    public static void Apply(StaffMessageReceived received, ReportStatusView view)
+    {
+        view.Messages.Add(new MessageView(received.MessageId, "staff", received.Text, [], received.SentAt));
+        if (view.Status != ReportStatuses.Withdrawn)
+        {
+            view.Status = ReportStatuses.AfterStaffMessage(received.Kind, view.Status);
+        }
+        Record(view, received.SentAt, received.Kind switch
+        {
+            StaffMessageKinds.Acknowledgement => "acknowledged",
+            StaffMessageKinds.Question => "more-information-requested",
+            _ => "progress-update",
+        }, received.Kind switch
+        {
+            StaffMessageKinds.Acknowledgement => "The security team acknowledged your report.",
+            StaffMessageKinds.Question => "The security team asked you for more information.",
+            _ => "The security team sent a progress update.",
+        });
+    }
+
     public static void Apply(ReporterMessagePosted posted, ReportStatusView view)
     {
+        if (view.Status == ReportStatuses.MoreInformationRequested)
+        {
+            view.Status = ReportStatuses.Acknowledged;
+        }
         view.Messages.Add(new MessageView(posted.MessageId, "reporter", posted.Text, posted.AttachmentIds, posted.PostedAt));
         Record(view, posted.PostedAt, "message-posted", "You sent a message.");
     }
