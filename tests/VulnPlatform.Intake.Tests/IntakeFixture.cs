@@ -49,6 +49,7 @@ public sealed class IntakeFixture : IAsyncLifetime
             host.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
         });
         Client = _factory.CreateClient();
+        await BusReadiness.WaitAsync(_factory.Services);
     }
 
     public async Task DisposeAsync()

@@ -24,6 +24,7 @@ public static class TestHost
         configure(builder);
         var host = builder.Build();
         await host.StartAsync();
+        await BusReadiness.WaitAsync(host.Services);
         return host;
     }
 }
