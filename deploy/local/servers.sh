@@ -94,6 +94,7 @@ rabbit_env() {
   export RABBITMQ_ENABLED_PLUGINS_FILE="$RMQ_DIR/enabled_plugins"
   export RABBITMQ_CONF_ENV_FILE="$RMQ_DIR/rabbitmq-env.conf"
   export RABBITMQ_PID_FILE="$RMQ_DIR/rabbitmq.pid"
+  export ERL_CRASH_DUMP="$RMQ_DIR/log/erl_crash.dump"
   export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
   export RABBITMQ_CTL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
 }
