@@ -56,6 +56,7 @@ public sealed class IntakeFixture : IAsyncLifetime
     {
         Client.Dispose();
         if (_factory is not null) await _factory.DisposeAsync();
+        await Servers.DropDatabaseAsync(Database);
     }
 
     public async Task<long> CountEventsAsync()

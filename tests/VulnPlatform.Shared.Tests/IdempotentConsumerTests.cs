@@ -29,7 +29,7 @@ public sealed class TallyConsumer(ISessionFactory sessions, TimeProvider time)
 
 public sealed class IdempotentConsumerTests : IAsyncLifetime
 {
-    private IHost _host = null!;
+    private RunningHost _host = null!;
     private readonly Deliveries _deliveries = new();
 
     public async Task InitializeAsync()
@@ -45,8 +45,7 @@ public sealed class IdempotentConsumerTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await _host.StopAsync();
-        _host.Dispose();
+        await _host.DisposeAsync();
     }
 
     [Fact]

@@ -29,7 +29,7 @@ public sealed class BrokerOutageCollection
 public sealed class RelayOutageTests : IAsyncLifetime
 {
     private const string Exchange = "VulnPlatform.Shared.Tests.Relaying:StepPublished";
-    private IHost _host = null!;
+    private RunningHost _host = null!;
     private TestServers _servers = null!;
 
     public async Task InitializeAsync()
@@ -46,8 +46,7 @@ public sealed class RelayOutageTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _servers.StartBrokerAsync();
-        await _host.StopAsync();
-        _host.Dispose();
+        await _host.DisposeAsync();
     }
 
     [Fact]

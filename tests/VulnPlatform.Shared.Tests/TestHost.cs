@@ -8,7 +8,7 @@ namespace VulnPlatform.Shared.Tests;
 /// <summary>A bare service host wired with ServiceDefaults, on a fresh database of the real servers.</summary>
 public static class TestHost
 {
-    public static async Task<IHost> StartAsync(TestServers servers, string databasePrefix, Action<HostApplicationBuilder> configure)
+    public static async Task<RunningHost> StartAsync(TestServers servers, string databasePrefix, Action<HostApplicationBuilder> configure)
     {
         var database = await servers.CreateDatabaseAsync(databasePrefix);
         var builder = Host.CreateApplicationBuilder();
@@ -25,6 +25,19 @@ public static class TestHost
         var host = builder.Build();
         await host.StartAsync();
         await BusReadiness.WaitAsync(host.Services);
-        return host;
+        return new RunningHost(host, servers, database);
+    }
+}
+
+/// <summary>A started host and its database; disposing stops the one and drops the other.</summary>
+public sealed record RunningHost(IHost Host, TestServers Servers, string Database) : IAsyncDisposable
+{
+    public IServiceProvider Services => Host.Services;
+
+    public async ValueTask DisposeAsync()
+    {
+        await Host.StopAsync();
+        Host.Dispose();
+        await Servers.DropDatabaseAsync(Database);
     }
 }

@@ -85,6 +85,17 @@ public sealed class TestServers
         return new NpgsqlConnectionStringBuilder(PostgresServer) { Database = name, MaxPoolSize = 100 }.ConnectionString;
     }
 
+    /// <summary>Drops a fixture's database (connections and all) so test runs leave nothing behind.</summary>
+    public async Task DropDatabaseAsync(string connectionString)
+    {
+        var name = new NpgsqlConnectionStringBuilder(connectionString).Database;
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(PostgresServer);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"drop database if exists \"{name}\" with (force)", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>Takes the broker away (and back), as an outage would.</summary>
     public Task StopBrokerAsync() => ControlBrokerAsync(stop: true);
 
