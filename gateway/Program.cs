@@ -12,6 +12,7 @@ var app = builder.Build();
 app.UseProblemDetailsDefaults();
 app.UseGatewayTransportSecurity();
 app.MapDefaultEndpoints();
+app.MapSecurityTxt();
 app.MapReverseProxy().WithRouteBodyLimits();
 
 app.Run();

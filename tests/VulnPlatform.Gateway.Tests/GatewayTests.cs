@@ -123,6 +123,25 @@ public sealed class GatewayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Security_txt_tells_researchers_where_to_report_and_has_not_expired()
+    {
+        var response = await Https().GetAsync("/.well-known/security.txt");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        var fields = (await response.Content.ReadAsStringAsync())
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split(": ", 2))
+            .ToLookup(pair => pair[0], pair => pair[1]);
+        Assert.Contains("mailto:security@example.org", fields["Contact"]);
+        var expires = DateTimeOffset.Parse(fields["Expires"].Single(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(expires, DateTimeOffset.UtcNow.AddDays(1), DateTimeOffset.UtcNow.AddDays(366));
+        Assert.Equal("en, zh-CN", fields["Preferred-Languages"].Single());
+        Assert.Equal("https://localhost/.well-known/security.txt", fields["Canonical"].Single());
+        Assert.Empty(_intake.Requests);
+    }
+
+    [Fact]
     public async Task Unknown_paths_are_not_forwarded_and_get_a_problem()
     {
         var response = await Https().GetAsync("/internal/admin");
