@@ -19,8 +19,16 @@ EPMD_PORT="${VP_EPMD_PORT:-56722}"
 RABBIT_NODE="${VP_RABBIT_NODE:-vp-$RABBIT_PORT@localhost}"
 DATABASES=(vp_intake vp_triage vp_notification vp_vendorcoordination vp_disclosure vp_identity)
 
-PG_DIR="$RUN/postgres"
 RMQ_DIR="$RUN/rabbitmq"
+PG_DIR="$RUN/postgres"
+# PostgreSQL runs as the postgres user, which must reach its data directory. When the checkout
+# lives where that user cannot go (say under /root), the cluster lives in the postgres user's
+# home instead, one directory per checkout, and .run/postgres-dir remembers where.
+if [ -f "$RUN/postgres-dir" ]; then
+  PG_DIR=$(cat "$RUN/postgres-dir")
+elif [ "$(id -u)" -eq 0 ] && id postgres >/dev/null 2>&1 && ! su postgres -s /bin/sh -c "test -x '$(dirname "$RUN")'" 2>/dev/null; then
+  PG_DIR="/var/lib/postgresql/vulnplatform-$(printf '%s' "$ROOT" | md5sum | cut -c1-12)"
+fi
 log() { echo "[servers] $*" >&2; }
 
 pg_bin() {
@@ -55,7 +63,8 @@ as_pg() {
 
 pg_up() {
   local bin; bin=$(pg_bin)
-  mkdir -p "$PG_DIR"
+  mkdir -p "$RUN" "$PG_DIR"
+  [ "$PG_DIR" = "$RUN/postgres" ] || echo "$PG_DIR" > "$RUN/postgres-dir"
   [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$PG_DIR" && chmod 700 "$PG_DIR"
   if [ ! -f "$PG_DIR/data/PG_VERSION" ]; then
     log "initialising PostgreSQL in $PG_DIR/data"
