@@ -62,6 +62,22 @@ public sealed class SubmittingReportTests(IntakeFixture intake)
         Assert.Contains("24 hours", submitted.NextSteps[0]);
     }
 
+    [Theory]
+    [InlineData("zh-CN,zh;q=0.9,en;q=0.8", "24 小时")]
+    [InlineData("en-GB,zh-CN;q=0.5", "24 hours")]
+    [InlineData("fr-FR", "24 hours")]
+    [InlineData("", "24 hours")]
+    public async Task An_anonymous_reporter_is_answered_in_the_language_their_client_prefers(string acceptLanguage, string expected)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/reports") { Content = JsonContent.Create(Reports.Valid(anonymous: true)) };
+        if (acceptLanguage.Length > 0) request.Headers.TryAddWithoutValidation("Accept-Language", acceptLanguage);
+
+        var response = await intake.Client.SendAsync(request);
+
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains(expected, body.GetProperty("nextSteps")[0].GetString());
+    }
+
     [Fact]
     public async Task Html_in_text_is_kept_as_text_and_returned_as_json()
     {

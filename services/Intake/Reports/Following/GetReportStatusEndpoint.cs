@@ -32,6 +32,7 @@ public static class GetReportStatusEndpoint
     private static async Task<IResult> HandleAsync(
         string trackingNumber,
         [FromHeader(Name = FollowUpTokens.Header)] string? followUpToken,
+        HttpRequest http,
         IQuerySession session,
         ReporterContacts contacts,
         CancellationToken cancellationToken)
@@ -56,6 +57,6 @@ public static class GetReportStatusEndpoint
             view.Timeline,
             view.Messages.OrderBy(m => m.At).ToList(),
             view.Attachments.Select(a => new AttachmentSummary(a.Id, a.FileName, a.DisplayName, a.Size, a.Sha256, a.SniffedContentType, a.AddedAt)).ToList(),
-            NextSteps.For(view.Kind, contact?.Language ?? ReporterLanguages.English)));
+            NextSteps.For(view.Kind, contact?.Language ?? ReporterLanguages.FromAcceptLanguage(http))));
     }
 }

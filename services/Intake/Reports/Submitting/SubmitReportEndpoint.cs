@@ -25,6 +25,7 @@ public static class SubmitReportEndpoint
 
     private static async Task<IResult> HandleAsync(
         SubmitReportRequest request,
+        HttpRequest http,
         IDocumentSession session,
         TrackingNumbers trackingNumbers,
         ReporterContacts contacts,
@@ -34,7 +35,7 @@ public static class SubmitReportEndpoint
         var now = time.GetUtcNow();
         var reportId = Guid.CreateVersion7(now);
         var followUpToken = FollowUpTokens.Create();
-        var language = request.Reporter?.Language ?? ReporterLanguages.English;
+        var language = request.Reporter?.Language ?? ReporterLanguages.FromAcceptLanguage(http);
         var command = new SubmitReport(
             reportId,
             await trackingNumbers.NextAsync(now.Year, cancellationToken),
