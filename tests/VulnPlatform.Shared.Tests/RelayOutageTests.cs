@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using JasperFx.Events;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
@@ -64,6 +65,9 @@ public sealed class RelayOutageTests : IAsyncLifetime
             Assert.Single(before.Received, m => FlowOf(m) == warmUp);
         }
 
+        using var metrics = new RelayMetrics(_host.Services.GetRequiredService<IMeterFactory>());
+        var publishedBefore = metrics.Published;
+
         await _servers.StopBrokerAsync();
         var flows = Enumerable.Range(0, 3).Select(_ => Guid.NewGuid()).ToList();
         const int steps = 10;
@@ -74,7 +78,9 @@ public sealed class RelayOutageTests : IAsyncLifetime
                 await AppendAsync(store, flow, step); // one transaction each, interleaving the streams
             }
         }
-        await Task.Delay(TimeSpan.FromSeconds(2)); // the relay tries, and fails, meanwhile
+        // Operators see the backlog: the lag metric counts what waits for the broker.
+        Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(metrics.Lag >= flows.Count * steps), TimeSpan.FromSeconds(15)),
+            $"lag reported {metrics.Lag}");
         await _servers.StartBrokerAsync();
 
         await using var after = await RawSubscriber.StartAsync(_servers, Exchange, queue);
@@ -90,10 +96,52 @@ public sealed class RelayOutageTests : IAsyncLifetime
             Assert.Equal(Enumerable.Range(1, steps), order);
         }
 
+        Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(metrics.Lag == 0), TimeSpan.FromSeconds(15)), $"lag stayed {metrics.Lag}");
+        Assert.Equal(flows.Count * steps, metrics.Published - publishedBefore);
+
         // Each message id is the id of the event it was published from.
         await using var session = store.QuerySession();
         var eventIds = (await session.Events.FetchStreamAsync(flows[0])).Select(e => e.Id);
         Assert.Equal(eventIds, received.Where(m => FlowOf(m) == flows[0]).Select(m => m.MessageId));
+    }
+
+    /// <summary>Reads the relay's instruments of this host, as an OpenTelemetry exporter would.</summary>
+    private sealed class RelayMetrics : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private long _lag = -1;
+        private long _published;
+
+        public RelayMetrics(IMeterFactory hostMeters)
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (ReferenceEquals(instrument.Meter.Scope, hostMeters)
+                    && instrument.Name is RelayMonitor.LagInstrument or RelayMonitor.PublishedInstrument)
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
+            {
+                if (instrument.Name == RelayMonitor.LagInstrument) Interlocked.Exchange(ref _lag, value);
+                else Interlocked.Add(ref _published, value);
+            });
+            _listener.Start();
+        }
+
+        public long Lag
+        {
+            get
+            {
+                _listener.RecordObservableInstruments();
+                return Interlocked.Read(ref _lag);
+            }
+        }
+
+        public long Published => Interlocked.Read(ref _published);
+
+        public void Dispose() => _listener.Dispose();
     }
 
     private static Guid FlowOf(RawMessage message) => message.Message.GetProperty("flowId").GetGuid();

@@ -31,11 +31,13 @@ public sealed class IntegrationEventRelay : SubscriptionBase
     private readonly IBus _bus;
     private readonly IIntegrationEventMap _map;
     private readonly ILogger<IntegrationEventRelay> _logger;
+    private readonly RelayMonitor _monitor;
 
-    public IntegrationEventRelay(IBus bus, IIntegrationEventMap map, ILogger<IntegrationEventRelay> logger)
+    public IntegrationEventRelay(IBus bus, IIntegrationEventMap map, RelayMonitor monitor, ILogger<IntegrationEventRelay> logger)
     {
         _bus = bus;
         _map = map;
+        _monitor = monitor;
         _logger = logger;
         Name = SubscriptionName;
     }
@@ -96,6 +98,7 @@ public sealed class IntegrationEventRelay : SubscriptionBase
             }, timeout.Token);
 
             confirmed[@event.Id] = true;
+            _monitor.RecordPublished();
         }
     }
 

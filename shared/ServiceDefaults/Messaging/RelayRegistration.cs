@@ -1,5 +1,6 @@
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace VulnPlatform.ServiceDefaults.Messaging;
 
@@ -11,6 +12,8 @@ public static class RelayRegistration
         where TMap : class, IIntegrationEventMap
     {
         marten.Services.AddSingleton<IIntegrationEventMap, TMap>();
+        marten.Services.AddSingleton<RelayMonitor>();
+        marten.Services.AddHostedService(sp => sp.GetRequiredService<RelayMonitor>());
         return marten.AddSubscriptionWithServices<IntegrationEventRelay>(ServiceLifetime.Singleton, subscription =>
         {
             subscription.Name = IntegrationEventRelay.SubscriptionName;
