@@ -11,6 +11,7 @@ RABBIT_PORT="${VP_RABBIT_PORT:-56720}"
 HTTP_PORT="${VP_GATEWAY_HTTP_PORT:-8080}"
 HTTPS_PORT="${VP_GATEWAY_HTTPS_PORT:-8443}"
 INTAKE_PORT="${VP_INTAKE_PORT:-5101}"
+DB_SUFFIX="${VP_DB_SUFFIX:-}"          # a second platform (the end-to-end tests) uses databases of its own
 CERT_DIR="$RUN/certs"
 KEY_DIR="$RUN/keys"
 log() { echo "[platform] $*" >&2; }
@@ -38,6 +39,11 @@ keys() {
   mkdir -p "$KEY_DIR" && chmod 700 "$KEY_DIR"
   [ -f "$KEY_DIR/data-key-local-1" ] || (umask 077; head -c 32 /dev/urandom | base64 > "$KEY_DIR/data-key-local-1")
   [ -f "$KEY_DIR/notification-client" ] || (umask 077; head -c 48 /dev/urandom | base64 | tr -d '\n' > "$KEY_DIR/notification-client")
+}
+
+ensure_database() {
+  psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "select 1 from pg_database where datname = '$1'" postgres | grep -q 1 \
+    || psql -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -c "create database $1" postgres
 }
 
 start() { # name dll url env...
@@ -80,18 +86,22 @@ up() {
   fi
   # Never rebuild under running processes: stop stragglers first, then build, then start all.
   down
-  log "building ($CONFIGURATION)"
-  dotnet build "$ROOT/VulnPlatform.sln" -c "$CONFIGURATION" -nologo -clp:ErrorsOnly -v quiet >&2
+  if [ -z "${VP_SKIP_BUILD:-}" ]; then
+    log "building ($CONFIGURATION)"
+    dotnet build "$ROOT/VulnPlatform.sln" -c "$CONFIGURATION" -nologo -clp:ErrorsOnly -v quiet >&2
+  fi
   certificate
   keys
   local otel=()
   [ -n "${OTEL_EXPORTER_OTLP_ENDPOINT:-}" ] && otel=("OTEL_EXPORTER_OTLP_ENDPOINT=$OTEL_EXPORTER_OTLP_ENDPOINT")
   for entry in "${SERVICES[@]}"; do
     IFS='|' read -r name folder assembly database url <<<"$entry"
+    database="$database$DB_SUFFIX"
+    ensure_database "$database"
     start "$name" "$ROOT/$folder/bin/$CONFIGURATION/net10.0/$assembly.dll" \
-      "ASPNETCORE_URLS=$url" \
+      "Urls=$url" \
       "ConnectionStrings__Marten=Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=$database;Maximum Pool Size=60" \
-      "RabbitMq__Port=$RABBIT_PORT" \
+      "RabbitMq__Port=$RABBIT_PORT" "RabbitMq__VirtualHost=${VP_RABBIT_VHOST:-/}" \
       "Encryption__ActiveKeyId=local-1" "Encryption__Keys__local-1=$(cat "$KEY_DIR/data-key-local-1")" \
       "InternalApi__Clients__notification=$(cat "$KEY_DIR/notification-client")" "${otel[@]}"
   done

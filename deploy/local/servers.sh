@@ -148,6 +148,14 @@ CONF
     (exec 3<>/dev/tcp/127.0.0.1/"$RABBIT_PORT") 2>/dev/null && break
     sleep 0.1
   done
+  # Tests get virtual hosts of their own, so a running `make up` never consumes their messages.
+  local vhosts; vhosts=$(/usr/lib/rabbitmq/bin/rabbitmqctl -n "$RABBIT_NODE" list_vhosts -q 2>/dev/null || true)
+  for vhost in test e2e; do
+    if ! grep -qx "$vhost" <<<"$vhosts"; then
+      /usr/lib/rabbitmq/bin/rabbitmqctl -n "$RABBIT_NODE" add_vhost "$vhost" >/dev/null
+      /usr/lib/rabbitmq/bin/rabbitmqctl -n "$RABBIT_NODE" set_permissions -p "$vhost" guest ".*" ".*" ".*" >/dev/null
+    fi
+  done
 }
 
 rabbit_down() {
@@ -167,6 +175,7 @@ print_env() {
 export VP_TEST_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres"
 export VP_TEST_RABBITMQ_HOST=127.0.0.1
 export VP_TEST_RABBITMQ_PORT=$RABBIT_PORT
+export VP_TEST_RABBITMQ_VHOST=test
 export VP_TEST_BROKER_CONTROL="$ROOT/deploy/local/servers.sh"
 ENV
 }

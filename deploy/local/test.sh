@@ -9,11 +9,34 @@ eval "$(deploy/local/servers.sh env)"
 
 dotnet build VulnPlatform.sln -c Release -nologo -clp:ErrorsOnly || exit 1
 
+# The end-to-end tests talk to a whole platform over HTTPS: a second one, on ports, databases, a
+# RabbitMQ virtual host and a state folder of its own, so a developer's `make up` is neither used
+# nor disturbed. It runs for the end-to-end project only.
+E2E=(VP_RUN_DIR="$ROOT/.run/e2e" VP_GATEWAY_HTTP_PORT=18080 VP_GATEWAY_HTTPS_PORT=18443 VP_INTAKE_PORT=15101
+     VP_DB_SUFFIX=_e2e VP_RABBIT_VHOST=e2e VP_SKIP_BUILD=1)
+e2e_up() {
+  env "${E2E[@]}" deploy/local/platform.sh down
+  psql -q -h 127.0.0.1 -p "${VP_PG_PORT:-55432}" -U postgres -c "drop database if exists vp_intake_e2e with (force)" postgres
+  env "${E2E[@]}" deploy/local/platform.sh up
+}
+e2e_down() { env "${E2E[@]}" deploy/local/platform.sh down; }
+trap e2e_down EXIT
+
 passed=0 failed=0 status=0
 for project in tests/*.Tests/*.Tests.csproj; do
   log=$(mktemp)
-  dotnet test "$project" -c Release --no-build -nologo 2>&1 | tee "$log"
-  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+  if [[ "$project" == *EndToEnd* ]]; then
+    e2e_up || { status=1; echo "the end-to-end platform did not start"; continue; }
+    env VP_TEST_GATEWAY=https://localhost:18443 VP_TEST_GATEWAY_HTTP=http://localhost:18080 \
+        VP_TEST_GATEWAY_CA="$ROOT/.run/e2e/certs/gateway.crt" VP_TEST_RABBITMQ_VHOST=e2e \
+      dotnet test "$project" -c Release --no-build -nologo 2>&1 | tee "$log"
+    rc=${PIPESTATUS[0]}
+    e2e_down
+  else
+    dotnet test "$project" -c Release --no-build -nologo 2>&1 | tee "$log"
+    rc=${PIPESTATUS[0]}
+  fi
+  [ "$rc" -eq 0 ] || status=1
   line=$(grep -E "(Passed|Failed)! +- +Failed: +[0-9]+, +Passed: +[0-9]+" "$log" | tail -n 1)
   if [ -z "$line" ]; then status=1; echo "no test result from $project"; fi
   passed=$((passed + $(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"${line:-Passed: 0}")))

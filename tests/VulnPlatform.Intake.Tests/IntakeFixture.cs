@@ -38,6 +38,7 @@ public sealed class IntakeFixture : IAsyncLifetime
             host.UseSetting("ConnectionStrings:Marten", Database);
             host.UseSetting("RabbitMq:Host", Servers.RabbitMqHost);
             host.UseSetting("RabbitMq:Port", Servers.RabbitMqPort.ToString());
+            host.UseSetting("RabbitMq:VirtualHost", Servers.RabbitMqVirtualHost);
             host.UseSetting("Marten:DaemonMode", "Solo");
             host.UseSetting("Encryption:ActiveKeyId", "test-1");
             host.UseSetting("Encryption:Keys:test-1", Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));

@@ -17,6 +17,7 @@ public static class TestHost
             ["ConnectionStrings:Marten"] = database,
             ["RabbitMq:Host"] = servers.RabbitMqHost,
             ["RabbitMq:Port"] = servers.RabbitMqPort.ToString(),
+            ["RabbitMq:VirtualHost"] = servers.RabbitMqVirtualHost,
             ["Marten:DaemonMode"] = "Solo",
             ["Logging:LogLevel:Default"] = "Warning",
         });

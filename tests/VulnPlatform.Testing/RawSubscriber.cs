@@ -42,7 +42,14 @@ public sealed class RawSubscriber : IAsyncDisposable
     /// <summary>One queue bound to several exchanges: messages of one stream arrive in the order they were published.</summary>
     public static async Task<RawSubscriber> StartAsync(TestServers servers, IReadOnlyList<string> exchanges, string? durableQueue = null)
     {
-        var factory = new ConnectionFactory { HostName = servers.RabbitMqHost, Port = servers.RabbitMqPort, UserName = "guest", Password = "guest" };
+        var factory = new ConnectionFactory
+        {
+            HostName = servers.RabbitMqHost,
+            Port = servers.RabbitMqPort,
+            VirtualHost = servers.RabbitMqVirtualHost,
+            UserName = "guest",
+            Password = "guest",
+        };
         var connection = await factory.CreateConnectionAsync();
         var channel = await connection.CreateChannelAsync();
         var queue = durableQueue is null

@@ -18,12 +18,13 @@ public sealed class TestServers
     private readonly PostgreSqlContainer? _postgresContainer;
     private readonly RabbitMqContainer? _rabbitContainer;
 
-    private TestServers(string postgres, string rabbitHost, ushort rabbitPort, string? brokerControl,
+    private TestServers(string postgres, string rabbitHost, ushort rabbitPort, string rabbitVirtualHost, string? brokerControl,
         PostgreSqlContainer? postgresContainer = null, RabbitMqContainer? rabbitContainer = null)
     {
         PostgresServer = postgres;
         RabbitMqHost = rabbitHost;
         RabbitMqPort = rabbitPort;
+        RabbitMqVirtualHost = rabbitVirtualHost;
         BrokerControl = brokerControl;
         _postgresContainer = postgresContainer;
         _rabbitContainer = rabbitContainer;
@@ -33,6 +34,9 @@ public sealed class TestServers
     public string PostgresServer { get; }
     public string RabbitMqHost { get; }
     public ushort RabbitMqPort { get; }
+
+    /// <summary>The tests' own virtual host, so a running platform never consumes their messages.</summary>
+    public string RabbitMqVirtualHost { get; }
     private string? BrokerControl { get; }
 
     public static async Task<TestServers> GetAsync()
@@ -57,6 +61,7 @@ public sealed class TestServers
                 postgres,
                 Environment.GetEnvironmentVariable("VP_TEST_RABBITMQ_HOST") ?? "127.0.0.1",
                 ushort.Parse(Environment.GetEnvironmentVariable("VP_TEST_RABBITMQ_PORT") ?? "56720"),
+                Environment.GetEnvironmentVariable("VP_TEST_RABBITMQ_VHOST") ?? "/",
                 Environment.GetEnvironmentVariable("VP_TEST_BROKER_CONTROL"));
         }
 
@@ -71,7 +76,7 @@ public sealed class TestServers
         var rabbit = new RabbitMqBuilder("rabbitmq:3.13").WithUsername("guest").WithPassword("guest").Build();
         await Task.WhenAll(pg.StartAsync(), rabbit.StartAsync());
         return new TestServers(
-            pg.GetConnectionString(), rabbit.Hostname, rabbit.GetMappedPublicPort(5672), null, pg, rabbit);
+            pg.GetConnectionString(), rabbit.Hostname, rabbit.GetMappedPublicPort(5672), "/", null, pg, rabbit);
     }
 
     /// <summary>A new empty database for one fixture, so fixtures never see each other's data.</summary>

@@ -1,0 +1,36 @@
+using System.Net;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+
+namespace VulnPlatform.EndToEnd.Tests;
+
+/// <summary>
+/// The running platform `make test` started for these tests (gateway over HTTPS with its generated
+/// certificate, Intake behind it), reached exactly as a reporter's client reaches it.
+/// </summary>
+public static class Platform
+{
+    public static Uri Gateway => new(Required("VP_TEST_GATEWAY"));
+    public static Uri GatewayHttp => new(Required("VP_TEST_GATEWAY_HTTP"));
+
+    /// <summary>A client that trusts the platform's certificate and nothing else self-signed.</summary>
+    public static HttpClient Client(bool followRedirects = false)
+    {
+        var authority = X509Certificate2.CreateFromPem(File.ReadAllText(Required("VP_TEST_GATEWAY_CA")));
+        var handler = new SocketsHttpHandler { AllowAutoRedirect = followRedirects };
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+        {
+            if (errors == SslPolicyErrors.None) return true;
+            if (certificate is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != SslPolicyErrors.None) return false;
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.Add(authority);
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            return chain.Build(new X509Certificate2(certificate));
+        };
+        return new HttpClient(handler) { BaseAddress = Gateway, DefaultRequestVersion = HttpVersion.Version20 };
+    }
+
+    private static string Required(string name) => Environment.GetEnvironmentVariable(name)
+        ?? throw new InvalidOperationException($"{name} is not set: run the end-to-end tests with `make test`, which starts the platform for them.");
+}
