@@ -42,6 +42,7 @@ public static class IntakeModule
         builder.Services.Configure<AttachmentOptions>(builder.Configuration.GetSection(AttachmentOptions.Section));
         // Validators hold no state; building their rule trees per request cost measurable CPU.
         builder.Services.AddValidatorsFromAssemblyContaining<SubmitReportValidator>(ServiceLifetime.Singleton, includeInternalTypes: true);
+        builder.Services.AddOpenApi("intake");
         builder.Services.AddSingleton<TrackingNumbers>();
         builder.Services.AddSingleton<ReporterContacts>();
         builder.Services.AddSingleton<IBlobStore, PostgresBlobStore>();
@@ -60,6 +61,8 @@ public static class IntakeModule
         reports.MapChangeConsent();
         reports.MapWithdrawReport();
         app.MapGetReporterContact();
+        // The reporter API's description, for web and mobile client developers (routed by the gateway).
+        app.MapOpenApi("/api/openapi/{documentName}.json");
         return app;
     }
 }

@@ -90,6 +90,16 @@ public sealed class ReporterJourneyTests
     }
 
     [Fact]
+    public async Task The_api_description_is_served_through_the_gateway()
+    {
+        using var client = Platform.Client();
+
+        var description = await client.GetFromJsonAsync<JsonElement>("/api/openapi/intake.json");
+
+        Assert.True(description.GetProperty("paths").TryGetProperty("/api/reports", out _));
+    }
+
+    [Fact]
     public async Task Internal_endpoints_are_not_reachable_from_outside()
     {
         using var client = Platform.Client();

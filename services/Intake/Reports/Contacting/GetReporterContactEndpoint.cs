@@ -17,6 +17,7 @@ public static class GetReporterContactEndpoint
         app.MapGet("/internal/reports/{reportId:guid}/contact", HandleAsync)
             .WithName("GetReporterContact")
             .RequireInternalClient(NotificationClient)
+            .ExcludeFromDescription()
             .Produces<ReporterContact>()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound);
