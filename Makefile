@@ -26,9 +26,9 @@ down:
 test: servers
 	deploy/local/test.sh
 
-bench: up
-	dotnet build tests/VulnPlatform.Benchmarks -c Release -nologo -clp:ErrorsOnly -v quiet
-	dotnet run --project tests/VulnPlatform.Benchmarks -c Release --no-build -- --gateway https://localhost:$${VP_GATEWAY_HTTPS_PORT:-8443}
+bench: servers
+	dotnet build VulnPlatform.sln -c Release -nologo -clp:ErrorsOnly -v quiet
+	deploy/local/bench.sh
 
 compose-check:
 	docker-compose -f docker-compose.yml config -q

@@ -6,6 +6,7 @@ public static class GatewayModule
 {
     public static IHostApplicationBuilder AddGateway(this IHostApplicationBuilder builder)
     {
+        builder.AddGatewayRateLimits();
         builder.Services.Configure<SecurityTxtOptions>(builder.Configuration.GetSection(SecurityTxtOptions.Section));
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
@@ -44,6 +45,7 @@ public static class GatewayModule
     {
         app.UseHttpsRedirection();
         app.UseHsts();
+        app.UseRateLimiter();
         app.Use((context, next) =>
         {
             var headers = context.Response.Headers;

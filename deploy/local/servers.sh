@@ -148,9 +148,9 @@ CONF
     (exec 3<>/dev/tcp/127.0.0.1/"$RABBIT_PORT") 2>/dev/null && break
     sleep 0.1
   done
-  # Tests get virtual hosts of their own, so a running `make up` never consumes their messages.
+  # Tests and the benchmark get virtual hosts of their own, so a running `make up` never consumes their messages.
   local vhosts; vhosts=$(/usr/lib/rabbitmq/bin/rabbitmqctl -n "$RABBIT_NODE" list_vhosts -q 2>/dev/null || true)
-  for vhost in test e2e; do
+  for vhost in test e2e bench; do
     if ! grep -qx "$vhost" <<<"$vhosts"; then
       /usr/lib/rabbitmq/bin/rabbitmqctl -n "$RABBIT_NODE" add_vhost "$vhost" >/dev/null
       /usr/lib/rabbitmq/bin/rabbitmqctl -n "$RABBIT_NODE" set_permissions -p "$vhost" guest ".*" ".*" ".*" >/dev/null

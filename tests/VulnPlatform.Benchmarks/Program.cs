@@ -43,16 +43,17 @@ sealed record BenchOptions(Uri Gateway, int Clients, int Seconds, int WarmUpSeco
         }
 
         var root = FindRepositoryRoot();
-        var certificate = Path.Combine(root, ".run", "certs", "gateway.crt");
+        var runDirectory = Environment.GetEnvironmentVariable("VP_RUN_DIR") ?? Path.Combine(root, ".run");
+        var certificate = Path.Combine(runDirectory, "certs", "gateway.crt");
         return new BenchOptions(
             new Uri(Arg("--gateway", "https://localhost:8443")),
             int.Parse(Arg("--clients", "32"), CultureInfo.InvariantCulture),
             int.Parse(Arg("--seconds", "20"), CultureInfo.InvariantCulture),
-            int.Parse(Arg("--warmup", "10"), CultureInfo.InvariantCulture),
+            int.Parse(Arg("--warmup", "20"), CultureInfo.InvariantCulture),
             Arg("--cert", File.Exists(certificate) ? certificate : ""),
             "127.0.0.1",
             int.Parse(Environment.GetEnvironmentVariable("VP_PG_PORT") ?? "55432", CultureInfo.InvariantCulture),
-            Environment.GetEnvironmentVariable("VP_RUN_DIR") ?? Path.Combine(root, ".run"));
+            runDirectory);
     }
 
     private static string FindRepositoryRoot()
@@ -77,6 +78,7 @@ static class RelayLatency
         {
             HostName = "127.0.0.1",
             Port = int.Parse(Environment.GetEnvironmentVariable("VP_RABBIT_PORT") ?? "56720", CultureInfo.InvariantCulture),
+            VirtualHost = Environment.GetEnvironmentVariable("VP_RABBIT_VHOST") ?? "/",
         };
         await using var connection = await factory.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();

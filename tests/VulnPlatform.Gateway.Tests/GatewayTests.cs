@@ -19,6 +19,8 @@ public sealed class GatewayTests : IAsyncLifetime
         {
             host.UseSetting("ReverseProxy:Clusters:intake:Destinations:intake-1:Address", _intake.Address);
             host.UseSetting("RequestLimits:MaxBodyBytes", "1024");
+            host.UseSetting("Gateway:RateLimits:ReporterWritesPerMinute", "3");
+            host.UseSetting("Gateway:RateLimits:ReporterReadsPerMinute", "5");
         });
     }
 
@@ -139,6 +141,29 @@ public sealed class GatewayTests : IAsyncLifetime
         Assert.Equal("en, zh-CN", fields["Preferred-Languages"].Single());
         Assert.Equal("https://localhost/.well-known/security.txt", fields["Canonical"].Single());
         Assert.Empty(_intake.Requests);
+    }
+
+    [Fact]
+    public async Task A_client_that_floods_submissions_is_told_to_wait_and_nothing_more_reaches_intake()
+    {
+        var client = Https();
+        var answers = new List<HttpResponseMessage>();
+        for (var i = 0; i < 5; i++)
+        {
+            answers.Add(await client.PostAsJsonAsync("/api/reports", new { title = $"spam {i}" }));
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests],
+            answers.Select(a => a.StatusCode));
+        Assert.Equal(3, _intake.Requests.Count);
+        var refused = answers[^1];
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        Assert.InRange(int.Parse(refused.Headers.GetValues("Retry-After").Single()), 1, 60);
+        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("https://vulnplatform.dev/problems/too-many-requests", problem.GetProperty("type").GetString());
+
+        // Reading has its own, larger budget.
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/reports/VR-2026-000001")).StatusCode);
     }
 
     [Fact]

@@ -15,6 +15,7 @@ public static class ProblemTypes
     public const string Gone = Base + "withdrawn";
     public const string Unauthorized = Base + "unauthorized";
     public const string IntegrityFailure = Base + "integrity-failure";
+    public const string TooManyRequests = Base + "too-many-requests";
 
     public static string? ForStatus(int? status) => status switch
     {
@@ -23,6 +24,7 @@ public static class ProblemTypes
         404 => NotFound,
         409 or 412 => Conflict,
         413 => PayloadTooLarge,
+        429 => TooManyRequests,
         415 => UnsupportedMediaType,
         >= 500 => Unexpected,
         _ => null,

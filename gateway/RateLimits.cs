@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+using VulnPlatform.ServiceDefaults.Http;
+
+namespace VulnPlatform.Gateway;
+
+/// <summary>
+/// Per-client request budgets (configuration section <c>Gateway:RateLimits</c>), attached to routes
+/// by their <c>RateLimiterPolicy</c>: anonymous submissions and uploads are cheap to send and costly
+/// to keep, so writes get a small budget; reads a larger one. Clients are told when to come back.
+/// </summary>
+public sealed class RateLimitOptions
+{
+    public const string Section = "Gateway:RateLimits";
+    public const string ReporterWrites = "reporter-writes";
+    public const string ReporterReads = "reporter-reads";
+
+    public int ReporterWritesPerMinute { get; set; } = 30;
+    public int ReporterReadsPerMinute { get; set; } = 300;
+}
+
+public static class RateLimits
+{
+    public static IHostApplicationBuilder AddGatewayRateLimits(this IHostApplicationBuilder builder)
+    {
+        builder.Services.Configure<RateLimitOptions>(builder.Configuration.GetSection(RateLimitOptions.Section));
+        builder.Services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.AddPolicy(RateLimitOptions.ReporterWrites, http => PerClient(http, o => o.ReporterWritesPerMinute));
+            limiter.AddPolicy(RateLimitOptions.ReporterReads, http => PerClient(http, o => o.ReporterReadsPerMinute));
+            limiter.OnRejected = async (context, cancellationToken) =>
+            {
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
+                context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context.HttpContext,
+                    ProblemDetails =
+                    {
+                        Status = StatusCodes.Status429TooManyRequests,
+                        Type = ProblemTypes.TooManyRequests,
+                        Title = "Too many requests",
+                        Detail = $"This client sent too many requests; try again in {Math.Ceiling(retryAfter.TotalSeconds)} seconds.",
+                    },
+                });
+            };
+        });
+        return builder;
+    }
+
+    // Keyed by the connection's address; behind a load balancer, configure forwarded headers first.
+    private static RateLimitPartition<string> PerClient(HttpContext http, Func<RateLimitOptions, int> perMinute)
+    {
+        var permits = Math.Max(1, perMinute(http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value));
+        return RateLimitPartition.GetTokenBucketLimiter(
+            http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+            _ => new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = permits,
+                TokensPerPeriod = permits,
+                ReplenishmentPeriod = TimeSpan.FromMinutes(1),
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            });
+    }
+}
