@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Marten;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using VulnPlatform.Contracts;
@@ -55,6 +57,31 @@ public sealed class StaffMessageTests(IntakeFixture intake)
             view.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("text").GetString()));
         Assert.Equal("acknowledged", view.GetProperty("status").GetString());
         Assert.Contains(view.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("event").GetString() == "acknowledged");
+    }
+
+    [Fact]
+    public async Task The_consumer_continues_the_publishers_trace_into_the_event_it_appends()
+    {
+        var report = await intake.SubmitAsync(Reports.Valid());
+        using var source = new ActivitySource("VulnPlatform.Tests.Triage");
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == source.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        string traceId;
+        using (var triage = source.StartActivity("triage acknowledges"))
+        {
+            traceId = triage!.TraceId.ToString();
+            await Bus.Publish(new ReportAcknowledged(Guid.NewGuid(), report.ReportId, report.TrackingNumber, "Seen.", Analyst, DateTimeOffset.UtcNow));
+        }
+        await ViewWhenAsync(report, v => StaffMessages(v) == 1);
+
+        await using var session = intake.Store.QuerySession();
+        var appended = (await session.Events.FetchStreamAsync(report.ReportId)).Single(e => e.Data is VulnPlatform.Intake.Reports.StaffMessageReceived);
+        Assert.Equal(traceId, appended.GetHeader("traceparent")?.ToString()?.Split('-')[1]);
     }
 
     [Fact]
