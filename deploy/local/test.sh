@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test project against the servers servers.sh started, one project at a time (the relay
-# test takes the broker away; other projects must not be mid-test then), and prints one summary line.
+# Runs every test project (or only those named: deploy/local/test.sh tests/VulnPlatform.Intake.Tests)
+# against the servers servers.sh started, one project at a time (the relay test takes the broker
+# away; other projects must not be mid-test then), and prints one summary line.
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -23,7 +24,14 @@ e2e_down() { env "${E2E[@]}" deploy/local/platform.sh down; }
 trap e2e_down EXIT
 
 passed=0 failed=0 status=0
-for project in tests/*.Tests/*.Tests.csproj; do
+projects=()
+if [ $# -gt 0 ]; then
+  for folder in "$@"; do projects+=("${folder%/}/$(basename "${folder%/}").csproj"); done
+else
+  projects=(tests/*.Tests/*.Tests.csproj)
+fi
+
+for project in "${projects[@]}"; do
   log=$(mktemp)
   if [[ "$project" == *EndToEnd* ]]; then
     e2e_up || { status=1; echo "the end-to-end platform did not start"; continue; }
