@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net.Mail;
 using FluentValidation;
 
@@ -70,6 +69,6 @@ public static class EmailAddresses
             && address.Host.Contains('.', StringComparison.Ordinal)
             && !address.Host.StartsWith('.') && !address.Host.EndsWith('.')
             && address.Host.All(c => char.IsLetterOrDigit(c) || c is '.' or '-')
-            && CultureInfo.InvariantCulture.CompareInfo.IndexOf(email, "..", CompareOptions.Ordinal) < 0;
+            && !email.Contains("..", StringComparison.Ordinal);
     }
 }

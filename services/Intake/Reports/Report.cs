@@ -42,7 +42,7 @@ public sealed record Report(
 
     /// <summary>The refusal every change to a withdrawn report gets.</summary>
     public Refusal? RefuseIfWithdrawn() => IsWithdrawn
-        ? new Refusal(StatusCodes.Status409Conflict, ProblemTypes.Gone, "Report withdrawn",
+        ? new Refusal(StatusCodes.Status409Conflict, ProblemTypes.Withdrawn, "Report withdrawn",
             $"Report {TrackingNumber} was withdrawn; it accepts no further changes.")
         : null;
 }

@@ -12,7 +12,7 @@ public static class ProblemTypes
     public const string UnsupportedMediaType = Base + "unsupported-media-type";
     public const string MalformedRequest = Base + "malformed-request";
     public const string Unexpected = Base + "unexpected";
-    public const string Gone = Base + "withdrawn";
+    public const string Withdrawn = Base + "withdrawn";
     public const string Unauthorized = Base + "unauthorized";
     public const string IntegrityFailure = Base + "integrity-failure";
     public const string TooManyRequests = Base + "too-many-requests";
