@@ -28,15 +28,10 @@ public sealed record Report(
     public Report Apply(ReporterConsentChanged changed) =>
         this with { Consent = new ReporterConsent(changed.ShareIdentityWithVendor, changed.PublicCredit, changed.CreditName) };
 
-    public Report Apply(StaffMessageReceived received) => this with
-    {
-        Status = IsWithdrawn ? Status : ReportStatuses.AfterStaffMessage(received.Kind, Status),
-    };
+    public Report Apply(StaffMessageReceived received) =>
+        this with { Status = ReportStatuses.AfterStaffMessage(received.Kind, Status) };
 
-    public Report Apply(ReporterMessagePosted posted) => this with
-    {
-        Status = Status == ReportStatuses.MoreInformationRequested ? ReportStatuses.Acknowledged : Status,
-    };
+    public Report Apply(ReporterMessagePosted posted) => this with { Status = ReportStatuses.AfterReporterMessage(Status) };
 
     public Report Apply(ReportWithdrawn withdrawn) => this with { Status = ReportStatuses.Withdrawn };
 
@@ -61,11 +56,18 @@ public static class ReportStatuses
     public const string Acknowledged = "acknowledged";
     public const string MoreInformationRequested = "more-information-requested";
 
-    /// <summary>A question waits for the reporter's answer; an acknowledgement moves a new report on.</summary>
-    public static string AfterStaffMessage(string kind, string current) => kind switch
+    // The status rules, shared by the write model and the reporter's view so the two cannot drift.
+
+    /// <summary>A question waits for the reporter's answer; an acknowledgement moves a new report on; a withdrawn report stays withdrawn.</summary>
+    public static string AfterStaffMessage(string kind, string current) => (kind, current) switch
     {
-        StaffMessageKinds.Question => MoreInformationRequested,
-        StaffMessageKinds.Acknowledgement when current == Received => Acknowledged,
+        (_, Withdrawn) => Withdrawn,
+        (StaffMessageKinds.Question, _) => MoreInformationRequested,
+        (StaffMessageKinds.Acknowledgement, Received) => Acknowledged,
         _ => current,
     };
+
+    /// <summary>The reporter's message answers an open question, which hands the report back to staff.</summary>
+    public static string AfterReporterMessage(string current) =>
+        current == MoreInformationRequested ? Acknowledged : current;
 }

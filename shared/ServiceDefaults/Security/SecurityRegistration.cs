@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace VulnPlatform.ServiceDefaults.Security;
 
@@ -10,10 +11,19 @@ public static class SecurityRegistration
     {
         builder.Services.AddOptions<EncryptionOptions>()
             .Bind(builder.Configuration.GetSection(EncryptionOptions.Section))
-            .Validate(options => !options.Problems().Any(), "Encryption settings are invalid: " + "see Encryption:ActiveKeyId and Encryption:Keys.")
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<EncryptionOptions>, EncryptionOptionsValidator>();
         builder.Services.AddSingleton<KeyRing>();
         builder.Services.AddSingleton<SealedBox>();
         return builder;
+    }
+
+    /// <summary>Fails start-up naming each problem of the key settings.</summary>
+    private sealed class EncryptionOptionsValidator : IValidateOptions<EncryptionOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, EncryptionOptions options) =>
+            options.Problems().ToList() is { Count: > 0 } problems
+                ? ValidateOptionsResult.Fail(problems)
+                : ValidateOptionsResult.Success;
     }
 }

@@ -5,13 +5,12 @@ using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using VulnPlatform.Contracts;
 using VulnPlatform.Intake.Attachments;
+using VulnPlatform.Intake.Reports.Following;
 using VulnPlatform.ServiceDefaults.Http;
 
 namespace VulnPlatform.Intake.Reports.Attaching;
 
-public sealed record AddedAttachment(Guid Id, string FileName, string DisplayName, long Size, string Sha256, string DeclaredContentType, string SniffedContentType);
-
-public sealed record AddAttachmentsResponse(IReadOnlyList<AddedAttachment> Attachments);
+public sealed record AddAttachmentsResponse(IReadOnlyList<AttachmentView> Attachments);
 
 public static class AddAttachmentsEndpoint
 {
@@ -76,8 +75,7 @@ public static class AddAttachmentsEndpoint
             await session.SaveChangesAsync(cancellationToken);
             recorded = true;
             return Results.Created($"/api/reports/{report.TrackingNumber}", new AddAttachmentsResponse(
-                files.Files.Select(f => new AddedAttachment(f.AttachmentId, f.FileName, f.DisplayName, f.Content.Size,
-                    f.Content.Sha256, f.DeclaredContentType, f.Content.SniffedContentType)).ToList()));
+                decision.Events.OfType<AttachmentAdded>().Select(AttachmentView.From).ToList()));
         }
         finally
         {

@@ -16,10 +16,8 @@ public sealed record ReportStatusResponse(
     WithdrawalView? Withdrawal,
     IReadOnlyList<TimelineEntry> Timeline,
     IReadOnlyList<MessageView> Messages,
-    IReadOnlyList<AttachmentSummary> Attachments,
+    IReadOnlyList<AttachmentView> Attachments,
     IReadOnlyList<string> NextSteps);
-
-public sealed record AttachmentSummary(Guid Id, string FileName, string DisplayName, long Size, string Sha256, string ContentType, DateTimeOffset AddedAt);
 
 public static class GetReportStatusEndpoint
 {
@@ -56,7 +54,7 @@ public static class GetReportStatusEndpoint
             view.Withdrawal,
             view.Timeline,
             view.Messages.OrderBy(m => m.At).ToList(),
-            view.Attachments.Select(a => new AttachmentSummary(a.Id, a.FileName, a.DisplayName, a.Size, a.Sha256, a.SniffedContentType, a.AddedAt)).ToList(),
+            view.Attachments,
             NextSteps.For(view.Kind, contact?.Language ?? ReporterLanguages.FromAcceptLanguage(http))));
     }
 }

@@ -32,37 +32,26 @@ public sealed class ReportStatusProjection : SingleStreamProjection<ReportStatus
 
     public static void Apply(AttachmentAdded added, ReportStatusView view)
     {
-        view.Attachments.Add(new AttachmentView(added.AttachmentId, added.FileName, added.DisplayName, added.Size,
-            added.Sha256, added.DeclaredContentType, added.SniffedContentType, added.AddedAt));
+        view.Attachments.Add(AttachmentView.From(added));
         Record(view, added.AddedAt, "attachment-added", $"Attachment {added.FileName} added ({added.Size} bytes).");
     }
 
     public static void Apply(StaffMessageReceived received, ReportStatusView view)
     {
         view.Messages.Add(new MessageView(received.MessageId, "staff", received.Text, [], received.SentAt));
-        if (view.Status != ReportStatuses.Withdrawn)
+        view.Status = ReportStatuses.AfterStaffMessage(received.Kind, view.Status);
+        var (what, description) = received.Kind switch
         {
-            view.Status = ReportStatuses.AfterStaffMessage(received.Kind, view.Status);
-        }
-        Record(view, received.SentAt, received.Kind switch
-        {
-            StaffMessageKinds.Acknowledgement => "acknowledged",
-            StaffMessageKinds.Question => "more-information-requested",
-            _ => "progress-update",
-        }, received.Kind switch
-        {
-            StaffMessageKinds.Acknowledgement => "The security team acknowledged your report.",
-            StaffMessageKinds.Question => "The security team asked you for more information.",
-            _ => "The security team sent a progress update.",
-        });
+            StaffMessageKinds.Acknowledgement => ("acknowledged", "The security team acknowledged your report."),
+            StaffMessageKinds.Question => ("more-information-requested", "The security team asked you for more information."),
+            _ => ("progress-update", "The security team sent a progress update."),
+        };
+        Record(view, received.SentAt, what, description);
     }
 
     public static void Apply(ReporterMessagePosted posted, ReportStatusView view)
     {
-        if (view.Status == ReportStatuses.MoreInformationRequested)
-        {
-            view.Status = ReportStatuses.Acknowledged;
-        }
+        view.Status = ReportStatuses.AfterReporterMessage(view.Status);
         view.Messages.Add(new MessageView(posted.MessageId, "reporter", posted.Text, posted.AttachmentIds, posted.PostedAt));
         Record(view, posted.PostedAt, "message-posted", "You sent a message.");
     }

@@ -35,7 +35,11 @@ public sealed record AttachmentView(
     string Sha256,
     string DeclaredContentType,
     string SniffedContentType,
-    DateTimeOffset AddedAt);
+    DateTimeOffset AddedAt)
+{
+    public static AttachmentView From(AttachmentAdded added) => new(added.AttachmentId, added.FileName, added.DisplayName,
+        added.Size, added.Sha256, added.DeclaredContentType, added.SniffedContentType, added.AddedAt);
+}
 
 /// <summary>A message on the report: the reporter's (<c>reporter</c>) or a reply from the people handling it (<c>staff</c>).</summary>
 public sealed record MessageView(Guid Id, string From, string Text, IReadOnlyList<Guid> AttachmentIds, DateTimeOffset At);
