@@ -16,19 +16,19 @@ public sealed class TrackingNumbers(IConfiguration configuration, IDocumentStore
 
     // nextval is one tiny statement per submission: multiplexing packs concurrent ones into shared
     // round trips instead of each renting a connection (it cannot serve Marten's transactions).
-    private readonly NpgsqlDataSource dataSource = new NpgsqlDataSourceBuilder(configuration.GetConnectionString(MartenDefaults.ConnectionStringName))
+    private readonly NpgsqlDataSource _dataSource = new NpgsqlDataSourceBuilder(configuration.GetConnectionString(MartenDefaults.ConnectionStringName))
     {
         ConnectionStringBuilder = { Multiplexing = true },
     }.Build();
 
-    public void Dispose() => dataSource.Dispose();
+    public void Dispose() => _dataSource.Dispose();
 
     public static string Format(int year, long number) => $"VR-{year}-{number:D6}";
 
     public async Task<string> NextAsync(int year, CancellationToken cancellationToken)
     {
         var sequence = _sequences.TryGetValue(year, out var known) ? known : await EnsureSequenceAsync(year, cancellationToken);
-        await using var command = dataSource.CreateCommand($"select nextval('{sequence}')");
+        await using var command = _dataSource.CreateCommand($"select nextval('{sequence}')");
         var number = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
         return Format(year, number);
     }
@@ -41,7 +41,7 @@ public sealed class TrackingNumbers(IConfiguration configuration, IDocumentStore
         }
 
         var sequence = $"{store.Options.DatabaseSchemaName}.intake_tracking_numbers_{year}";
-        await using var command = dataSource.CreateCommand($"create sequence if not exists {sequence} as bigint minvalue 1");
+        await using var command = _dataSource.CreateCommand($"create sequence if not exists {sequence} as bigint minvalue 1");
         try
         {
             await command.ExecuteNonQueryAsync(cancellationToken);

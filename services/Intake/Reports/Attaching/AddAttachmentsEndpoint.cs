@@ -49,6 +49,7 @@ public static class AddAttachmentsEndpoint
         var limits = options.Value;
         var stream = await session.Events.FetchForWriting<Report>(view.Id, cancellationToken);
         var report = stream.Aggregate!;
+        // Refused before a byte of the body is stored; the decider checks again against the same version.
         if (report.RefuseIfWithdrawn() is { } withdrawn)
         {
             return withdrawn.ToProblem();
