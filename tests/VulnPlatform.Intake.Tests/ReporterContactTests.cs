@@ -33,7 +33,9 @@ public sealed class ReporterContactTests(IntakeFixture intake)
 
         var asNotification = await GetContactAsync(report.ReportId, intake.NotificationSecret);
         var withoutCredentials = await GetContactAsync(report.ReportId, null);
-        var withWrongSecret = await GetContactAsync(report.ReportId, intake.NotificationSecret[..^1] + "x");
+        var secret = intake.NotificationSecret;
+        var wrongSecret = secret[..^1] + (secret[^1] == 'A' ? 'B' : 'A'); // differs in its last character, always
+        var withWrongSecret = await GetContactAsync(report.ReportId, wrongSecret);
         var withFollowUpToken = await GetContactAsync(report.ReportId, report.FollowUpToken);
         var ofAnonymous = await GetContactAsync(anonymous.ReportId, intake.NotificationSecret);
 
