@@ -7,11 +7,13 @@ using VulnPlatform.Intake.Reports;
 using VulnPlatform.Intake.Reports.Attaching;
 using VulnPlatform.Intake.Reports.Consenting;
 using VulnPlatform.Intake.Reports.Contacting;
+using VulnPlatform.Intake.Reports.Erasing;
 using VulnPlatform.Intake.Reports.Following;
 using VulnPlatform.Intake.Reports.Messaging;
 using VulnPlatform.Intake.Reports.Replying;
 using VulnPlatform.Intake.Reports.Submitting;
 using VulnPlatform.Intake.Reports.Withdrawing;
+using VulnPlatform.ServiceDefaults.Http;
 using VulnPlatform.ServiceDefaults.Messaging;
 using VulnPlatform.ServiceDefaults.Persistence;
 using VulnPlatform.ServiceDefaults.Security;
@@ -20,39 +22,45 @@ namespace VulnPlatform.Intake;
 
 public static class IntakeModule
 {
+    public const string ServiceName = "intake";
+
     public static IHostApplicationBuilder AddIntake(this IHostApplicationBuilder builder)
     {
         builder.AddMartenDefaults(options =>
             {
                 options.Events.AddEventTypes(
                 [
-                    typeof(ReportSubmitted), typeof(ReporterContactGiven), typeof(SubmissionRouted), typeof(AttachmentAdded),
-                    typeof(ReporterMessagePosted), typeof(ReporterConsentChanged), typeof(ReportWithdrawn), typeof(StaffMessageReceived),
+                    typeof(ReportFiled), typeof(ReporterContactGiven), typeof(ReportRoutedToDesk), typeof(AttachmentStored),
+                    typeof(ReporterWrote), typeof(ConsentRecorded), typeof(WithdrawalRecorded), typeof(StaffMessageReceived),
+                    typeof(PersonalDataErased),
                 ]);
                 options.Projections.Add<ReportStatusProjection>(ProjectionLifecycle.Inline);
                 options.Schema.For<ReportStatusView>().UniqueIndex(view => view.TrackingNumber);
-                options.Schema.For<ProcessedMessage>();
                 PostgresBlobStore.AddSchema(options);
+                ReportErasure.Configure(options);
             })
-            .PublishIntegrationEvents<IntakeIntegrationEvents>();
+            .AddIntegrationMessaging<IntakeIntegrationEvents>(builder, ServiceName,
+                bus => bus.AddConsumersFromNamespaceContaining<ReportAcknowledgedConsumer>());
 
-        builder.AddMessagingDefaults(bus => bus.AddConsumersFromNamespaceContaining<ReportAcknowledgedConsumer>());
         builder.AddEncryptionAtRest();
-        builder.AddInternalApi();
-        builder.Services.Configure<AttachmentOptions>(builder.Configuration.GetSection(AttachmentOptions.Section));
+        builder.Services.Configure<AttachmentOptions>(builder.Configuration.GetSection(AttachmentLimits.Section));
+        builder.Services.Configure<RetentionOptions>(builder.Configuration.GetSection(RetentionOptions.Section));
         // Validators hold no state; building their rule trees per request cost measurable CPU.
         builder.Services.AddValidatorsFromAssemblyContaining<SubmitReportValidator>(ServiceLifetime.Singleton, includeInternalTypes: true);
-        builder.Services.AddOpenApi("intake");
+        builder.Services.AddIntakeOpenApi(builder.Configuration);
         builder.Services.AddSingleton<TrackingNumbers>();
-        builder.Services.AddSingleton<ReporterContacts>();
+        builder.Services.AddSingleton<ReportKeys>();
+        builder.Services.AddSingleton<ReportErasure>();
         builder.Services.AddSingleton<IBlobStore, PostgresBlobStore>();
         builder.Services.AddSingleton<AttachmentVault>();
+        builder.Services.AddSingleton<IMaintenanceTask, OrphanBlobSweep>();
+        builder.Services.AddSingleton<IMaintenanceTask, ErasureAfterRetention>();
         return builder;
     }
 
     public static WebApplication MapIntakeApi(this WebApplication app)
     {
-        var reports = app.MapGroup("/api/reports").WithTags("Reports");
+        var reports = app.MapGroup("/api/reports").WithTags("Reports").WithPersonalDataResponses();
         reports.MapSubmitReport();
         reports.MapGetReportStatus();
         reports.MapAddAttachments(app.Services.GetRequiredService<IOptions<AttachmentOptions>>().Value);
@@ -60,9 +68,9 @@ public static class IntakeModule
         reports.MapPostMessage();
         reports.MapChangeConsent();
         reports.MapWithdrawReport();
+        reports.MapEraseReport();
         app.MapGetReporterContact();
-        // The reporter API's description, for web and mobile client developers (routed by the gateway).
-        app.MapOpenApi("/api/openapi/{documentName}.json");
+        app.MapIntakeOpenApi();
         return app;
     }
 }

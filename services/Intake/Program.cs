@@ -1,6 +1,7 @@
 using VulnPlatform.Intake;
 using VulnPlatform.ServiceDefaults;
 using VulnPlatform.ServiceDefaults.Http;
+using VulnPlatform.ServiceDefaults.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -9,10 +10,17 @@ builder.AddIntake();
 
 var app = builder.Build();
 
+// `VulnPlatform.Intake rewrap-keys`: an operator command, run with the service's configuration.
+if (args.FirstOrDefault() == DataKeyCommands.Rewrap)
+{
+    return await DataKeyCommands.RewrapAsync(app.Services);
+}
+
 app.UseProblemDetailsDefaults();
 app.MapDefaultEndpoints();
 app.MapIntakeApi();
 
 app.Run();
+return 0;
 
 public partial class Program;

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using VulnPlatform.ServiceDefaults.Http;
+using VulnPlatform.ServiceDefaults.Messaging;
 using VulnPlatform.ServiceDefaults.Telemetry;
 
 namespace VulnPlatform.ServiceDefaults;
@@ -38,14 +39,18 @@ public static class ServiceDefaultsExtensions
             Predicate = r => r.Tags.Contains(ReadyTag),
             ResponseWriter = WriteHealthAsync,
         });
+        if (app.Services.GetService<RelayOperations>() is not null)
+        {
+            app.MapRelayOperations();
+        }
         return app;
     }
 
-    /// <summary>Names each check and its state (never exception details) so operators see what is down.</summary>
+    /// <summary>Names each check, its state and what it says (never exception details) so operators see what is down.</summary>
     private static Task WriteHealthAsync(HttpContext context, HealthReport report) =>
         context.Response.WriteAsJsonAsync(new
         {
             status = report.Status.ToString(),
-            checks = report.Entries.Select(entry => new { name = entry.Key, status = entry.Value.Status.ToString() }),
+            checks = report.Entries.Select(entry => new { name = entry.Key, status = entry.Value.Status.ToString(), description = entry.Value.Exception is null ? entry.Value.Description : null }),
         });
 }

@@ -38,7 +38,7 @@ public sealed class SubmitReportDeciderTests
 
         Assert.Equal(
             [
-                new ReportSubmitted(ReportId, "VR-2026-000123", ReportKinds.Vulnerability, "SQL injection in login",
+                new ReportFiled(ReportId, "VR-2026-000123", ReportKinds.Vulnerability, "SQL injection in login",
                     "The username is concatenated into SQL.", new ProductDetails("Acme", "Portal", null), true,
                     "1. ' or 1=1 --", "Full database read", "CWE-89", false, "hash", Actor.AnonymousReporter, Now),
                 new ReporterContactGiven(ReportId, Sealed, Now),
@@ -51,7 +51,7 @@ public sealed class SubmitReportDeciderTests
     {
         var events = SubmitReportDecider.Decide(existing: null, Command(reporter: null));
 
-        var submitted = Assert.IsType<ReportSubmitted>(Assert.Single(events));
+        var submitted = Assert.IsType<ReportFiled>(Assert.Single(events));
         Assert.True(submitted.Anonymous);
     }
 
@@ -63,15 +63,15 @@ public sealed class SubmitReportDeciderTests
         var events = SubmitReportDecider.Decide(existing: null, Command(reporter: null, kind));
 
         Assert.Equal(
-            [typeof(ReportSubmitted), typeof(SubmissionRouted)],
+            [typeof(ReportFiled), typeof(ReportRoutedToDesk)],
             events.Select(e => e.GetType()));
-        Assert.Equal(new SubmissionRouted(ReportId, "VR-2026-000123", kind, desk, Now), events[1]);
+        Assert.Equal(new ReportRoutedToDesk(ReportId, "VR-2026-000123", kind, desk, Now), events[1]);
     }
 
     [Fact]
     public void Given_a_submitted_report_when_submitted_again_then_it_is_refused()
     {
-        var existing = Report.Create((ReportSubmitted)SubmitReportDecider.Decide(null, Command(null))[0]);
+        var existing = Report.Create((ReportFiled)SubmitReportDecider.Decide(null, Command(null))[0]);
 
         Assert.Throws<ReportAlreadySubmitted>(() => SubmitReportDecider.Decide(existing, Command(null)));
     }

@@ -45,7 +45,7 @@ public sealed class SubmittingReportTests(IntakeFixture intake)
         Assert.Equal(FollowUpTokens.Hash(token), stored.FollowUpTokenHash);
         var events = await session.Events.FetchStreamAsync(stored.Id);
         Assert.Collection(events,
-            e => Assert.IsType<ReportSubmitted>(e.Data),
+            e => Assert.IsType<ReportFiled>(e.Data),
             e => Assert.Equal("test-1", Assert.IsType<ReporterContactGiven>(e.Data).Contact.KeyId));
         Assert.DoesNotContain(events, e => JsonSerializer.Serialize(e.Data).Contains(token));
     }
@@ -58,7 +58,7 @@ public sealed class SubmittingReportTests(IntakeFixture intake)
         await using var session = intake.Store.QuerySession();
         var events = await session.Events.FetchStreamAsync(submitted.ReportId);
         var only = Assert.Single(events);
-        Assert.True(Assert.IsType<ReportSubmitted>(only.Data).Anonymous);
+        Assert.True(Assert.IsType<ReportFiled>(only.Data).Anonymous);
         Assert.Contains("24 hours", submitted.NextSteps[0]);
     }
 

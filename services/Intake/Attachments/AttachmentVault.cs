@@ -22,17 +22,18 @@ public sealed class AttachmentIntegrityException(Guid blobId, Exception? inner =
 /// Encrypts uploads into the blob store as they stream in, and decrypts them as they stream out,
 /// a chunk at a time: memory stays at a few chunks whatever the file size.
 /// </summary>
-public sealed class AttachmentVault(IBlobStore blobs, KeyRing keys)
+public sealed class AttachmentVault(IBlobStore blobs)
 {
     private const int ChunkSize = ChunkedAesGcm.ChunkSize;
 
     /// <summary>
     /// Reads <paramref name="content"/> to its end (or until it passes <paramref name="maxBytes"/>),
-    /// storing it encrypted. On any failure the caller deletes the blob.
+    /// storing it encrypted under the report's attachment subkey. On any failure the caller deletes the blob.
     /// </summary>
-    public async Task<StoredContent> StoreAsync(Guid blobId, Stream content, long maxBytes, CancellationToken cancellationToken)
+    public async Task<StoredContent> StoreAsync(
+        Guid reportId, byte[] reportKey, Guid blobId, Stream content, long maxBytes, CancellationToken cancellationToken)
     {
-        using var cipher = ChunkedAesGcm.ForNewBlob(keys.ActiveKey, blobId, out var salt);
+        using var cipher = ChunkedAesGcm.ForNewBlob(Subkey(reportKey), blobId, out var salt);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var pending = ArrayPool<byte>.Shared.Rent(ChunkSize);
         var next = ArrayPool<byte>.Shared.Rent(ChunkSize);
@@ -45,7 +46,7 @@ public sealed class AttachmentVault(IBlobStore blobs, KeyRing keys)
             }
 
             var sniffed = ContentSniffer.Sniff(pending.AsSpan(0, Math.Min(pendingLength, ContentSniffer.BytesNeeded)));
-            await blobs.CreateAsync(blobId, keys.ActiveKeyId, salt, cancellationToken);
+            await blobs.CreateAsync(blobId, reportId, salt, cancellationToken);
 
             long size = 0;
             for (var index = 0; ; index++)
@@ -80,10 +81,10 @@ public sealed class AttachmentVault(IBlobStore blobs, KeyRing keys)
     /// Decrypts the whole blob and checks it against the hash recorded at upload, without keeping it:
     /// a download starts only after this passed, so a tampered file is refused, never half-served.
     /// </summary>
-    public async Task VerifyAsync(Guid blobId, string expectedSha256, CancellationToken cancellationToken)
+    public async Task VerifyAsync(byte[] reportKey, Guid blobId, string expectedSha256, CancellationToken cancellationToken)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        await DecryptAsync(blobId, chunk => { hash.AppendData(chunk.Span); return ValueTask.CompletedTask; }, cancellationToken);
+        await DecryptAsync(reportKey, blobId, chunk => { hash.AppendData(chunk.Span); return ValueTask.CompletedTask; }, cancellationToken);
         var actual = Convert.ToHexStringLower(hash.GetHashAndReset());
         if (!CryptographicOperations.FixedTimeEquals(Convert.FromHexString(actual), Convert.FromHexString(expectedSha256)))
         {
@@ -91,10 +92,10 @@ public sealed class AttachmentVault(IBlobStore blobs, KeyRing keys)
         }
     }
 
-    public Task CopyToAsync(Guid blobId, Stream destination, CancellationToken cancellationToken) =>
-        DecryptAsync(blobId, chunk => destination.WriteAsync(chunk, cancellationToken), cancellationToken);
+    public Task CopyToAsync(byte[] reportKey, Guid blobId, Stream destination, CancellationToken cancellationToken) =>
+        DecryptAsync(reportKey, blobId, chunk => destination.WriteAsync(chunk, cancellationToken), cancellationToken);
 
-    private async Task DecryptAsync(Guid blobId, Func<ReadOnlyMemory<byte>, ValueTask> onChunk, CancellationToken cancellationToken)
+    private async Task DecryptAsync(byte[] reportKey, Guid blobId, Func<ReadOnlyMemory<byte>, ValueTask> onChunk, CancellationToken cancellationToken)
     {
         var header = await blobs.GetHeaderAsync(blobId, cancellationToken) ?? throw new AttachmentIntegrityException(blobId);
         if (header.ChunkCount == 0)
@@ -102,7 +103,7 @@ public sealed class AttachmentVault(IBlobStore blobs, KeyRing keys)
             throw new AttachmentIntegrityException(blobId);
         }
 
-        using var cipher = ChunkedAesGcm.ForExistingBlob(keys.Key(header.KeyId), header.Salt, blobId);
+        using var cipher = ChunkedAesGcm.ForExistingBlob(Subkey(reportKey), header.Salt, blobId);
         var plaintext = ArrayPool<byte>.Shared.Rent(ChunkSize);
         try
         {
@@ -132,6 +133,8 @@ public sealed class AttachmentVault(IBlobStore blobs, KeyRing keys)
             ArrayPool<byte>.Shared.Return(plaintext);
         }
     }
+
+    private static byte[] Subkey(byte[] reportKey) => DataKeys.Subkey(reportKey, Reports.ReportKeys.AttachmentPurpose);
 
     private static async Task<int> FillAsync(Stream content, byte[] buffer, CancellationToken cancellationToken)
     {

@@ -1,15 +1,15 @@
 namespace VulnPlatform.Intake.Attachments;
 
 /// <summary>Where a blob's encryption parameters live beside its chunks.</summary>
-public sealed record BlobHeader(string KeyId, byte[] Salt, int ChunkCount);
+public sealed record BlobHeader(Guid ReportId, byte[] Salt, int ChunkCount);
 
 /// <summary>
 /// Storage of encrypted blobs as ordered chunks. Content arrives here already encrypted; a store
-/// never sees plaintext. PostgreSQL by default; an S3-compatible store can implement the same five calls.
+/// never sees plaintext. PostgreSQL by default; an S3-compatible store can implement the same calls.
 /// </summary>
 public interface IBlobStore
 {
-    Task CreateAsync(Guid blobId, string keyId, byte[] salt, CancellationToken cancellationToken);
+    Task CreateAsync(Guid blobId, Guid reportId, byte[] salt, CancellationToken cancellationToken);
 
     Task AppendChunkAsync(Guid blobId, int index, ReadOnlyMemory<byte> sealedChunk, CancellationToken cancellationToken);
 
@@ -19,4 +19,7 @@ public interface IBlobStore
     IAsyncEnumerable<byte[]> ReadChunksAsync(Guid blobId, CancellationToken cancellationToken);
 
     Task DeleteAsync(IReadOnlyCollection<Guid> blobIds, CancellationToken cancellationToken);
+
+    /// <summary>Blobs created before <paramref name="createdBefore"/> (oldest first), for the orphan sweep.</summary>
+    Task<IReadOnlyList<Guid>> ListCreatedBeforeAsync(DateTimeOffset createdBefore, int limit, CancellationToken cancellationToken);
 }

@@ -20,7 +20,7 @@ public sealed class PostgresBlobStore(NpgsqlDataSource dataSource, IDocumentStor
     {
         var blobs = new Table(new PostgresqlObjectName(options.DatabaseSchemaName, Blobs, SchemaUtils.IdentifierUsage.General));
         blobs.AddColumn<Guid>("id").AsPrimaryKey();
-        blobs.AddColumn("key_id", "varchar(32)").NotNull();
+        blobs.AddColumn<Guid>("report_id").NotNull();
         blobs.AddColumn("salt", "bytea").NotNull();
         blobs.AddColumn("created_at", "timestamptz").NotNull().DefaultValueByExpression("now()");
 
@@ -33,11 +33,11 @@ public sealed class PostgresBlobStore(NpgsqlDataSource dataSource, IDocumentStor
         options.Storage.ExtendedSchemaObjects.Add(chunks);
     }
 
-    public async Task CreateAsync(Guid blobId, string keyId, byte[] salt, CancellationToken cancellationToken)
+    public async Task CreateAsync(Guid blobId, Guid reportId, byte[] salt, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand($"insert into {Schema}.{Blobs} (id, key_id, salt) values ($1, $2, $3)");
+        await using var command = dataSource.CreateCommand($"insert into {Schema}.{Blobs} (id, report_id, salt) values ($1, $2, $3)");
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = blobId });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = keyId });
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = reportId });
         command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = salt });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -54,11 +54,11 @@ public sealed class PostgresBlobStore(NpgsqlDataSource dataSource, IDocumentStor
     public async Task<BlobHeader?> GetHeaderAsync(Guid blobId, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            $"select key_id, salt, (select count(*) from {Schema}.{Chunks} where blob_id = $1) from {Schema}.{Blobs} where id = $1");
+            $"select report_id, salt, (select count(*) from {Schema}.{Chunks} where blob_id = $1) from {Schema}.{Blobs} where id = $1");
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = blobId });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
-            ? new BlobHeader(reader.GetString(0), reader.GetFieldValue<byte[]>(1), (int)reader.GetInt64(2))
+            ? new BlobHeader(reader.GetGuid(0), reader.GetFieldValue<byte[]>(1), (int)reader.GetInt64(2))
             : null;
     }
 
@@ -87,5 +87,20 @@ public sealed class PostgresBlobStore(NpgsqlDataSource dataSource, IDocumentStor
             batch.BatchCommands.Add(command);
         }
         await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<Guid>> ListCreatedBeforeAsync(DateTimeOffset createdBefore, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"select id from {Schema}.{Blobs} where created_at < $1 order by created_at limit $2");
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = createdBefore });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var ids = new List<Guid>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetGuid(0));
+        }
+        return ids;
     }
 }

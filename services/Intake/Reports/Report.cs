@@ -10,34 +10,45 @@ public sealed record Report(
     string Status,
     IReadOnlyList<Guid> AttachmentIds,
     long AttachmentBytes,
-    ReporterConsent Consent)
+    ReporterConsent Consent,
+    bool IsErased = false)
 {
     public bool IsWithdrawn => Status == ReportStatuses.Withdrawn;
 
-    public static Report Create(ReportSubmitted submitted) =>
+    /// <summary>The report as the given events (of a new stream) leave it.</summary>
+    public static Report From(IReadOnlyList<object> events) =>
+        events.Skip(1).Aggregate(Create((ReportFiled)events[0]), (report, e) => e switch
+        {
+            ReportRoutedToDesk routed => report.Apply(routed),
+            _ => report,
+        });
+
+    public static Report Create(ReportFiled submitted) =>
         new(submitted.ReportId, submitted.TrackingNumber, submitted.Kind, ReportStatuses.Received, [], 0, ReporterConsent.None);
 
-    public Report Apply(SubmissionRouted routed) => this with { Status = ReportStatuses.Routed };
+    public Report Apply(ReportRoutedToDesk routed) => this with { Status = ReportStatuses.AfterRouting };
 
-    public Report Apply(AttachmentAdded added) => this with
+    public Report Apply(AttachmentStored added) => this with
     {
         AttachmentIds = [.. AttachmentIds, added.AttachmentId],
         AttachmentBytes = AttachmentBytes + added.Size,
     };
 
-    public Report Apply(ReporterConsentChanged changed) =>
+    public Report Apply(ConsentRecorded changed) =>
         this with { Consent = new ReporterConsent(changed.ShareIdentityWithVendor, changed.PublicCredit, changed.CreditName) };
 
     public Report Apply(StaffMessageReceived received) =>
         this with { Status = ReportStatuses.AfterStaffMessage(received.Kind, Status) };
 
-    public Report Apply(ReporterMessagePosted posted) => this with { Status = ReportStatuses.AfterReporterMessage(Status) };
+    public Report Apply(ReporterWrote posted) => this with { Status = ReportStatuses.AfterReporterMessage(Status) };
 
-    public Report Apply(ReportWithdrawn withdrawn) => this with { Status = ReportStatuses.Withdrawn };
+    public Report Apply(WithdrawalRecorded withdrawn) => this with { Status = ReportStatuses.AfterWithdrawal };
+
+    public Report Apply(PersonalDataErased erased) => this with { IsErased = true, Consent = Consent with { CreditName = null } };
 
     /// <summary>The refusal every change to a withdrawn report gets.</summary>
     public Refusal? RefuseIfWithdrawn() => IsWithdrawn
-        ? new Refusal(StatusCodes.Status409Conflict, ProblemTypes.Withdrawn, "Report withdrawn",
+        ? new Refusal(StatusCodes.Status409Conflict, IntakeProblems.Withdrawn, "Report withdrawn",
             $"Report {TrackingNumber} was withdrawn; it accepts no further changes.")
         : null;
 }
@@ -57,6 +68,12 @@ public static class ReportStatuses
     public const string MoreInformationRequested = "more-information-requested";
 
     // The status rules, shared by the write model and the reporter's view so the two cannot drift.
+
+    /// <summary>Fraud and general questions go to a desk instead of triage.</summary>
+    public const string AfterRouting = Routed;
+
+    /// <summary>A withdrawn report stays withdrawn whatever comes after.</summary>
+    public const string AfterWithdrawal = Withdrawn;
 
     /// <summary>A question waits for the reporter's answer; an acknowledgement moves a new report on; a withdrawn report stays withdrawn.</summary>
     public static string AfterStaffMessage(string kind, string current) => (kind, current) switch

@@ -1,5 +1,4 @@
 using VulnPlatform.Contracts;
-using VulnPlatform.ServiceDefaults.Security;
 
 namespace VulnPlatform.Intake.Reports;
 
@@ -8,7 +7,7 @@ namespace VulnPlatform.Intake.Reports;
 
 public sealed record ProductDetails(string Vendor, string Name, string? Version);
 
-public sealed record ReportSubmitted(
+public sealed record ReportFiled(
     Guid ReportId,
     string TrackingNumber,
     string Kind,
@@ -24,12 +23,12 @@ public sealed record ReportSubmitted(
     Actor SubmittedBy,
     DateTimeOffset SubmittedAt);
 
-/// <summary>Name, e-mail and language, sealed with the data key and bound to the report (never plaintext at rest).</summary>
-public sealed record ReporterContactGiven(Guid ReportId, SealedValue Contact, DateTimeOffset GivenAt);
+/// <summary>Name, e-mail and language, sealed under the report's data key and bound to the report (never plaintext at rest).</summary>
+public sealed record ReporterContactGiven(Guid ReportId, byte[] Contact, DateTimeOffset GivenAt);
 
-public sealed record SubmissionRouted(Guid ReportId, string TrackingNumber, string Kind, string Desk, DateTimeOffset RoutedAt);
+public sealed record ReportRoutedToDesk(Guid ReportId, string TrackingNumber, string Kind, string Desk, DateTimeOffset RoutedAt);
 
-public sealed record AttachmentAdded(
+public sealed record AttachmentStored(
     Guid ReportId,
     string TrackingNumber,
     Guid AttachmentId,
@@ -42,7 +41,7 @@ public sealed record AttachmentAdded(
     Actor AddedBy,
     DateTimeOffset AddedAt);
 
-public sealed record ReporterMessagePosted(
+public sealed record ReporterWrote(
     Guid ReportId,
     string TrackingNumber,
     Guid MessageId,
@@ -51,7 +50,7 @@ public sealed record ReporterMessagePosted(
     Actor PostedBy,
     DateTimeOffset PostedAt);
 
-public sealed record ReporterConsentChanged(
+public sealed record ConsentRecorded(
     Guid ReportId,
     string TrackingNumber,
     bool ShareIdentityWithVendor,
@@ -60,7 +59,7 @@ public sealed record ReporterConsentChanged(
     Actor ChangedBy,
     DateTimeOffset ChangedAt);
 
-public sealed record ReportWithdrawn(
+public sealed record WithdrawalRecorded(
     Guid ReportId,
     string TrackingNumber,
     string Reason,
@@ -85,4 +84,21 @@ public static class StaffMessageKinds
     public const string Acknowledgement = "acknowledgement";
     public const string Question = "question";
     public const string ProgressUpdate = "progress-update";
+}
+
+/// <summary>
+/// The report's data key was destroyed: its sealed contact details and attachments can no longer be
+/// read, and the credit name was masked in the stored events. <see cref="Reason"/> is one of <see cref="ErasureReasons"/>.
+/// </summary>
+public sealed record PersonalDataErased(
+    Guid ReportId,
+    string TrackingNumber,
+    string Reason,
+    Actor ErasedBy,
+    DateTimeOffset ErasedAt);
+
+public static class ErasureReasons
+{
+    public const string ReporterRequest = "reporter-request";
+    public const string Retention = "retention";
 }

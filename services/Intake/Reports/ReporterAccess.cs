@@ -22,9 +22,10 @@ public static class ReporterAccess
     }
 
     /// <summary>
-    /// The shape of every reporter change: find the report by number and token, decide against its
-    /// current state, append what was decided with the version it was decided on (a concurrent
-    /// change makes SaveChanges fail with a conflict instead of being overwritten).
+    /// The shape of every reporter change: find the report by number and token, lock its stream,
+    /// decide against its current state and append what was decided. Concurrent changes to one
+    /// report take turns, each deciding on what the one before left: none is overwritten, and none
+    /// fails at commit (a failed append would leave a sequence gap that delays the relay).
     /// </summary>
     public static async Task<IResult> ChangeAsync(
         IDocumentSession session,
@@ -32,14 +33,15 @@ public static class ReporterAccess
         string? followUpToken,
         Func<Report, Decision> decide,
         Func<Report, Decision, IResult> answer,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Action<Report, Decision>? alsoInTransaction = null)
     {
         if (await FindAsync(session, trackingNumber, followUpToken, cancellationToken) is not { } view)
         {
             return NotFound();
         }
 
-        var stream = await session.Events.FetchForWriting<Report>(view.Id, cancellationToken);
+        var stream = await session.Events.FetchForExclusiveWriting<Report>(view.Id, cancellationToken);
         var decision = decide(stream.Aggregate!);
         if (decision.Refusal is { } refusal)
         {
@@ -47,6 +49,7 @@ public static class ReporterAccess
         }
 
         stream.AppendMany(decision.Events);
+        alsoInTransaction?.Invoke(stream.Aggregate!, decision);
         await session.SaveChangesAsync(cancellationToken);
         return answer(stream.Aggregate!, decision);
     }

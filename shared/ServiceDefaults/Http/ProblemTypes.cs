@@ -12,16 +12,17 @@ public static class ProblemTypes
     public const string UnsupportedMediaType = Base + "unsupported-media-type";
     public const string MalformedRequest = Base + "malformed-request";
     public const string Unexpected = Base + "unexpected";
-    public const string Withdrawn = Base + "withdrawn";
     public const string Unauthorized = Base + "unauthorized";
     public const string IntegrityFailure = Base + "integrity-failure";
     public const string TooManyRequests = Base + "too-many-requests";
+    public const string MethodNotAllowed = Base + "method-not-allowed";
 
     public static string? ForStatus(int? status) => status switch
     {
         400 => MalformedRequest,
         401 => Unauthorized,
         404 => NotFound,
+        405 => MethodNotAllowed,
         409 or 412 => Conflict,
         413 => PayloadTooLarge,
         429 => TooManyRequests,

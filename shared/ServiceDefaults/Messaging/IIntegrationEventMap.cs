@@ -8,5 +8,16 @@ namespace VulnPlatform.ServiceDefaults.Messaging;
 /// </summary>
 public interface IIntegrationEventMap
 {
+    /// <summary>Every contract type this map can return; their exchanges are declared at start.</summary>
+    IReadOnlyCollection<Type> ContractTypes { get; }
+
     object? ToIntegrationEvent(IEvent @event);
+}
+
+/// <summary>The map of a service that publishes nothing (it only consumes).</summary>
+public sealed class NoIntegrationEvents : IIntegrationEventMap
+{
+    public IReadOnlyCollection<Type> ContractTypes => [];
+
+    public object? ToIntegrationEvent(IEvent @event) => null;
 }

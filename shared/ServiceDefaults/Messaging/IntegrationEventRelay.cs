@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using JasperFx.Events;
 using JasperFx.Events.Daemon;
@@ -7,6 +6,7 @@ using Marten;
 using Marten.Subscriptions;
 using MassTransit;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using VulnPlatform.ServiceDefaults.Persistence;
 using VulnPlatform.ServiceDefaults.Telemetry;
 
@@ -14,11 +14,17 @@ namespace VulnPlatform.ServiceDefaults.Messaging;
 
 /// <summary>
 /// Publishes a service's integration events from its Marten event store. The async daemon hands
-/// over pages of events in sequence order; the page's progress is recorded only after this method
-/// returns, that is after the broker confirmed every message of the page. While the broker is away
-/// the page is retried with backoff, skipping what was already confirmed, so an outage delays
-/// publication and neither drops nor duplicates it (a crash between confirm and progress can
-/// repeat a message; its <c>MessageId</c> is the event id, so consumers drop the repeat).
+/// over pages of events in sequence order; the relay publishes them in slices of
+/// <see cref="MessagingOptions.RelayCheckpointEvery"/>, recording a checkpoint after each slice the
+/// broker confirmed, so a crash repeats at most one slice (each message's <c>MessageId</c> is its
+/// event id, so consumers drop the repeats).
+/// <list type="bullet">
+/// <item>Transient failures (broker away, timeouts) retry the slice with backoff, skipping what was
+/// confirmed; an outage delays publication, it neither drops nor duplicates it.</item>
+/// <item>Permanent failures (a mapping that throws, a message that cannot be serialised) become a
+/// Marten dead letter with the reason; the relay logs it at Error, counts it and moves on.
+/// Operators re-publish or discard it (<see cref="RelayOperations"/>).</item>
+/// </list>
 /// Events of one stream are published one after another in order; different streams in parallel.
 /// </summary>
 public sealed class IntegrationEventRelay : SubscriptionBase
@@ -28,16 +34,22 @@ public sealed class IntegrationEventRelay : SubscriptionBase
     private static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
 
-    private readonly IBus _bus;
+    private readonly IntegrationEventPublisher _publisher;
     private readonly IIntegrationEventMap _map;
-    private readonly ILogger<IntegrationEventRelay> _logger;
+    private readonly RelayCheckpoints _checkpoints;
     private readonly RelayMonitor _monitor;
+    private readonly IOptions<MessagingOptions> _options;
+    private readonly ILogger<IntegrationEventRelay> _logger;
 
-    public IntegrationEventRelay(IBus bus, IIntegrationEventMap map, RelayMonitor monitor, ILogger<IntegrationEventRelay> logger)
+    public IntegrationEventRelay(
+        IntegrationEventPublisher publisher, IIntegrationEventMap map, RelayCheckpoints checkpoints, RelayMonitor monitor,
+        IOptions<MessagingOptions> options, ILogger<IntegrationEventRelay> logger)
     {
-        _bus = bus;
+        _publisher = publisher;
         _map = map;
+        _checkpoints = checkpoints;
         _monitor = monitor;
+        _options = options;
         _logger = logger;
         Name = SubscriptionName;
     }
@@ -45,27 +57,52 @@ public sealed class IntegrationEventRelay : SubscriptionBase
     public override async Task<IChangeListener> ProcessEventsAsync(
         EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken cancellationToken)
     {
-        var streams = page.Events
-            .Select(e => (Event: e, Message: _map.ToIntegrationEvent(e)))
-            .Where(x => x.Message is not null)
-            .GroupBy(x => x.Event.StreamKey ?? x.Event.StreamId.ToString())
-            .Select(g => g.OrderBy(x => x.Event.Sequence).Select(x => (x.Event, x.Message!)).ToList())
-            .ToList();
+        var checkpoint = await _checkpoints.ReadAsync(SubscriptionName, cancellationToken);
+        var slice = Math.Max(1, _options.Value.RelayCheckpointEvery);
+        foreach (var events in page.Events.Where(e => e.Sequence > checkpoint).OrderBy(e => e.Sequence).Chunk(slice))
+        {
+            await PublishSliceAsync(events, controller, cancellationToken);
+            await _checkpoints.WriteAsync(SubscriptionName, events[^1].Sequence, cancellationToken);
+        }
+        return NullChangeListener.Instance;
+    }
 
-        var confirmed = new ConcurrentDictionary<Guid, bool>();
+    private async Task PublishSliceAsync(IEvent[] events, ISubscriptionController controller, CancellationToken cancellationToken)
+    {
+        var messages = new List<(IEvent Event, object Message)>();
+        foreach (var @event in events)
+        {
+            try
+            {
+                if (_map.ToIntegrationEvent(@event) is { } message)
+                {
+                    messages.Add((@event, message));
+                }
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                await DeadLetterAsync(controller, @event, new MappingFailedException(@event.EventTypeName, exception));
+            }
+        }
+
+        var streams = messages
+            .GroupBy(x => x.Event.StreamKey ?? x.Event.StreamId.ToString())
+            .Select(stream => stream.ToList())
+            .ToList();
+        var done = new HashSet<Guid>();
         var backoff = TimeSpan.FromMilliseconds(100);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await Task.WhenAll(streams.Select(stream => PublishInOrderAsync(stream, confirmed, cancellationToken)));
-                return NullChangeListener.Instance;
+                await Task.WhenAll(streams.Select(stream => PublishInOrderAsync(stream, done, controller, cancellationToken)));
+                return;
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
             {
                 _logger.LogWarning(exception,
                     "Relay could not publish events {Floor}..{Ceiling} (attempt {Attempt}); retrying in {Backoff}",
-                    page.SequenceFloor, page.SequenceCeiling, attempt, backoff);
+                    events[0].Sequence, events[^1].Sequence, attempt, backoff);
                 await Task.Delay(backoff, cancellationToken);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
             }
@@ -73,32 +110,71 @@ public sealed class IntegrationEventRelay : SubscriptionBase
     }
 
     private async Task PublishInOrderAsync(
-        List<(IEvent Event, object Message)> stream, ConcurrentDictionary<Guid, bool> confirmed, CancellationToken cancellationToken)
+        List<(IEvent Event, object Message)> stream, HashSet<Guid> done, ISubscriptionController controller, CancellationToken cancellationToken)
     {
         foreach (var (@event, message) in stream)
         {
-            if (confirmed.ContainsKey(@event.Id))
+            lock (done)
             {
-                continue;
+                if (done.Contains(@event.Id)) continue;
             }
 
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(PublishTimeout);
-            using var activity = StartPublishActivity(@event, message, out var traceParent);
-
-            await _bus.Publish(message, message.GetType(), context =>
+            try
             {
-                context.MessageId = @event.Id;
-                // The W3C header, for subscribers outside the platform (MassTransit's own is MT-Activity-Id).
-                if ((activity?.Id ?? traceParent) is { } parent)
-                {
-                    context.Headers.Set(TraceStampingSessionFactory.TraceParentHeader, parent);
-                }
-                context.CorrelationId = @event.StreamId == Guid.Empty ? null : @event.StreamId;
-            }, timeout.Token);
+                await _publisher.PublishAsync(@event, message, destination: null, timeout.Token);
+                _monitor.RecordPublished();
+            }
+            catch (Exception exception) when (PermanentRelayFailures.IsPermanent(exception))
+            {
+                await DeadLetterAsync(controller, @event, exception);
+            }
 
-            confirmed[@event.Id] = true;
-            _monitor.RecordPublished();
+            lock (done)
+            {
+                done.Add(@event.Id);
+            }
+        }
+    }
+
+    private async Task DeadLetterAsync(ISubscriptionController controller, IEvent @event, Exception exception)
+    {
+        _logger.LogError(exception,
+            "Relay dead-lettered event {Sequence} ({EventType}, id {EventId}): it cannot be published as it is. Operators can re-publish or discard it.",
+            @event.Sequence, @event.EventTypeName, @event.Id);
+        _monitor.RecordDeadLetter();
+        await controller.RecordDeadLetterEventAsync(@event, exception);
+    }
+}
+
+/// <summary>Publishes one integration event as the relay does: event id as message id, stream id as correlation, the appender's trace.</summary>
+public sealed class IntegrationEventPublisher(IBus bus)
+{
+    /// <summary>To every subscriber (the contract's exchange), or with <paramref name="destination"/> to one queue only.</summary>
+    public async Task PublishAsync(IEvent @event, object message, Uri? destination, CancellationToken cancellationToken)
+    {
+        using var activity = StartPublishActivity(@event, message, out var traceParent);
+        void Stamp(SendContext context)
+        {
+            context.MessageId = @event.Id;
+            // The W3C header, for subscribers outside the platform (MassTransit's own is MT-Activity-Id).
+            if ((activity?.Id ?? traceParent) is { } parent)
+            {
+                context.Headers.Set(TraceStampingSessionFactory.TraceParentHeader, parent);
+            }
+            // Consumers partition on it, so events of one stream are applied in order.
+            context.CorrelationId = @event.StreamId == Guid.Empty ? null : @event.StreamId;
+        }
+
+        if (destination is null)
+        {
+            await bus.Publish(message, message.GetType(), Stamp, cancellationToken);
+        }
+        else
+        {
+            var endpoint = await bus.GetSendEndpoint(destination);
+            await endpoint.Send(message, message.GetType(), Stamp, cancellationToken);
         }
     }
 

@@ -1,8 +1,11 @@
 using System.Diagnostics.Metrics;
+using JasperFx.Events.Daemon;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using VulnPlatform.ServiceDefaults.Telemetry;
 
@@ -10,50 +13,93 @@ namespace VulnPlatform.ServiceDefaults.Messaging;
 
 /// <summary>
 /// What operators watch of the relay: <c>vulnplatform.relay.published</c> (messages the broker
-/// confirmed) and <c>vulnplatform.relay.lag</c> (events appended but not yet past the relay). A lag
-/// that grows is a broker outage or a stuck relay; it falls back to zero when publication resumes.
+/// confirmed), <c>vulnplatform.relay.lag</c> (events appended but not yet past the relay),
+/// <c>vulnplatform.relay.dead_letters</c> (events waiting for an operator). Readiness reports
+/// Degraded while dead letters wait, and while the relay stands still with events behind it for
+/// longer than <see cref="MessagingOptions.RelayStallAfter"/>.
 /// </summary>
-public sealed class RelayMonitor : BackgroundService
+public sealed class RelayMonitor : BackgroundService, IHealthCheck
 {
     public const string PublishedInstrument = "vulnplatform.relay.published";
     public const string LagInstrument = "vulnplatform.relay.lag";
+    public const string DeadLettersInstrument = "vulnplatform.relay.dead_letters";
+    public const string DeadLetteredInstrument = "vulnplatform.relay.dead_lettered";
 
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly IServiceProvider _services;
+    private readonly IOptions<MessagingOptions> _options;
+    private readonly TimeProvider _time;
     private readonly ILogger<RelayMonitor> _logger;
     private readonly Counter<long> _published;
+    private readonly Counter<long> _deadLettered;
     private long _lag;
+    private long _deadLetters;
+    private long _progress = -1;
+    private DateTimeOffset _progressSince;
 
     // The store is resolved when monitoring starts: the relay (built with the store) depends on this monitor.
-    public RelayMonitor(NpgsqlDataSource dataSource, IServiceProvider services, IMeterFactory meters, ILogger<RelayMonitor> logger)
+    public RelayMonitor(NpgsqlDataSource dataSource, IServiceProvider services, IOptions<MessagingOptions> options,
+        TimeProvider time, IMeterFactory meters, ILogger<RelayMonitor> logger)
     {
         _dataSource = dataSource;
         _services = services;
+        _options = options;
+        _time = time;
         _logger = logger;
+        _progressSince = time.GetUtcNow();
         var meter = meters.Create(PlatformTelemetry.SourceName);
         _published = meter.CreateCounter<long>(PublishedInstrument, "{message}", "Integration events the broker confirmed");
+        _deadLettered = meter.CreateCounter<long>(DeadLetteredInstrument, "{event}", "Events the relay set aside as impossible to publish");
         meter.CreateObservableGauge(LagInstrument, () => Interlocked.Read(ref _lag), "{event}",
             "Events appended to the store that the relay has not yet passed");
+        meter.CreateObservableGauge(DeadLettersInstrument, () => Interlocked.Read(ref _deadLetters), "{event}",
+            "Dead letters of the relay waiting for an operator to re-publish or discard them");
     }
 
     public void RecordPublished() => _published.Add(1);
 
+    public void RecordDeadLetter() => _deadLettered.Add(1);
+
+    public long Lag => Interlocked.Read(ref _lag);
+
+    public long DeadLetters => Interlocked.Read(ref _deadLetters);
+
+    /// <summary>Reads lag and dead letters now (the operator endpoints call it after a change).</summary>
+    public async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        var store = _services.GetRequiredService<IDocumentStore>();
+        var schema = store.Options.Events.DatabaseSchemaName;
+        var sql = $"""
+            select coalesce((select max(seq_id) from {schema}.mt_events), 0),
+                   coalesce((select last_seq_id from {schema}.mt_event_progression where name = '{IntegrationEventRelay.SubscriptionName}:All'), 0)
+            """;
+        await using var command = _dataSource.CreateCommand(sql);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var (head, progress) = (reader.GetInt64(0), reader.GetInt64(1));
+        Interlocked.Exchange(ref _lag, Math.Max(0, head - progress));
+        if (progress != _progress)
+        {
+            _progress = progress;
+            _progressSince = _time.GetUtcNow();
+        }
+
+        await using var session = store.QuerySession();
+        var deadLetters = await session.Query<DeadLetterEvent>()
+            .CountAsync(d => d.ProjectionName == IntegrationEventRelay.SubscriptionName, cancellationToken);
+        Interlocked.Exchange(ref _deadLetters, deadLetters);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var schema = _services.GetRequiredService<IDocumentStore>().Options.Events.DatabaseSchemaName;
-        var sql = $"""
-            select coalesce((select max(seq_id) from {schema}.mt_events), 0)
-                 - coalesce((select last_seq_id from {schema}.mt_event_progression where name = '{IntegrationEventRelay.SubscriptionName}:All'), 0)
-            """;
-        using var timer = new PeriodicTimer(Interval);
+        using var timer = new PeriodicTimer(Interval, _time);
         do
         {
             try
             {
-                await using var command = _dataSource.CreateCommand(sql);
-                Interlocked.Exchange(ref _lag, Math.Max(0, (long)(await command.ExecuteScalarAsync(stoppingToken))!));
+                await RefreshAsync(stoppingToken);
             }
             catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
             {
@@ -61,5 +107,22 @@ public sealed class RelayMonitor : BackgroundService
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var problems = new List<string>();
+        if (DeadLetters > 0)
+        {
+            problems.Add($"{DeadLetters} event(s) could not be published and wait for an operator (/internal/relay/dead-letters)");
+        }
+        var still = _time.GetUtcNow() - _progressSince;
+        if (Lag > 0 && still > _options.Value.RelayStallAfter)
+        {
+            problems.Add($"the relay has not advanced for {still.TotalSeconds:F0} s with {Lag} event(s) waiting");
+        }
+        return Task.FromResult(problems.Count == 0
+            ? HealthCheckResult.Healthy($"lag {Lag}")
+            : HealthCheckResult.Degraded(string.Join("; ", problems)));
     }
 }

@@ -27,5 +27,7 @@ public sealed class KeyRing
 
     public byte[] ActiveKey => _keys[ActiveKeyId];
 
+    public IReadOnlyCollection<string> KeyIds => _keys.Keys;
+
     public byte[] Key(string keyId) => _keys.TryGetValue(keyId, out var key) ? key : throw new UnknownKeyException(keyId);
 }

@@ -1,3 +1,4 @@
+using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -6,7 +7,11 @@ namespace VulnPlatform.ServiceDefaults.Security;
 
 public static class SecurityRegistration
 {
-    /// <summary>Data-at-rest encryption; the service refuses to start without a valid key ring.</summary>
+    /// <summary>
+    /// Data-at-rest encryption: the key ring, per-subject data keys (envelope encryption, stored as
+    /// Marten documents), their rotation, and a start-up warning for keys the ring lacks. The service
+    /// refuses to start without a valid key ring.
+    /// </summary>
     public static IHostApplicationBuilder AddEncryptionAtRest(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<EncryptionOptions>()
@@ -15,6 +20,10 @@ public static class SecurityRegistration
         builder.Services.AddSingleton<IValidateOptions<EncryptionOptions>, EncryptionOptionsValidator>();
         builder.Services.AddSingleton<KeyRing>();
         builder.Services.AddSingleton<SealedBox>();
+        builder.Services.AddSingleton<DataKeys>();
+        builder.Services.AddSingleton<DataKeyRotation>();
+        builder.Services.AddHostedService<DataKeyAudit>();
+        builder.Services.ConfigureMarten(options => options.Schema.For<WrappedDataKey>());
         return builder;
     }
 

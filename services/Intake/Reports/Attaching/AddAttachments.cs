@@ -54,7 +54,7 @@ public static class AddAttachmentsDecider
             return AttachmentRefusals.TooLargeForReport(limits);
         }
 
-        return files.Select(f => (object)new AttachmentAdded(
+        return files.Select(f => (object)new AttachmentStored(
             report.Id, report.TrackingNumber, f.AttachmentId, f.FileName, f.DisplayName, f.DeclaredContentType,
             f.Content.SniffedContentType, f.Content.Size, f.Content.Sha256, by, now)).ToArray();
     }

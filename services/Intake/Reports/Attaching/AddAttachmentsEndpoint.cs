@@ -32,6 +32,7 @@ public static class AddAttachmentsEndpoint
         IDocumentSession session,
         AttachmentVault vault,
         IBlobStore blobs,
+        ReportKeys keys,
         IOptions<AttachmentOptions> options,
         TimeProvider time,
         CancellationToken cancellationToken)
@@ -47,40 +48,48 @@ public static class AddAttachmentsEndpoint
         }
 
         var limits = options.Value;
-        var stream = await session.Events.FetchForWriting<Report>(view.Id, cancellationToken);
-        var report = stream.Aggregate!;
-        // Refused before a byte of the body is stored; the decider checks again against the same version.
-        if (report.RefuseIfWithdrawn() is { } withdrawn)
+        // Checked before a byte of the body is stored, without a lock (an upload may take minutes);
+        // the decider checks again under the stream's lock once the files are stored.
+        var before = (await session.Events.AggregateStreamAsync<Report>(view.Id, token: cancellationToken))!;
+        if (before.RefuseIfWithdrawn() is { } withdrawn)
         {
             return withdrawn.ToProblem();
         }
+        var key = await keys.LoadAsync(session, view.Id, cancellationToken);
+        if (key.DataKey is not { } reportKey)
+        {
+            return key.IsErased ? IntakeProblems.ErasedData() : IntakeProblems.KeyMissing();
+        }
 
         var created = new List<Guid>();
-        var recorded = false;
+        var recording = false;
         try
         {
-            var files = await ReceiveAsync(request, boundary, report, limits, vault, created, cancellationToken);
+            var files = await ReceiveAsync(request, boundary, before, reportKey, limits, vault, created, cancellationToken);
             if (files.Refusal is { } refusal)
             {
                 return refusal.ToProblem();
             }
 
-            var now = time.GetUtcNow();
-            var decision = AddAttachmentsDecider.Decide(report, files.Files, limits, Actor.AnonymousReporter, now);
+            var stream = await session.Events.FetchForExclusiveWriting<Report>(view.Id, cancellationToken);
+            var report = stream.Aggregate!;
+            var decision = AddAttachmentsDecider.Decide(report, files.Files, limits, Actor.AnonymousReporter, time.GetUtcNow());
             if (decision.Refusal is { } refused)
             {
                 return refused.ToProblem();
             }
 
             stream.AppendMany(decision.Events);
+            // From here the outcome may be unknown (a commit can succeed and its answer be lost): the
+            // blobs stay, and the orphan sweep removes them later only if no event refers to them.
+            recording = true;
             await session.SaveChangesAsync(cancellationToken);
-            recorded = true;
             return Results.Created($"/api/reports/{report.TrackingNumber}", new AddAttachmentsResponse(
-                decision.Events.OfType<AttachmentAdded>().Select(AttachmentView.From).ToList()));
+                decision.Events.OfType<AttachmentStored>().Select(AttachmentView.From).ToList()));
         }
         finally
         {
-            if (!recorded)
+            if (!recording)
             {
                 // Nothing is kept of a refused or failed upload.
                 await blobs.DeleteAsync(created, CancellationToken.None);
@@ -91,7 +100,7 @@ public static class AddAttachmentsEndpoint
     private sealed record Received(IReadOnlyList<UploadedFile> Files, Refusal? Refusal);
 
     private static async Task<Received> ReceiveAsync(
-        HttpRequest request, string boundary, Report report, AttachmentOptions limits, AttachmentVault vault,
+        HttpRequest request, string boundary, Report report, byte[] reportKey, AttachmentOptions limits, AttachmentVault vault,
         List<Guid> created, CancellationToken cancellationToken)
     {
         var files = new List<UploadedFile>();
@@ -124,7 +133,7 @@ public static class AddAttachmentsEndpoint
                 StoredContent content;
                 try
                 {
-                    content = await vault.StoreAsync(attachmentId, section.Body, Math.Min(limits.MaxFileBytes, reportRoom), cancellationToken);
+                    content = await vault.StoreAsync(report.Id, reportKey, attachmentId, section.Body, Math.Min(limits.MaxFileBytes, reportRoom), cancellationToken);
                 }
                 catch (AttachmentTooLarge)
                 {

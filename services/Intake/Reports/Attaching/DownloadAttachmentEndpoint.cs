@@ -11,7 +11,8 @@ public static class DownloadAttachmentEndpoint
         reports.MapGet("/{trackingNumber}/attachments/{attachmentId:guid}", HandleAsync)
             .WithName("DownloadAttachment")
             .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status410Gone);
 
     private static async Task<IResult> HandleAsync(
         string trackingNumber,
@@ -20,6 +21,7 @@ public static class DownloadAttachmentEndpoint
         HttpContext context,
         IQuerySession session,
         AttachmentVault vault,
+        ReportKeys keys,
         ILoggerFactory loggers,
         CancellationToken cancellationToken)
     {
@@ -29,9 +31,19 @@ public static class DownloadAttachmentEndpoint
             return ReporterAccess.NotFound();
         }
 
+        if (view.ErasedAt is not null)
+        {
+            return IntakeProblems.ErasedData();
+        }
+        var key = await keys.LoadAsync(session, view.Id, cancellationToken);
+        if (key.DataKey is not { } reportKey)
+        {
+            return key.IsErased ? IntakeProblems.ErasedData() : IntakeProblems.KeyMissing();
+        }
+
         try
         {
-            await vault.VerifyAsync(attachment.Id, attachment.Sha256, cancellationToken);
+            await vault.VerifyAsync(reportKey, attachment.Id, attachment.Sha256, cancellationToken);
         }
         catch (AttachmentIntegrityException e)
         {
@@ -49,7 +61,7 @@ public static class DownloadAttachmentEndpoint
         headers.ContentSecurityPolicy = "default-src 'none'; sandbox";
         context.Response.ContentLength = attachment.Size;
         return Results.Stream(
-            body => vault.CopyToAsync(attachment.Id, body, cancellationToken),
+            body => vault.CopyToAsync(reportKey, attachment.Id, body, cancellationToken),
             contentType: "application/octet-stream",
             fileDownloadName: attachment.FileName);
     }

@@ -43,7 +43,7 @@ public static class ChangeConsentDecider
 
         return new object[]
         {
-            new ReporterConsentChanged(report.Id, report.TrackingNumber, wanted.ShareIdentityWithVendor, wanted.PublicCredit,
+            new ConsentRecorded(report.Id, report.TrackingNumber, wanted.ShareIdentityWithVendor, wanted.PublicCredit,
                 wanted.CreditName, by, now),
         };
     }
@@ -66,7 +66,7 @@ public static class ChangeConsentEndpoint
         CancellationToken cancellationToken) =>
         ReporterAccess.ChangeAsync(session, trackingNumber, followUpToken,
             report => ChangeConsentDecider.Decide(report, request, Actor.AnonymousReporter, time.GetUtcNow()),
-            (report, decision) => Results.Ok(decision.Events.OfType<ReporterConsentChanged>().SingleOrDefault() is { } changed
+            (report, decision) => Results.Ok(decision.Events.OfType<ConsentRecorded>().SingleOrDefault() is { } changed
                 ? new ReporterConsent(changed.ShareIdentityWithVendor, changed.PublicCredit, changed.CreditName)
                 : report.Consent),
             cancellationToken);

@@ -20,16 +20,27 @@ public static class GetReporterContactEndpoint
             .ExcludeFromDescription()
             .Produces<ReporterContact>()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status410Gone);
 
     private static async Task<IResult> HandleAsync(
-        Guid reportId, IQuerySession session, ReporterContacts contacts, HttpContext context, CancellationToken cancellationToken)
+        Guid reportId, IQuerySession session, ReportKeys keys, HttpContext context, CancellationToken cancellationToken)
     {
         context.Response.Headers.CacheControl = "no-store";
         var view = await session.LoadAsync<ReportStatusView>(reportId, cancellationToken);
-        return view?.Contact is { } sealedContact
-            ? Results.Ok(contacts.Open(reportId, sealedContact))
-            : Results.Problem(statusCode: StatusCodes.Status404NotFound, type: ProblemTypes.NotFound,
+        if (view?.ErasedAt is not null)
+        {
+            return IntakeProblems.ErasedData();
+        }
+        if (view?.Contact is not { } sealedContact)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound, type: ProblemTypes.NotFound,
                 title: "No contact", detail: "The report is unknown or was submitted anonymously.");
+        }
+
+        var key = await keys.LoadAsync(session, reportId, cancellationToken);
+        return key.DataKey is { } dataKey
+            ? Results.Ok(ReporterContacts.Open(reportId, dataKey, sealedContact))
+            : key.IsErased ? IntakeProblems.ErasedData() : IntakeProblems.KeyMissing();
     }
 }

@@ -12,12 +12,24 @@ public sealed record ReportStatusResponse(
     DateTimeOffset ReceivedAt,
     DateTimeOffset UpdatedAt,
     ReporterContact? Contact,
+    string PersonalData,
     ConsentView Consent,
     WithdrawalView? Withdrawal,
     IReadOnlyList<TimelineEntry> Timeline,
     IReadOnlyList<MessageView> Messages,
     IReadOnlyList<AttachmentView> Attachments,
     IReadOnlyList<string> NextSteps);
+
+/// <summary>What the status view says of the reporter's personal data.</summary>
+public static class PersonalDataStates
+{
+    public const string None = "none";
+    public const string Present = "present";
+    public const string Erased = "erased";
+
+    /// <summary>Kept, but sealed under a key this server does not have (a configuration fault).</summary>
+    public const string Unavailable = "unavailable";
+}
 
 public static class GetReportStatusEndpoint
 {
@@ -32,7 +44,7 @@ public static class GetReportStatusEndpoint
         [FromHeader(Name = FollowUpTokens.Header)] string? followUpToken,
         HttpRequest http,
         IQuerySession session,
-        ReporterContacts contacts,
+        ReportKeys keys,
         CancellationToken cancellationToken)
     {
         if (await ReporterAccess.FindAsync(session, trackingNumber, followUpToken, cancellationToken) is not { } view)
@@ -40,7 +52,7 @@ public static class GetReportStatusEndpoint
             return ReporterAccess.NotFound();
         }
 
-        var contact = view.Contact is { } sealedContact ? contacts.Open(view.Id, sealedContact) : null;
+        var (contact, personalData) = await OpenContactAsync(view, session, keys, cancellationToken);
         return Results.Ok(new ReportStatusResponse(
             view.TrackingNumber,
             view.Kind,
@@ -50,11 +62,24 @@ public static class GetReportStatusEndpoint
             view.ReceivedAt,
             view.UpdatedAt,
             contact,
+            personalData,
             view.Consent,
             view.Withdrawal,
             view.Timeline,
             view.Messages.OrderBy(m => m.At).ToList(),
             view.Attachments,
             NextSteps.For(view.Kind, contact?.Language ?? ReporterLanguages.FromAcceptLanguage(http))));
+    }
+
+    private static async Task<(ReporterContact?, string)> OpenContactAsync(
+        ReportStatusView view, IQuerySession session, ReportKeys keys, CancellationToken cancellationToken)
+    {
+        if (view.ErasedAt is not null) return (null, PersonalDataStates.Erased);
+        if (view.Contact is not { } sealedContact) return (null, PersonalDataStates.None);
+
+        var key = await keys.LoadAsync(session, view.Id, cancellationToken);
+        return key.DataKey is { } dataKey
+            ? (ReporterContacts.Open(view.Id, dataKey, sealedContact), PersonalDataStates.Present)
+            : (null, key.IsErased ? PersonalDataStates.Erased : PersonalDataStates.Unavailable);
     }
 }

@@ -4,7 +4,7 @@ namespace VulnPlatform.Intake.Reports.Following;
 
 public sealed class ReportStatusProjection : SingleStreamProjection<ReportStatusView, Guid>
 {
-    public static ReportStatusView Create(ReportSubmitted submitted) => new()
+    public static ReportStatusView Create(ReportFiled submitted) => new()
     {
         Id = submitted.ReportId,
         TrackingNumber = submitted.TrackingNumber,
@@ -23,14 +23,14 @@ public sealed class ReportStatusProjection : SingleStreamProjection<ReportStatus
 
     public static void Apply(ReporterContactGiven given, ReportStatusView view) => view.Contact = given.Contact;
 
-    public static void Apply(SubmissionRouted routed, ReportStatusView view)
+    public static void Apply(ReportRoutedToDesk routed, ReportStatusView view)
     {
-        view.Status = ReportStatuses.Routed;
+        view.Status = ReportStatuses.AfterRouting;
         view.Desk = routed.Desk;
         Record(view, routed.RoutedAt, "routed", $"Forwarded to the {routed.Desk} desk: this is not a vulnerability report.");
     }
 
-    public static void Apply(AttachmentAdded added, ReportStatusView view)
+    public static void Apply(AttachmentStored added, ReportStatusView view)
     {
         view.Attachments.Add(AttachmentView.From(added));
         Record(view, added.AddedAt, "attachment-added", $"Attachment {added.FileName} added ({added.Size} bytes).");
@@ -49,14 +49,14 @@ public sealed class ReportStatusProjection : SingleStreamProjection<ReportStatus
         Record(view, received.SentAt, what, description);
     }
 
-    public static void Apply(ReporterMessagePosted posted, ReportStatusView view)
+    public static void Apply(ReporterWrote posted, ReportStatusView view)
     {
         view.Status = ReportStatuses.AfterReporterMessage(view.Status);
         view.Messages.Add(new MessageView(posted.MessageId, "reporter", posted.Text, posted.AttachmentIds, posted.PostedAt));
         Record(view, posted.PostedAt, "message-posted", "You sent a message.");
     }
 
-    public static void Apply(ReporterConsentChanged changed, ReportStatusView view)
+    public static void Apply(ConsentRecorded changed, ReportStatusView view)
     {
         view.Consent = new ConsentView(changed.ShareIdentityWithVendor, changed.PublicCredit, changed.CreditName, changed.ChangedAt);
         Record(view, changed.ChangedAt, "consent-changed",
@@ -64,9 +64,19 @@ public sealed class ReportStatusProjection : SingleStreamProjection<ReportStatus
             (changed.PublicCredit ? $"public credit as \"{changed.CreditName}\"." : "no public credit."));
     }
 
-    public static void Apply(ReportWithdrawn withdrawn, ReportStatusView view)
+    public static void Apply(PersonalDataErased erased, ReportStatusView view)
     {
-        view.Status = ReportStatuses.Withdrawn;
+        view.Contact = null;
+        view.ErasedAt = erased.ErasedAt;
+        view.Consent = view.Consent with { CreditName = null };
+        Record(view, erased.ErasedAt, "personal-data-erased", erased.Reason == ErasureReasons.Retention
+            ? "Your personal data and attachments were erased at the end of the retention period."
+            : "Your personal data and attachments were erased at your request.");
+    }
+
+    public static void Apply(WithdrawalRecorded withdrawn, ReportStatusView view)
+    {
+        view.Status = ReportStatuses.AfterWithdrawal;
         view.Withdrawal = new WithdrawalView(withdrawn.Reason, withdrawn.WithdrawnAt);
         Record(view, withdrawn.WithdrawnAt, "withdrawn", "You withdrew the report.");
     }

@@ -1,5 +1,3 @@
-using VulnPlatform.ServiceDefaults.Security;
-
 namespace VulnPlatform.Intake.Reports.Following;
 
 /// <summary>The reporter's view of a report, kept inline with Intake's events.</summary>
@@ -15,8 +13,11 @@ public sealed class ReportStatusView
     public DateTimeOffset UpdatedAt { get; set; }
     public string FollowUpTokenHash { get; set; } = "";
 
-    /// <summary>Sealed as in the event; opened only to answer the reporter.</summary>
-    public SealedValue? Contact { get; set; }
+    /// <summary>Sealed under the report's key as in the event; opened only to answer the reporter.</summary>
+    public byte[]? Contact { get; set; }
+
+    /// <summary>When the reporter's personal data of this report was erased, if it was.</summary>
+    public DateTimeOffset? ErasedAt { get; set; }
 
     public ConsentView Consent { get; set; } = new(false, false, null, null);
     public WithdrawalView? Withdrawal { get; set; }
@@ -37,7 +38,7 @@ public sealed record AttachmentView(
     string SniffedContentType,
     DateTimeOffset AddedAt)
 {
-    public static AttachmentView From(AttachmentAdded added) => new(added.AttachmentId, added.FileName, added.DisplayName,
+    public static AttachmentView From(AttachmentStored added) => new(added.AttachmentId, added.FileName, added.DisplayName,
         added.Size, added.Sha256, added.DeclaredContentType, added.SniffedContentType, added.AddedAt);
 }
 

@@ -44,7 +44,7 @@ public static class PostMessageDecider
 
         return new object[]
         {
-            new ReporterMessagePosted(report.Id, report.TrackingNumber, messageId, request.Text!, attachmentIds, by, now),
+            new ReporterWrote(report.Id, report.TrackingNumber, messageId, request.Text!, attachmentIds, by, now),
         };
     }
 }

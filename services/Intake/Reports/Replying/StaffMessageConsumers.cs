@@ -6,29 +6,43 @@ using VulnPlatform.ServiceDefaults.Messaging;
 
 namespace VulnPlatform.Intake.Reports.Replying;
 
+/// <summary>A message from another service whose text breaks the rules every reporter-facing text follows.</summary>
+public sealed class UnacceptableStaffText(string message, Guid reportId)
+    : Exception($"{message} for report {reportId} carries text with control, invisible or direction-changing characters; it is not shown to the reporter.");
+
 /// <summary>
 /// What Triage says to the reporter becomes part of the report's own history, so the status view
-/// (and nothing else) shows it. Each message applies once, however often it is delivered.
+/// (and nothing else) shows it. Each message applies once, however often it is delivered. Its text
+/// passes the same rules as text typed into Intake: the bus is not trusted more than a browser.
 /// </summary>
 public abstract class StaffMessageConsumer<TMessage>(ISessionFactory sessions, TimeProvider time)
     : IdempotentConsumer<TMessage>(sessions, time)
     where TMessage : class
 {
+    public const int MaxText = 20_000;
+
     protected abstract (Guid ReportId, string Kind, string Text, Actor By, DateTimeOffset At) Read(TMessage message);
 
-    protected override async Task HandleAsync(ConsumeContext<TMessage> context, IDocumentSession session)
+    protected override async Task HandleAsync(TMessage message, Delivery delivery, IDocumentSession session, CancellationToken cancellationToken)
     {
-        var (reportId, kind, text, by, at) = Read(context.Message);
-        var stream = await session.Events.FetchForWriting<Report>(reportId, context.CancellationToken);
+        var (reportId, kind, text, by, at) = Read(message);
+        if (string.IsNullOrWhiteSpace(text) || text.Length > MaxText || !TextRules.IsClean(text, allowLineBreaks: true))
+        {
+            throw new UnacceptableStaffText(typeof(TMessage).Name, reportId);
+        }
+
+        var stream = await session.Events.FetchForExclusiveWriting<Report>(reportId, cancellationToken);
         var report = stream.Aggregate
             ?? throw new InvalidOperationException($"{typeof(TMessage).Name} refers to report {reportId}, which Intake does not have.");
-        stream.AppendOne(new StaffMessageReceived(reportId, report.TrackingNumber, context.MessageId!.Value, kind, text, by, at));
+        stream.AppendOne(new StaffMessageReceived(reportId, report.TrackingNumber, delivery.MessageId, kind, text, by, at));
     }
 }
 
 public sealed class ReportAcknowledgedConsumer(ISessionFactory sessions, TimeProvider time)
     : StaffMessageConsumer<ReportAcknowledged>(sessions, time)
 {
+    protected override string ConsumerName => "intake.report-acknowledged";
+
     protected override (Guid, string, string, Actor, DateTimeOffset) Read(ReportAcknowledged m) =>
         (m.ReportId, StaffMessageKinds.Acknowledgement, m.Message, m.AcknowledgedBy, m.AcknowledgedAt);
 }
@@ -36,6 +50,8 @@ public sealed class ReportAcknowledgedConsumer(ISessionFactory sessions, TimePro
 public sealed class MoreInformationRequestedConsumer(ISessionFactory sessions, TimeProvider time)
     : StaffMessageConsumer<MoreInformationRequested>(sessions, time)
 {
+    protected override string ConsumerName => "intake.more-information-requested";
+
     protected override (Guid, string, string, Actor, DateTimeOffset) Read(MoreInformationRequested m) =>
         (m.ReportId, StaffMessageKinds.Question, m.Question, m.RequestedBy, m.RequestedAt);
 }
@@ -43,6 +59,8 @@ public sealed class MoreInformationRequestedConsumer(ISessionFactory sessions, T
 public sealed class ProgressUpdatePostedConsumer(ISessionFactory sessions, TimeProvider time)
     : StaffMessageConsumer<ProgressUpdatePosted>(sessions, time)
 {
+    protected override string ConsumerName => "intake.progress-update-posted";
+
     protected override (Guid, string, string, Actor, DateTimeOffset) Read(ProgressUpdatePosted m) =>
         (m.ReportId, StaffMessageKinds.ProgressUpdate, m.Update, m.PostedBy, m.PostedAt);
 }

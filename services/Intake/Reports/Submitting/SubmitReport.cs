@@ -1,5 +1,4 @@
 using VulnPlatform.Contracts;
-using VulnPlatform.ServiceDefaults.Security;
 
 namespace VulnPlatform.Intake.Reports.Submitting;
 
@@ -9,12 +8,9 @@ public sealed record SubmitReport(
     string TrackingNumber,
     string FollowUpTokenHash,
     SubmitReportRequest Request,
-    SealedValue? Contact,
+    byte[]? Contact,
     Actor SubmittedBy,
     DateTimeOffset Now);
-
-public sealed class ReportAlreadySubmitted(Guid reportId)
-    : InvalidOperationException($"Report {reportId} was already submitted.");
 
 public static class SubmitReportDecider
 {
@@ -22,13 +18,8 @@ public static class SubmitReportDecider
     /// A new report: its submission; the sealed contact details apart when given; and, for fraud and
     /// general questions, the desk it goes to instead of triage.
     /// </summary>
-    public static object[] Decide(Report? existing, SubmitReport command)
+    public static object[] Decide(SubmitReport command)
     {
-        if (existing is not null)
-        {
-            throw new ReportAlreadySubmitted(command.ReportId);
-        }
-
         var request = command.Request;
         var product = request.Product is { } p
             ? new ProductDetails(p.Vendor!.Trim(), p.Name!.Trim(), NullIfBlank(p.Version))
@@ -36,7 +27,7 @@ public static class SubmitReportDecider
 
         var events = new List<object>
         {
-            new ReportSubmitted(
+            new ReportFiled(
                 command.ReportId,
                 command.TrackingNumber,
                 request.Kind!,
@@ -60,7 +51,7 @@ public static class SubmitReportDecider
 
         if (request.Kind != ReportKinds.Vulnerability)
         {
-            events.Add(new SubmissionRouted(
+            events.Add(new ReportRoutedToDesk(
                 command.ReportId, command.TrackingNumber, request.Kind!, NextSteps.DeskFor(request.Kind!), command.Now));
         }
 

@@ -28,7 +28,7 @@ public static class SubmitReportEndpoint
         HttpRequest http,
         IDocumentSession session,
         TrackingNumbers trackingNumbers,
-        ReporterContacts contacts,
+        ReportKeys keys,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
@@ -36,22 +36,24 @@ public static class SubmitReportEndpoint
         var reportId = Guid.CreateVersion7(now);
         var followUpToken = FollowUpTokens.Create();
         var language = request.Reporter?.Language ?? ReporterLanguages.FromAcceptLanguage(http);
+        // Every report gets its own data key, even an anonymous one: attachments are sealed under it.
+        session.Insert(keys.Create(reportId, now, out var dataKey));
         var command = new SubmitReport(
             reportId,
             await trackingNumbers.NextAsync(now.Year, cancellationToken),
             FollowUpTokens.Hash(followUpToken),
             request,
             request.Reporter is { } reporter
-                ? contacts.Seal(reportId, new ReporterContact(reporter.Name?.Trim(), reporter.Email!, language))
+                ? ReporterContacts.Seal(reportId, dataKey, new ReporterContact(reporter.Name?.Trim(), reporter.Email!, language))
                 : null,
             Actor.AnonymousReporter,
             now);
 
-        var events = SubmitReportDecider.Decide(existing: null, command);
+        var events = SubmitReportDecider.Decide(command);
         session.Events.StartStream<Report>(reportId, events);
         await session.SaveChangesAsync(cancellationToken);
 
-        var status = request.Kind == ReportKinds.Vulnerability ? ReportStatuses.Received : ReportStatuses.Routed;
+        var status = Report.From(events).Status;
         return Results.Created(
             $"/api/reports/{command.TrackingNumber}",
             new SubmitReportResponse(

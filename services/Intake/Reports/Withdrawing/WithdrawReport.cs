@@ -21,7 +21,7 @@ public static class WithdrawReportDecider
     public static Decision Decide(Report report, WithdrawReportRequest request, Actor by, DateTimeOffset now) =>
         report.RefuseIfWithdrawn() is { } withdrawn
             ? withdrawn
-            : new object[] { new ReportWithdrawn(report.Id, report.TrackingNumber, request.Reason!.Trim(), by, now) };
+            : new object[] { new WithdrawalRecorded(report.Id, report.TrackingNumber, request.Reason!.Trim(), by, now) };
 }
 
 public static class WithdrawReportEndpoint

@@ -1,0 +1,96 @@
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using VulnPlatform.Contracts;
+using VulnPlatform.Intake.Attachments;
+using VulnPlatform.ServiceDefaults.Http;
+using VulnPlatform.ServiceDefaults.Security;
+
+namespace VulnPlatform.Intake.Reports.Erasing;
+
+public sealed record EraseReportResponse(string TrackingNumber, string PersonalData, DateTimeOffset ErasedAt);
+
+public static class EraseReportDecider
+{
+    /// <summary>Only a withdrawn report is erased; erasing it again changes nothing.</summary>
+    public static Decision Decide(Report report, string reason, Actor by, DateTimeOffset now)
+    {
+        if (!report.IsWithdrawn)
+        {
+            return new Refusal(StatusCodes.Status409Conflict, IntakeProblems.NotWithdrawn, "Report not withdrawn",
+                $"Report {report.TrackingNumber} is still being handled; withdraw it first, then ask for its personal data to be erased.");
+        }
+        return report.IsErased
+            ? Array.Empty<object>()
+            : new object[] { new PersonalDataErased(report.Id, report.TrackingNumber, reason, by, now) };
+    }
+}
+
+/// <summary>
+/// Crypto-shredding: the report's data key is deleted in the same transaction as the event that
+/// says so, which makes its sealed contact details and attachments unreadable wherever they are.
+/// Then the plaintext credit name is masked in the stored events and the attachment blobs are
+/// deleted to free their space (they were unreadable already).
+/// </summary>
+public sealed class ReportErasure(IDocumentStore store, IBlobStore blobs)
+{
+    public static void Configure(StoreOptions options)
+    {
+        options.Events.AddMaskingRuleForProtectedInformation<ConsentRecorded>(e => e with { CreditName = null });
+        options.Events.AddMaskingRuleForProtectedInformation<ReporterContactGiven>(e => e with { Contact = [] });
+    }
+
+    public void Stage(IDocumentSession session, Report report, Decision decision)
+    {
+        if (decision.Events.OfType<PersonalDataErased>().Any())
+        {
+            session.Delete<WrappedDataKey>(report.Id);
+        }
+    }
+
+    public async Task CompleteAsync(Report report, CancellationToken cancellationToken)
+    {
+        await store.Advanced.ApplyEventDataMasking(masking => masking.IncludeStream(report.Id), cancellationToken);
+        await blobs.DeleteAsync(report.AttachmentIds, cancellationToken);
+    }
+}
+
+public static class EraseReportEndpoint
+{
+    public static RouteHandlerBuilder MapEraseReport(this RouteGroupBuilder reports) =>
+        reports.MapPost("/{trackingNumber}/erase", HandleAsync)
+            .WithName("EraseReporterData")
+            .WithSummary("Erase the reporter's personal data and attachments of a withdrawn report (irreversible)")
+            .Produces<EraseReportResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+    private static async Task<IResult> HandleAsync(
+        string trackingNumber,
+        [FromHeader(Name = FollowUpTokens.Header)] string? followUpToken,
+        IDocumentSession session,
+        ReportErasure erasure,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        Report? erased = null;
+        var result = await ReporterAccess.ChangeAsync(session, trackingNumber, followUpToken,
+            report => EraseReportDecider.Decide(report, ErasureReasons.ReporterRequest, Actor.AnonymousReporter, now),
+            (report, decision) =>
+            {
+                var at = decision.Events.OfType<PersonalDataErased>().SingleOrDefault()?.ErasedAt ?? now;
+                return Results.Ok(new EraseReportResponse(report.TrackingNumber, "erased", at));
+            },
+            cancellationToken,
+            alsoInTransaction: (report, decision) =>
+            {
+                erasure.Stage(session, report, decision);
+                erased = report;
+            });
+        if (erased is not null)
+        {
+            await erasure.CompleteAsync(erased, cancellationToken);
+        }
+        return result;
+    }
+}

@@ -1,0 +1,117 @@
+using Marten;
+using MassTransit;
+using MassTransit.Metadata;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using VulnPlatform.ServiceDefaults.Security;
+
+namespace VulnPlatform.ServiceDefaults.Messaging;
+
+public static class PlatformMessaging
+{
+    /// <summary>
+    /// Everything a service needs to talk on the bus, in one call: the relay that publishes
+    /// <typeparamref name="TMap"/>'s integration events from the event store (with dead letters,
+    /// checkpoints and monitoring), the inbox behind every <see cref="IdempotentConsumer{TMessage}"/>,
+    /// and MassTransit on RabbitMQ:
+    /// <list type="bullet">
+    /// <item>queues named after the consuming service (<c>intake.report-acknowledged</c>), so two
+    /// services consuming one event each get every message;</item>
+    /// <item>messages partitioned by their stream (the relay's <c>CorrelationId</c>), retried with
+    /// backoff inside their partition, so a stream's events are applied in order; then the queue's
+    /// <c>_error</c> queue, where operators see them;</item>
+    /// <item>the exchanges of everything the service publishes declared at start, so a subscriber can
+    /// bind before the first event;</item>
+    /// <item>no usage telemetry, no host details in envelopes.</item>
+    /// </list>
+    /// </summary>
+    public static MartenServiceCollectionExtensions.MartenConfigurationExpression AddIntegrationMessaging<TMap>(
+        this MartenServiceCollectionExtensions.MartenConfigurationExpression marten,
+        IHostApplicationBuilder builder,
+        string service,
+        Action<IBusRegistrationConfigurator>? consumers = null)
+        where TMap : class, IIntegrationEventMap
+    {
+        var services = builder.Services;
+        var options = builder.Configuration.GetSection(MessagingOptions.Section);
+        services.Configure<MessagingOptions>(options);
+        var settings = options.Get<MessagingOptions>() ?? new MessagingOptions();
+
+        services.ConfigureMarten(store =>
+        {
+            store.Schema.For<ProcessedMessage>();
+            RelayCheckpoints.AddSchema(store);
+        });
+        services.AddSingleton<IIntegrationEventMap, TMap>();
+        services.AddSingleton<IntegrationEventPublisher>();
+        services.AddSingleton<RelayCheckpoints>();
+        services.AddSingleton<RelayMonitor>();
+        services.AddHostedService(sp => sp.GetRequiredService<RelayMonitor>());
+        services.AddSingleton<RelayOperations>();
+        services.AddHealthChecks().AddCheck<RelayMonitor>("relay", tags: [ServiceDefaultsExtensions.ReadyTag]);
+        services.AddSingleton<IMaintenanceTask, InboxCleanup>();
+        services.AddHostedService<MaintenanceService>();
+        builder.AddInternalApi();
+        if (typeof(TMap) != typeof(NoIntegrationEvents))
+        {
+            marten.AddSubscriptionWithServices<IntegrationEventRelay>(ServiceLifetime.Singleton, subscription =>
+            {
+                subscription.Name = IntegrationEventRelay.SubscriptionName;
+                subscription.Options.BatchSize = 500;
+            });
+        }
+
+        HideHostDetails();
+        var rabbit = builder.Configuration.GetSection(RabbitMqOptions.Section).Get<RabbitMqOptions>() ?? new RabbitMqOptions();
+        services.AddMassTransit(bus =>
+        {
+            bus.DisableUsageTelemetry();
+            bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(service + ".", includeNamespace: false));
+            consumers?.Invoke(bus);
+            bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
+            {
+                // The partitioner comes first: a retry then holds its stream's later messages back.
+                endpoint.UsePartitioner<ConsumeContext>(Math.Max(1, settings.ConsumerPartitions),
+                    context => context.CorrelationId ?? context.MessageId ?? Guid.Empty);
+                endpoint.UseMessageRetry(retry => retry.Exponential(
+                    retryLimit: 5,
+                    minInterval: TimeSpan.FromMilliseconds(200),
+                    maxInterval: TimeSpan.FromSeconds(10),
+                    intervalDelta: TimeSpan.FromMilliseconds(400)));
+            });
+
+            bus.UsingRabbitMq((context, transport) =>
+            {
+                transport.Host(rabbit.Host, rabbit.Port, rabbit.VirtualHost, host =>
+                {
+                    host.Username(rabbit.Username);
+                    host.Password(rabbit.Password);
+                });
+                transport.DeployPublishTopology = true;
+                foreach (var contract in context.GetRequiredService<IIntegrationEventMap>().ContractTypes)
+                {
+                    transport.Publish(contract, _ => { });
+                }
+                transport.ConfigureEndpoints(context);
+            });
+        });
+        return marten;
+    }
+
+    /// <summary>
+    /// MassTransit writes the sending machine's name, process and versions into every envelope;
+    /// subscribers outside the platform have no business knowing them.
+    /// </summary>
+    private static void HideHostDetails()
+    {
+        if (HostMetadataCache.Host is BusHostInfo host)
+        {
+            host.MachineName = "vulnplatform";
+            host.ProcessName = "vulnplatform";
+            host.ProcessId = 0;
+            host.OperatingSystemVersion = "";
+            host.FrameworkVersion = "";
+        }
+    }
+}
