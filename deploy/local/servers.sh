@@ -5,8 +5,6 @@
 #   servers.sh up            install if missing (as root), start both, create the databases, wait
 #   servers.sh down          stop what up started
 #   servers.sh status        say what runs
-#   servers.sh broker-stop   stop the RabbitMQ node only (the relay outage test uses it)
-#   servers.sh broker-start  start it again
 #   servers.sh env           print the connection settings as shell exports
 set -euo pipefail
 
@@ -176,7 +174,6 @@ export VP_TEST_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database
 export VP_TEST_RABBITMQ_HOST=127.0.0.1
 export VP_TEST_RABBITMQ_PORT=$RABBIT_PORT
 export VP_TEST_RABBITMQ_VHOST=test
-export VP_TEST_BROKER_CONTROL="$ROOT/deploy/local/servers.sh"
 ENV
 }
 
@@ -186,8 +183,6 @@ case "${1:-}" in
   status)
     "$(pg_bin)/pg_isready" -h 127.0.0.1 -p "$PG_PORT" || true
     rabbit_running && echo "RabbitMQ $RABBIT_NODE running" || echo "RabbitMQ not running" ;;
-  broker-stop) rabbit_down ;;
-  broker-start) rabbit_up ;;
   env) print_env ;;
-  *) echo "usage: $0 up|down|status|broker-stop|broker-start|env" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down|status|env" >&2; exit 2 ;;
 esac

@@ -46,7 +46,10 @@ public sealed class SubmittingReportTests(IntakeFixture intake)
         var events = await session.Events.FetchStreamAsync(stored.Id);
         Assert.Collection(events,
             e => Assert.IsType<ReportFiled>(e.Data),
-            e => Assert.Equal("test-1", Assert.IsType<ReporterContactGiven>(e.Data).Contact.KeyId));
+            e => Assert.DoesNotContain(Reports.ReporterEmail, System.Text.Encoding.UTF8.GetString(Assert.IsType<ReporterContactGiven>(e.Data).Contact)));
+        // The report's own data key, wrapped under the key ring's active key.
+        var dataKey = await session.LoadAsync<VulnPlatform.ServiceDefaults.Security.WrappedDataKey>(stored.Id);
+        Assert.Equal("test-1", dataKey!.Wrapped.KeyId);
         Assert.DoesNotContain(events, e => JsonSerializer.Serialize(e.Data).Contains(token));
     }
 

@@ -19,10 +19,12 @@ public sealed class Tally
 public sealed class TallyConsumer(ISessionFactory sessions, TimeProvider time)
     : IdempotentConsumer<DonationPledged>(sessions, time)
 {
-    protected override async Task HandleAsync(ConsumeContext<DonationPledged> context, IDocumentSession session)
+    protected override string ConsumerName => "tally";
+
+    protected override async Task HandleAsync(DonationPledged message, Delivery delivery, IDocumentSession session, CancellationToken cancellationToken)
     {
-        var tally = await session.LoadAsync<Tally>(context.Message.TallyId) ?? new Tally { Id = context.Message.TallyId };
-        tally.Total += context.Message.Amount;
+        var tally = await session.LoadAsync<Tally>(message.TallyId, cancellationToken) ?? new Tally { Id = message.TallyId };
+        tally.Total += message.Amount;
         session.Store(tally);
     }
 }
@@ -36,10 +38,8 @@ public sealed class IdempotentConsumerTests : IAsyncLifetime
     {
         var servers = await TestServers.GetAsync();
         _host = await TestHost.StartAsync(servers, "consumer_test", builder =>
-        {
-            builder.AddMartenDefaults(options => options.Schema.For<ProcessedMessage>());
-            builder.AddMessagingDefaults(bus => bus.AddConsumer<TallyConsumer>());
-        });
+            builder.AddMartenDefaults(_ => { })
+                .AddIntegrationMessaging<NoIntegrationEvents>(builder, "tally-test", bus => bus.AddConsumer<TallyConsumer>()));
         _host.Services.GetRequiredService<IBus>().ConnectConsumeObserver(_deliveries);
     }
 

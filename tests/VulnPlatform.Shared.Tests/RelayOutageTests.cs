@@ -16,6 +16,8 @@ public sealed record StepPublished(Guid FlowId, int Step);
 
 public sealed class StepMap : IIntegrationEventMap
 {
+    public IReadOnlyCollection<Type> ContractTypes => [typeof(StepPublished)];
+
     public object? ToIntegrationEvent(IEvent @event) =>
         @event.Data is StepRecorded step ? new StepPublished(step.FlowId, step.Step) : null;
 }
@@ -32,22 +34,23 @@ public sealed class RelayOutageTests : IAsyncLifetime
     private const string Exchange = "VulnPlatform.Shared.Tests.Relaying:StepPublished";
     private RunningHost _host = null!;
     private TestServers _servers = null!;
+    private BrokerProxy _proxy = null!;
 
     public async Task InitializeAsync()
     {
         _servers = await TestServers.GetAsync();
+        // The outage is this host's alone: its connections run through a proxy that the test cuts.
+        _proxy = new BrokerProxy(_servers.RabbitMqHost, _servers.RabbitMqPort);
         _host = await TestHost.StartAsync(_servers, "relay_test", builder =>
-        {
             builder.AddMartenDefaults(options => options.Events.AddEventType<StepRecorded>())
-                .PublishIntegrationEvents<StepMap>();
-            builder.AddMessagingDefaults();
-        });
+                .AddIntegrationMessaging<StepMap>(builder, "relay-test"), _proxy.Port);
     }
 
     public async Task DisposeAsync()
     {
-        await _servers.StartBrokerAsync();
+        _proxy.Restore();
         await _host.DisposeAsync();
+        await _proxy.DisposeAsync();
     }
 
     [Fact]
@@ -68,7 +71,7 @@ public sealed class RelayOutageTests : IAsyncLifetime
         using var metrics = new RelayMetrics(_host.Services.GetRequiredService<IMeterFactory>());
         var publishedBefore = metrics.Published;
 
-        await _servers.StopBrokerAsync();
+        await _proxy.CutAsync();
         var flows = Enumerable.Range(0, 3).Select(_ => Guid.NewGuid()).ToList();
         const int steps = 10;
         for (var step = 1; step <= steps; step++)
@@ -81,7 +84,7 @@ public sealed class RelayOutageTests : IAsyncLifetime
         // Operators see the backlog: the lag metric counts what waits for the broker.
         Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(metrics.Lag >= flows.Count * steps), TimeSpan.FromSeconds(15)),
             $"lag reported {metrics.Lag}");
-        await _servers.StartBrokerAsync();
+        _proxy.Restore();
 
         await using var after = await RawSubscriber.StartAsync(_servers, Exchange, queue);
         await after.WaitForAsync(all => all.Count(m => flows.Contains(FlowOf(m))) >= flows.Count * steps, TimeSpan.FromSeconds(90));

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using VulnPlatform.ServiceDefaults;
 using VulnPlatform.Testing;
 
@@ -8,30 +9,35 @@ namespace VulnPlatform.Shared.Tests;
 /// <summary>A bare service host wired with ServiceDefaults, on a fresh database of the real servers.</summary>
 public static class TestHost
 {
-    public static async Task<RunningHost> StartAsync(TestServers servers, string databasePrefix, Action<HostApplicationBuilder> configure)
+    public static async Task<RunningHost> StartAsync(
+        TestServers servers, string databasePrefix, Action<HostApplicationBuilder> configure,
+        ushort? rabbitPort = null, string? database = null, IDictionary<string, string?>? settings = null, LogCapture? logs = null)
     {
-        var database = await servers.CreateDatabaseAsync(databasePrefix);
+        var ownsDatabase = database is null;
+        database ??= await servers.CreateDatabaseAsync(databasePrefix);
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Marten"] = database,
             ["RabbitMq:Host"] = servers.RabbitMqHost,
-            ["RabbitMq:Port"] = servers.RabbitMqPort.ToString(),
+            ["RabbitMq:Port"] = (rabbitPort ?? servers.RabbitMqPort).ToString(),
             ["RabbitMq:VirtualHost"] = servers.RabbitMqVirtualHost,
             ["Marten:DaemonMode"] = "Solo",
             ["Logging:LogLevel:Default"] = "Warning",
         });
+        if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
+        if (logs is not null) builder.Logging.AddProvider(logs);
         builder.AddServiceDefaults();
         configure(builder);
         var host = builder.Build();
         await host.StartAsync();
         await BusReadiness.WaitAsync(host.Services);
-        return new RunningHost(host, servers, database);
+        return new RunningHost(host, servers, ownsDatabase ? database : null);
     }
 }
 
-/// <summary>A started host and its database; disposing stops the one and drops the other.</summary>
-public sealed record RunningHost(IHost Host, TestServers Servers, string Database) : IAsyncDisposable
+/// <summary>A started host and its database; disposing stops the one and drops the other (when it made it).</summary>
+public sealed record RunningHost(IHost Host, TestServers Servers, string? Database) : IAsyncDisposable
 {
     public IServiceProvider Services => Host.Services;
 
@@ -39,6 +45,6 @@ public sealed record RunningHost(IHost Host, TestServers Servers, string Databas
     {
         await Host.StopAsync();
         Host.Dispose();
-        await Servers.DropDatabaseAsync(Database);
+        if (Database is not null) await Servers.DropDatabaseAsync(Database);
     }
 }

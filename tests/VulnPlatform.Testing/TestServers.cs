@@ -18,14 +18,13 @@ public sealed class TestServers
     private readonly PostgreSqlContainer? _postgresContainer;
     private readonly RabbitMqContainer? _rabbitContainer;
 
-    private TestServers(string postgres, string rabbitHost, ushort rabbitPort, string rabbitVirtualHost, string? brokerControl,
+    private TestServers(string postgres, string rabbitHost, ushort rabbitPort, string rabbitVirtualHost,
         PostgreSqlContainer? postgresContainer = null, RabbitMqContainer? rabbitContainer = null)
     {
         PostgresServer = postgres;
         RabbitMqHost = rabbitHost;
         RabbitMqPort = rabbitPort;
         RabbitMqVirtualHost = rabbitVirtualHost;
-        BrokerControl = brokerControl;
         _postgresContainer = postgresContainer;
         _rabbitContainer = rabbitContainer;
     }
@@ -37,7 +36,6 @@ public sealed class TestServers
 
     /// <summary>The tests' own virtual host, so a running platform never consumes their messages.</summary>
     public string RabbitMqVirtualHost { get; }
-    private string? BrokerControl { get; }
 
     public static async Task<TestServers> GetAsync()
     {
@@ -61,8 +59,7 @@ public sealed class TestServers
                 postgres,
                 Environment.GetEnvironmentVariable("VP_TEST_RABBITMQ_HOST") ?? "127.0.0.1",
                 ushort.Parse(Environment.GetEnvironmentVariable("VP_TEST_RABBITMQ_PORT") ?? "56720"),
-                Environment.GetEnvironmentVariable("VP_TEST_RABBITMQ_VHOST") ?? "/",
-                Environment.GetEnvironmentVariable("VP_TEST_BROKER_CONTROL"));
+                Environment.GetEnvironmentVariable("VP_TEST_RABBITMQ_VHOST") ?? "/");
         }
 
         if (!DockerAnswers())
@@ -76,7 +73,7 @@ public sealed class TestServers
         var rabbit = new RabbitMqBuilder("rabbitmq:3.13").WithUsername("guest").WithPassword("guest").Build();
         await Task.WhenAll(pg.StartAsync(), rabbit.StartAsync());
         return new TestServers(
-            pg.GetConnectionString(), rabbit.Hostname, rabbit.GetMappedPublicPort(5672), "/", null, pg, rabbit);
+            pg.GetConnectionString(), rabbit.Hostname, rabbit.GetMappedPublicPort(5672), "/", pg, rabbit);
     }
 
     /// <summary>A new empty database for one fixture, so fixtures never see each other's data.</summary>
@@ -99,34 +96,6 @@ public sealed class TestServers
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"drop database if exists \"{name}\" with (force)", connection);
         await command.ExecuteNonQueryAsync();
-    }
-
-    /// <summary>Takes the broker away (and back), as an outage would.</summary>
-    public Task StopBrokerAsync() => ControlBrokerAsync(stop: true);
-
-    public Task StartBrokerAsync() => ControlBrokerAsync(stop: false);
-
-    private async Task ControlBrokerAsync(bool stop)
-    {
-        if (_rabbitContainer is not null)
-        {
-            // Pausing keeps the mapped port, so clients reconnect to the same address afterwards.
-            if (stop) await _rabbitContainer.PauseAsync(); else await _rabbitContainer.UnpauseAsync();
-            return;
-        }
-
-        var control = BrokerControl ?? throw new InvalidOperationException("VP_TEST_BROKER_CONTROL is not set.");
-        using var process = Process.Start(new ProcessStartInfo(control, stop ? "broker-stop" : "broker-start")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        var output = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{control} failed: {await output}");
-        }
     }
 
     private static bool DockerAnswers()
