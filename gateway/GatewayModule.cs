@@ -1,21 +1,29 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using VulnPlatform.ServiceDefaults;
+using VulnPlatform.ServiceDefaults.Http;
 
 namespace VulnPlatform.Gateway;
 
 public static class GatewayModule
 {
+    /// <summary>Route metadata value that sizes a route's body limit from the shared attachment limits.</summary>
+    public const string AttachmentsLimit = "Attachments";
+
     public static IHostApplicationBuilder AddGateway(this IHostApplicationBuilder builder)
     {
         builder.AddGatewayRateLimits();
         builder.Services.Configure<SecurityTxtOptions>(builder.Configuration.GetSection(SecurityTxtOptions.Section));
+        builder.Services.Configure<AttachmentLimits>(builder.Configuration.GetSection(AttachmentLimits.Section));
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
-
-        var httpsPort = builder.Configuration.GetValue("Gateway:HttpsPort", 8443);
-        builder.Services.AddHttpsRedirection(options =>
+        builder.Services.AddHttpClient(BackendHealth.ClientName, client => client.Timeout = TimeSpan.FromSeconds(3));
+        builder.Services.AddHealthChecks().AddCheck<BackendHealth>("backends", tags: [ServiceDefaultsExtensions.ReadyTag]);
+        builder.Services.Configure<KestrelServerOptions>(kestrel =>
         {
-            options.HttpsPort = httpsPort;
-            options.RedirectStatusCode = StatusCodes.Status308PermanentRedirect;
+            // A reader that takes a 10 MiB download at a trickle holds a socket and its buffers for
+            // hours; below this rate (after a grace period) the response is aborted.
+            kestrel.Limits.MinResponseDataRate = new MinDataRate(bytesPerSecond: 8 * 1024, gracePeriod: TimeSpan.FromSeconds(10));
         });
         builder.Services.AddHsts(options =>
         {
@@ -28,33 +36,46 @@ public static class GatewayModule
     }
 
     /// <summary>
-    /// A route may raise the body limit for itself (route metadata <c>MaxRequestBodyBytes</c>), as
-    /// attachment uploads do; every other route keeps the small default.
+    /// A route may raise the body limit for itself (route metadata <c>MaxRequestBodyBytes</c>: a number,
+    /// or <c>Attachments</c> for the upload limit Intake enforces); every other route keeps the small default.
     /// </summary>
-    public static ReverseProxyConventionBuilder WithRouteBodyLimits(this ReverseProxyConventionBuilder proxy) =>
+    public static ReverseProxyConventionBuilder WithRouteBodyLimits(this ReverseProxyConventionBuilder proxy, AttachmentLimits attachments) =>
         proxy.ConfigureEndpoints((endpoint, route) =>
         {
-            if (route.Metadata?.TryGetValue("MaxRequestBodyBytes", out var value) == true && long.TryParse(value, out var limit))
+            if (route.Metadata?.TryGetValue("MaxRequestBodyBytes", out var value) != true) return;
+            long? limit = value == AttachmentsLimit ? attachments.MaxRequestBytes : long.TryParse(value, out var bytes) ? bytes : null;
+            if (limit is { } size)
             {
-                endpoint.WithMetadata(new RequestSizeLimitAttribute(limit));
+                endpoint.WithMetadata(new RequestSizeLimitAttribute(size));
             }
         });
 
-    /// <summary>Plain HTTP only redirects; HTTPS answers carry HSTS and the API's security headers.</summary>
-    public static WebApplication UseGatewayTransportSecurity(this WebApplication app)
+    /// <summary>
+    /// Before anything else answers: plain HTTP only redirects (to the configured public origin,
+    /// never to the request's Host), and every HTTPS answer — the body limit's 413 and the rate
+    /// limiter's 429 included — carries HSTS and the security headers.
+    /// </summary>
+    public static WebApplication UseGatewayEdge(this WebApplication app)
     {
-        app.UseHttpsRedirection();
-        app.UseHsts();
-        app.UseRateLimiter();
-        app.Use((context, next) =>
+        var origin = PublicOrigin.From(app.Configuration);
+        app.Use(async (context, next) =>
         {
+            if (!context.Request.IsHttps)
+            {
+                var target = new UriBuilder(origin) { Path = context.Request.Path.Value ?? "/", Query = context.Request.QueryString.Value }.Uri;
+                context.Response.StatusCode = StatusCodes.Status308PermanentRedirect;
+                context.Response.Headers.Location = target.AbsoluteUri;
+                return;
+            }
             var headers = context.Response.Headers;
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "no-referrer";
             headers.ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
-            return next(context);
+            await next(context);
         });
+        app.UseHsts();
+        app.UseMiddleware<HeaderHygiene>();
         return app;
     }
 }

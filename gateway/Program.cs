@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using VulnPlatform.Gateway;
 using VulnPlatform.ServiceDefaults;
 using VulnPlatform.ServiceDefaults.Http;
@@ -9,11 +10,12 @@ builder.AddGateway();
 
 var app = builder.Build();
 
-app.UseProblemDetailsDefaults();
-app.UseGatewayTransportSecurity();
+app.UseGatewayEdge();
+app.UseProblemDetailsDefaults(answerHeadAsGet: false);
+app.UseRateLimiter();
 app.MapDefaultEndpoints();
 app.MapSecurityTxt();
-app.MapReverseProxy().WithRouteBodyLimits();
+app.MapReverseProxy().WithRouteBodyLimits(app.Services.GetRequiredService<IOptions<AttachmentLimits>>().Value);
 
 app.Run();
 

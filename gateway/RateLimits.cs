@@ -16,9 +16,13 @@ public sealed class RateLimitOptions
     public const string Section = "Gateway:RateLimits";
     public const string ReporterWrites = "reporter-writes";
     public const string ReporterReads = "reporter-reads";
+    public const string ReporterDownloads = "reporter-downloads";
 
     public int ReporterWritesPerMinute { get; set; } = 30;
     public int ReporterReadsPerMinute { get; set; } = 300;
+
+    /// <summary>Attachment downloads one client may have open at once (each holds a socket and buffers).</summary>
+    public int ConcurrentDownloadsPerClient { get; set; } = 2;
 }
 
 public static class RateLimits
@@ -31,9 +35,16 @@ public static class RateLimits
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.AddPolicy(RateLimitOptions.ReporterWrites, http => PerClient(http, o => o.ReporterWritesPerMinute));
             limiter.AddPolicy(RateLimitOptions.ReporterReads, http => PerClient(http, o => o.ReporterReadsPerMinute));
+            limiter.AddPolicy(RateLimitOptions.ReporterDownloads, http => RateLimitPartition.GetConcurrencyLimiter(
+                ClientKey(http),
+                _ => new ConcurrencyLimiterOptions
+                {
+                    PermitLimit = Math.Max(1, http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value.ConcurrentDownloadsPerClient),
+                    QueueLimit = 0,
+                }));
             limiter.OnRejected = async (context, cancellationToken) =>
             {
-                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(10);
                 context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
                 await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
                 {
@@ -52,11 +63,13 @@ public static class RateLimits
     }
 
     // Keyed by the connection's address; behind a load balancer, configure forwarded headers first.
+    private static string ClientKey(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
     private static RateLimitPartition<string> PerClient(HttpContext http, Func<RateLimitOptions, int> perMinute)
     {
         var permits = Math.Max(1, perMinute(http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value));
         return RateLimitPartition.GetTokenBucketLimiter(
-            http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+            ClientKey(http),
             _ => new TokenBucketRateLimiterOptions
             {
                 TokenLimit = permits,

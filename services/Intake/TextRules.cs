@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Mail;
 using FluentValidation;
 
@@ -5,17 +6,19 @@ namespace VulnPlatform.Intake;
 
 /// <summary>
 /// Text a person typed: no control characters (tabs and line breaks only where lines make sense),
-/// no bidirectional overrides that make text read differently from what it is, no lone surrogates.
+/// no invisible format characters (bidirectional overrides, zero-width characters, byte-order marks,
+/// tag characters) that make text read differently from what it is, no Unicode line or paragraph
+/// separators, no lone surrogates.
 /// </summary>
 public static class TextRules
 {
     public static IRuleBuilderOptions<T, string?> SingleLineText<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Must(text => IsClean(text, allowLineBreaks: false))
-            .WithMessage("'{PropertyName}' must not contain control or bidirectional-override characters or line breaks.");
+            .WithMessage("'{PropertyName}' must not contain control, invisible or bidirectional-override characters or line breaks.");
 
     public static IRuleBuilderOptions<T, string?> MultiLineText<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Must(text => IsClean(text, allowLineBreaks: true))
-            .WithMessage("'{PropertyName}' must not contain control or bidirectional-override characters.");
+            .WithMessage("'{PropertyName}' must not contain control, invisible or bidirectional-override characters.");
 
     public static bool IsClean(string? text, bool allowLineBreaks)
     {
@@ -29,15 +32,16 @@ public static class TextRules
             var c = text[i];
             if (char.IsHighSurrogate(c))
             {
-                if (i + 1 >= text.Length || !char.IsLowSurrogate(text[i + 1]))
+                if (i + 1 >= text.Length || !char.IsLowSurrogate(text[i + 1])
+                    || IsInvisible(CharUnicodeInfo.GetUnicodeCategory(char.ConvertToUtf32(c, text[i + 1]))))
                 {
-                    return false;
+                    return false; // a lone surrogate, or a tag character (U+E0000 block) and the like
                 }
                 i++;
                 continue;
             }
 
-            if (char.IsLowSurrogate(c) || IsBidiControl(c))
+            if (char.IsLowSurrogate(c) || IsInvisible(CharUnicodeInfo.GetUnicodeCategory(c)))
             {
                 return false;
             }
@@ -50,8 +54,10 @@ public static class TextRules
         return true;
     }
 
-    private static bool IsBidiControl(char c) =>
-        c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069' or '\u200E' or '\u200F' or '\u061C';
+    // Format (Cf): bidirectional controls, zero-width joiners and spaces, U+FEFF, tags; separators:
+    // U+2028 and U+2029, which JavaScript and many viewers treat as line breaks.
+    private static bool IsInvisible(UnicodeCategory category) =>
+        category is UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator;
 }
 
 public static class EmailAddresses
@@ -63,7 +69,12 @@ public static class EmailAddresses
             return false;
         }
 
-        // One plain address (no display name, no list) whose domain has at least one dot.
+        // One plain address (no display name, no list, no quoted local part) whose domain has at least one dot.
+        var at = email.LastIndexOf('@');
+        if (at <= 0 || !email[..at].All(c => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-/=?^_`{|}~.".Contains(c)))
+        {
+            return false;
+        }
         return MailAddress.TryCreate(email, out var address)
             && address.Address == email
             && address.Host.Contains('.', StringComparison.Ordinal)

@@ -38,16 +38,35 @@ public static class ProblemDetailsDefaults
         var limits = builder.Configuration.GetSection(RequestLimitOptions.Section);
         builder.Services.Configure<RequestLimitOptions>(limits);
         var maxBody = limits.GetValue(nameof(RequestLimitOptions.MaxBodyBytes), RequestLimitOptions.DefaultMaxBodyBytes);
-        builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = maxBody);
+        builder.Services.Configure<KestrelServerOptions>(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = maxBody;
+            kestrel.AddServerHeader = false; // no product banner on every response
+        });
         return builder;
     }
 
-    /// <summary>Every error leaves as RFC 7807 problem details, whatever produced it.</summary>
-    public static WebApplication UseProblemDetailsDefaults(this WebApplication app)
+    /// <summary>
+    /// Every error leaves as RFC 7807 problem details, whatever produced it. Services answer HEAD
+    /// like GET (the gateway passes HEAD on to them instead). Routing runs here, so the body limit
+    /// can read the endpoint's own limit.
+    /// </summary>
+    public static WebApplication UseProblemDetailsDefaults(this WebApplication app, bool answerHeadAsGet = true)
     {
-        app.UseExceptionHandler();
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            // A refused concurrent change is an expected outcome, not an incident: the handler logs
+            // it as one line at most, instead of the framework's error entry with a stack trace.
+            SuppressDiagnosticsCallback = context => ProblemExceptionHandler.IsExpected(context.Exception),
+        });
         app.UseStatusCodePages();
+        if (answerHeadAsGet)
+        {
+            app.UseMiddleware<HeadAsGet>();
+        }
+        app.UseRouting();
         app.UseMiddleware<RequestBodyLimitMiddleware>();
+        app.UseMiddleware<ContentTypeCharsetGuard>();
         return app;
     }
 }

@@ -13,6 +13,10 @@ namespace VulnPlatform.ServiceDefaults.Http;
 public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger)
     : IExceptionHandler
 {
+    /// <summary>Exceptions a request can cause by its shape or timing: answered as 4xx, never logged as errors.</summary>
+    public static bool IsExpected(Exception exception) =>
+        exception is BadHttpRequestException or JsonException or ConcurrencyException;
+
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
         var (status, title) = exception switch
@@ -29,6 +33,10 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         if (status >= 500)
         {
             logger.LogError(exception, "Unhandled exception for {Method} {Path}", context.Request.Method, context.Request.Path);
+        }
+        else if (exception is ConcurrencyException)
+        {
+            logger.LogInformation("Refused a concurrent change to {Path}", context.Request.Path);
         }
 
         if (context.Response.HasStarted)

@@ -14,9 +14,6 @@ public sealed class MessagingOptions
     /// <summary>How long the relay may stand still while events wait before readiness reports it.</summary>
     public TimeSpan RelayStallAfter { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>Parallel partitions per consumer endpoint; messages of one stream always share one.</summary>
-    public int ConsumerPartitions { get; set; } = 8;
-
     /// <summary>How long a consumer remembers a message id (longer than any redelivery or replay window).</summary>
     public TimeSpan InboxRetention { get; set; } = TimeSpan.FromDays(30);
 

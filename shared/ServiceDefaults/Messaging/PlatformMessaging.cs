@@ -18,9 +18,8 @@ public static class PlatformMessaging
     /// <list type="bullet">
     /// <item>queues named after the consuming service (<c>intake.report-acknowledged</c>), so two
     /// services consuming one event each get every message;</item>
-    /// <item>messages partitioned by their stream (the relay's <c>CorrelationId</c>), retried with
-    /// backoff inside their partition, so a stream's events are applied in order; then the queue's
-    /// <c>_error</c> queue, where operators see them;</item>
+    /// <item>each queue's messages applied one at a time, retried with backoff in place, so a
+    /// stream's events are applied in order; then the queue's <c>_error</c> queue, where operators see them;</item>
     /// <item>the exchanges of everything the service publishes declared at start, so a subscriber can
     /// bind before the first event;</item>
     /// <item>no usage telemetry, no host details in envelopes.</item>
@@ -36,7 +35,7 @@ public static class PlatformMessaging
         var services = builder.Services;
         var options = builder.Configuration.GetSection(MessagingOptions.Section);
         services.Configure<MessagingOptions>(options);
-        var settings = options.Get<MessagingOptions>() ?? new MessagingOptions();
+        services.Configure<RabbitMqOptions>(builder.Configuration.GetSection(RabbitMqOptions.Section));
 
         services.ConfigureMarten(store =>
         {
@@ -62,6 +61,7 @@ public static class PlatformMessaging
             });
         }
 
+        services.AddHostedService<PublishTopologyDeclaration>();
         HideHostDetails();
         var rabbit = builder.Configuration.GetSection(RabbitMqOptions.Section).Get<RabbitMqOptions>() ?? new RabbitMqOptions();
         services.AddMassTransit(bus =>
@@ -71,14 +71,16 @@ public static class PlatformMessaging
             consumers?.Invoke(bus);
             bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
             {
-                // The partitioner comes first: a retry then holds its stream's later messages back.
-                endpoint.UsePartitioner<ConsumeContext>(Math.Max(1, settings.ConsumerPartitions),
-                    context => context.CorrelationId ?? context.MessageId ?? Guid.Empty);
                 endpoint.UseMessageRetry(retry => retry.Exponential(
                     retryLimit: 5,
                     minInterval: TimeSpan.FromMilliseconds(200),
                     maxInterval: TimeSpan.FromSeconds(10),
                     intervalDelta: TimeSpan.FromMilliseconds(400)));
+                // One message at a time per queue, retried in place: a retry holds the later messages
+                // back, so a stream's events are applied in the order they were published. (An endpoint
+                // partitioner keyed on CorrelationId did not hold them back in MassTransit 8.5: the
+                // retry sat outside it; measured by the ordering test.)
+                endpoint.ConcurrentMessageLimit = 1;
             });
 
             bus.UsingRabbitMq((context, transport) =>
@@ -88,11 +90,6 @@ public static class PlatformMessaging
                     host.Username(rabbit.Username);
                     host.Password(rabbit.Password);
                 });
-                transport.DeployPublishTopology = true;
-                foreach (var contract in context.GetRequiredService<IIntegrationEventMap>().ContractTypes)
-                {
-                    transport.Publish(contract, _ => { });
-                }
                 transport.ConfigureEndpoints(context);
             });
         });

@@ -1,4 +1,5 @@
 using Marten;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Weasel.Postgresql;
 using Weasel.Postgresql.Tables;
@@ -10,11 +11,12 @@ namespace VulnPlatform.ServiceDefaults.Messaging;
 /// a whole page is done; this records every few dozen confirmed events, so a restart skips what the
 /// broker already confirmed instead of publishing the whole page again.
 /// </summary>
-public sealed class RelayCheckpoints(NpgsqlDataSource dataSource, IDocumentStore store)
+// The store is resolved on first use: the relay, built with the store, depends on this class.
+public sealed class RelayCheckpoints(NpgsqlDataSource dataSource, IServiceProvider services)
 {
     private const string Table = "vp_relay_checkpoints";
 
-    private string Name => $"{store.Options.Events.DatabaseSchemaName}.{Table}";
+    private string Name => $"{services.GetRequiredService<IDocumentStore>().Options.Events.DatabaseSchemaName}.{Table}";
 
     public static void AddSchema(StoreOptions options)
     {

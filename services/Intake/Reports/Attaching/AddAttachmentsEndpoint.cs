@@ -115,9 +115,10 @@ public static class AddAttachmentsEndpoint
                     return new([], AttachmentRefusals.Invalid("Every part of the upload must be a file (Content-Disposition with a filename)."));
                 }
 
-                var displayName = disposition.FileNameStar.HasValue
-                    ? disposition.FileNameStar.Value
-                    : HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
+                if (DisplayName(disposition) is not { } displayName)
+                {
+                    return new([], AttachmentRefusals.Invalid("A file name is encoded in a character set other than UTF-8; name files in UTF-8."));
+                }
                 if (FileNames.Problem(displayName) is { } nameProblem)
                 {
                     return new([], AttachmentRefusals.Invalid(nameProblem));
@@ -159,6 +160,21 @@ public static class AddAttachmentsEndpoint
         }
 
         return new(files, null);
+    }
+
+    /// <summary>The name the client gave; null when its RFC 5987 encoding is not one we read (UTF-7, unknown names).</summary>
+    private static string? DisplayName(ContentDispositionHeaderValue disposition)
+    {
+        try
+        {
+            return disposition.FileNameStar.HasValue
+                ? disposition.FileNameStar.Value
+                : HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or FormatException or System.Text.DecoderFallbackException)
+        {
+            return null;
+        }
     }
 
     private static string? Boundary(HttpRequest request)
