@@ -19,6 +19,7 @@ public sealed class GatewayTests : IAsyncLifetime
         {
             host.UseSetting("ReverseProxy:Clusters:intake:Destinations:intake-1:Address", _intake.Address);
             host.UseSetting("RequestLimits:MaxBodyBytes", "1024");
+            host.UseSetting("PublicOrigin", "https://cvd.example.org");
             host.UseSetting("Gateway:RateLimits:ReporterWritesPerMinute", "3");
             host.UseSetting("Gateway:RateLimits:ReporterReadsPerMinute", "5");
         });
@@ -73,8 +74,79 @@ public sealed class GatewayTests : IAsyncLifetime
         var response = await http.PostAsJsonAsync("/api/reports", new { title = "t" });
 
         Assert.Equal(HttpStatusCode.PermanentRedirect, response.StatusCode);
-        Assert.Equal("https://localhost:8443/api/reports", response.Headers.Location?.ToString());
+        Assert.Equal("https://cvd.example.org/api/reports", response.Headers.Location?.ToString());
         Assert.Empty(_intake.Requests);
+    }
+
+    [Fact]
+    public async Task A_forged_host_header_changes_neither_redirects_nor_security_txt()
+    {
+        var http = _gateway.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("http://evil.example"), AllowAutoRedirect = false });
+        var redirect = await http.GetAsync("/api/reports/VR-2026-000001");
+        var securityTxt = await _gateway.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://evil.example") })
+            .GetStringAsync("/.well-known/security.txt");
+
+        Assert.Equal("https://cvd.example.org/api/reports/VR-2026-000001", redirect.Headers.Location?.ToString());
+        Assert.DoesNotContain("evil.example", securityTxt);
+    }
+
+    [Fact]
+    public async Task An_oversized_post_over_plain_http_only_gets_the_redirect()
+    {
+        var http = _gateway.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("http://localhost"), AllowAutoRedirect = false });
+        using var body = new ByteArrayContent(new byte[8192]);
+        body.Headers.ContentType = new("application/json");
+
+        var response = await http.PostAsync("/api/reports", body);
+
+        Assert.Equal(HttpStatusCode.PermanentRedirect, response.StatusCode);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task Refusals_by_the_body_limit_and_the_rate_limiter_carry_the_security_headers()
+    {
+        using var body = new ByteArrayContent(new byte[4096]);
+        body.Headers.ContentType = new("application/json");
+        var tooLarge = await Https().PostAsync("/api/reports", body);
+        HttpResponseMessage last = null!;
+        for (var i = 0; i < 6; i++) last = await Https().GetAsync("/api/reports/VR-2026-000001");
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, last.StatusCode);
+        foreach (var response in new[] { tooLarge, last })
+        {
+            Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+            Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+            Assert.True(response.Headers.Contains("Strict-Transport-Security"));
+            Assert.False(response.Headers.Contains("Server"));
+        }
+    }
+
+    [Fact]
+    public async Task A_request_header_with_non_ascii_characters_gets_a_400_problem_not_a_502()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/reports/VR-2026-000001");
+        request.Headers.TryAddWithoutValidation("User-Agent", "ü-browser");
+        request.Headers.TryAddWithoutValidation("Accept-Language", "zh-CN,中文");
+
+        var response = await Https().SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Empty(_intake.Requests);
+    }
+
+    [Fact]
+    public async Task Gateway_readiness_reflects_whether_the_services_it_routes_to_answer()
+    {
+        var ready = await Https().GetAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+
+        await _intake.DisposeAsync();
+        var notReady = await Https().GetAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, notReady.StatusCode);
+        Assert.Contains("backends", await notReady.Content.ReadAsStringAsync());
     }
 
     [Fact]
@@ -139,7 +211,7 @@ public sealed class GatewayTests : IAsyncLifetime
         var expires = DateTimeOffset.Parse(fields["Expires"].Single(), System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(expires, DateTimeOffset.UtcNow.AddDays(1), DateTimeOffset.UtcNow.AddDays(366));
         Assert.Equal("en, zh-CN", fields["Preferred-Languages"].Single());
-        Assert.Equal("https://localhost/.well-known/security.txt", fields["Canonical"].Single());
+        Assert.Equal("https://cvd.example.org/.well-known/security.txt", fields["Canonical"].Single());
         Assert.Empty(_intake.Requests);
     }
 
