@@ -25,6 +25,7 @@ public sealed class IntakeFixture : IAsyncLifetime
     public HttpClient Client { get; private set; } = null!;
     public LogCapture Logs { get; } = new();
     public string NotificationSecret { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(36));
+    public string EncryptionKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
     public IServiceProvider Services => _factory!.Services;
     public IDocumentStore Store => Services.GetRequiredService<IDocumentStore>();
     public string Database { get; private set; } = "";
@@ -41,7 +42,7 @@ public sealed class IntakeFixture : IAsyncLifetime
             host.UseSetting("RabbitMq:VirtualHost", Servers.RabbitMqVirtualHost);
             host.UseSetting("Marten:DaemonMode", "Solo");
             host.UseSetting("Encryption:ActiveKeyId", "test-1");
-            host.UseSetting("Encryption:Keys:test-1", Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+            host.UseSetting("Encryption:Keys:test-1", EncryptionKey);
             host.UseSetting("InternalApi:Clients:notification", NotificationSecret);
             host.UseSetting("Attachments:MaxFilesPerReport", MaxFilesPerReport.ToString());
             host.UseSetting("Attachments:MaxFileBytes", MaxFileBytes.ToString());

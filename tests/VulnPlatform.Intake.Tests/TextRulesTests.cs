@@ -10,6 +10,11 @@ public sealed class TextRulesTests
     [InlineData("escape \u001b[31m", true, false)]
     [InlineData("rtl \u202E override", true, false)]
     [InlineData("isolate \u2066 x", true, false)]
+    [InlineData("zero\u200Bwidth", false, false)]
+    [InlineData("joiner\u200Dhere", false, false)]
+    [InlineData("\uFEFFbom", false, false)]
+    [InlineData("line\u2028separator", true, false)]
+    [InlineData("para\u2029separator", true, false)]
     public void Text_is_clean_only_without_controls_overrides_and_lone_surrogates(string text, bool multiLine, bool clean) =>
         Assert.Equal(clean, TextRules.IsClean(text, multiLine));
 
@@ -21,6 +26,7 @@ public sealed class TextRulesTests
         Assert.False(TextRules.IsClean("trailing " + (char)0xD800, allowLineBreaks: true));
         Assert.False(TextRules.IsClean("reversed " + (char)0xDC00 + (char)0xD800 + " pair", allowLineBreaks: true));
         Assert.True(TextRules.IsClean("pair " + (char)0xD83D + (char)0xDC1B, allowLineBreaks: true));
+        Assert.False(TextRules.IsClean("tag " + char.ConvertFromUtf32(0xE0041), allowLineBreaks: true)); // U+E0041 TAG LATIN CAPITAL A
     }
 
     [Theory]
@@ -30,6 +36,7 @@ public sealed class TextRulesTests
     [InlineData("alice@@example.org", false)]
     [InlineData("alice@example..org", false)]
     [InlineData("Alice <alice@example.org>", false)]
+    [InlineData("\"<script>alert(1)</script>\"@example.org", false)]
     [InlineData("alice@example.org,bob@example.org", false)]
     [InlineData("alice @example.org", false)]
     [InlineData("alice@exa_mple.org", false)]

@@ -109,13 +109,11 @@ public static class AddAttachmentsEndpoint
         {
             while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
             {
-                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
-                    || !disposition.IsFileDisposition())
+                if (!IsFilePart(section.ContentDisposition))
                 {
                     return new([], AttachmentRefusals.Invalid("Every part of the upload must be a file (Content-Disposition with a filename)."));
                 }
-
-                if (DisplayName(disposition) is not { } displayName)
+                if (DisplayName(section.ContentDisposition) is not { } displayName)
                 {
                     return new([], AttachmentRefusals.Invalid("A file name is encoded in a character set other than UTF-8; name files in UTF-8."));
                 }
@@ -163,17 +161,30 @@ public static class AddAttachmentsEndpoint
     }
 
     /// <summary>The name the client gave; null when its RFC 5987 encoding is not one we read (UTF-7, unknown names).</summary>
-    private static string? DisplayName(ContentDispositionHeaderValue disposition)
+    private static bool IsFilePart(string? header)
     {
         try
         {
+            return ContentDispositionHeaderValue.TryParse(header, out var disposition) && disposition.IsFileDisposition();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static string? DisplayName(string? header)
+    {
+        try
+        {
+            var disposition = ContentDispositionHeaderValue.Parse(header);
             return disposition.FileNameStar.HasValue
                 ? disposition.FileNameStar.Value
                 : HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
         }
-        catch (Exception e) when (e is ArgumentException or NotSupportedException or FormatException or System.Text.DecoderFallbackException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            return null;
+            return null; // an encoding we do not read (UTF-7, an unknown name) or a malformed header
         }
     }
 

@@ -1,0 +1,122 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using VulnPlatform.Intake.Attachments;
+using VulnPlatform.Intake.Reports;
+using VulnPlatform.ServiceDefaults.Messaging;
+using VulnPlatform.ServiceDefaults.Security;
+using VulnPlatform.Testing;
+
+namespace VulnPlatform.Intake.Tests;
+
+[Collection(IntakeCollection.Name)]
+public sealed class ErasureTests(IntakeFixture intake)
+{
+    [Fact]
+    public async Task A_withdrawn_report_is_erased_on_request_its_data_unreadable_and_ReporterDataErased_published()
+    {
+        await using var subscriber = await RawSubscriber.StartAsync(intake.Servers, "VulnPlatform.Contracts.Intake:ReporterDataErased");
+        var report = await intake.SubmitAsync(Reports.Valid());
+        var upload = await intake.Client.SendAsync(intake.Reporter(HttpMethod.Post, report, "/attachments",
+            Uploads.Multipart(new UploadFile("poc.txt", "alert(1)"u8.ToArray()))));
+        var attachmentId = (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("attachments")[0].GetProperty("id").GetGuid();
+        await intake.Client.SendAsync(intake.Reporter(HttpMethod.Put, report, "/consent",
+            JsonContent.Create(new { shareIdentityWithVendor = false, publicCredit = true, creditName = "Zhang Wei" })));
+
+        // Not before withdrawal: the report is still being handled.
+        var early = await intake.Client.SendAsync(intake.Reporter(HttpMethod.Post, report, "/erase"));
+        Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
+        Assert.Equal("https://vulnplatform.dev/problems/not-withdrawn", (await early.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+
+        await intake.Client.SendAsync(intake.Reporter(HttpMethod.Post, report, "/withdraw", JsonContent.Create(new { reason = "Found it was intended." })));
+        var erase = await intake.Client.SendAsync(intake.Reporter(HttpMethod.Post, report, "/erase"));
+        Assert.Equal(HttpStatusCode.OK, erase.StatusCode);
+
+        var view = await (await intake.Client.SendAsync(intake.Reporter(HttpMethod.Get, report))).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("erased", view.GetProperty("personalData").GetString());
+        Assert.Equal(JsonValueKind.Null, view.GetProperty("contact").ValueKind);
+        Assert.Equal(JsonValueKind.Null, view.GetProperty("consent").GetProperty("creditName").ValueKind);
+        var download = await intake.Client.SendAsync(intake.Reporter(HttpMethod.Get, report, $"/attachments/{attachmentId}"));
+        Assert.Equal(HttpStatusCode.Gone, download.StatusCode);
+        var contact = new HttpRequestMessage(HttpMethod.Get, $"/internal/reports/{report.ReportId}/contact");
+        contact.Headers.Authorization = new("Bearer", intake.NotificationSecret);
+        Assert.Equal(HttpStatusCode.Gone, (await intake.Client.SendAsync(contact)).StatusCode);
+
+        // Nothing readable is left in the store: no key, no blobs, no credit name or e-mail in any event.
+        await using var session = intake.Store.QuerySession();
+        Assert.Null(await session.LoadAsync<WrappedDataKey>(report.ReportId));
+        Assert.Equal(0, await intake.CountAsync($"select count(*) from intake_blobs where report_id = '{report.ReportId}'"));
+        var events = await session.Events.FetchStreamAsync(report.ReportId);
+        var stored = string.Join("\n", events.Select(e => JsonSerializer.Serialize(e.Data)));
+        Assert.DoesNotContain("Zhang Wei", stored);
+        Assert.DoesNotContain(Reports.ReporterEmail, stored);
+
+        var published = await subscriber.WaitForAsync(all => all.Any(m => m.Message.GetProperty("reportId").GetGuid() == report.ReportId), TimeSpan.FromSeconds(30));
+        var erased = Assert.Single(published, m => m.Message.GetProperty("reportId").GetGuid() == report.ReportId);
+        Assert.Equal("reporter-request", erased.Message.GetProperty("reason").GetString());
+
+        // Asking again changes nothing.
+        Assert.Equal(HttpStatusCode.OK, (await intake.Client.SendAsync(intake.Reporter(HttpMethod.Post, report, "/erase"))).StatusCode);
+        Assert.Equal(events.Count, (await session.Events.FetchStreamAsync(report.ReportId)).Count);
+    }
+
+    [Fact]
+    public async Task After_rewrapping_every_report_key_under_a_new_key_ring_key_the_old_key_can_go()
+    {
+        var report = await intake.SubmitAsync(Reports.Valid());
+        var store = intake.Store;
+        var dataKeys = intake.Services.GetRequiredService<DataKeys>();
+
+        // A new key ring whose active key is new and which still lists the old one: re-wrap under it.
+        var oldKey = intake.EncryptionKey;
+        var newKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var both = new KeyRing(Microsoft.Extensions.Options.Options.Create(new EncryptionOptions
+        {
+            ActiveKeyId = "test-2", Keys = new() { ["test-1"] = oldKey, ["test-2"] = newKey },
+        }));
+        var rewrapped = await new DataKeyRotation(store, new DataKeys(new SealedBox(both)), both).RewrapAllAsync(null, CancellationToken.None);
+        Assert.True(rewrapped >= 1);
+
+        // A ring with only the new key opens the report's key and its contact.
+        var onlyNew = new DataKeys(new SealedBox(new KeyRing(Microsoft.Extensions.Options.Options.Create(new EncryptionOptions
+        {
+            ActiveKeyId = "test-2", Keys = new() { ["test-2"] = newKey },
+        }))));
+        await using var session = store.QuerySession();
+        var wrapped = (await session.LoadAsync<WrappedDataKey>(report.ReportId))!;
+        Assert.Equal("test-2", wrapped.Wrapped.KeyId);
+        var view = (await session.LoadAsync<VulnPlatform.Intake.Reports.Following.ReportStatusView>(report.ReportId))!;
+        Assert.Equal(Reports.ReporterEmail, ReporterContacts.Open(report.ReportId, onlyNew.Unwrap(wrapped), view.Contact!).Email);
+
+        // The running service (old key only) now cannot open it: a clear answer, not a 500.
+        var status = await intake.Client.SendAsync(intake.Reporter(HttpMethod.Get, report));
+        Assert.Equal(HttpStatusCode.OK, status.StatusCode);
+        Assert.Equal("unavailable", (await status.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("personalData").GetString());
+        _ = dataKeys;
+    }
+
+    [Fact]
+    public async Task Orphaned_blobs_are_swept_and_blobs_an_event_refers_to_are_kept()
+    {
+        var report = await intake.SubmitAsync(Reports.Valid());
+        var upload = await intake.Client.SendAsync(intake.Reporter(HttpMethod.Post, report, "/attachments",
+            Uploads.Multipart(new UploadFile("kept.txt", "kept"u8.ToArray()))));
+        Assert.Equal(HttpStatusCode.Created, upload.StatusCode);
+        var blobs = intake.Services.GetRequiredService<IBlobStore>();
+        var orphan = Guid.NewGuid();
+        await blobs.CreateAsync(orphan, report.ReportId, new byte[32], CancellationToken.None); // an upload that died mid-way
+        await intake.CountAsync("update intake_blobs set created_at = now() - interval '7 days'");
+
+        var sweep = intake.Services.GetServices<IMaintenanceTask>().Single(t => t.Name == "orphan-blobs");
+        var removed = await sweep.RunAsync(CancellationToken.None);
+
+        Assert.True(removed >= 1);
+        Assert.Null(await blobs.GetHeaderAsync(orphan, CancellationToken.None));
+        var kept = (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("attachments")[0].GetProperty("id").GetGuid();
+        Assert.NotNull(await blobs.GetHeaderAsync(kept, CancellationToken.None));
+        var download = await intake.Client.SendAsync(intake.Reporter(HttpMethod.Get, report, $"/attachments/{kept}"));
+        Assert.Equal("kept", await download.Content.ReadAsStringAsync());
+    }
+}
