@@ -39,6 +39,7 @@ keys() {
   mkdir -p "$KEY_DIR" && chmod 700 "$KEY_DIR"
   [ -f "$KEY_DIR/data-key-local-1" ] || (umask 077; head -c 32 /dev/urandom | base64 > "$KEY_DIR/data-key-local-1")
   [ -f "$KEY_DIR/notification-client" ] || (umask 077; head -c 48 /dev/urandom | base64 | tr -d '\n' > "$KEY_DIR/notification-client")
+  [ -f "$KEY_DIR/operator-client" ] || (umask 077; head -c 48 /dev/urandom | base64 | tr -d '\n' > "$KEY_DIR/operator-client")
 }
 
 ensure_database() {
@@ -103,14 +104,16 @@ up() {
       "ConnectionStrings__Marten=Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=$database;Maximum Pool Size=60" \
       "RabbitMq__Port=$RABBIT_PORT" "RabbitMq__VirtualHost=${VP_RABBIT_VHOST:-/}" \
       "Encryption__ActiveKeyId=local-1" "Encryption__Keys__local-1=$(cat "$KEY_DIR/data-key-local-1")" \
-      "InternalApi__Clients__notification=$(cat "$KEY_DIR/notification-client")" "${otel[@]}"
+      "InternalApi__Clients__notification=$(cat "$KEY_DIR/notification-client")" \
+      "InternalApi__Clients__operator=$(cat "$KEY_DIR/operator-client")" \
+      "PublicOrigin=https://localhost:$HTTPS_PORT" "${otel[@]}"
   done
   start gateway "$ROOT/gateway/bin/$CONFIGURATION/net10.0/VulnPlatform.Gateway.dll" \
     "Kestrel__Endpoints__Http__Url=http://localhost:$HTTP_PORT" \
     "Kestrel__Endpoints__Https__Url=https://localhost:$HTTPS_PORT" \
     "Kestrel__Endpoints__Https__Certificate__Path=${VP_GATEWAY_CERT:-$CERT_DIR/gateway.crt}" \
     "Kestrel__Endpoints__Https__Certificate__KeyPath=${VP_GATEWAY_CERT_KEY:-$CERT_DIR/gateway.key}" \
-    "Gateway__HttpsPort=$HTTPS_PORT" \
+    "Gateway__HttpsPort=$HTTPS_PORT" "PublicOrigin=https://localhost:$HTTPS_PORT" \
     "ReverseProxy__Clusters__intake__Destinations__intake-1__Address=http://127.0.0.1:$INTAKE_PORT/" "${otel[@]}"
   for entry in "${SERVICES[@]}"; do
     IFS='|' read -r name _ _ _ url <<<"$entry"
