@@ -16,18 +16,8 @@ public sealed class HeaderHygiene(RequestDelegate next)
             {
                 if (value is not null && !IsVisibleAscii(value))
                 {
-                    context.Response.StatusCode = StatusCodes.Status400BadRequest;
-                    await problems.WriteAsync(new ProblemDetailsContext
-                    {
-                        HttpContext = context,
-                        ProblemDetails =
-                        {
-                            Status = StatusCodes.Status400BadRequest,
-                            Type = ProblemTypes.MalformedRequest,
-                            Title = "Malformed request header",
-                            Detail = $"The header '{(IsVisibleAscii(name) ? name : "?")}' has characters outside ASCII; header values must be ASCII.",
-                        },
-                    });
+                    await problems.WriteAsync(context, StatusCodes.Status400BadRequest, ProblemTypes.MalformedRequest, "Malformed request header",
+                        $"The header '{(IsVisibleAscii(name) ? name : "?")}' has characters outside ASCII; header values must be ASCII.");
                     return;
                 }
             }

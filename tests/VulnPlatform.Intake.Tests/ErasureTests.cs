@@ -67,7 +67,6 @@ public sealed class ErasureTests(IntakeFixture intake)
     {
         var report = await intake.SubmitAsync(Reports.Valid());
         var store = intake.Store;
-        var dataKeys = intake.Services.GetRequiredService<DataKeys>();
 
         // A new key ring whose active key is new and which still lists the old one: re-wrap under it.
         var oldKey = intake.EncryptionKey;
@@ -94,7 +93,6 @@ public sealed class ErasureTests(IntakeFixture intake)
         var status = await intake.Client.SendAsync(intake.Reporter(HttpMethod.Get, report));
         Assert.Equal(HttpStatusCode.OK, status.StatusCode);
         Assert.Equal("unavailable", (await status.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("personalData").GetString());
-        _ = dataKeys;
     }
 
     [Fact]

@@ -17,18 +17,8 @@ public sealed class ContentTypeCharsetGuard(RequestDelegate next)
             && !media.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)
             && !media.Charset.Equals("\"utf-8\"", StringComparison.OrdinalIgnoreCase))
         {
-            context.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
-            await problems.WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = context,
-                ProblemDetails =
-                {
-                    Status = StatusCodes.Status415UnsupportedMediaType,
-                    Type = ProblemTypes.UnsupportedMediaType,
-                    Title = "Unsupported charset",
-                    Detail = "Request bodies are read as UTF-8; send charset=utf-8 or no charset.",
-                },
-            });
+            await problems.WriteAsync(context, StatusCodes.Status415UnsupportedMediaType, ProblemTypes.UnsupportedMediaType,
+                "Unsupported charset", "Request bodies are read as UTF-8; send charset=utf-8 or no charset.");
             return;
         }
         await next(context);

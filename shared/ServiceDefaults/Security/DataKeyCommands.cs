@@ -16,10 +16,16 @@ public static class DataKeyCommands
         var ring = services.GetRequiredService<KeyRing>();
         var watch = Stopwatch.StartNew();
         var done = await services.GetRequiredService<DataKeyRotation>().RewrapAllAsync(
-            new Progress<(long Done, long Total)>(p => Console.WriteLine($"re-wrapped {p.Done} of {p.Total} data keys")),
+            new ConsoleProgress(),
             CancellationToken.None);
         Console.WriteLine($"{done} data keys re-wrapped under '{ring.ActiveKeyId}' in {watch.Elapsed.TotalSeconds:F1} s; " +
             "keys no longer named by any data key can be removed from Encryption:Keys.");
         return 0;
+    }
+
+    /// <summary>Prints each page as it is done (<see cref="Progress{T}"/> would print later, on the thread pool).</summary>
+    private sealed class ConsoleProgress : IProgress<(long Done, long Total)>
+    {
+        public void Report((long Done, long Total) value) => Console.WriteLine($"re-wrapped {value.Done} of {value.Total} data keys");
     }
 }

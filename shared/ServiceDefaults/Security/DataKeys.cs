@@ -29,8 +29,6 @@ public sealed class DataErasedException(Guid subjectId)
 public sealed class DataKeys(SealedBox box)
 {
     private const int KeySize = 32;
-    private const int NonceSize = 12;
-    private const int TagSize = 16;
 
     public WrappedDataKey Create(Guid subjectId, DateTimeOffset now, out byte[] dataKey)
     {
@@ -62,31 +60,22 @@ public sealed class DataKeys(SealedBox box)
     public static byte[] Seal(byte[] dataKey, string purpose, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData)
     {
         var key = Subkey(dataKey, purpose);
-        var payload = new byte[NonceSize + plaintext.Length + TagSize];
-        RandomNumberGenerator.Fill(payload.AsSpan(0, NonceSize));
-        using (var aes = new AesGcm(key, TagSize))
+        try
         {
-            aes.Encrypt(payload.AsSpan(0, NonceSize), plaintext, payload.AsSpan(NonceSize, plaintext.Length),
-                payload.AsSpan(NonceSize + plaintext.Length), associatedData);
+            return AesGcmSeal.Seal(key, plaintext, associatedData);
         }
-        CryptographicOperations.ZeroMemory(key);
-        return payload;
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
     }
 
     public static byte[] Open(byte[] dataKey, string purpose, ReadOnlySpan<byte> payload, ReadOnlySpan<byte> associatedData)
     {
-        if (payload.Length < NonceSize + TagSize)
-        {
-            throw new AuthenticationTagMismatchException("The sealed value is truncated.");
-        }
         var key = Subkey(dataKey, purpose);
-        var plaintext = new byte[payload.Length - NonceSize - TagSize];
         try
         {
-            using var aes = new AesGcm(key, TagSize);
-            aes.Decrypt(payload[..NonceSize], payload.Slice(NonceSize, plaintext.Length), payload[(NonceSize + plaintext.Length)..],
-                plaintext, associatedData);
-            return plaintext;
+            return AesGcmSeal.Open(key, payload, associatedData);
         }
         finally
         {

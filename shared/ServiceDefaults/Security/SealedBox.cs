@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace VulnPlatform.ServiceDefaults.Security;
 
 /// <summary>A small value encrypted with AES-256-GCM: the key id, and nonce ‖ ciphertext ‖ tag.</summary>
@@ -11,30 +9,10 @@ public sealed record SealedValue(string KeyId, byte[] Payload);
 /// </summary>
 public sealed class SealedBox(KeyRing keys)
 {
-    private const int NonceSize = 12;
-    private const int TagSize = 16;
+    public SealedValue Seal(ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData) =>
+        new(keys.ActiveKeyId, AesGcmSeal.Seal(keys.ActiveKey, plaintext, associatedData));
 
-    public SealedValue Seal(ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData)
-    {
-        var payload = new byte[NonceSize + plaintext.Length + TagSize];
-        var nonce = payload.AsSpan(0, NonceSize);
-        RandomNumberGenerator.Fill(nonce);
-        using var aes = new AesGcm(keys.ActiveKey, TagSize);
-        aes.Encrypt(nonce, plaintext, payload.AsSpan(NonceSize, plaintext.Length), payload.AsSpan(NonceSize + plaintext.Length), associatedData);
-        return new SealedValue(keys.ActiveKeyId, payload);
-    }
-
-    /// <summary>Opens a sealed value; a changed byte or other associated data throws <see cref="AuthenticationTagMismatchException"/>.</summary>
-    public byte[] Open(SealedValue sealedValue, ReadOnlySpan<byte> associatedData)
-    {
-        var payload = sealedValue.Payload;
-        if (payload.Length < NonceSize + TagSize)
-        {
-            throw new AuthenticationTagMismatchException("The sealed value is truncated.");
-        }
-        var plaintext = new byte[payload.Length - NonceSize - TagSize];
-        using var aes = new AesGcm(keys.Key(sealedValue.KeyId), TagSize);
-        aes.Decrypt(payload.AsSpan(0, NonceSize), payload.AsSpan(NonceSize, plaintext.Length), payload.AsSpan(NonceSize + plaintext.Length), plaintext, associatedData);
-        return plaintext;
-    }
+    /// <summary>Opens a sealed value; a changed byte or other associated data throws <see cref="System.Security.Cryptography.AuthenticationTagMismatchException"/>.</summary>
+    public byte[] Open(SealedValue sealedValue, ReadOnlySpan<byte> associatedData) =>
+        AesGcmSeal.Open(keys.Key(sealedValue.KeyId), sealedValue.Payload, associatedData);
 }
