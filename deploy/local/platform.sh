@@ -16,9 +16,13 @@ CERT_DIR="$RUN/certs"
 KEY_DIR="$RUN/keys"
 log() { echo "[platform] $*" >&2; }
 
-# name | project folder | assembly | database | url
+VHOST="${VP_RABBIT_VHOST:-/}"
+# The servers belong to the checkout's own .run, whatever VP_RUN_DIR this platform uses.
+servers() { env VP_RUN_DIR="$ROOT/.run" "$ROOT/deploy/local/servers.sh" "$@"; }
+
+# name | project folder | assembly | database | url | contracts namespace (VulnPlatform.Contracts.X)
 SERVICES=(
-  "intake|services/Intake|VulnPlatform.Intake|vp_intake|http://127.0.0.1:$INTAKE_PORT"
+  "intake|services/Intake|VulnPlatform.Intake|vp_intake|http://127.0.0.1:$INTAKE_PORT|Intake"
 )
 
 certificate() {
@@ -40,6 +44,20 @@ keys() {
   [ -f "$KEY_DIR/data-key-local-1" ] || (umask 077; head -c 32 /dev/urandom | base64 > "$KEY_DIR/data-key-local-1")
   [ -f "$KEY_DIR/notification-client" ] || (umask 077; head -c 48 /dev/urandom | base64 | tr -d '\n' > "$KEY_DIR/notification-client")
   [ -f "$KEY_DIR/operator-client" ] || (umask 077; head -c 48 /dev/urandom | base64 | tr -d '\n' > "$KEY_DIR/operator-client")
+  for name in $(service_names); do
+    [ -f "$KEY_DIR/broker-$name" ] || (umask 077; head -c 24 /dev/urandom | base64 | tr -d '\n/+=' > "$KEY_DIR/broker-$name")
+  done
+}
+
+# Each service talks to RabbitMQ as a user of its own, limited to its own names and contracts; the
+# shared guest login keeps no rights on the platform's virtual host (test virtual hosts keep it for
+# the tests' observers).
+broker_users() {
+  for entry in "${SERVICES[@]}"; do
+    IFS='|' read -r name _ _ _ _ contracts <<<"$entry"
+    servers broker-user "$VHOST" "$name" "$contracts" "$(cat "$KEY_DIR/broker-$name")"
+  done
+  [ "$VHOST" != "/" ] || servers broker-lock "$VHOST"
 }
 
 ensure_database() {
@@ -93,16 +111,18 @@ up() {
   fi
   certificate
   keys
+  broker_users
   local otel=()
   [ -n "${OTEL_EXPORTER_OTLP_ENDPOINT:-}" ] && otel=("OTEL_EXPORTER_OTLP_ENDPOINT=$OTEL_EXPORTER_OTLP_ENDPOINT")
   for entry in "${SERVICES[@]}"; do
-    IFS='|' read -r name folder assembly database url <<<"$entry"
+    IFS='|' read -r name folder assembly database url _ <<<"$entry"
     database="$database$DB_SUFFIX"
     ensure_database "$database"
     start "$name" "$ROOT/$folder/bin/$CONFIGURATION/net10.0/$assembly.dll" \
       "Urls=$url" \
       "ConnectionStrings__Marten=Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=$database;Maximum Pool Size=60" \
-      "RabbitMq__Port=$RABBIT_PORT" "RabbitMq__VirtualHost=${VP_RABBIT_VHOST:-/}" \
+      "RabbitMq__Port=$RABBIT_PORT" "RabbitMq__VirtualHost=$VHOST" \
+      "RabbitMq__Username=vp-$name" "RabbitMq__Password=$(cat "$KEY_DIR/broker-$name")" \
       "Encryption__ActiveKeyId=local-1" "Encryption__Keys__local-1=$(cat "$KEY_DIR/data-key-local-1")" \
       "InternalApi__Clients__notification=$(cat "$KEY_DIR/notification-client")" \
       "InternalApi__Clients__operator=$(cat "$KEY_DIR/operator-client")" \
@@ -116,7 +136,7 @@ up() {
     "Gateway__HttpsPort=$HTTPS_PORT" "PublicOrigin=https://localhost:$HTTPS_PORT" \
     "ReverseProxy__Clusters__intake__Destinations__intake-1__Address=http://127.0.0.1:$INTAKE_PORT/" "${otel[@]}"
   for entry in "${SERVICES[@]}"; do
-    IFS='|' read -r name _ _ _ url <<<"$entry"
+    IFS='|' read -r name _ _ _ url _ <<<"$entry"
     wait_ready "$name" "$url/health/ready"
   done
   wait_ready gateway "https://localhost:$HTTPS_PORT/health/live"

@@ -6,6 +6,13 @@
 #   servers.sh down          stop what up started
 #   servers.sh status        say what runs
 #   servers.sh env           print the connection settings as shell exports
+#   servers.sh broker-user VHOST SERVICE CONTRACTS PASSWORD
+#                            a RabbitMQ user vp-SERVICE on VHOST that may create and write only the
+#                            service's own names (SERVICE.*) and its contracts' exchanges
+#                            (VulnPlatform.Contracts.CONTRACTS:*), and read what it consumes
+#   servers.sh rabbitmqctl ARGS…  rabbitmqctl against the private node (list_queues -p e2e, …)
+#   servers.sh broker-lock VHOST
+#                            take the shared guest user's permissions on VHOST away
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -168,6 +175,32 @@ epmd_down() {
   fi
 }
 
+# Least privilege on the bus: a service can neither publish another service's events nor write into
+# another service's queues (a forged staff message would reach a reporter's status view). Each
+# service names everything it creates SERVICE.* (queues, the bus's own queue, its replay exchange),
+# publishes only VulnPlatform.Contracts.CONTRACTS:*, binds to any contract exchange and to the other
+# services' replay exchanges (operator catch-up, see ReplayTopology).
+broker_user() { # vhost service contracts password
+  local vhost=$1 service=$2 contracts=$3 password=$4 user="vp-$2"
+  local own="${service//./\\.}\\..*"
+  rabbit_env
+  local ctl=(/usr/lib/rabbitmq/bin/rabbitmqctl -n "$RABBIT_NODE" -q)
+  if "${ctl[@]}" list_users | awk '{print $1}' | grep -qx "$user"; then
+    "${ctl[@]}" change_password "$user" "$password" >/dev/null
+  else
+    "${ctl[@]}" add_user "$user" "$password" >/dev/null
+  fi
+  "${ctl[@]}" set_permissions -p "$vhost" "$user" \
+    "^($own|[a-z]+\\.replay|VulnPlatform\\.Contracts\\..*)\$" \
+    "^($own|VulnPlatform\\.Contracts\\.$contracts:.*)\$" \
+    "^($own|[a-z]+\\.replay|VulnPlatform\\.Contracts\\..*)\$" >/dev/null
+}
+
+broker_lock() { # vhost
+  rabbit_env
+  /usr/lib/rabbitmq/bin/rabbitmqctl -n "$RABBIT_NODE" -q clear_permissions -p "$1" guest >/dev/null 2>&1 || true
+}
+
 print_env() {
   cat <<ENV
 export VP_TEST_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres"
@@ -184,5 +217,8 @@ case "${1:-}" in
     "$(pg_bin)/pg_isready" -h 127.0.0.1 -p "$PG_PORT" || true
     rabbit_running && echo "RabbitMQ $RABBIT_NODE running" || echo "RabbitMQ not running" ;;
   env) print_env ;;
-  *) echo "usage: $0 up|down|status|env" >&2; exit 2 ;;
+  broker-user) shift; broker_user "$@" ;;
+  broker-lock) shift; broker_lock "$@" ;;
+  rabbitmqctl) shift; rabbit_ctl "$@" ;;
+  *) echo "usage: $0 up|down|status|env|broker-user|broker-lock" >&2; exit 2 ;;
 esac

@@ -36,7 +36,7 @@ for project in "${projects[@]}"; do
   if [[ "$project" == *EndToEnd* ]]; then
     e2e_up || { status=1; echo "the end-to-end platform did not start"; continue; }
     env VP_TEST_GATEWAY=https://localhost:18443 VP_TEST_GATEWAY_HTTP=http://localhost:18080 \
-        VP_TEST_GATEWAY_CA="$ROOT/.run/e2e/certs/gateway.crt" VP_TEST_RABBITMQ_VHOST=e2e \
+        VP_TEST_GATEWAY_CA="$ROOT/.run/e2e/certs/gateway.crt" VP_TEST_RABBITMQ_VHOST=e2e VP_TEST_BROKER_KEYS="$ROOT/.run/e2e/keys" \
       dotnet test "$project" -c Release --no-build -nologo 2>&1 | tee "$log"
     rc=${PIPESTATUS[0]}
     e2e_down

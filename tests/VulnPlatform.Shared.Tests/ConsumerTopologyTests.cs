@@ -68,7 +68,9 @@ public sealed class ConsumerTopologyTests(ITestOutputHelper output)
     private static Task<RunningHost> ConsumerAsync(TestServers servers, string service, Action<IBusRegistrationConfigurator> consumers) =>
         TestHost.StartAsync(servers, "topology_test", builder =>
             builder.AddMartenDefaults(options => options.Schema.For<LedgerTrail>())
-                .AddIntegrationMessaging<NoIntegrationEvents>(builder, service, consumers));
+                .AddIntegrationMessaging<NoIntegrationEvents>(builder, service, consumers),
+            // Its queues accept replays from the test's publisher, as they do from the platform's services.
+            settings: new Dictionary<string, string?> { ["Messaging:ReplayFrom:0"] = "early" });
 
     [Fact]
     public async Task Two_services_consuming_one_event_each_get_every_message_on_queues_named_after_them()
@@ -170,6 +172,9 @@ public sealed class ConsumerTopologyTests(ITestOutputHelper output)
         await operations.ReplayAsync($"{service}.step", 0, CancellationToken.None);
         await Task.Delay(2000);
         Assert.Equal(Enumerable.Range(1, 100), await TrailAsync(late, flow));
+
+        // A queue that does not exist (or does not accept this publisher's replays) is refused, not silently fed.
+        await Assert.ThrowsAsync<ReplayNotAcceptedException>(() => operations.ReplayAsync($"{service}.no-such-queue", 0, CancellationToken.None));
     }
 
     private static async Task<List<int>> TrailAsync(RunningHost host, Guid id)

@@ -123,7 +123,7 @@ public sealed class IntegrationEventRelay : SubscriptionBase
             timeout.CancelAfter(PublishTimeout);
             try
             {
-                await _publisher.PublishAsync(@event, message, destination: null, timeout.Token);
+                await _publisher.PublishAsync(@event, message, replay: null, timeout.Token);
                 _monitor.RecordPublished();
             }
             catch (Exception exception) when (PermanentRelayFailures.IsPermanent(exception))
@@ -148,11 +148,22 @@ public sealed class IntegrationEventRelay : SubscriptionBase
     }
 }
 
+/// <summary>A replay into one consumer <paramref name="Queue"/>, sent through <paramref name="Publisher"/>'s replay exchange.</summary>
+public sealed record ReplayDestination(string Publisher, string Queue);
+
+/// <summary>The broker returned a replayed message: no queue of that name is bound to the publisher's replay exchange.</summary>
+public sealed class ReplayNotAcceptedException(ReplayDestination replay, Exception inner)
+    : Exception($"No queue named '{replay.Queue}' accepts replays from {replay.Publisher}.", inner);
+
 /// <summary>Publishes one integration event as the relay does: event id as message id, stream id as correlation, the appender's trace.</summary>
 public sealed class IntegrationEventPublisher(IBus bus)
 {
-    /// <summary>To every subscriber (the contract's exchange), or with <paramref name="destination"/> to one queue only.</summary>
-    public async Task PublishAsync(IEvent @event, object message, Uri? destination, CancellationToken cancellationToken)
+    /// <summary>
+    /// To every subscriber (the contract's exchange), or with <paramref name="replay"/> to one queue
+    /// only, through the publisher's replay exchange; a replay no queue accepts fails with
+    /// <see cref="ReplayNotAcceptedException"/> instead of vanishing.
+    /// </summary>
+    public async Task PublishAsync(IEvent @event, object message, ReplayDestination? replay, CancellationToken cancellationToken)
     {
         using var activity = StartPublishActivity(@event, message, out var traceParent);
         void Stamp(SendContext context)
@@ -165,16 +176,27 @@ public sealed class IntegrationEventPublisher(IBus bus)
             }
             // Consumers partition on it, so events of one stream are applied in order.
             context.CorrelationId = @event.StreamId == Guid.Empty ? null : @event.StreamId;
+            if (replay is not null)
+            {
+                context.SetRoutingKey(replay.Queue);
+                if (context is RabbitMqSendContext rabbit) rabbit.Mandatory = true;
+            }
         }
 
-        if (destination is null)
+        if (replay is null)
         {
             await bus.Publish(message, message.GetType(), Stamp, cancellationToken);
+            return;
         }
-        else
+
+        var endpoint = await bus.GetSendEndpoint(ReplayTopology.AddressOf(replay.Publisher));
+        try
         {
-            var endpoint = await bus.GetSendEndpoint(destination);
             await endpoint.Send(message, message.GetType(), Stamp, cancellationToken);
+        }
+        catch (MessageReturnedException exception)
+        {
+            throw new ReplayNotAcceptedException(replay, exception);
         }
     }
 

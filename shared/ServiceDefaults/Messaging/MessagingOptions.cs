@@ -17,6 +17,12 @@ public sealed class MessagingOptions
     /// <summary>How long a consumer remembers a message id (longer than any redelivery or replay window).</summary>
     public TimeSpan InboxRetention { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>
+    /// Services, besides the platform's own (<see cref="ReplayTopology.PlatformPublishers"/>), whose
+    /// operator replays this service's queues accept.
+    /// </summary>
+    public string[] ReplayFrom { get; set; } = [];
+
     /// <summary>How often the maintenance job runs (inbox clean-up, orphan sweeps).</summary>
     public TimeSpan MaintenanceInterval { get; set; } = TimeSpan.FromHours(1);
 }

@@ -22,6 +22,8 @@ public static class PlatformMessaging
     /// stream's events are applied in order; then the queue's <c>_error</c> queue, where operators see them;</item>
     /// <item>the exchanges of everything the service publishes declared at start, so a subscriber can
     /// bind before the first event;</item>
+    /// <item>every queue bound for operator replays (<see cref="ReplayTopology"/>), and every name the
+    /// service creates prefixed with its own, so its broker user can be limited to them;</item>
     /// <item>no usage telemetry, no host details in envelopes.</item>
     /// </list>
     /// </summary>
@@ -42,6 +44,7 @@ public static class PlatformMessaging
             store.Schema.For<ProcessedMessage>();
             RelayCheckpoints.AddSchema(store);
         });
+        services.AddSingleton(new MessagingService(service));
         services.AddSingleton<IIntegrationEventMap, TMap>();
         services.AddSingleton<IntegrationEventPublisher>();
         services.AddSingleton<RelayCheckpoints>();
@@ -64,13 +67,15 @@ public static class PlatformMessaging
         services.AddHostedService<PublishTopologyDeclaration>();
         HideHostDetails();
         var rabbit = builder.Configuration.GetSection(RabbitMqOptions.Section).Get<RabbitMqOptions>() ?? new RabbitMqOptions();
+        var replayFrom = options.Get<MessagingOptions>()?.ReplayFrom ?? [];
         services.AddMassTransit(bus =>
         {
             bus.DisableUsageTelemetry();
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(service + ".", includeNamespace: false));
             consumers?.Invoke(bus);
-            bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
+            bus.AddConfigureEndpointsCallback((_, queue, endpoint) =>
             {
+                ReplayTopology.BindReplays(endpoint, queue, replayFrom);
                 endpoint.UseMessageRetry(retry => retry.Exponential(
                     retryLimit: 5,
                     minInterval: TimeSpan.FromMilliseconds(200),
@@ -81,6 +86,9 @@ public static class PlatformMessaging
                 // partitioner keyed on CorrelationId did not hold them back in MassTransit 8.5: the
                 // retry sat outside it; measured by the ordering test.)
                 endpoint.ConcurrentMessageLimit = 1;
+                // A message that still fails goes to the queue's _error queue, where operators see it;
+                // no Fault<T> event to an exchange outside the service's names (its broker user may not).
+                endpoint.PublishFaults = false;
             });
 
             bus.UsingRabbitMq((context, transport) =>
@@ -90,6 +98,9 @@ public static class PlatformMessaging
                     host.Username(rabbit.Username);
                     host.Password(rabbit.Password);
                 });
+                // The bus's own temporary queue carries the service's name too, so the service's
+                // broker user needs no permissions beyond its own names.
+                transport.OverrideDefaultBusEndpointQueueName($"{service}.bus-{NewId.NextGuid():N}");
                 transport.ConfigureEndpoints(context);
             });
         });

@@ -16,7 +16,7 @@ public sealed record ReplayResult(string Queue, long FromSequence, long ToSequen
 /// </summary>
 public sealed class RelayOperations(
     IDocumentStore store, IIntegrationEventMap map, IntegrationEventPublisher publisher, RelayMonitor monitor,
-    ILogger<RelayOperations> logger)
+    MessagingService service, ILogger<RelayOperations> logger)
 {
     private const int ReplayPage = 500;
 
@@ -46,7 +46,7 @@ public sealed class RelayOperations(
             .SingleAsync(cancellationToken);
         if (map.ToIntegrationEvent(@event) is { } message)
         {
-            await publisher.PublishAsync(@event, message, destination: null, cancellationToken);
+            await publisher.PublishAsync(@event, message, replay: null, cancellationToken);
         }
         session.Delete(letter);
         await session.SaveChangesAsync(cancellationToken);
@@ -72,11 +72,12 @@ public sealed class RelayOperations(
 
     /// <summary>
     /// Sends every integration event from <paramref name="fromSequence"/> up to what the relay has
-    /// published to <paramref name="queue"/> only, in sequence order, one page at a time.
+    /// published to <paramref name="queue"/> only, in sequence order, one page at a time. Throws
+    /// <see cref="ReplayNotAcceptedException"/> when no such queue is bound for this service's replays.
     /// </summary>
     public async Task<ReplayResult> ReplayAsync(string queue, long fromSequence, CancellationToken cancellationToken)
     {
-        var destination = new Uri($"queue:{queue}");
+        var destination = new ReplayDestination(service.Name, queue);
         await using var session = store.QuerySession();
         var ceiling = await RelayedUpToAsync(cancellationToken);
         var sent = 0;

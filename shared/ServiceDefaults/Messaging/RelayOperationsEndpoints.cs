@@ -38,7 +38,17 @@ public static class RelayOperationsEndpoints
         relay.MapDelete("/dead-letters/{id:guid}", async (Guid id, RelayOperations operations, CancellationToken ct) =>
             await operations.DiscardAsync(id, ct) ? Results.NoContent() : NoSuchDeadLetter());
         relay.MapPost("/replay", async (ReplayRequest request, RelayOperations operations, CancellationToken ct) =>
-                Results.Ok(await operations.ReplayAsync(request.Queue!, request.FromSequence ?? 0, ct)))
+            {
+                try
+                {
+                    return Results.Ok(await operations.ReplayAsync(request.Queue!, request.FromSequence ?? 0, ct));
+                }
+                catch (ReplayNotAcceptedException exception)
+                {
+                    return Results.Problem(statusCode: StatusCodes.Status404NotFound, type: ProblemTypes.NotFound,
+                        title: "No such consumer queue", detail: exception.Message);
+                }
+            })
             .AddEndpointFilter(new ValidationFilter<ReplayRequest>(new ReplayRequestValidator()));
     }
 
