@@ -2,13 +2,14 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help up down test bench build servers compose-check
+.PHONY: help up down test bench bench-rewrap build servers compose-check
 
 help:
 	@echo "make up      start PostgreSQL, RabbitMQ, the services and the gateway (https://localhost:8443)"
 	@echo "make down    stop everything 'make up' started"
 	@echo "make test    start the test servers and run every test"
 	@echo "make bench   submission throughput through the gateway vs. raw PostgreSQL"
+	@echo "make bench-rewrap  time to re-wrap 100,000 report data keys under a new key (VP_REWRAP_KEYS)"
 
 servers:
 	deploy/local/servers.sh up
@@ -29,6 +30,11 @@ test: servers
 bench: servers
 	dotnet build VulnPlatform.sln -c Release -nologo -clp:ErrorsOnly -v quiet
 	deploy/local/bench.sh
+
+bench-rewrap: servers
+	dotnet build tests/VulnPlatform.Benchmarks -c Release -nologo -clp:ErrorsOnly -v quiet
+	eval "$$(deploy/local/servers.sh env)" && dotnet run --project tests/VulnPlatform.Benchmarks -c Release --no-build -- \
+	  --rewrap $${VP_REWRAP_KEYS:-100000} --postgres "$$VP_TEST_POSTGRES"
 
 compose-check:
 	docker-compose -f docker-compose.yml config -q

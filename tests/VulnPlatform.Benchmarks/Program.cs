@@ -7,6 +7,12 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using Npgsql;
 
+// `--rewrap N --postgres <server connection string>`: key rotation alone (make bench-rewrap).
+if (args.Length >= 4 && args[0] == "--rewrap" && args[2] == "--postgres")
+{
+    return await RewrapBenchmark.RunAsync(args[3], int.Parse(args[1], CultureInfo.InvariantCulture));
+}
+
 // Submission throughput through the gateway over HTTPS, against the raw PostgreSQL limit measured
 // with pgbench at the same concurrency. Targets loopback only; bounded by --seconds.
 var options = BenchOptions.Parse(args);
