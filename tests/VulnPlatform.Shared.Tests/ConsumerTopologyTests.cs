@@ -4,6 +4,7 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using RabbitMQ.Client;
 using VulnPlatform.ServiceDefaults.Messaging;
+using VulnPlatform.RelayHost;
 using VulnPlatform.ServiceDefaults.Persistence;
 using VulnPlatform.Shared.Tests.Relaying;
 using VulnPlatform.Testing;

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using VulnPlatform.ServiceDefaults;
+using VulnPlatform.RelayHost;
 using VulnPlatform.ServiceDefaults.Http;
 using VulnPlatform.ServiceDefaults.Messaging;
 using VulnPlatform.ServiceDefaults.Persistence;
@@ -27,7 +28,7 @@ public sealed class HygieneTests
         await using var host = await TestHost.StartAsync(servers, "envelope_test", builder =>
             builder.AddMartenDefaults(options => options.Events.AddEventType<StepRecorded>())
                 .AddIntegrationMessaging<StepMap>(builder, "envelope-test"));
-        await using var subscriber = await RawSubscriber.StartAsync(servers, "VulnPlatform.Shared.Tests.Relaying:StepPublished");
+        await using var subscriber = await RawSubscriber.StartAsync(servers, RelayHostProgram.Exchange);
         var flow = Guid.NewGuid();
         await using (var session = host.Services.GetRequiredService<IDocumentStore>().LightweightSession())
         {

@@ -3,6 +3,7 @@ using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using VulnPlatform.ServiceDefaults.Messaging;
+using VulnPlatform.RelayHost;
 using VulnPlatform.ServiceDefaults.Persistence;
 using VulnPlatform.Shared.Tests.Relaying;
 using VulnPlatform.Testing;
@@ -24,7 +25,7 @@ public sealed class FragileStepMap : IIntegrationEventMap
 [Collection(BrokerOutageCollection.Name)]
 public sealed class RelayDeadLetterTests : IAsyncLifetime
 {
-    private const string Exchange = "VulnPlatform.Shared.Tests.Relaying:StepPublished";
+    private const string Exchange = RelayHostProgram.Exchange;
     private RunningHost _host = null!;
     private readonly LogCapture _logs = new();
 

@@ -3,6 +3,7 @@ using Marten;
 using Marten.Exceptions;
 using Microsoft.Extensions.DependencyInjection;
 using VulnPlatform.ServiceDefaults.Messaging;
+using VulnPlatform.RelayHost;
 using VulnPlatform.ServiceDefaults.Persistence;
 using VulnPlatform.Shared.Tests.Relaying;
 using VulnPlatform.Testing;
@@ -27,7 +28,7 @@ public sealed class RelayGapTests(ITestOutputHelper output)
         await using var host = await TestHost.StartAsync(servers, "gap_test", builder =>
             builder.AddMartenDefaults(options => options.Events.AddEventType<StepRecorded>())
                 .AddIntegrationMessaging<StepMap>(builder, "gap-test"));
-        await using var subscriber = await RawSubscriber.StartAsync(servers, "VulnPlatform.Shared.Tests.Relaying:StepPublished");
+        await using var subscriber = await RawSubscriber.StartAsync(servers, RelayHostProgram.Exchange);
         var store = host.Services.GetRequiredService<IDocumentStore>();
         var flow = Guid.NewGuid();
         await using (var session = store.LightweightSession())
@@ -35,7 +36,7 @@ public sealed class RelayGapTests(ITestOutputHelper output)
             session.Events.StartStream(flow, new StepRecorded(flow, 1));
             await session.SaveChangesAsync();
         }
-        await subscriber.WaitForAsync(all => all.Count >= 1, TimeSpan.FromSeconds(30));
+        await subscriber.WaitForAsync(all => Of(all, flow).Count >= 1, TimeSpan.FromSeconds(30));
 
         // Marten 9 refuses expected-version conflicts and stream-id collisions before any sequence is
         // taken. A hole still appears when a later statement of the same transaction fails after the
@@ -50,7 +51,7 @@ public sealed class RelayGapTests(ITestOutputHelper output)
             var refused = await Assert.ThrowsAnyAsync<Exception>(() => second.SaveChangesAsync());
             Assert.IsType<MartenCommandException>(refused);
         }
-        await subscriber.WaitForAsync(all => all.Count >= 2, TimeSpan.FromSeconds(30));
+        await subscriber.WaitForAsync(all => Of(all, flow).Count >= 2, TimeSpan.FromSeconds(30));
 
         var watch = Stopwatch.StartNew();
         await using (var session = store.LightweightSession())
@@ -58,7 +59,7 @@ public sealed class RelayGapTests(ITestOutputHelper output)
             session.Events.Append(flow, new StepRecorded(flow, 3));
             await session.SaveChangesAsync();
         }
-        await subscriber.WaitForAsync(all => all.Count >= 3, TimeSpan.FromSeconds(30));
+        await subscriber.WaitForAsync(all => Of(all, flow).Count >= 3, TimeSpan.FromSeconds(30));
         output.WriteLine($"event behind a refused append published after {watch.ElapsedMilliseconds} ms");
         await using (var query = store.QuerySession())
         {
@@ -68,6 +69,9 @@ public sealed class RelayGapTests(ITestOutputHelper output)
         }
         await Task.Delay(500);
 
-        Assert.Equal([1, 2, 3], subscriber.Received.Select(m => m.Message.GetProperty("step").GetInt32()));
+        Assert.Equal([1, 2, 3], Of(subscriber.Received, flow).Select(m => m.Message.GetProperty("step").GetInt32()));
     }
+
+    private static List<RawMessage> Of(IEnumerable<RawMessage> received, Guid flow) =>
+        received.Where(m => m.Message.GetProperty("flowId").GetGuid() == flow).ToList();
 }

@@ -4,23 +4,11 @@ using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using VulnPlatform.ServiceDefaults.Messaging;
+using VulnPlatform.RelayHost;
 using VulnPlatform.ServiceDefaults.Persistence;
 using VulnPlatform.Testing;
 
 namespace VulnPlatform.Shared.Tests.Relaying;
-
-/// <summary>An internal event of a test service, and the integration event it maps to.</summary>
-public sealed record StepRecorded(Guid FlowId, int Step);
-
-public sealed record StepPublished(Guid FlowId, int Step);
-
-public sealed class StepMap : IIntegrationEventMap
-{
-    public IReadOnlyCollection<Type> ContractTypes => [typeof(StepPublished)];
-
-    public object? ToIntegrationEvent(IEvent @event) =>
-        @event.Data is StepRecorded step ? new StepPublished(step.FlowId, step.Step) : null;
-}
 
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class BrokerOutageCollection
@@ -31,7 +19,7 @@ public sealed class BrokerOutageCollection
 [Collection(BrokerOutageCollection.Name)]
 public sealed class RelayOutageTests : IAsyncLifetime
 {
-    private const string Exchange = "VulnPlatform.Shared.Tests.Relaying:StepPublished";
+    private const string Exchange = RelayHostProgram.Exchange;
     private RunningHost _host = null!;
     private TestServers _servers = null!;
     private BrokerProxy _proxy = null!;
