@@ -176,6 +176,9 @@ public sealed class ConsumerTopologyTests(ITestOutputHelper output)
 
         // A queue that does not exist (or does not accept this publisher's replays) is refused, not silently fed.
         await Assert.ThrowsAsync<ReplayNotAcceptedException>(() => operations.ReplayAsync($"{service}.no-such-queue", 0, CancellationToken.None));
+
+        await late.DisposeAsync();
+        await RawSubscriber.DeleteQueueAsync(servers, $"{service}.step"); // a new name every run: remove it
     }
 
     private static async Task<List<int>> TrailAsync(RunningHost host, Guid id)

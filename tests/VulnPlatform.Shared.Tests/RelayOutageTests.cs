@@ -23,6 +23,7 @@ public sealed class RelayOutageTests : IAsyncLifetime
     private RunningHost _host = null!;
     private TestServers _servers = null!;
     private BrokerProxy _proxy = null!;
+    private readonly string _queue = $"relay-outage-{Guid.NewGuid():N}";
 
     public async Task InitializeAsync()
     {
@@ -39,12 +40,13 @@ public sealed class RelayOutageTests : IAsyncLifetime
         _proxy.Restore();
         await _host.DisposeAsync();
         await _proxy.DisposeAsync();
+        await RawSubscriber.DeleteQueueAsync(_servers, _queue);
     }
 
     [Fact]
     public async Task Events_appended_while_the_broker_is_away_are_published_once_each_in_stream_order_when_it_returns()
     {
-        var queue = $"relay-outage-{Guid.NewGuid():N}";
+        var queue = _queue;
         var store = _host.Services.GetRequiredService<IDocumentStore>();
 
         // The relay is publishing before the outage.

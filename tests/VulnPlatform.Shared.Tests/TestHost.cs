@@ -36,13 +36,17 @@ public static class TestHost
     }
 }
 
-/// <summary>A started host and its database; disposing stops the one and drops the other (when it made it).</summary>
+/// <summary>A started host and its database; disposing (once; again does nothing) stops the one and drops the other (when it made it).</summary>
 public sealed record RunningHost(IHost Host, TestServers Servers, string? Database) : IAsyncDisposable
 {
     public IServiceProvider Services => Host.Services;
 
+    private bool _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (_disposed) return;
+        _disposed = true;
         await Host.StopAsync();
         Host.Dispose();
         if (Database is not null) await Servers.DropDatabaseAsync(Database);

@@ -87,6 +87,19 @@ public sealed class RawSubscriber : IAsyncDisposable
         return Received;
     }
 
+    /// <summary>Removes a durable queue a test made, so it does not collect every later test's messages.</summary>
+    public static async Task DeleteQueueAsync(TestServers servers, string queue)
+    {
+        var factory = new ConnectionFactory
+        {
+            HostName = servers.RabbitMqHost, Port = servers.RabbitMqPort, VirtualHost = servers.RabbitMqVirtualHost,
+            UserName = "guest", Password = "guest",
+        };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        await channel.QueueDeleteAsync(queue);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _channel.DisposeAsync();
