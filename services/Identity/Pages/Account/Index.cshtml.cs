@@ -1,0 +1,54 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using VulnPlatform.Contracts;
+using VulnPlatform.Identity.Accounts;
+using VulnPlatform.Identity.Accounts.TwoFactor;
+using VulnPlatform.Identity.Sessions;
+
+namespace VulnPlatform.Identity.Pages.AccountPages;
+
+public sealed class IndexModel(AccountStore accounts, Authenticators authenticators, TimeProvider time) : PageModel
+{
+    public Identity.Accounts.Account Account { get; private set; } = null!;
+    public string? Error { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        if (await SignedInAsync(cancellationToken) is not { } account) return Redirect("/account/sign-in?returnUrl=%2Faccount");
+        Account = account;
+        return Page();
+    }
+
+    /// <summary>Turning the second factor off takes a current code (not allowed for roles that need it).</summary>
+    public async Task<IActionResult> OnPostDisableTwoFactorAsync(string? code, CancellationToken cancellationToken)
+    {
+        if (await SignedInAsync(cancellationToken) is not { } account) return Redirect("/account/sign-in");
+        var now = time.GetUtcNow();
+        var result = await accounts.DecideAsync(account.Id, a =>
+            {
+                if (!a.HasTwoFactor || a.MustUseTwoFactor) return (IReadOnlyList<object>)[];
+                var step = authenticators.Match(a.Authenticator!, a.Id, code, now);
+                return step is { } accepted && accepted > a.LastTotpStep
+                    ? [new AuthenticatorRemoved(a.Id, accepted, new Actor(ActorKinds.Reporter, a.Id.ToString()), now)]
+                    : [];
+            },
+            events => events, cancellationToken);
+        if (result is not var (events, after)) return Redirect("/account/sign-in");
+        Account = after;
+        if (events.Count == 0)
+        {
+            Error = "InvalidCode";
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+        }
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostSignOutAsync()
+    {
+        await SignInSessions.EndAsync(HttpContext);
+        return Redirect("/account/sign-in");
+    }
+
+    private async Task<Identity.Accounts.Account?> SignedInAsync(CancellationToken cancellationToken) =>
+        await SignInSessions.SessionAccountAsync(HttpContext) is { } id ? await accounts.FindAsync(id, cancellationToken) : null;
+}

@@ -1,0 +1,3 @@
+namespace VulnPlatform.Contracts.Identity;
+
+public sealed record PasswordChanged(Guid AccountId, DateTimeOffset ChangedAt);
