@@ -1,5 +1,4 @@
 using Marten;
-using Marten.Exceptions;
 
 namespace VulnPlatform.Identity.Accounts;
 
@@ -39,7 +38,7 @@ public sealed class AccountStore(IDocumentStore store)
             await session.SaveChangesAsync(cancellationToken);
             return true;
         }
-        catch (MartenCommandException e) when (e.InnerException is Npgsql.PostgresException { SqlState: "23505" })
+        catch (Exception e) when (IsUniqueViolation(e))
         {
             return false; // the unique index on the e-mail address
         }
@@ -65,6 +64,15 @@ public sealed class AccountStore(IDocumentStore store)
         }
         var after = events.Aggregate(account, Apply);
         return (decision, after);
+    }
+
+    private static bool IsUniqueViolation(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation }) return true;
+        }
+        return false;
     }
 
     private static Account Apply(Account account, object @event) => @event switch

@@ -5,8 +5,7 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 namespace VulnPlatform.Identity.Oidc;
 
 /// <summary>
-/// At start: creates OpenIddict's tables if needed, then registers (or updates) every client in
-/// configuration, so clients, secrets and redirect URIs are configuration, not data edited by hand.
+/// At start (after <see cref="OidcSchema"/>): registers (or updates) every client in configuration, so clients, secrets and redirect URIs are configuration, not data edited by hand.
 /// </summary>
 public sealed class ClientRegistrations(IServiceProvider services, IOptions<OidcOptions> options, ILogger<ClientRegistrations> logger)
     : IHostedService
@@ -14,7 +13,6 @@ public sealed class ClientRegistrations(IServiceProvider services, IOptions<Oidc
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await using var scope = services.CreateAsyncScope();
-        await OidcSchema.EnsureAsync(scope.ServiceProvider.GetRequiredService<OidcStore>(), cancellationToken);
         var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
         foreach (var (clientId, client) in options.Value.Clients)
         {

@@ -25,6 +25,8 @@ public static class OidcSetup
         var issuer = new Uri((options.Issuer ?? PublicOrigin.From(builder.Configuration).AbsoluteUri).TrimEnd('/') + "/");
         var connectionString = builder.Configuration.GetConnectionString(MartenDefaults.ConnectionStringName);
 
+        // First of all hosted services: the tables exist before data protection or the clients need them.
+        builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService, OidcSchema>());
         builder.Services.AddDbContext<OidcStore>(db =>
         {
             db.UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations", OidcStore.Schema));

@@ -1,0 +1,87 @@
+using System.Security.Cryptography;
+using Marten;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using OtpNet;
+using VulnPlatform.Testing;
+
+namespace VulnPlatform.Identity.Tests;
+
+/// <summary>Identity as it runs, on a fresh database of the real PostgreSQL and RabbitMQ, with a clock the tests move.</summary>
+public sealed class IdentityFixture : IAsyncLifetime
+{
+    public const string WebSecret = "web-client-secret-for-the-tests-0123456789";
+    public const string NotificationSecret = "notification-secret-for-the-tests-0123456789";
+    public const string AdminEmail = "admin@vulnplatform.test";
+    public const string AdminPassword = "correct horse battery staple 42";
+
+    private WebApplicationFactory<Program>? _factory;
+
+    public TestServers Servers { get; private set; } = null!;
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+    public LogCapture Logs { get; } = new();
+    public string AdminTotpSecret { get; } = Base32Encoding.ToString(RandomNumberGenerator.GetBytes(20));
+    public IServiceProvider Services => _factory!.Services;
+    public IDocumentStore Store => Services.GetRequiredService<IDocumentStore>();
+    public string Database { get; private set; } = "";
+    public RSA SigningKey { get; } = RSA.Create(2048);
+
+    public async Task InitializeAsync()
+    {
+        Servers = await TestServers.GetAsync();
+        Database = await Servers.CreateDatabaseAsync("identity_test");
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
+        {
+            host.UseSetting("ConnectionStrings:Marten", Database);
+            host.UseSetting("RabbitMq:Host", Servers.RabbitMqHost);
+            host.UseSetting("RabbitMq:Port", Servers.RabbitMqPort.ToString());
+            host.UseSetting("RabbitMq:VirtualHost", Servers.RabbitMqVirtualHost);
+            host.UseSetting("Marten:DaemonMode", "Solo");
+            host.UseSetting("PublicOrigin", "https://localhost");
+            host.UseSetting("Encryption:ActiveKeyId", "test-1");
+            host.UseSetting("Encryption:Keys:test-1", Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+            host.UseSetting("Identity:SigningKeys:0:Id", "test-signing-1");
+            host.UseSetting("Identity:SigningKeys:0:Pem", SigningKey.ExportPkcs8PrivateKeyPem());
+            host.UseSetting("Identity:EncryptionKey", Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+            host.UseSetting("Identity:Clients:vulnplatform-web:Secret", WebSecret);
+            host.UseSetting("Identity:Clients:notification:Secret", NotificationSecret);
+            host.UseSetting("Identity:FirstAdmin:Email", AdminEmail);
+            host.UseSetting("Identity:FirstAdmin:Password", AdminPassword);
+            host.UseSetting("Identity:FirstAdmin:TotpSecret", AdminTotpSecret);
+            // A cheaper hash keeps the suite quick; the configured cost is measured by the benchmark.
+            host.UseSetting("Identity:Passwords:Iterations", "10000");
+            host.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Information));
+            host.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+        });
+        _ = _factory.Server; // start
+        await BusReadiness.WaitAsync(_factory.Services);
+    }
+
+    /// <summary>A browser of its own (cookie jar), on https://localhost, redirects not followed.</summary>
+    public Browser Browser() => new(_factory!.CreateClient(new WebApplicationFactoryClientOptions
+    {
+        BaseAddress = new Uri("https://localhost"),
+        AllowAutoRedirect = false,
+        HandleCookies = true,
+    }));
+
+    public HttpClient Client() => _factory!.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost"), AllowAutoRedirect = false });
+
+    public string AdminCode(DateTimeOffset at) => new Totp(Base32Encoding.ToBytes(AdminTotpSecret)).ComputeTotp(at.UtcDateTime);
+
+    public async Task DisposeAsync()
+    {
+        if (_factory is not null) await _factory.DisposeAsync();
+        await Servers.DropDatabaseAsync(Database);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class IdentityCollection : ICollectionFixture<IdentityFixture>
+{
+    public const string Name = "identity";
+}
