@@ -57,6 +57,9 @@ public static class IdentityModule
                 .RequireRole(Roles.Admin));
 
         services.AddLocalization(options => options.ResourcesPath = "Resources");
+        // Chinese text as characters, not as &#x...; escapes (HTML-significant characters are still encoded).
+        services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(options =>
+            options.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.Configure<RequestLocalizationOptions>(options =>
         {
             options.SetDefaultCulture("en");
