@@ -67,11 +67,18 @@ public static class GatewayModule
                 context.Response.Headers.Location = target.AbsoluteUri;
                 return;
             }
+            // Defaults for every answer, the gateway's own (413, 429, 502) included; a service that
+            // sets its own (Identity's pages allow their own style sheet) keeps it: two policies in
+            // one header would both apply, and the stricter would break the pages.
             var headers = context.Response.Headers;
-            headers.XContentTypeOptions = "nosniff";
-            headers.XFrameOptions = "DENY";
-            headers["Referrer-Policy"] = "no-referrer";
-            headers.ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
+            context.Response.OnStarting(() =>
+            {
+                headers.TryAdd("X-Content-Type-Options", "nosniff");
+                headers.TryAdd("X-Frame-Options", "DENY");
+                headers.TryAdd("Referrer-Policy", "no-referrer");
+                headers.TryAdd("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+                return Task.CompletedTask;
+            });
             await next(context);
         });
         app.UseHsts();

@@ -17,9 +17,17 @@ public sealed class RateLimitOptions
     public const string ReporterWrites = "reporter-writes";
     public const string ReporterReads = "reporter-reads";
     public const string ReporterDownloads = "reporter-downloads";
+    public const string SignIn = "sign-in";
+    public const string Token = "token";
 
     public int ReporterWritesPerMinute { get; set; } = 30;
     public int ReporterReadsPerMinute { get; set; } = 300;
+
+    /// <summary>Posts to the sign-in, second-factor and registration pages per client address (guessing is slowed here and by lockout).</summary>
+    public int SignInPerMinute { get; set; } = 20;
+
+    /// <summary>Token requests (code exchange, refresh, client credentials) per client address.</summary>
+    public int TokenPerMinute { get; set; } = 120;
 
     /// <summary>Attachment downloads one client may have open at once (each holds a socket and buffers).</summary>
     public int ConcurrentDownloadsPerClient { get; set; } = 2;
@@ -35,6 +43,8 @@ public static class RateLimits
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.AddPolicy(RateLimitOptions.ReporterWrites, http => PerClient(http, o => o.ReporterWritesPerMinute));
             limiter.AddPolicy(RateLimitOptions.ReporterReads, http => PerClient(http, o => o.ReporterReadsPerMinute));
+            limiter.AddPolicy(RateLimitOptions.SignIn, http => PerClient(http, o => o.SignInPerMinute));
+            limiter.AddPolicy(RateLimitOptions.Token, http => PerClient(http, o => o.TokenPerMinute));
             limiter.AddPolicy(RateLimitOptions.ReporterDownloads, http => RateLimitPartition.GetConcurrencyLimiter(
                 ClientKey(http),
                 _ => new ConcurrencyLimiterOptions

@@ -11,6 +11,7 @@ RABBIT_PORT="${VP_RABBIT_PORT:-56720}"
 HTTP_PORT="${VP_GATEWAY_HTTP_PORT:-8080}"
 HTTPS_PORT="${VP_GATEWAY_HTTPS_PORT:-8443}"
 INTAKE_PORT="${VP_INTAKE_PORT:-5101}"
+IDENTITY_PORT="${VP_IDENTITY_PORT:-5106}"
 DB_SUFFIX="${VP_DB_SUFFIX:-}"          # a second platform (the end-to-end tests) uses databases of its own
 CERT_DIR="$RUN/certs"
 KEY_DIR="$RUN/keys"
@@ -22,8 +23,31 @@ servers() { env VP_RUN_DIR="$ROOT/.run" "$ROOT/deploy/local/servers.sh" "$@"; }
 
 # name | project folder | assembly | database | url | contracts namespace (VulnPlatform.Contracts.X)
 SERVICES=(
+  "identity|services/Identity|VulnPlatform.Identity|vp_identity|http://127.0.0.1:$IDENTITY_PORT|Identity"
   "intake|services/Intake|VulnPlatform.Intake|vp_intake|http://127.0.0.1:$INTAKE_PORT|Intake"
 )
+DEV_ADMIN_EMAIL="admin@vulnplatform.local"
+
+# Settings only one service gets (its secrets stay out of the others' environment).
+service_env() { # name
+  case "$1" in
+    identity)
+      echo "Identity__SigningKeys__0__Id=local-1"
+      echo "Identity__SigningKeys__0__Path=$KEY_DIR/identity-signing-1.pem"
+      echo "Identity__EncryptionKey=$(cat "$KEY_DIR/identity-encryption-key")"
+      echo "Identity__Clients__vulnplatform-web__Secret=$(cat "$KEY_DIR/web-client")"
+      echo "Identity__Clients__notification__Secret=$(cat "$KEY_DIR/notification-client")"
+      echo "Identity__Clients__vulnplatform-web__RedirectUris__0=https://localhost:$HTTPS_PORT/signin-oidc"
+      echo "Identity__Clients__vulnplatform-web__PostLogoutRedirectUris__0=https://localhost:$HTTPS_PORT/"
+      echo "Identity__FirstAdmin__Email=$DEV_ADMIN_EMAIL"
+      echo "Identity__FirstAdmin__Password=$(cat "$KEY_DIR/dev-admin-password")"
+      echo "Identity__FirstAdmin__TotpSecret=$(cat "$KEY_DIR/dev-admin-totp")"
+      ;;
+    intake)
+      echo "InternalApi__Clients__notification=$(cat "$KEY_DIR/notification-client")"
+      ;;
+  esac
+}
 
 certificate() {
   mkdir -p "$CERT_DIR"
@@ -44,6 +68,23 @@ keys() {
   [ -f "$KEY_DIR/data-key-local-1" ] || (umask 077; head -c 32 /dev/urandom | base64 > "$KEY_DIR/data-key-local-1")
   [ -f "$KEY_DIR/notification-client" ] || (umask 077; head -c 48 /dev/urandom | base64 | tr -d '\n' > "$KEY_DIR/notification-client")
   [ -f "$KEY_DIR/operator-client" ] || (umask 077; head -c 48 /dev/urandom | base64 | tr -d '\n' > "$KEY_DIR/operator-client")
+  [ -f "$KEY_DIR/identity-signing-1.pem" ] || (umask 077; openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$KEY_DIR/identity-signing-1.pem" 2>/dev/null)
+  [ -f "$KEY_DIR/identity-encryption-key" ] || (umask 077; head -c 32 /dev/urandom | base64 > "$KEY_DIR/identity-encryption-key")
+  [ -f "$KEY_DIR/web-client" ] || (umask 077; head -c 48 /dev/urandom | base64 | tr -d '\n' > "$KEY_DIR/web-client")
+  [ -f "$KEY_DIR/dev-admin-password" ] || (umask 077; head -c 18 /dev/urandom | base64 | tr -d '\n/+=' > "$KEY_DIR/dev-admin-password")
+  [ -f "$KEY_DIR/dev-admin-totp" ] || (umask 077; head -c 20 /dev/urandom | base32 | tr -d '\n=' > "$KEY_DIR/dev-admin-totp")
+  if [ ! -f "$RUN/dev-admin.txt" ]; then
+    (umask 077; cat > "$RUN/dev-admin.txt" <<ADMIN
+The development admin of this platform (created by Identity when no admin exists):
+  e-mail:      $DEV_ADMIN_EMAIL
+  password:    $(cat "$KEY_DIR/dev-admin-password")
+  TOTP secret: $(cat "$KEY_DIR/dev-admin-totp")
+  otpauth URI: otpauth://totp/VulnPlatform:$DEV_ADMIN_EMAIL?secret=$(cat "$KEY_DIR/dev-admin-totp")&issuer=VulnPlatform
+Add the secret to an authenticator app, or print a code with: oathtool --totp -b $(cat "$KEY_DIR/dev-admin-totp")
+Sign in at https://localhost:$HTTPS_PORT/account
+ADMIN
+    )
+  fi
   for name in $(service_names); do
     [ -f "$KEY_DIR/broker-$name" ] || (umask 077; head -c 24 /dev/urandom | base64 | tr -d '\n/+=' > "$KEY_DIR/broker-$name")
   done
@@ -118,15 +159,16 @@ up() {
     IFS='|' read -r name folder assembly database url _ <<<"$entry"
     database="$database$DB_SUFFIX"
     ensure_database "$database"
+    local extra=()
+    mapfile -t extra < <(service_env "$name")
     start "$name" "$ROOT/$folder/bin/$CONFIGURATION/net10.0/$assembly.dll" \
       "Urls=$url" \
       "ConnectionStrings__Marten=Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=$database;Maximum Pool Size=60" \
       "RabbitMq__Port=$RABBIT_PORT" "RabbitMq__VirtualHost=$VHOST" \
       "RabbitMq__Username=vp-$name" "RabbitMq__Password=$(cat "$KEY_DIR/broker-$name")" \
       "Encryption__ActiveKeyId=local-1" "Encryption__Keys__local-1=$(cat "$KEY_DIR/data-key-local-1")" \
-      "InternalApi__Clients__notification=$(cat "$KEY_DIR/notification-client")" \
       "InternalApi__Clients__operator=$(cat "$KEY_DIR/operator-client")" \
-      "PublicOrigin=https://localhost:$HTTPS_PORT" "${otel[@]}"
+      "PublicOrigin=https://localhost:$HTTPS_PORT" "${otel[@]}" "${extra[@]}"
   done
   start gateway "$ROOT/gateway/bin/$CONFIGURATION/net10.0/VulnPlatform.Gateway.dll" \
     "Kestrel__Endpoints__Http__Url=http://localhost:$HTTP_PORT" \
@@ -134,7 +176,8 @@ up() {
     "Kestrel__Endpoints__Https__Certificate__Path=${VP_GATEWAY_CERT:-$CERT_DIR/gateway.crt}" \
     "Kestrel__Endpoints__Https__Certificate__KeyPath=${VP_GATEWAY_CERT_KEY:-$CERT_DIR/gateway.key}" \
     "Gateway__HttpsPort=$HTTPS_PORT" "PublicOrigin=https://localhost:$HTTPS_PORT" \
-    "ReverseProxy__Clusters__intake__Destinations__intake-1__Address=http://127.0.0.1:$INTAKE_PORT/" "${otel[@]}"
+    "ReverseProxy__Clusters__intake__Destinations__intake-1__Address=http://127.0.0.1:$INTAKE_PORT/" \
+    "ReverseProxy__Clusters__identity__Destinations__identity-1__Address=http://127.0.0.1:$IDENTITY_PORT/" "${otel[@]}"
   for entry in "${SERVICES[@]}"; do
     IFS='|' read -r name _ _ _ url _ <<<"$entry"
     wait_ready "$name" "$url/health/ready"
@@ -142,6 +185,7 @@ up() {
   wait_ready gateway "https://localhost:$HTTPS_PORT/health/live"
   log "certificate: ${VP_GATEWAY_CERT:-$CERT_DIR/gateway.crt} (self-signed; curl --cacert it, or -k)"
   log "logs: $RUN/logs/"
+  log "development admin (e-mail, password, TOTP secret): $RUN/dev-admin.txt"
   echo "VulnPlatform is up: https://localhost:$HTTPS_PORT  (try: curl --cacert $CERT_DIR/gateway.crt https://localhost:$HTTPS_PORT/health/live)"
 }
 

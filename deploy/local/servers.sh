@@ -48,6 +48,7 @@ install_missing() {
   command -v pgbench >/dev/null || missing+=(postgresql-contrib)
   [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
   command -v openssl >/dev/null || missing+=(openssl)
+  command -v oathtool >/dev/null || missing+=(oathtool)   # the tests check TOTP against an independent implementation
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" -ne 0 ]; then
     log "missing: ${missing[*]}. Install them with: sudo apt-get install -y ${missing[*]}"

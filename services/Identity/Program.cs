@@ -1,5 +1,6 @@
 using VulnPlatform.Identity;
 using VulnPlatform.ServiceDefaults;
+using VulnPlatform.Identity.Sessions;
 using VulnPlatform.ServiceDefaults.Http;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -9,6 +10,7 @@ builder.AddIdentityService();
 
 var app = builder.Build();
 
+app.UsePublicOriginRequests();
 app.UseProblemDetailsDefaults();
 app.UseIdentityPages();
 app.MapDefaultEndpoints();

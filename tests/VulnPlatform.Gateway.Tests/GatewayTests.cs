@@ -10,14 +10,18 @@ namespace VulnPlatform.Gateway.Tests;
 public sealed class GatewayTests : IAsyncLifetime
 {
     private EchoBackend _intake = null!;
+    private EchoBackend _identity = null!;
     private WebApplicationFactory<Program> _gateway = null!;
 
     public async Task InitializeAsync()
     {
         _intake = await EchoBackend.StartAsync();
+        _identity = await EchoBackend.StartAsync();
         _gateway = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
         {
             host.UseSetting("ReverseProxy:Clusters:intake:Destinations:intake-1:Address", _intake.Address);
+            host.UseSetting("ReverseProxy:Clusters:identity:Destinations:identity-1:Address", _identity.Address);
+            host.UseSetting("Gateway:RateLimits:SignInPerMinute", "2");
             host.UseSetting("RequestLimits:MaxBodyBytes", "1024");
             host.UseSetting("PublicOrigin", "https://cvd.example.org");
             host.UseSetting("Gateway:RateLimits:ReporterWritesPerMinute", "3");
@@ -29,6 +33,24 @@ public sealed class GatewayTests : IAsyncLifetime
     {
         await _gateway.DisposeAsync();
         await _intake.DisposeAsync();
+        await _identity.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Sign_in_and_registration_posts_have_a_small_budget_per_client()
+    {
+        var client = Https();
+        for (var i = 0; i < 2; i++)
+        {
+            var allowed = await client.PostAsync("/account/sign-in", new FormUrlEncodedContent([]));
+            Assert.NotEqual(HttpStatusCode.TooManyRequests, allowed.StatusCode);
+        }
+        var refused = await client.PostAsync("/account/register", new FormUrlEncodedContent([]));
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.True(refused.Headers.Contains("Retry-After"));
+        Assert.Equal(2, _identity.Requests.Count);
+        // Reading the pages is not limited by the sign-in budget.
+        Assert.NotEqual(HttpStatusCode.TooManyRequests, (await client.GetAsync("/account/sign-in")).StatusCode);
     }
 
     private HttpClient Https() => _gateway.CreateClient(new WebApplicationFactoryClientOptions
