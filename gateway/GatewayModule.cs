@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using VulnPlatform.ServiceDefaults;
 using VulnPlatform.ServiceDefaults.Http;
+using VulnPlatform.ServiceDefaults.Security;
 
 namespace VulnPlatform.Gateway;
 
@@ -10,9 +11,17 @@ public static class GatewayModule
     /// <summary>Route metadata value that sizes a route's body limit from the shared attachment limits.</summary>
     public const string AttachmentsLimit = "Attachments";
 
+    /// <summary>Route policy: an admin's token.</summary>
+    public const string AdminPolicy = "admin";
+
     public static IHostApplicationBuilder AddGateway(this IHostApplicationBuilder builder)
     {
         builder.AddGatewayRateLimits();
+        // Tokens are checked at the door too (each service checks them again): routes name their
+        // policy in configuration (AuthorizationPolicy), the token is forwarded unchanged.
+        builder.AddPlatformAuthentication(serviceAudience: PlatformAccess.UserAudience);
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(AdminPolicy, policy => policy.RequireClaim("aud", PlatformAccess.UserAudience).RequireRole(PlatformAccess.Admin));
         builder.Services.Configure<SecurityTxtOptions>(builder.Configuration.GetSection(SecurityTxtOptions.Section));
         builder.Services.Configure<AttachmentLimits>(builder.Configuration.GetSection(AttachmentLimits.Section));
         builder.Services.AddReverseProxy()

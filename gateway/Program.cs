@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using VulnPlatform.Gateway;
 using VulnPlatform.ServiceDefaults;
 using VulnPlatform.ServiceDefaults.Http;
+using VulnPlatform.ServiceDefaults.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -12,6 +13,7 @@ var app = builder.Build();
 
 app.UseGatewayEdge();
 app.UseProblemDetailsDefaults(answerHeadAsGet: false);
+app.UsePlatformAuthentication();
 app.UseRateLimiter();
 app.MapDefaultEndpoints();
 app.MapSecurityTxt();

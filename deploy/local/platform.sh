@@ -43,9 +43,6 @@ service_env() { # name
       echo "Identity__FirstAdmin__Password=$(cat "$KEY_DIR/dev-admin-password")"
       echo "Identity__FirstAdmin__TotpSecret=$(cat "$KEY_DIR/dev-admin-totp")"
       ;;
-    intake)
-      echo "InternalApi__Clients__notification=$(cat "$KEY_DIR/notification-client")"
-      ;;
   esac
 }
 
@@ -168,6 +165,7 @@ up() {
       "RabbitMq__Username=vp-$name" "RabbitMq__Password=$(cat "$KEY_DIR/broker-$name")" \
       "Encryption__ActiveKeyId=local-1" "Encryption__Keys__local-1=$(cat "$KEY_DIR/data-key-local-1")" \
       "InternalApi__Clients__operator=$(cat "$KEY_DIR/operator-client")" \
+      "Authentication__JwksUri=http://127.0.0.1:$IDENTITY_PORT/.well-known/jwks" \
       "PublicOrigin=https://localhost:$HTTPS_PORT" "${otel[@]}" "${extra[@]}"
   done
   start gateway "$ROOT/gateway/bin/$CONFIGURATION/net10.0/VulnPlatform.Gateway.dll" \
@@ -176,6 +174,7 @@ up() {
     "Kestrel__Endpoints__Https__Certificate__Path=${VP_GATEWAY_CERT:-$CERT_DIR/gateway.crt}" \
     "Kestrel__Endpoints__Https__Certificate__KeyPath=${VP_GATEWAY_CERT_KEY:-$CERT_DIR/gateway.key}" \
     "Gateway__HttpsPort=$HTTPS_PORT" "PublicOrigin=https://localhost:$HTTPS_PORT" \
+    "Authentication__JwksUri=http://127.0.0.1:$IDENTITY_PORT/.well-known/jwks" \
     "ReverseProxy__Clusters__intake__Destinations__intake-1__Address=http://127.0.0.1:$INTAKE_PORT/" \
     "ReverseProxy__Clusters__identity__Destinations__identity-1__Address=http://127.0.0.1:$IDENTITY_PORT/" "${otel[@]}"
   for entry in "${SERVICES[@]}"; do

@@ -9,6 +9,7 @@ using VulnPlatform.Intake.Reports.Consenting;
 using VulnPlatform.Intake.Reports.Contacting;
 using VulnPlatform.Intake.Reports.Erasing;
 using VulnPlatform.Intake.Reports.Following;
+using VulnPlatform.Intake.Reports.Listing;
 using VulnPlatform.Intake.Reports.Messaging;
 using VulnPlatform.Intake.Reports.Replying;
 using VulnPlatform.Intake.Reports.Submitting;
@@ -43,6 +44,10 @@ public static class IntakeModule
                 bus => bus.AddConsumersFromNamespaceContaining<ReportAcknowledgedConsumer>());
 
         builder.AddEncryptionAtRest();
+        builder.AddPlatformAuthentication(ServiceName);
+        builder.Services.AddAuthorizationBuilder().AddPolicy(GetReporterContactEndpoint.ContactReaders, policy => policy
+            .RequireClaim("aud", ServiceName).RequireClaim("client_id", GetReporterContactEndpoint.NotificationClient)
+            .RequireAssertion(context => context.User.HasScope(GetReporterContactEndpoint.Scope)));
         builder.Services.Configure<AttachmentOptions>(builder.Configuration.GetSection(AttachmentLimits.Section));
         builder.Services.Configure<RetentionOptions>(builder.Configuration.GetSection(RetentionOptions.Section));
         // Validators hold no state; building their rule trees per request cost measurable CPU.
@@ -62,6 +67,7 @@ public static class IntakeModule
     {
         var reports = app.MapGroup("/api/reports").WithTags("Reports").WithPersonalDataResponses();
         reports.MapSubmitReport();
+        reports.MapListMyReports();
         reports.MapGetReportStatus();
         reports.MapAddAttachments(app.Services.GetRequiredService<IOptions<AttachmentOptions>>().Value);
         reports.MapDownloadAttachment();

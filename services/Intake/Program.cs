@@ -17,6 +17,7 @@ if (args.FirstOrDefault() == DataKeyCommands.Rewrap)
 }
 
 app.UseProblemDetailsDefaults();
+app.UsePlatformAuthentication();
 app.MapDefaultEndpoints();
 app.MapIntakeApi();
 

@@ -1,9 +1,14 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+
+using VulnPlatform.Testing;
 
 namespace VulnPlatform.Gateway.Tests;
 
@@ -12,6 +17,7 @@ public sealed class GatewayTests : IAsyncLifetime
     private EchoBackend _intake = null!;
     private EchoBackend _identity = null!;
     private WebApplicationFactory<Program> _gateway = null!;
+    private readonly TestTokens _tokens = new("https://cvd.example.org/");
 
     public async Task InitializeAsync()
     {
@@ -22,6 +28,8 @@ public sealed class GatewayTests : IAsyncLifetime
             host.UseSetting("ReverseProxy:Clusters:intake:Destinations:intake-1:Address", _intake.Address);
             host.UseSetting("ReverseProxy:Clusters:identity:Destinations:identity-1:Address", _identity.Address);
             host.UseSetting("Gateway:RateLimits:SignInPerMinute", "2");
+            host.ConfigureTestServices(services => services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme,
+                bearer => bearer.ConfigurationManager = _tokens.Configuration()));
             host.UseSetting("RequestLimits:MaxBodyBytes", "1024");
             host.UseSetting("PublicOrigin", "https://cvd.example.org");
             host.UseSetting("Gateway:RateLimits:ReporterWritesPerMinute", "3");
@@ -34,6 +42,43 @@ public sealed class GatewayTests : IAsyncLifetime
         await _gateway.DisposeAsync();
         await _intake.DisposeAsync();
         await _identity.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Account_administration_is_refused_at_the_gateway_without_an_admin_token_and_forwarded_with_one()
+    {
+        var client = Https();
+        var anonymous = await client.GetAsync("/api/identity/accounts");
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal("application/problem+json", anonymous.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(client, "/api/identity/accounts", _tokens.Person(Guid.NewGuid(), "reporter"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(client, "/api/identity/accounts", _tokens.Tampered(Guid.NewGuid()))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(client, "/api/identity/accounts", _tokens.Unsigned(Guid.NewGuid(), "admin"))).StatusCode);
+        Assert.Empty(_identity.Requests);
+
+        var admin = _tokens.Person(Guid.NewGuid(), "admin");
+        var forwarded = await SendAsync(client, "/api/identity/accounts?page=2", admin);
+        Assert.NotEqual(HttpStatusCode.Unauthorized, forwarded.StatusCode);
+        Assert.Equal("/api/identity/accounts?page=2", Assert.Single(_identity.Requests).PathAndQuery);
+    }
+
+    [Fact]
+    public async Task A_bad_token_is_refused_at_the_gateway_even_on_routes_open_to_anonymous_callers()
+    {
+        var client = Https();
+        var expired = await SendAsync(client, "/api/reports/VR-2026-000001", _tokens.Expired(Guid.NewGuid(), "reporter"));
+        Assert.Equal(HttpStatusCode.Unauthorized, expired.StatusCode);
+        Assert.Empty(_intake.Requests);
+        var valid = await SendAsync(client, "/api/reports/VR-2026-000001", _tokens.Person(Guid.NewGuid(), "reporter"));
+        Assert.Equal(HttpStatusCode.OK, valid.StatusCode);
+        Assert.Single(_intake.Requests);
+    }
+
+    private static Task<HttpResponseMessage> SendAsync(HttpClient client, string url, string token)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client.SendAsync(request);
     }
 
     [Fact]

@@ -41,7 +41,7 @@ public sealed class ErasureTests(IntakeFixture intake)
         var download = await intake.Client.SendAsync(intake.Reporter(HttpMethod.Get, report, $"/attachments/{attachmentId}"));
         Assert.Equal(HttpStatusCode.Gone, download.StatusCode);
         var contact = new HttpRequestMessage(HttpMethod.Get, $"/internal/reports/{report.ReportId}/contact");
-        contact.Headers.Authorization = new("Bearer", intake.NotificationSecret);
+        contact.Headers.Authorization = new("Bearer", intake.NotificationToken);
         Assert.Equal(HttpStatusCode.Gone, (await intake.Client.SendAsync(contact)).StatusCode);
 
         // Nothing readable is left in the store: no key, no blobs, no credit name or e-mail in any event.

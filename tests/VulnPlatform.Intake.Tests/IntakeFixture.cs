@@ -1,7 +1,9 @@
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using Marten;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -24,7 +26,11 @@ public sealed class IntakeFixture : IAsyncLifetime
     public TestServers Servers { get; private set; } = null!;
     public HttpClient Client { get; private set; } = null!;
     public LogCapture Logs { get; } = new();
-    public string NotificationSecret { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(36));
+    /// <summary>Tokens as Identity issues them, signed by a key this Intake trusts (instead of fetching Identity's JWKS).</summary>
+    public TestTokens Tokens { get; } = new("https://localhost:8443/");
+
+    /// <summary>Notification's client-credentials token for the contact endpoint.</summary>
+    public string NotificationToken => Tokens.Service("notification", "intake", "intake.contact.read");
     public string EncryptionKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
     public IServiceProvider Services => _factory!.Services;
     public IDocumentStore Store => Services.GetRequiredService<IDocumentStore>();
@@ -43,7 +49,8 @@ public sealed class IntakeFixture : IAsyncLifetime
             host.UseSetting("Marten:DaemonMode", "Solo");
             host.UseSetting("Encryption:ActiveKeyId", "test-1");
             host.UseSetting("Encryption:Keys:test-1", EncryptionKey);
-            host.UseSetting("InternalApi:Clients:notification", NotificationSecret);
+            host.ConfigureTestServices(services => services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme,
+                bearer => bearer.ConfigurationManager = Tokens.Configuration()));
             host.UseSetting("Attachments:MaxFilesPerReport", MaxFilesPerReport.ToString());
             host.UseSetting("Attachments:MaxFileBytes", MaxFileBytes.ToString());
             host.UseSetting("Attachments:MaxBytesPerReport", MaxBytesPerReport.ToString());

@@ -26,18 +26,24 @@ public sealed class ReporterContactTests(IntakeFixture intake)
     }
 
     [Fact]
-    public async Task Notification_reads_a_contact_with_its_credentials_and_nobody_else_does()
+    public async Task Notification_reads_a_contact_with_its_token_and_nobody_else_does()
     {
         var report = await intake.SubmitAsync(Reports.Valid());
         var anonymous = await intake.SubmitAsync(Reports.Valid(anonymous: true));
+        var tokens = intake.Tokens;
 
-        var asNotification = await GetContactAsync(report.ReportId, intake.NotificationSecret);
+        var asNotification = await GetContactAsync(report.ReportId, intake.NotificationToken);
         var withoutCredentials = await GetContactAsync(report.ReportId, null);
-        var secret = intake.NotificationSecret;
-        var wrongSecret = secret[..^1] + (secret[^1] == 'A' ? 'B' : 'A'); // differs in its last character, always
-        var withWrongSecret = await GetContactAsync(report.ReportId, wrongSecret);
+        var withWrongSecret = await GetContactAsync(report.ReportId, tokens.SignedByAnotherKey(Guid.NewGuid(), "admin"));
         var withFollowUpToken = await GetContactAsync(report.ReportId, report.FollowUpToken);
-        var ofAnonymous = await GetContactAsync(anonymous.ReportId, intake.NotificationSecret);
+        var ofAnonymous = await GetContactAsync(anonymous.ReportId, intake.NotificationToken);
+        // Valid tokens without the grant: a staff member, another service, the scope without the client.
+        var asStaff = await GetContactAsync(report.ReportId, tokens.Person(Guid.NewGuid(), "admin"));
+        var asOtherService = await GetContactAsync(report.ReportId, tokens.Service("triage", "intake", "intake.contact.read"));
+        var forOtherAudience = await GetContactAsync(report.ReportId, tokens.Service("notification", "identity", "intake.contact.read"));
+        Assert.Equal(HttpStatusCode.Forbidden, asStaff.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, asOtherService.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, forOtherAudience.StatusCode);
 
         Assert.Equal(HttpStatusCode.OK, asNotification.StatusCode);
         var contact = await asNotification.Content.ReadFromJsonAsync<JsonElement>();
@@ -82,7 +88,7 @@ public sealed class ReporterContactTests(IntakeFixture intake)
         await intake.Client.SendAsync(intake.Reporter(HttpMethod.Post, report, "/messages", JsonContent.Create(new { text = "more detail" })));
         await intake.Client.SendAsync(intake.Reporter(HttpMethod.Put, report, "/consent", JsonContent.Create(new { shareIdentityWithVendor = true, publicCredit = false })));
         await intake.Client.PostAsJsonAsync("/api/reports", Reports.With("reporter", new { name = Reports.ReporterName, email = "not an address" }));
-        await GetContactAsync(report.ReportId, intake.NotificationSecret);
+        await GetContactAsync(report.ReportId, intake.NotificationToken);
         await intake.Client.SendAsync(intake.Reporter(HttpMethod.Post, report, "/withdraw", JsonContent.Create(new { reason = "done" })));
 
         Assert.NotEmpty(intake.Logs.Lines);

@@ -1,25 +1,34 @@
+using System.Security.Claims;
 using Marten;
+using VulnPlatform.Contracts;
 using VulnPlatform.Intake.Reports.Following;
 using VulnPlatform.ServiceDefaults.Http;
+using VulnPlatform.ServiceDefaults.Security;
 
 namespace VulnPlatform.Intake.Reports;
 
 /// <summary>
-/// The reporter's way in: tracking number plus follow-up token. An unknown number and a wrong token
-/// get the same answer, so the existence of a number is never revealed.
+/// The reporter's way in: tracking number plus follow-up token, or the token of the account that
+/// submitted the report. An unknown number, a wrong token and someone else's report get the same
+/// answer, so the existence of a number is never revealed.
 /// </summary>
 public static class ReporterAccess
 {
     private const int MaxTrackingNumberLength = 32;
 
     public static async Task<ReportStatusView?> FindAsync(
-        IQuerySession session, string trackingNumber, string? followUpToken, CancellationToken cancellationToken)
+        IQuerySession session, string trackingNumber, string? followUpToken, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var view = trackingNumber.Length <= MaxTrackingNumberLength
             ? await session.Query<ReportStatusView>().FirstOrDefaultAsync(v => v.TrackingNumber == trackingNumber, cancellationToken)
             : null;
+        if (view is not null && view.ReporterAccountId is { } owner && user.AccountId() == owner.ToString()) return view;
         return FollowUpTokens.Matches(followUpToken, view?.FollowUpTokenHash ?? string.Empty) ? view : null;
     }
+
+    /// <summary>The reporter as the events name them: their account when signed in, else anonymous.</summary>
+    public static Actor ActorOf(ClaimsPrincipal user) =>
+        user.AccountId() is { } id ? new Actor(ActorKinds.Reporter, id) : Actor.AnonymousReporter;
 
     /// <summary>
     /// The shape of every reporter change: find the report by number and token, lock its stream,
@@ -31,12 +40,13 @@ public static class ReporterAccess
         IDocumentSession session,
         string trackingNumber,
         string? followUpToken,
+        ClaimsPrincipal user,
         Func<Report, Decision> decide,
         Func<Report, Decision, IResult> answer,
         CancellationToken cancellationToken,
         Action<Report, Decision>? alsoInTransaction = null)
     {
-        if (await FindAsync(session, trackingNumber, followUpToken, cancellationToken) is not { } view)
+        if (await FindAsync(session, trackingNumber, followUpToken, user, cancellationToken) is not { } view)
         {
             return NotFound();
         }

@@ -13,6 +13,7 @@ public static class ProblemTypes
     public const string MalformedRequest = Base + "malformed-request";
     public const string Unexpected = Base + "unexpected";
     public const string Unauthorized = Base + "unauthorized";
+    public const string Forbidden = Base + "forbidden";
     public const string IntegrityFailure = Base + "integrity-failure";
     public const string TooManyRequests = Base + "too-many-requests";
     public const string MethodNotAllowed = Base + "method-not-allowed";

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
@@ -28,6 +29,7 @@ public static class AddAttachmentsEndpoint
     private static async Task<IResult> HandleAsync(
         string trackingNumber,
         [FromHeader(Name = FollowUpTokens.Header)] string? followUpToken,
+        ClaimsPrincipal user,
         HttpRequest request,
         IDocumentSession session,
         AttachmentVault vault,
@@ -37,7 +39,7 @@ public static class AddAttachmentsEndpoint
         TimeProvider time,
         CancellationToken cancellationToken)
     {
-        if (await ReporterAccess.FindAsync(session, trackingNumber, followUpToken, cancellationToken) is not { } view)
+        if (await ReporterAccess.FindAsync(session, trackingNumber, followUpToken, user, cancellationToken) is not { } view)
         {
             return ReporterAccess.NotFound();
         }
@@ -73,7 +75,7 @@ public static class AddAttachmentsEndpoint
 
             var stream = await session.Events.FetchForExclusiveWriting<Report>(view.Id, cancellationToken);
             var report = stream.Aggregate!;
-            var decision = AddAttachmentsDecider.Decide(report, files.Files, limits, Actor.AnonymousReporter, time.GetUtcNow());
+            var decision = AddAttachmentsDecider.Decide(report, files.Files, limits, ReporterAccess.ActorOf(user), time.GetUtcNow());
             if (decision.Refusal is { } refused)
             {
                 return refused.ToProblem();

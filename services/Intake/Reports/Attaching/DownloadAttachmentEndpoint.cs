@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using VulnPlatform.Intake.Attachments;
@@ -18,6 +19,7 @@ public static class DownloadAttachmentEndpoint
         string trackingNumber,
         Guid attachmentId,
         [FromHeader(Name = FollowUpTokens.Header)] string? followUpToken,
+        ClaimsPrincipal user,
         HttpContext context,
         IQuerySession session,
         AttachmentVault vault,
@@ -25,7 +27,7 @@ public static class DownloadAttachmentEndpoint
         ILoggerFactory loggers,
         CancellationToken cancellationToken)
     {
-        if (await ReporterAccess.FindAsync(session, trackingNumber, followUpToken, cancellationToken) is not { } view
+        if (await ReporterAccess.FindAsync(session, trackingNumber, followUpToken, user, cancellationToken) is not { } view
             || view.Attachments.FirstOrDefault(a => a.Id == attachmentId) is not { } attachment)
         {
             return ReporterAccess.NotFound();

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using FluentValidation;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
@@ -60,12 +61,13 @@ public static class ChangeConsentEndpoint
     private static Task<IResult> HandleAsync(
         string trackingNumber,
         [FromHeader(Name = FollowUpTokens.Header)] string? followUpToken,
+        ClaimsPrincipal user,
         ChangeConsentRequest request,
         IDocumentSession session,
         TimeProvider time,
         CancellationToken cancellationToken) =>
-        ReporterAccess.ChangeAsync(session, trackingNumber, followUpToken,
-            report => ChangeConsentDecider.Decide(report, request, Actor.AnonymousReporter, time.GetUtcNow()),
+        ReporterAccess.ChangeAsync(session, trackingNumber, followUpToken, user,
+            report => ChangeConsentDecider.Decide(report, request, ReporterAccess.ActorOf(user), time.GetUtcNow()),
             (report, decision) => Results.Ok(decision.Events.OfType<ConsentRecorded>().SingleOrDefault() is { } changed
                 ? new ReporterConsent(changed.ShareIdentityWithVendor, changed.PublicCredit, changed.CreditName)
                 : report.Consent),

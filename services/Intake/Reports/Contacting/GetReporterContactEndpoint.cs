@@ -6,20 +6,24 @@ using VulnPlatform.ServiceDefaults.Security;
 namespace VulnPlatform.Intake.Reports.Contacting;
 
 /// <summary>
-/// The one way another service learns how to reach a reporter: Notification asks, authenticated,
-/// at the moment it sends. The answer is never cached on the bus or logged.
+/// The one way another service learns how to reach a reporter: Notification asks at the moment it
+/// sends, with its client-credentials token (audience <c>intake</c>, scope <c>intake.contact.read</c>).
+/// The answer is never cached on the bus or logged.
 /// </summary>
 public static class GetReporterContactEndpoint
 {
     public const string NotificationClient = "notification";
+    public const string Scope = "intake.contact.read";
+    public const string ContactReaders = "contact-readers";
 
     public static RouteHandlerBuilder MapGetReporterContact(this IEndpointRouteBuilder app) =>
         app.MapGet("/internal/reports/{reportId:guid}/contact", HandleAsync)
             .WithName("GetReporterContact")
-            .RequireInternalClient(NotificationClient)
+            .RequireAuthorization(ContactReaders)
             .ExcludeFromDescription()
             .Produces<ReporterContact>()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status410Gone);
 

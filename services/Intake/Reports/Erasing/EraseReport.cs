@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using VulnPlatform.Contracts;
@@ -67,6 +68,7 @@ public static class EraseReportEndpoint
     private static async Task<IResult> HandleAsync(
         string trackingNumber,
         [FromHeader(Name = FollowUpTokens.Header)] string? followUpToken,
+        ClaimsPrincipal user,
         IDocumentSession session,
         ReportErasure erasure,
         TimeProvider time,
@@ -74,8 +76,8 @@ public static class EraseReportEndpoint
     {
         var now = time.GetUtcNow();
         Report? erased = null;
-        var result = await ReporterAccess.ChangeAsync(session, trackingNumber, followUpToken,
-            report => EraseReportDecider.Decide(report, ErasureReasons.ReporterRequest, Actor.AnonymousReporter, now),
+        var result = await ReporterAccess.ChangeAsync(session, trackingNumber, followUpToken, user,
+            report => EraseReportDecider.Decide(report, ErasureReasons.ReporterRequest, ReporterAccess.ActorOf(user), now),
             (report, decision) =>
             {
                 var at = decision.Events.OfType<PersonalDataErased>().SingleOrDefault()?.ErasedAt ?? now;

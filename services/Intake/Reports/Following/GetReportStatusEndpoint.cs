@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 
@@ -42,12 +43,13 @@ public static class GetReportStatusEndpoint
     private static async Task<IResult> HandleAsync(
         string trackingNumber,
         [FromHeader(Name = FollowUpTokens.Header)] string? followUpToken,
+        ClaimsPrincipal user,
         HttpRequest http,
         IQuerySession session,
         ReportKeys keys,
         CancellationToken cancellationToken)
     {
-        if (await ReporterAccess.FindAsync(session, trackingNumber, followUpToken, cancellationToken) is not { } view)
+        if (await ReporterAccess.FindAsync(session, trackingNumber, followUpToken, user, cancellationToken) is not { } view)
         {
             return ReporterAccess.NotFound();
         }

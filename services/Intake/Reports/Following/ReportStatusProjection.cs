@@ -14,6 +14,7 @@ public sealed class ReportStatusProjection : SingleStreamProjection<ReportStatus
         ReceivedAt = submitted.SubmittedAt,
         UpdatedAt = submitted.SubmittedAt,
         FollowUpTokenHash = submitted.FollowUpTokenHash,
+        ReporterAccountId = Guid.TryParse(submitted.SubmittedBy.Id, out var account) ? account : null,
         Timeline =
         [
             new TimelineEntry(submitted.SubmittedAt, "received",

@@ -13,6 +13,9 @@ public sealed class ReportStatusView
     public DateTimeOffset UpdatedAt { get; set; }
     public string FollowUpTokenHash { get; set; } = "";
 
+    /// <summary>The account that submitted the report, when the reporter was signed in: it reads the report without the token.</summary>
+    public Guid? ReporterAccountId { get; set; }
+
     /// <summary>Sealed under the report's key as in the event; opened only to answer the reporter.</summary>
     public byte[]? Contact { get; set; }
 

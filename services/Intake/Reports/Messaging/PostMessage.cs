@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using FluentValidation;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
@@ -60,6 +61,7 @@ public static class PostMessageEndpoint
     private static Task<IResult> HandleAsync(
         string trackingNumber,
         [FromHeader(Name = FollowUpTokens.Header)] string? followUpToken,
+        ClaimsPrincipal user,
         PostMessageRequest request,
         IDocumentSession session,
         TimeProvider time,
@@ -67,8 +69,8 @@ public static class PostMessageEndpoint
     {
         var now = time.GetUtcNow();
         var messageId = Guid.CreateVersion7(now);
-        return ReporterAccess.ChangeAsync(session, trackingNumber, followUpToken,
-            report => PostMessageDecider.Decide(report, request, messageId, Actor.AnonymousReporter, now),
+        return ReporterAccess.ChangeAsync(session, trackingNumber, followUpToken, user,
+            report => PostMessageDecider.Decide(report, request, messageId, ReporterAccess.ActorOf(user), now),
             (report, _) => Results.Created($"/api/reports/{report.TrackingNumber}", new PostMessageResponse(messageId, now)),
             cancellationToken);
     }

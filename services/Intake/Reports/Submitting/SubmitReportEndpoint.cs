@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Marten;
 using VulnPlatform.Contracts;
 using VulnPlatform.ServiceDefaults.Http;
@@ -26,6 +27,7 @@ public static class SubmitReportEndpoint
     private static async Task<IResult> HandleAsync(
         SubmitReportRequest request,
         HttpRequest http,
+        ClaimsPrincipal user,
         IDocumentSession session,
         TrackingNumbers trackingNumbers,
         ReportKeys keys,
@@ -46,7 +48,7 @@ public static class SubmitReportEndpoint
             request.Reporter is { } reporter
                 ? ReporterContacts.Seal(reportId, dataKey, new ReporterContact(reporter.Name?.Trim(), reporter.Email!, language))
                 : null,
-            Actor.AnonymousReporter,
+            ReporterAccess.ActorOf(user),
             now);
 
         var events = SubmitReportDecider.Decide(command);

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using FluentValidation;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
@@ -36,14 +37,15 @@ public static class WithdrawReportEndpoint
     private static Task<IResult> HandleAsync(
         string trackingNumber,
         [FromHeader(Name = FollowUpTokens.Header)] string? followUpToken,
+        ClaimsPrincipal user,
         WithdrawReportRequest request,
         IDocumentSession session,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        return ReporterAccess.ChangeAsync(session, trackingNumber, followUpToken,
-            report => WithdrawReportDecider.Decide(report, request, Actor.AnonymousReporter, now),
+        return ReporterAccess.ChangeAsync(session, trackingNumber, followUpToken, user,
+            report => WithdrawReportDecider.Decide(report, request, ReporterAccess.ActorOf(user), now),
             (report, _) => Results.Ok(new WithdrawReportResponse(report.TrackingNumber, ReportStatuses.Withdrawn, now)),
             cancellationToken);
     }
