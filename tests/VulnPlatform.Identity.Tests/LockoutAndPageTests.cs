@@ -1,3 +1,4 @@
+using VulnPlatform.Testing;
 using System.Net;
 using static VulnPlatform.Identity.Tests.SignInFlowTests;
 

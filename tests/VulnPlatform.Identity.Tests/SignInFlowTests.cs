@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using Microsoft.AspNetCore.WebUtilities;
+using VulnPlatform.Testing;
 
 namespace VulnPlatform.Identity.Tests;
 
@@ -21,15 +21,15 @@ public sealed class SignInFlowTests(IdentityFixture identity)
         var email = await RegisterAsync(browser);
 
         var (code, redirect, pkce) = await AuthorizeAsync(browser, email, Password);
-        var (response, tokens) = await Oidc.TokenAsync(browser.Client, new Dictionary<string, string>
+        var (response, tokens) = await OAuth.TokenAsync(browser.Client, new Dictionary<string, string>
         {
-            ["grant_type"] = "authorization_code", ["client_id"] = Oidc.Cli, ["code"] = code,
+            ["grant_type"] = "authorization_code", ["client_id"] = OAuth.Cli, ["code"] = code,
             ["redirect_uri"] = redirect, ["code_verifier"] = pkce.Verifier,
         });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.InRange(tokens.GetProperty("expires_in").GetInt32(), 1, 600);
-        var (header, payload) = Oidc.Read(tokens.GetProperty("access_token").GetString()!);
+        var (header, payload) = OAuth.Read(tokens.GetProperty("access_token").GetString()!);
         Assert.Equal("RS256", header.GetProperty("alg").GetString());
         Assert.Equal("test-signing-1", header.GetProperty("kid").GetString());
         Assert.Equal("https://localhost/", payload.GetProperty("iss").GetString());
@@ -38,7 +38,7 @@ public sealed class SignInFlowTests(IdentityFixture identity)
         Assert.Equal("reporter", payload.GetProperty("role").GetString());
         Assert.InRange(payload.GetProperty("exp").GetInt64() - payload.GetProperty("iat").GetInt64(), 1, 600);
         Assert.False(payload.TryGetProperty("email", out _)); // the address stays out of access tokens
-        var (_, idToken) = Oidc.Read(tokens.GetProperty("id_token").GetString()!);
+        var (_, idToken) = OAuth.Read(tokens.GetProperty("id_token").GetString()!);
         Assert.Equal(email, idToken.GetProperty("email").GetString());
         Assert.Equal(payload.GetProperty("sub").GetString(), idToken.GetProperty("sub").GetString());
     }
@@ -72,11 +72,11 @@ public sealed class SignInFlowTests(IdentityFixture identity)
         foreach (var port in new[] { 50001, 61234 })
         {
             var redirect = $"http://127.0.0.1:{port}/callback";
-            await browser.OpenAsync(Oidc.AuthorizeUrl(Oidc.Cli, redirect, Oidc.Pkce.New(), "s"));
+            await browser.OpenAsync(OAuth.AuthorizeUrl(OAuth.Cli, redirect, OAuth.Pkce.New(), "s"));
             Assert.StartsWith(redirect + "?", browser.LeftTo!.AbsoluteUri);
         }
 
-        var elsewhere = await browser.Client.GetAsync(Oidc.AuthorizeUrl(Oidc.Cli, "http://evil.example:50001/callback", Oidc.Pkce.New(), "s"));
+        var elsewhere = await browser.Client.GetAsync(OAuth.AuthorizeUrl(OAuth.Cli, "http://evil.example:50001/callback", OAuth.Pkce.New(), "s"));
         Assert.Equal(HttpStatusCode.BadRequest, elsewhere.StatusCode);
         Assert.Null(elsewhere.Headers.Location);
     }
@@ -90,11 +90,11 @@ public sealed class SignInFlowTests(IdentityFixture identity)
         var jwks = JsonDocument.Parse(await client.GetStringAsync("/.well-known/jwks")).RootElement;
         Assert.Contains(jwks.GetProperty("keys").EnumerateArray(), k => k.GetProperty("kid").GetString() == "test-signing-1");
 
-        var noPkce = QueryHelpers.AddQueryString("/connect/authorize", new Dictionary<string, string?>
+        var noPkce = OAuth.Url("/connect/authorize", new Dictionary<string, string>
         {
-            ["client_id"] = Oidc.Cli, ["redirect_uri"] = "http://127.0.0.1:5000/callback", ["response_type"] = "code", ["scope"] = "openid",
+            ["client_id"] = OAuth.Cli, ["redirect_uri"] = "http://127.0.0.1:5000/callback", ["response_type"] = "code", ["scope"] = "openid",
         });
-        var plain = Oidc.AuthorizeUrl(Oidc.Cli, "http://127.0.0.1:5000/callback", new Oidc.Pkce("x", new string('a', 43)), "s").Replace("S256", "plain");
+        var plain = OAuth.AuthorizeUrl(OAuth.Cli, "http://127.0.0.1:5000/callback", new OAuth.Pkce("x", new string('a', 43)), "s").Replace("S256", "plain");
         foreach (var url in new[] { noPkce, plain })
         {
             // Refused before anyone is asked to sign in: an error to the client, never a code.
@@ -111,32 +111,32 @@ public sealed class SignInFlowTests(IdentityFixture identity)
     public async Task Services_get_tokens_by_client_credentials_for_their_scopes_only()
     {
         using var client = identity.Client();
-        var (ok, tokens) = await Oidc.TokenAsync(client, new Dictionary<string, string>
+        var (ok, tokens) = await OAuth.TokenAsync(client, new Dictionary<string, string>
         {
             ["grant_type"] = "client_credentials", ["client_id"] = "notification", ["client_secret"] = IdentityFixture.NotificationSecret,
             ["scope"] = "intake.contact.read",
         });
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
-        var (_, payload) = Oidc.Read(tokens.GetProperty("access_token").GetString()!);
+        var (_, payload) = OAuth.Read(tokens.GetProperty("access_token").GetString()!);
         Assert.Equal("notification", payload.GetProperty("sub").GetString());
         Assert.Equal("intake", payload.GetProperty("aud").GetString());
         Assert.Equal("intake.contact.read", payload.GetProperty("scope").GetString());
 
-        var (wrongSecret, _) = await Oidc.TokenAsync(client, new Dictionary<string, string>
+        var (wrongSecret, _) = await OAuth.TokenAsync(client, new Dictionary<string, string>
         {
             ["grant_type"] = "client_credentials", ["client_id"] = "notification", ["client_secret"] = "not-the-secret-not-the-secret-not-the-secret",
         });
         Assert.Equal(HttpStatusCode.Unauthorized, wrongSecret.StatusCode);
-        var (otherScope, error) = await Oidc.TokenAsync(client, new Dictionary<string, string>
+        var (otherScope, error) = await OAuth.TokenAsync(client, new Dictionary<string, string>
         {
             ["grant_type"] = "client_credentials", ["client_id"] = "notification", ["client_secret"] = IdentityFixture.NotificationSecret,
             ["scope"] = "disclosure.embargo.read",
         });
         Assert.Equal(HttpStatusCode.BadRequest, otherScope.StatusCode);
         Assert.Equal("invalid_scope", error.GetProperty("error").GetString());
-        var (publicClient, _) = await Oidc.TokenAsync(client, new Dictionary<string, string>
+        var (publicClient, _) = await OAuth.TokenAsync(client, new Dictionary<string, string>
         {
-            ["grant_type"] = "client_credentials", ["client_id"] = Oidc.Cli,
+            ["grant_type"] = "client_credentials", ["client_id"] = OAuth.Cli,
         });
         Assert.Equal(HttpStatusCode.BadRequest, publicClient.StatusCode);
     }
@@ -183,28 +183,28 @@ public sealed class SignInFlowTests(IdentityFixture identity)
     }
 
     /// <summary>Starts at the authorization endpoint, signs in on the pages it leads to, and returns the code at the loopback redirect.</summary>
-    internal static async Task<(string Code, string Redirect, Oidc.Pkce Pkce)> AuthorizeAsync(
+    internal static async Task<(string Code, string Redirect, OAuth.Pkce Pkce)> AuthorizeAsync(
         Browser browser, string email, string password, Func<Browser, Page, Task<Page>>? secondStep = null)
     {
-        var pkce = Oidc.Pkce.New();
+        var pkce = OAuth.Pkce.New();
         var redirect = $"http://127.0.0.1:{Random.Shared.Next(49152, 65535)}/callback";
         var state = Guid.NewGuid().ToString("N");
-        var signIn = await browser.OpenAsync(Oidc.AuthorizeUrl(Oidc.Cli, redirect, pkce, state));
+        var signIn = await browser.OpenAsync(OAuth.AuthorizeUrl(OAuth.Cli, redirect, pkce, state));
         Assert.Equal("/account/sign-in", signIn.Address.AbsolutePath);
         var next = await browser.SubmitAsync(signIn, new Dictionary<string, string> { ["email"] = email, ["password"] = password });
         if (secondStep is not null) await secondStep(browser, next);
-        var query = QueryHelpers.ParseQuery(browser.LeftTo!.Query);
-        Assert.Equal(state, query["state"].ToString());
-        return (query["code"].ToString(), redirect, pkce);
+        var query = OAuth.Query(browser.LeftTo!);
+        Assert.Equal(state, query["state"]);
+        return (query["code"], redirect, pkce);
     }
 
     internal static async Task<JsonElement> SignInForTokensAsync(Browser browser, string email, string password = Password,
         Func<Browser, Page, Task<Page>>? secondStep = null)
     {
         var (code, redirect, pkce) = await AuthorizeAsync(browser, email, password, secondStep);
-        var (response, tokens) = await Oidc.TokenAsync(browser.Client, new Dictionary<string, string>
+        var (response, tokens) = await OAuth.TokenAsync(browser.Client, new Dictionary<string, string>
         {
-            ["grant_type"] = "authorization_code", ["client_id"] = Oidc.Cli, ["code"] = code,
+            ["grant_type"] = "authorization_code", ["client_id"] = OAuth.Cli, ["code"] = code,
             ["redirect_uri"] = redirect, ["code_verifier"] = pkce.Verifier,
         });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -212,9 +212,9 @@ public sealed class SignInFlowTests(IdentityFixture identity)
     }
 
     private static Task<(HttpResponseMessage, JsonElement)> RefreshAsync(HttpClient client, string refreshToken) =>
-        Oidc.TokenAsync(client, new Dictionary<string, string>
+        OAuth.TokenAsync(client, new Dictionary<string, string>
         {
-            ["grant_type"] = "refresh_token", ["client_id"] = Oidc.Cli, ["refresh_token"] = refreshToken,
+            ["grant_type"] = "refresh_token", ["client_id"] = OAuth.Cli, ["refresh_token"] = refreshToken,
         });
 
     internal static HttpRequestMessage Bearer(HttpMethod method, string url, string token, HttpContent? content = null)

@@ -1,3 +1,4 @@
+using VulnPlatform.Testing;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
@@ -46,7 +47,7 @@ public sealed class StaffAccountTests(IdentityFixture identity)
         });
 
         Assert.Equal(10, recoveryCodes.Distinct().Count());
-        var (_, payload) = Oidc.Read(tokens.GetProperty("access_token").GetString()!);
+        var (_, payload) = OAuth.Read(tokens.GetProperty("access_token").GetString()!);
         Assert.Equal("analyst", payload.GetProperty("role").GetString());
 
         // The analyst is staff, not admin.
@@ -145,9 +146,9 @@ public sealed class StaffAccountTests(IdentityFixture identity)
         var disabled = await api.SendAsync(Bearer(HttpMethod.Post, $"/api/identity/accounts/{me.GetProperty("id").GetString()}/disable", admin));
         Assert.Equal(HttpStatusCode.OK, disabled.StatusCode);
 
-        var (refresh, _) = await Oidc.TokenAsync(api, new Dictionary<string, string>
+        var (refresh, _) = await OAuth.TokenAsync(api, new Dictionary<string, string>
         {
-            ["grant_type"] = "refresh_token", ["client_id"] = Oidc.Cli, ["refresh_token"] = tokens.GetProperty("refresh_token").GetString()!,
+            ["grant_type"] = "refresh_token", ["client_id"] = OAuth.Cli, ["refresh_token"] = tokens.GetProperty("refresh_token").GetString()!,
         });
         Assert.Equal(HttpStatusCode.BadRequest, refresh.StatusCode);
         using var fresh = identity.Browser();

@@ -2,7 +2,7 @@ using System.Net;
 using AngleSharp.Html.Dom;
 using AngleSharp.Html.Parser;
 
-namespace VulnPlatform.Identity.Tests;
+namespace VulnPlatform.Testing;
 
 /// <summary>A page as the browser got it.</summary>
 public sealed record Page(HttpResponseMessage Response, IHtmlDocument Document, Uri Address)

@@ -1,12 +1,11 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.WebUtilities;
 
-namespace VulnPlatform.Identity.Tests;
+namespace VulnPlatform.Testing;
 
 /// <summary>What an OAuth client does: PKCE, the authorization request, the token requests.</summary>
-public static class Oidc
+public static class OAuth
 {
     public const string Cli = "vulnplatform-cli";
 
@@ -20,11 +19,20 @@ public static class Oidc
     }
 
     public static string AuthorizeUrl(string clientId, string redirectUri, Pkce pkce, string state, string scope = "openid email roles offline_access") =>
-        QueryHelpers.AddQueryString("/connect/authorize", new Dictionary<string, string?>
+        Url("/connect/authorize", new Dictionary<string, string>
         {
             ["client_id"] = clientId, ["redirect_uri"] = redirectUri, ["response_type"] = "code", ["scope"] = scope,
             ["state"] = state, ["code_challenge"] = pkce.Challenge, ["code_challenge_method"] = "S256",
         });
+
+    public static string Url(string path, IDictionary<string, string> query) =>
+        path + "?" + string.Join("&", query.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"));
+
+    /// <summary>The parameters of a redirect's query (the code and state a client receives).</summary>
+    public static Dictionary<string, string> Query(Uri uri) =>
+        uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => p.Split('=', 2))
+            .ToDictionary(p => Uri.UnescapeDataString(p[0]), p => p.Length > 1 ? Uri.UnescapeDataString(p[1].Replace('+', ' ')) : "");
 
     public static async Task<(HttpResponseMessage Response, JsonElement Body)> TokenAsync(HttpClient client, IDictionary<string, string> form)
     {

@@ -1,0 +1,78 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using VulnPlatform.Testing;
+
+namespace VulnPlatform.EndToEnd.Tests;
+
+/// <summary>
+/// The whole way for a reporter with an account, through the gateway over HTTPS: register on
+/// Identity's pages, sign in with code + PKCE as the command-line client does, submit with the
+/// token, find the report in "my reports". Intake and the gateway check the token against
+/// Identity's real keys.
+/// </summary>
+public sealed class SignedInReporterTests
+{
+    private const string Password = "a long passphrase for the end-to-end test";
+
+    [Fact]
+    public async Task A_reporter_registers_signs_in_submits_with_the_token_and_only_they_see_the_report()
+    {
+        var alice = await SignedInAsync();
+        var bob = await SignedInAsync();
+        using var api = Platform.Client();
+
+        var submitted = await api.SendAsync(Bearer(HttpMethod.Post, "/api/reports", alice, JsonContent.Create(new
+        {
+            kind = "vulnerability", title = "Stored XSS in the profile page", description = "The display name is rendered without encoding.",
+            product = new { vendor = "Example", name = "Portal", version = "1.2" }, thirdParty = false,
+            stepsToReproduce = "Set the display name to <script>alert(1)</script> and open the profile.",
+            impact = "Script runs in the session of anyone viewing the profile.",
+        })));
+        Assert.True(submitted.StatusCode == HttpStatusCode.Created, await submitted.Content.ReadAsStringAsync());
+        var trackingNumber = (await submitted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("trackingNumber").GetString()!;
+
+        var mine = await (await api.SendAsync(Bearer(HttpMethod.Get, "/api/reports", alice))).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(trackingNumber, Assert.Single(mine.GetProperty("items").EnumerateArray()).GetProperty("trackingNumber").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await api.SendAsync(Bearer(HttpMethod.Get, $"/api/reports/{trackingNumber}", alice))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await api.SendAsync(Bearer(HttpMethod.Get, $"/api/reports/{trackingNumber}", bob))).StatusCode);
+        var bobs = await (await api.SendAsync(Bearer(HttpMethod.Get, "/api/reports", bob))).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(0, bobs.GetProperty("total").GetInt32());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.SendAsync(Bearer(HttpMethod.Get, "/api/reports", alice + "x"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await api.SendAsync(Bearer(HttpMethod.Get, "/api/identity/accounts", alice))).StatusCode);
+    }
+
+    /// <summary>Registers a new reporter on the pages and signs in through the authorization endpoint; returns the access token.</summary>
+    private static async Task<string> SignedInAsync()
+    {
+        using var browser = new Browser(Platform.Client());
+        var email = $"e2e{Guid.NewGuid():N}@example.org";
+        var register = await browser.OpenAsync("/account/register");
+        var registered = await browser.SubmitAsync(register, new Dictionary<string, string>
+        {
+            ["email"] = email, ["password"] = Password, ["confirmPassword"] = Password,
+        });
+        Assert.Equal(HttpStatusCode.OK, registered.Status);
+
+        var pkce = OAuth.Pkce.New();
+        var redirect = $"http://127.0.0.1:{Random.Shared.Next(49152, 65535)}/callback";
+        var signIn = await browser.OpenAsync(OAuth.AuthorizeUrl(OAuth.Cli, redirect, pkce, "e2e"));
+        await browser.SubmitAsync(signIn, new Dictionary<string, string> { ["email"] = email, ["password"] = Password });
+        var code = OAuth.Query(browser.LeftTo ?? throw new InvalidOperationException("no redirect to the client"))["code"];
+
+        var (response, tokens) = await OAuth.TokenAsync(browser.Client, new Dictionary<string, string>
+        {
+            ["grant_type"] = "authorization_code", ["client_id"] = OAuth.Cli, ["code"] = code, ["redirect_uri"] = redirect, ["code_verifier"] = pkce.Verifier,
+        });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return tokens.GetProperty("access_token").GetString()!;
+    }
+
+    private static HttpRequestMessage Bearer(HttpMethod method, string url, string token, HttpContent? content = null)
+    {
+        var request = new HttpRequestMessage(method, url) { Content = content };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return request;
+    }
+}
