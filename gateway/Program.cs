@@ -13,7 +13,7 @@ var app = builder.Build();
 
 app.UseGatewayEdge();
 app.UseProblemDetailsDefaults(answerHeadAsGet: false);
-app.UsePlatformAuthentication();
+app.UsePlatformAuthentication(operatorEndpoints: false);
 app.UseRateLimiter();
 app.MapDefaultEndpoints();
 app.MapSecurityTxt();

@@ -14,11 +14,11 @@ namespace VulnPlatform.Testing;
 /// ways an attacker would bend them: expired, signed by another key, <c>alg: none</c>, payload
 /// tampered after signing, made for another audience.
 /// </summary>
-public sealed class TestTokens(string issuer)
+public sealed class TestTokens(string issuer, RSA? signingKey = null, string keyId = TestTokens.KeyId)
 {
     public const string KeyId = "test-key-1";
-    private readonly RsaSecurityKey _key = new(RSA.Create(2048)) { KeyId = KeyId };
-    private readonly RsaSecurityKey _otherKey = new(RSA.Create(2048)) { KeyId = KeyId }; // same kid, wrong key
+    private readonly RsaSecurityKey _key = new(signingKey ?? RSA.Create(2048)) { KeyId = keyId };
+    private readonly RsaSecurityKey _otherKey = new(RSA.Create(2048)) { KeyId = keyId }; // same kid, wrong key
 
     public string Issuer => issuer.TrimEnd('/') + "/";
 

@@ -97,9 +97,14 @@ public static class ConnectEndpoints
     {
         var principal = (await context.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme)).Principal;
         var account = Guid.TryParse(principal?.GetClaim(Claims.Subject), out var id) ? await accounts.FindAsync(id, cancellationToken) : null;
-        if (principal is null || account is null || account.Disabled)
+        // Only a person's token for the platform's APIs (one Identity signed for another audience is refused too).
+        if (principal is null || account is null || account.Disabled || !principal.GetAudiences().Contains(ApiScopes.PlatformAudience))
         {
-            return Results.Challenge(authenticationSchemes: [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+            return Results.Challenge(new AuthenticationProperties(new Dictionary<string, string?>
+            {
+                [OpenIddictServerAspNetCoreConstants.Properties.Error] = Errors.InvalidToken,
+                [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = "The access token is not valid for this account's information.",
+            }), [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
         }
         var claims = new Dictionary<string, object>(StringComparer.Ordinal) { [Claims.Subject] = account.Id.ToString() };
         if (principal.HasScope(Scopes.Email))

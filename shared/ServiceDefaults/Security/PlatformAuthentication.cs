@@ -109,10 +109,11 @@ public static class PlatformAuthentication
     /// <summary>
     /// Authentication and authorization, plus one rule: a request that presents a bearer token that
     /// does not validate (expired, forged, for another audience) is refused outright instead of
-    /// being served as anonymous, so a client never files an unlinked report by accident. The
-    /// operator endpoints under <c>/internal/relay</c> keep their own shared-secret check.
+    /// being served as anonymous, so a client never files an unlinked report by accident. In a
+    /// service the operator endpoints under <c>/internal/relay</c> keep their own shared-secret
+    /// check (<paramref name="operatorEndpoints"/>); the gateway has none and refuses everywhere.
     /// </summary>
-    public static WebApplication UsePlatformAuthentication(this WebApplication app)
+    public static WebApplication UsePlatformAuthentication(this WebApplication app, bool operatorEndpoints = true)
     {
         app.UseAuthentication();
         app.Use(async (context, next) =>
@@ -120,7 +121,7 @@ public static class PlatformAuthentication
             var presented = context.Request.Headers.Authorization.ToString();
             if (presented.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
                 && context.User.Identity?.IsAuthenticated != true
-                && !context.Request.Path.StartsWithSegments("/internal/relay"))
+                && !(operatorEndpoints && context.Request.Path.StartsWithSegments("/internal/relay")))
             {
                 context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
                 await Refuse(context, StatusCodes.Status401Unauthorized, "Unauthorized", "The access token is not valid (expired, malformed or not issued for this API).");

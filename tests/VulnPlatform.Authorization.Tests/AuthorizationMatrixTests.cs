@@ -1,0 +1,238 @@
+extern alias intake;
+extern alias identity;
+extern alias gateway;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Xunit.Abstractions;
+
+namespace VulnPlatform.Authorization.Tests;
+
+/// <summary>
+/// The authorization matrix: every route of every service, for every kind of caller, directly and
+/// through the gateway, from one table. A route a service maps that the table does not name fails
+/// the test, so a new endpoint cannot ship without its access rules being written down.
+/// </summary>
+[Collection(PlatformCollection.Name)]
+public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutputHelper output)
+{
+    // Columns: anonymous, reporter A (owns the report), reporter B, vendor, analyst, coordinator, admin,
+    // then every bad token (expired, other key, alg none, tampered, other audience) called directly.
+    // ok = the request reached the handler (2xx, 3xx, or a 4xx about its input); 401, 403, 404 as such.
+    // Through the gateway: "same", "unrouted" (404 for everyone), or "own" (the gateway's own endpoint).
+    // Through the gateway a bad token is always 401.
+    private const string Table = """
+        intake   POST   /api/reports/                                                    ok  ok  ok  ok  ok  ok  ok  401  same
+        intake   GET    /api/reports/                                                    401 ok  ok  ok  ok  ok  ok  401  same
+        intake   GET    /api/reports/{trackingNumber}                                    404 ok  404 404 404 404 404 401  same
+        intake   POST   /api/reports/{trackingNumber}/attachments                        404 ok  404 404 404 404 404 401  same
+        intake   GET    /api/reports/{trackingNumber}/attachments/{attachmentId:guid}    404 ok  404 404 404 404 404 401  same
+        intake   POST   /api/reports/{trackingNumber}/messages                           404 ok  404 404 404 404 404 401  same
+        intake   PUT    /api/reports/{trackingNumber}/consent                            404 ok  404 404 404 404 404 401  same
+        intake   POST   /api/reports/{trackingNumber}/withdraw                           404 ok  404 404 404 404 404 401  same
+        intake   POST   /api/reports/{trackingNumber}/erase                              404 ok  404 404 404 404 404 401  same
+        intake   GET    /api/openapi/{documentName}.json                                 ok  ok  ok  ok  ok  ok  ok  401  same
+        intake   GET    /internal/reports/{reportId:guid}/contact                        401 403 403 403 403 403 403 401  unrouted
+        intake   GET    /internal/relay/dead-letters                                     401 401 401 401 401 401 401 401  unrouted
+        intake   POST   /internal/relay/dead-letters/{id:guid}/republish                 401 401 401 401 401 401 401 401  unrouted
+        intake   DELETE /internal/relay/dead-letters/{id:guid}                           401 401 401 401 401 401 401 401  unrouted
+        intake   POST   /internal/relay/replay                                           401 401 401 401 401 401 401 401  unrouted
+        intake   ANY    /health/live                                                     ok  ok  ok  ok  ok  ok  ok  401  own
+        intake   ANY    /health/ready                                                    ok  ok  ok  ok  ok  ok  ok  401  own
+        identity GET    /api/identity/me                                                 401 ok  ok  ok  ok  ok  ok  401  same
+        identity GET    /api/identity/accounts/                                          401 403 403 403 403 403 ok  401  same
+        identity GET    /api/identity/accounts/{id:guid}                                 401 403 403 403 403 403 ok  401  same
+        identity POST   /api/identity/accounts/                                          401 403 403 403 403 403 ok  401  same
+        identity POST   /api/identity/accounts/{id:guid}/roles                           401 403 403 403 403 403 ok  401  same
+        identity DELETE /api/identity/accounts/{id:guid}/roles/{role}                    401 403 403 403 403 403 ok  401  same
+        identity POST   /api/identity/accounts/{id:guid}/unlock                          401 403 403 403 403 403 ok  401  same
+        identity POST   /api/identity/accounts/{id:guid}/disable                         401 403 403 403 403 403 ok  401  same
+        identity GET    /connect/authorize                                               ok  ok  ok  ok  ok  ok  ok  ok   same
+        identity POST   /connect/authorize                                               ok  ok  ok  ok  ok  ok  ok  ok   same
+        identity POST   /connect/token                                                   ok  ok  ok  ok  ok  ok  ok  ok   same
+        identity GET    /connect/logout                                                  ok  ok  ok  ok  ok  ok  ok  ok   same
+        identity POST   /connect/logout                                                  ok  ok  ok  ok  ok  ok  ok  ok   same
+        identity GET    /connect/userinfo                                                401 ok  ok  ok  ok  ok  ok  401  same
+        identity POST   /connect/userinfo                                                401 ok  ok  ok  ok  ok  ok  401  same
+        identity ANY    /account                                                         ok  ok  ok  ok  ok  ok  ok  ok   same
+        identity ANY    /account/sign-in                                                 ok  ok  ok  ok  ok  ok  ok  ok   same
+        identity ANY    /account/two-factor                                              ok  ok  ok  ok  ok  ok  ok  ok   same
+        identity ANY    /account/enrol                                                   ok  ok  ok  ok  ok  ok  ok  ok   same
+        identity ANY    /account/register                                                ok  ok  ok  ok  ok  ok  ok  ok   same
+        identity ANY    /account/change-password                                         ok  ok  ok  ok  ok  ok  ok  ok   same
+        identity ANY    /account/confirm-email                                           ok  ok  ok  ok  ok  ok  ok  ok   same
+        identity GET    /account/language                                                ok  ok  ok  ok  ok  ok  ok  ok   same
+        identity GET    /internal/relay/dead-letters                                     401 401 401 401 401 401 401 401  unrouted
+        identity POST   /internal/relay/dead-letters/{id:guid}/republish                 401 401 401 401 401 401 401 401  unrouted
+        identity DELETE /internal/relay/dead-letters/{id:guid}                           401 401 401 401 401 401 401 401  unrouted
+        identity POST   /internal/relay/replay                                           401 401 401 401 401 401 401 401  unrouted
+        identity ANY    /health/live                                                     ok  ok  ok  ok  ok  ok  ok  ok   own
+        identity ANY    /health/ready                                                    ok  ok  ok  ok  ok  ok  ok  ok   own
+        """;
+
+    private static readonly string[] Callers = ["anonymous", "reporter A", "reporter B", "vendor", "analyst", "coordinator", "admin"];
+    private static readonly string[] BadTokens = ["expired", "other key", "alg none", "tampered", "other audience"];
+
+    private Guid _reporterA;
+    private readonly Dictionary<string, Guid> _accounts = [];
+
+    private sealed record Row(string Service, string Method, string Route, string[] Expected, string Gateway);
+
+    private static List<Row> Rows() => Table.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        .Select(f => new Row(f[0], f[1], f[2], f[3..11], f[11]))
+        .ToList();
+
+    [Fact]
+    public void Every_route_every_service_maps_has_a_row_and_every_row_a_route()
+    {
+        var mapped = PlatformFixture.Routes(platform.Intake.Services).Select(r => "intake " + r)
+            .Concat(PlatformFixture.Routes(platform.Identity.Services).Select(r => "identity " + r))
+            .Order().ToList();
+        var named = Rows().Select(r => $"{r.Service} {r.Method} {r.Route}").Order().ToList();
+        Assert.Equal(mapped, named);
+    }
+
+    [Fact]
+    public async Task Every_caller_gets_what_the_table_says_directly_and_through_the_gateway()
+    {
+        // Real accounts behind the callers' tokens, so that "who am I" has an answer for each.
+        foreach (var (caller, role) in new[] { ("reporter A", "reporter"), ("reporter B", "reporter"), ("vendor", "vendor"),
+                     ("analyst", "analyst"), ("coordinator", "coordinator"), ("admin", "admin") })
+        {
+            _accounts[caller] = await CreateAccountAsync(role);
+        }
+        _reporterA = _accounts["reporter A"];
+        var targetAccount = await CreateAccountAsync("reporter");
+        var failures = new List<string>();
+        foreach (var row in Rows())
+        {
+            for (var who = 0; who < Callers.Length + BadTokens.Length; who++)
+            {
+                var expected = who < Callers.Length ? row.Expected[who] : row.Expected[7];
+                var caller = who < Callers.Length ? Callers[who] : BadTokens[who - Callers.Length];
+                var token = Token(caller);
+
+                var direct = await SendAsync(Service(row.Service), row, token, targetAccount);
+                Check(failures, $"{row.Method} {row.Route} as {caller}, directly", expected, direct);
+
+                if (row.Gateway == "own") continue;
+                var throughGateway = await SendAsync(platform.Client(platform.Gateway), row, token, targetAccount);
+                var atGateway = who >= Callers.Length ? "401" : row.Gateway == "unrouted" ? "404" : expected;
+                Check(failures, $"{row.Method} {row.Route} as {caller}, through the gateway", atGateway, throughGateway);
+            }
+        }
+        output.WriteLine($"{Rows().Count} routes x {Callers.Length + BadTokens.Length} callers, directly and through the gateway; {failures.Count} failures");
+        Assert.True(failures.Count == 0, string.Join('\n', failures));
+    }
+
+    private static void Check(List<string> failures, string cell, string expected, HttpStatusCode status)
+    {
+        var code = (int)status;
+        var ok = expected switch
+        {
+            "ok" => code < 500 && code is not (401 or 403 or 404),
+            _ => code.ToString() == expected,
+        };
+        if (!ok) failures.Add($"{cell}: expected {expected}, got {code}");
+    }
+
+    private HttpClient Service(string name) => name == "intake" ? platform.Client(platform.Intake) : platform.Client(platform.Identity);
+
+    private string? Token(string caller) => caller switch
+    {
+        "anonymous" => null,
+        "reporter A" or "reporter B" => platform.Tokens.Person(_accounts[caller], "reporter"),
+        "vendor" or "analyst" or "coordinator" or "admin" => platform.Tokens.Person(_accounts[caller], caller),
+        "expired" => platform.Tokens.Expired(_reporterA, "admin"),
+        "other key" => platform.Tokens.SignedByAnotherKey(_reporterA, "admin"),
+        "alg none" => platform.Tokens.Unsigned(_reporterA, "admin"),
+        "tampered" => platform.Tokens.Tampered(_reporterA),
+        "other audience" => platform.Tokens.OfAnotherAudience(_reporterA, "admin"),
+        _ => throw new ArgumentOutOfRangeException(nameof(caller)),
+    };
+
+    private async Task<HttpStatusCode> SendAsync(HttpClient client, Row row, string? token, Guid targetAccount)
+    {
+        var path = row.Route;
+        HttpContent? content = null;
+        if (path.Contains("{trackingNumber}") || path.Contains("{reportId:guid}"))
+        {
+            var report = await ReportOfAAsync();
+            path = path.Replace("{trackingNumber}", report.TrackingNumber).Replace("{reportId:guid}", report.Id.ToString())
+                .Replace("{attachmentId:guid}", report.AttachmentId.ToString());
+        }
+        path = path.Replace("{documentName}", "intake").Replace("{role}", "analyst")
+            .Replace("{id:guid}", path.StartsWith("/api/identity") ? targetAccount.ToString() : Guid.NewGuid().ToString());
+        content = (row.Method, row.Route) switch
+        {
+            ("POST", "/api/reports/") => JsonContent.Create(ValidReport),
+            ("POST", "/api/reports/{trackingNumber}/attachments") => Attachment(),
+            ("POST", "/api/reports/{trackingNumber}/messages") => JsonContent.Create(new { text = "One more detail." }),
+            ("PUT", "/api/reports/{trackingNumber}/consent") => JsonContent.Create(new { shareIdentityWithVendor = false, publicCredit = false }),
+            ("POST", "/api/reports/{trackingNumber}/withdraw") => JsonContent.Create(new { reason = "Sent by mistake." }),
+            ("POST", "/api/reports/{trackingNumber}/erase") => JsonContent.Create(new { }),
+            ("POST", "/internal/relay/replay") => JsonContent.Create(new { queue = "intake.nothing" }),
+            ("POST", "/api/identity/accounts/") => JsonContent.Create(new { email = $"m{Guid.NewGuid():N}@example.org", roles = new[] { "reporter" } }),
+            ("POST", "/api/identity/accounts/{id:guid}/roles") => JsonContent.Create(new { role = "analyst" }),
+            ("POST", "/connect/token" or "/connect/authorize" or "/connect/logout" or "/connect/userinfo") => new FormUrlEncodedContent([]),
+            _ => null,
+        };
+        var method = row.Method == "ANY" ? HttpMethod.Get : new HttpMethod(row.Method);
+        var request = new HttpRequestMessage(method, path) { Content = content };
+        if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await client.SendAsync(request);
+        return response.StatusCode;
+    }
+
+    private static readonly object ValidReport = new
+    {
+        kind = "vulnerability", title = "SQL injection in search", description = "The q parameter reaches the query unescaped.",
+        product = new { vendor = "Acme", name = "Shop", version = "1.0" }, thirdParty = false,
+        stepsToReproduce = "GET /search?q=' or 1=1 --", impact = "Every customer record can be read.",
+    };
+
+    private static MultipartFormDataContent Attachment()
+    {
+        var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(Encoding.UTF8.GetBytes("proof of concept"));
+        file.Headers.ContentType = new MediaTypeHeaderValue("text/plain");
+        form.Add(file, "files", "poc.txt");
+        return form;
+    }
+
+    private sealed record ReportOfA(Guid Id, string TrackingNumber, Guid AttachmentId);
+
+    /// <summary>A fresh report submitted by reporter A (signed in), with one attachment: every cell starts from the same state.</summary>
+    private async Task<ReportOfA> ReportOfAAsync()
+    {
+        var client = platform.Client(platform.Intake);
+        var submit = new HttpRequestMessage(HttpMethod.Post, "/api/reports/") { Content = JsonContent.Create(ValidReport) };
+        submit.Headers.Authorization = new AuthenticationHeaderValue("Bearer", platform.Tokens.Person(_reporterA, "reporter"));
+        var created = await (await client.SendAsync(submit)).Content.ReadFromJsonAsync<JsonElement>();
+        var number = created.GetProperty("trackingNumber").GetString()!;
+        var upload = new HttpRequestMessage(HttpMethod.Post, $"/api/reports/{number}/attachments") { Content = Attachment() };
+        upload.Headers.Add("X-Follow-Up-Token", created.GetProperty("followUpToken").GetString());
+        var uploaded = await (await client.SendAsync(upload)).Content.ReadFromJsonAsync<JsonElement>();
+        return new ReportOfA(created.GetProperty("reportId").GetGuid(), number,
+            uploaded.GetProperty("attachments")[0].GetProperty("id").GetGuid());
+    }
+
+    private async Task<Guid> CreateAccountAsync(string role)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/identity/accounts/")
+        {
+            Content = JsonContent.Create(new
+            {
+                email = $"{role}{Guid.NewGuid():N}@example.org", roles = new[] { role },
+                vendorOrganisationId = role == "vendor" ? Guid.NewGuid() : (Guid?)null,
+            }),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", platform.Tokens.Person(Guid.NewGuid(), "admin"));
+        var response = await platform.Client(platform.Identity).SendAsync(request);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("account").GetProperty("id").GetGuid();
+    }
+}

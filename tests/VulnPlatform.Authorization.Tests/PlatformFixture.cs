@@ -1,0 +1,151 @@
+extern alias intake;
+extern alias identity;
+extern alias gateway;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using OtpNet;
+using VulnPlatform.Testing;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace VulnPlatform.Authorization.Tests;
+
+/// <summary>
+/// Identity, Intake and the gateway in one process, on real PostgreSQL and RabbitMQ: the gateway
+/// forwards to the two services' test servers, and every party trusts Identity's signing key, so
+/// the same token can be tried through the gateway and directly.
+/// </summary>
+public sealed class PlatformFixture : IAsyncLifetime
+{
+    public const string Origin = "https://localhost";
+    public const string KeyId = "matrix-1";
+    public const string OperatorSecret = "operator-secret-of-the-authorization-matrix-0123456789";
+    public const string AdminEmail = "admin@matrix.test";
+    public const string AdminPassword = "a matrix admin passphrase 2026";
+
+    private readonly RSA _signingKey = RSA.Create(2048);
+    private readonly List<string> _databases = [];
+
+    public WebApplicationFactory<identity::Program> Identity { get; private set; } = null!;
+    public WebApplicationFactory<intake::Program> Intake { get; private set; } = null!;
+    public WebApplicationFactory<gateway::Program> Gateway { get; private set; } = null!;
+    public TestTokens Tokens { get; private set; } = null!;
+    public string AdminTotpSecret { get; } = Base32Encoding.ToString(RandomNumberGenerator.GetBytes(20));
+
+    public async Task InitializeAsync()
+    {
+        var servers = await TestServers.GetAsync();
+        Tokens = new TestTokens(Origin, _signingKey, KeyId);
+        var identityDatabase = await CreateAsync(servers, "matrix_identity");
+        var intakeDatabase = await CreateAsync(servers, "matrix_intake");
+
+        Identity = new WebApplicationFactory<identity::Program>().WithWebHostBuilder(host =>
+        {
+            Common(host, servers, identityDatabase);
+            host.UseSetting("Identity:SigningKeys:0:Id", KeyId);
+            host.UseSetting("Identity:SigningKeys:0:Pem", _signingKey.ExportPkcs8PrivateKeyPem());
+            host.UseSetting("Identity:EncryptionKey", Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+            host.UseSetting("Identity:Clients:notification:Secret", "notification-secret-of-the-matrix-0123456789");
+            host.UseSetting("Identity:FirstAdmin:Email", AdminEmail);
+            host.UseSetting("Identity:FirstAdmin:Password", AdminPassword);
+            host.UseSetting("Identity:FirstAdmin:TotpSecret", AdminTotpSecret);
+            host.UseSetting("Identity:Passwords:Iterations", "10000");
+        });
+        Intake = new WebApplicationFactory<intake::Program>().WithWebHostBuilder(host =>
+        {
+            Common(host, servers, intakeDatabase);
+            TrustIdentity(host);
+        });
+        _ = Identity.Server;
+        _ = Intake.Server;
+        var backends = new Dictionary<string, HttpMessageHandler>
+        {
+            ["intake.internal"] = Intake.Server.CreateHandler(),
+            ["identity.internal"] = Identity.Server.CreateHandler(),
+        };
+        Gateway = new WebApplicationFactory<gateway::Program>().WithWebHostBuilder(host =>
+        {
+            host.UseSetting("PublicOrigin", Origin);
+            host.UseSetting("ReverseProxy:Clusters:intake:Destinations:intake-1:Address", "http://intake.internal/");
+            host.UseSetting("ReverseProxy:Clusters:identity:Destinations:identity-1:Address", "http://identity.internal/");
+            foreach (var budget in new[] { "ReporterWritesPerMinute", "ReporterReadsPerMinute", "SignInPerMinute", "TokenPerMinute", "ConcurrentDownloadsPerClient" })
+            {
+                host.UseSetting($"Gateway:RateLimits:{budget}", "1000000");
+            }
+            TrustIdentity(host);
+            host.ConfigureTestServices(services => services.AddSingleton<IForwarderHttpClientFactory>(new InProcessBackends(backends)));
+        });
+        _ = Gateway.Server;
+    }
+
+    /// <summary>Every endpoint a service maps, as "METHOD /pattern" (the matrix must name each one).</summary>
+    public static IEnumerable<string> Routes(IServiceProvider services) =>
+        services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["ANY"])
+                .Select(method => $"{method} /{e.RoutePattern.RawText?.TrimStart('/')}"))
+            .Distinct();
+
+    public HttpClient Client(WebApplicationFactory<identity::Program> factory) => Https(factory);
+    public HttpClient Client(WebApplicationFactory<intake::Program> factory) => Https(factory);
+    public HttpClient Client(WebApplicationFactory<gateway::Program> factory) => Https(factory);
+
+    public string AdminCode(DateTimeOffset at) => new Totp(Base32Encoding.ToBytes(AdminTotpSecret)).ComputeTotp(at.UtcDateTime);
+
+    public async Task DisposeAsync()
+    {
+        await Gateway.DisposeAsync();
+        await Intake.DisposeAsync();
+        await Identity.DisposeAsync();
+        var servers = await TestServers.GetAsync();
+        foreach (var database in _databases) await servers.DropDatabaseAsync(database);
+    }
+
+    private static HttpClient Https<T>(WebApplicationFactory<T> factory) where T : class =>
+        factory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri(Origin), AllowAutoRedirect = false, HandleCookies = false });
+
+    private async Task<string> CreateAsync(TestServers servers, string prefix)
+    {
+        var database = await servers.CreateDatabaseAsync(prefix);
+        _databases.Add(database);
+        return database;
+    }
+
+    private static void Common(IWebHostBuilder host, TestServers servers, string database)
+    {
+        host.UseSetting("ConnectionStrings:Marten", database);
+        host.UseSetting("RabbitMq:Host", servers.RabbitMqHost);
+        host.UseSetting("RabbitMq:Port", servers.RabbitMqPort.ToString());
+        host.UseSetting("RabbitMq:VirtualHost", servers.RabbitMqVirtualHost);
+        host.UseSetting("Marten:DaemonMode", "Solo");
+        host.UseSetting("PublicOrigin", Origin);
+        host.UseSetting("Encryption:ActiveKeyId", "matrix");
+        host.UseSetting("Encryption:Keys:matrix", Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+        host.UseSetting("InternalApi:Clients:operator", OperatorSecret);
+    }
+
+    private void TrustIdentity(IWebHostBuilder host) =>
+        host.ConfigureTestServices(services => services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme,
+            bearer => bearer.ConfigurationManager = Tokens.Configuration()));
+
+    /// <summary>YARP's outgoing client, answered by the services' in-process test servers by host name.</summary>
+    private sealed class InProcessBackends(IReadOnlyDictionary<string, HttpMessageHandler> backends) : IForwarderHttpClientFactory
+    {
+        public HttpMessageInvoker CreateClient(ForwarderHttpClientContext context) => new(new Dispatch(backends), disposeHandler: true);
+
+        private sealed class Dispatch(IReadOnlyDictionary<string, HttpMessageHandler> backends) : HttpMessageHandler
+        {
+            protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+                new HttpMessageInvoker(backends[request.RequestUri!.Host], disposeHandler: false).SendAsync(request, cancellationToken);
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class PlatformCollection : ICollectionFixture<PlatformFixture>
+{
+    public const string Name = "platform";
+}
