@@ -8,7 +8,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 BENCH=(VP_RUN_DIR="$ROOT/.run/bench" VP_GATEWAY_HTTP_PORT=28080 VP_GATEWAY_HTTPS_PORT=28443 VP_INTAKE_PORT=25101 VP_IDENTITY_PORT=25106
        VP_DB_SUFFIX=_bench VP_RABBIT_VHOST=bench
-       Gateway__RateLimits__ReporterWritesPerMinute=1000000000 Gateway__RateLimits__ReporterReadsPerMinute=1000000000)
+       Gateway__RateLimits__ReporterWritesPerMinute=1000000000 Gateway__RateLimits__ReporterReadsPerMinute=1000000000
+       Gateway__RateLimits__SignInPerMinute=1000000000 Gateway__RateLimits__TokenPerMinute=1000000000)
 
 env "${BENCH[@]}" deploy/local/platform.sh down
 trap 'env "${BENCH[@]}" deploy/local/platform.sh down' EXIT

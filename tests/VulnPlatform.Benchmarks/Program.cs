@@ -32,6 +32,12 @@ Console.WriteLine(
     $"intake RSS {uploads.IntakeRssBeforeMiB:F0} MiB before, peak {uploads.IntakeRssPeakMiB:F0} MiB while uploading " +
     $"({AttachmentUploadLoad.Uploaders * 10} MiB in flight); gateway peak {uploads.GatewayRssPeakMiB:F0} MiB");
 
+var identity = await IdentityBench.RunAsync(options);
+Console.WriteLine($"sign-in (PBKDF2-HMAC-SHA512, configured iterations): {identity.SignIns} sign-ins one at a time: p50 {identity.SignInP50:F1} ms  p99 {identity.SignInP99:F1} ms");
+Console.WriteLine($"token check: the same read through the gateway, {identity.Clients} clients, {identity.Seconds}s: " +
+    $"{identity.WithoutToken:F0}/s without a bearer token, {identity.WithToken:F0}/s with one " +
+    $"({(1 - identity.WithToken / identity.WithoutToken) * 100:F1}% fewer; the gateway and Intake both validate it)");
+
 var pgTps = await PgBench.RunAsync(options);
 Console.WriteLine($"pgbench single-row INSERT, {options.Clients} clients: {pgTps:F0} tps");
 var ratio = submissions.PerSecond / pgTps;
@@ -250,9 +256,9 @@ static class SubmissionLoad
         return new LoadResult(all.Count / elapsed, Percentile(0.50), Percentile(0.99), all.Count, results.Sum(r => r.failed));
     }
 
-    public static HttpClient CreateClient(BenchOptions options)
+    public static HttpClient CreateClient(BenchOptions options, bool followRedirects = true)
     {
-        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 1 };
+        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 1, AllowAutoRedirect = followRedirects };
         if (!string.IsNullOrEmpty(options.Certificate))
         {
             // Trust exactly the development certificate `make up` created, nothing else.
