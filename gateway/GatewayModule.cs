@@ -11,6 +11,8 @@ public static class GatewayModule
     /// <summary>Route metadata value that sizes a route's body limit from the shared attachment limits.</summary>
     public const string AttachmentsLimit = "Attachments";
 
+    public const string CorsPolicy = "web-clients";
+
     /// <summary>Route policy: an admin's token.</summary>
     public const string AdminPolicy = "admin";
 
@@ -26,6 +28,16 @@ public static class GatewayModule
         builder.Services.Configure<AttachmentLimits>(builder.Configuration.GetSection(AttachmentLimits.Section));
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
+        // Cross-origin calls only from the web clients configured (Gateway:Cors:Origins); the platform's
+        // own web client is served from the same origin and needs none. Credentials are never allowed:
+        // APIs take bearer tokens, not cookies.
+        var origins = builder.Configuration.GetSection("Gateway:Cors:Origins").Get<string[]>() ?? [];
+        builder.Services.AddCors(cors => cors.AddPolicy(CorsPolicy, policy => policy
+            .WithOrigins(origins)
+            .WithMethods("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+            .WithHeaders("Authorization", "Content-Type", "If-Match", "X-Follow-Up-Token", "Accept-Language", "traceparent")
+            .WithExposedHeaders("ETag", "Location", "Retry-After")
+            .SetPreflightMaxAge(TimeSpan.FromHours(1))));
         builder.Services.AddHttpClient(BackendHealth.ClientName, client => client.Timeout = TimeSpan.FromSeconds(3));
         builder.Services.AddHealthChecks().AddCheck<BackendHealth>("backends", tags: [ServiceDefaultsExtensions.ReadyTag]);
         builder.Services.Configure<KestrelServerOptions>(kestrel =>

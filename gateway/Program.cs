@@ -13,6 +13,7 @@ var app = builder.Build();
 
 app.UseGatewayEdge();
 app.UseProblemDetailsDefaults(answerHeadAsGet: false);
+app.UseCors(GatewayModule.CorsPolicy);
 app.UsePlatformAuthentication(operatorEndpoints: false);
 app.UseRateLimiter();
 app.MapDefaultEndpoints();

@@ -28,6 +28,7 @@ public sealed class GatewayTests : IAsyncLifetime
             host.UseSetting("ReverseProxy:Clusters:intake:Destinations:intake-1:Address", _intake.Address);
             host.UseSetting("ReverseProxy:Clusters:identity:Destinations:identity-1:Address", _identity.Address);
             host.UseSetting("Gateway:RateLimits:SignInPerMinute", "2");
+            host.UseSetting("Gateway:Cors:Origins:0", "https://console.cvd.example.org");
             host.ConfigureTestServices(services => services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme,
                 bearer => bearer.ConfigurationManager = _tokens.Configuration()));
             host.UseSetting("RequestLimits:MaxBodyBytes", "1024");
@@ -79,6 +80,30 @@ public sealed class GatewayTests : IAsyncLifetime
         var request = new HttpRequestMessage(HttpMethod.Get, url);
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         return client.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task Cross_origin_calls_are_answered_only_for_the_configured_web_clients()
+    {
+        var client = Https();
+        async Task<HttpResponseMessage> PreflightAsync(string origin)
+        {
+            var preflight = new HttpRequestMessage(HttpMethod.Options, "/api/reports");
+            preflight.Headers.Add("Origin", origin);
+            preflight.Headers.Add("Access-Control-Request-Method", "POST");
+            preflight.Headers.Add("Access-Control-Request-Headers", "authorization,content-type");
+            return await client.SendAsync(preflight);
+        }
+
+        var allowed = await PreflightAsync("https://console.cvd.example.org");
+        Assert.Equal("https://console.cvd.example.org", allowed.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.False(allowed.Headers.Contains("Access-Control-Allow-Credentials"));
+        var refused = await PreflightAsync("https://evil.example");
+        Assert.False(refused.Headers.Contains("Access-Control-Allow-Origin"));
+
+        var simple = new HttpRequestMessage(HttpMethod.Get, "/api/reports/VR-2026-000001");
+        simple.Headers.Add("Origin", "https://evil.example");
+        Assert.False((await client.SendAsync(simple)).Headers.Contains("Access-Control-Allow-Origin"));
     }
 
     [Fact]
