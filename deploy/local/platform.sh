@@ -95,6 +95,11 @@ broker_users() {
     IFS='|' read -r name _ _ _ _ contracts <<<"$entry"
     servers broker-user "$VHOST" "$name" "$contracts" "$(cat "$KEY_DIR/broker-$name")"
   done
+  # Systems outside the platform that subscribe to its events (VP_BROKER_SUBSCRIBERS, names).
+  for subscriber in ${VP_BROKER_SUBSCRIBERS:-subscriber}; do
+    [ -f "$KEY_DIR/broker-subscriber-$subscriber" ] || (umask 077; head -c 24 /dev/urandom | base64 | tr -d '\n/+=' > "$KEY_DIR/broker-subscriber-$subscriber")
+    servers broker-subscriber "$VHOST" "$subscriber" "$(cat "$KEY_DIR/broker-subscriber-$subscriber")"
+  done
   [ "$VHOST" != "/" ] || servers broker-lock "$VHOST"
 }
 

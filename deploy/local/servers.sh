@@ -11,6 +11,10 @@
 #                            service's own names (SERVICE.*) and its contracts' exchanges
 #                            (VulnPlatform.Contracts.CONTRACTS:*), and read what it consumes
 #   servers.sh rabbitmqctl ARGS…  rabbitmqctl against the private node (list_queues -p e2e, …)
+#   servers.sh broker-subscriber VHOST NAME PASSWORD
+#                            a RabbitMQ user NAME for a system outside the platform: it may bind
+#                            queues of its own (NAME.*) to the platform's event exchanges and read
+#                            them; it can publish nothing and touch no service's queue
 #   servers.sh broker-lock VHOST
 #                            take the shared guest user's permissions on VHOST away
 set -euo pipefail
@@ -197,6 +201,19 @@ broker_user() { # vhost service contracts password
     "^($own|[a-z]+\\.replay|VulnPlatform\\.Contracts\\..*)\$" >/dev/null
 }
 
+broker_subscriber() { # vhost name password
+  local vhost=$1 user=$2 password=$3
+  local own="${user//./\\.}\\..*"
+  rabbit_env
+  local ctl=(/usr/lib/rabbitmq/bin/rabbitmqctl -n "$RABBIT_NODE" -q)
+  if "${ctl[@]}" list_users | awk '{print $1}' | grep -qx "$user"; then
+    "${ctl[@]}" change_password "$user" "$password" >/dev/null
+  else
+    "${ctl[@]}" add_user "$user" "$password" >/dev/null
+  fi
+  "${ctl[@]}" set_permissions -p "$vhost" "$user" "^$own\$" "^$own\$" "^($own|VulnPlatform\\.Contracts\\..*)\$" >/dev/null
+}
+
 broker_lock() { # vhost
   rabbit_env
   /usr/lib/rabbitmq/bin/rabbitmqctl -n "$RABBIT_NODE" -q clear_permissions -p "$1" guest >/dev/null 2>&1 || true
@@ -219,6 +236,7 @@ case "${1:-}" in
     rabbit_running && echo "RabbitMQ $RABBIT_NODE running" || echo "RabbitMQ not running" ;;
   env) print_env ;;
   broker-user) shift; broker_user "$@" ;;
+  broker-subscriber) shift; broker_subscriber "$@" ;;
   broker-lock) shift; broker_lock "$@" ;;
   rabbitmqctl) shift; rabbit_ctl "$@" ;;
   *) echo "usage: $0 up|down|status|env|broker-user|broker-lock" >&2; exit 2 ;;
