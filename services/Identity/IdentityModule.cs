@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Localization;
 using OpenIddict.Validation.AspNetCore;
 using VulnPlatform.Identity.Accounts;
 using VulnPlatform.Identity.Accounts.Administering;
+using VulnPlatform.Identity.Accounts.Contacting;
 using VulnPlatform.Identity.Accounts.Passwords;
 using VulnPlatform.Identity.Accounts.Registering;
 using VulnPlatform.Identity.Accounts.TwoFactor;
@@ -54,7 +55,8 @@ public static class IdentityModule
                 .RequireAuthenticatedUser())
             .AddPolicy(AccountsApi.AdminPolicy, policy => policy
                 .AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
-                .RequireRole(Roles.Admin));
+                .RequireRole(Roles.Admin))
+            .AddContactReaders();
 
         services.AddLocalization(options => options.ResourcesPath = "Resources");
         // Chinese text as characters, not as &#x...; escapes (HTML-significant characters are still encoded).
@@ -97,6 +99,7 @@ public static class IdentityModule
     {
         app.MapConnectEndpoints();
         app.MapAccountsApi();
+        app.MapAccountContact();
         app.MapLanguageSwitch();
         app.MapRazorPages();
         return app;

@@ -64,6 +64,8 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
         identity ANY    /account/change-password                                         ok  ok  ok  ok  ok  ok  ok  ok   same
         identity ANY    /account/confirm-email                                           ok  ok  ok  ok  ok  ok  ok  ok   same
         identity GET    /account/language                                                ok  ok  ok  ok  ok  ok  ok  ok   same
+        identity GET    /internal/accounts/{id:guid}/contact                             401 403 403 403 403 403 403 401  unrouted
+        identity GET    /internal/accounts/{id:guid}/email-confirmations/{requestId:guid} 401 403 403 403 403 403 403 401  unrouted
         identity GET    /internal/relay/dead-letters                                     401 401 401 401 401 401 401 401  unrouted
         identity POST   /internal/relay/dead-letters/{id:guid}/republish                 401 401 401 401 401 401 401 401  unrouted
         identity DELETE /internal/relay/dead-letters/{id:guid}                           401 401 401 401 401 401 401 401  unrouted
@@ -165,7 +167,8 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
                 .Replace("{attachmentId:guid}", report.AttachmentId.ToString());
         }
         path = path.Replace("{documentName}", "intake").Replace("{role}", "analyst")
-            .Replace("{id:guid}", path.StartsWith("/api/identity") ? targetAccount.ToString() : Guid.NewGuid().ToString());
+            .Replace("{requestId:guid}", Guid.NewGuid().ToString())
+            .Replace("{id:guid}", path.StartsWith("/api/identity") || path.StartsWith("/internal/accounts") ? targetAccount.ToString() : Guid.NewGuid().ToString());
         content = (row.Method, row.Route) switch
         {
             ("POST", "/api/reports/") => JsonContent.Create(ValidReport),

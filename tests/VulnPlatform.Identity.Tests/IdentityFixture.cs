@@ -46,6 +46,9 @@ public sealed class IdentityFixture : IAsyncLifetime
             host.UseSetting("Encryption:Keys:test-1", Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
             host.UseSetting("Identity:SigningKeys:0:Id", "test-signing-1");
             host.UseSetting("Identity:SigningKeys:0:Pem", SigningKey.ExportPkcs8PrivateKeyPem());
+            // A second key, published for a rollover (the next to sign, or the last one still in tokens).
+            host.UseSetting("Identity:SigningKeys:1:Id", "test-signing-2");
+            host.UseSetting("Identity:SigningKeys:1:Pem", RSA.Create(2048).ExportPkcs8PrivateKeyPem());
             host.UseSetting("Identity:EncryptionKey", Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
             host.UseSetting("Identity:Clients:vulnplatform-web:Secret", WebSecret);
             host.UseSetting("Identity:Clients:notification:Secret", NotificationSecret);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -88,7 +89,9 @@ public sealed class SignInFlowTests(IdentityFixture identity)
         var discovery = JsonDocument.Parse(await client.GetStringAsync("/.well-known/openid-configuration")).RootElement;
         Assert.Equal(["S256"], discovery.GetProperty("code_challenge_methods_supported").EnumerateArray().Select(e => e.GetString()));
         var jwks = JsonDocument.Parse(await client.GetStringAsync("/.well-known/jwks")).RootElement;
-        Assert.Contains(jwks.GetProperty("keys").EnumerateArray(), k => k.GetProperty("kid").GetString() == "test-signing-1");
+        // Both configured keys are published (rollover); the first signs (see the token test).
+        Assert.Equal(["test-signing-1", "test-signing-2"], jwks.GetProperty("keys").EnumerateArray().Select(k => k.GetProperty("kid").GetString()).Order());
+        Assert.DoesNotContain(jwks.GetProperty("keys").EnumerateArray(), k => k.TryGetProperty("d", out _));
 
         var noPkce = OAuth.Url("/connect/authorize", new Dictionary<string, string>
         {
@@ -139,6 +142,54 @@ public sealed class SignInFlowTests(IdentityFixture identity)
             ["grant_type"] = "client_credentials", ["client_id"] = OAuth.Cli,
         });
         Assert.Equal(HttpStatusCode.BadRequest, publicClient.StatusCode);
+    }
+
+    [Fact]
+    public async Task Notification_reads_an_account_holders_address_and_confirmation_link_with_its_token_and_nobody_else_does()
+    {
+        using var browser = identity.Browser();
+        var email = await RegisterAsync(browser);
+        var personal = await SignInForTokensAsync(browser, email);
+        var accountId = OAuth.Read(personal.GetProperty("access_token").GetString()!).Payload.GetProperty("sub").GetString();
+        using var client = identity.Client();
+        var (_, service) = await OAuth.TokenAsync(client, new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials", ["client_id"] = "notification", ["client_secret"] = IdentityFixture.NotificationSecret,
+            ["scope"] = "identity.contact.read",
+        });
+
+        var contact = await client.SendAsync(Bearer(HttpMethod.Get, $"/internal/accounts/{accountId}/contact", service.GetProperty("access_token").GetString()!));
+        Assert.Equal(HttpStatusCode.OK, contact.StatusCode);
+        var body = JsonDocument.Parse(await contact.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(email, body.GetProperty("email").GetString());
+        Assert.False(body.GetProperty("emailConfirmed").GetBoolean());
+        Assert.Equal("no-store", contact.Headers.CacheControl?.ToString());
+
+        // The person's own token, and no token, are refused.
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.SendAsync(Bearer(HttpMethod.Get, $"/internal/accounts/{accountId}/contact",
+            personal.GetProperty("access_token").GetString()!))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync($"/internal/accounts/{accountId}/contact")).StatusCode);
+
+        // The confirmation link Notification would send confirms the address.
+        var requestId = await OpenConfirmationAsync(Guid.Parse(accountId!));
+        var message = JsonDocument.Parse(await (await client.SendAsync(Bearer(HttpMethod.Get,
+            $"/internal/accounts/{accountId}/email-confirmations/{requestId}", service.GetProperty("access_token").GetString()!))).Content.ReadAsStringAsync()).RootElement;
+        var link = new Uri(message.GetProperty("link").GetString()!);
+        Assert.Equal("/account/confirm-email", link.AbsolutePath);
+        var confirmed = await browser.OpenAsync(link.PathAndQuery);
+        Assert.Equal(HttpStatusCode.OK, confirmed.Status);
+        var after = JsonDocument.Parse(await (await client.SendAsync(Bearer(HttpMethod.Get, $"/internal/accounts/{accountId}/contact",
+            service.GetProperty("access_token").GetString()!))).Content.ReadAsStringAsync()).RootElement;
+        Assert.True(after.GetProperty("emailConfirmed").GetBoolean());
+        // A forged or altered token confirms nothing.
+        var forged = await browser.OpenAsync(link.PathAndQuery[..^4] + "AAAA");
+        Assert.Equal(HttpStatusCode.BadRequest, forged.Status);
+    }
+
+    private async Task<Guid> OpenConfirmationAsync(Guid accountId)
+    {
+        var account = await identity.Services.GetRequiredService<VulnPlatform.Identity.Accounts.AccountStore>().FindAsync(accountId, CancellationToken.None);
+        return account!.OpenConfirmationRequest!.Value;
     }
 
     [Fact]

@@ -11,7 +11,11 @@ public sealed class ConfirmEmailModel(AccountStore accounts, EmailConfirmations 
     public async Task OnGetAsync(string? token, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        if (confirmations.Read(token, now) is not var (accountId, requestId)) return;
+        if (confirmations.Read(token, now) is not var (accountId, requestId))
+        {
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
         var result = await accounts.DecideAsync(accountId,
             account => account.OpenConfirmationRequest == requestId && !account.EmailConfirmed,
             confirm => confirm ? [new EmailAddressConfirmed(accountId, requestId, now)] : [], cancellationToken);
