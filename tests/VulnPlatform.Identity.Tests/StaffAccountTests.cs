@@ -83,6 +83,32 @@ public sealed class StaffAccountTests(IdentityFixture identity)
     }
 
     [Fact]
+    public async Task Recovery_codes_are_regenerated_with_a_current_code_and_a_new_one_signs_in()
+    {
+        identity.Clock.Advance(TimeSpan.FromSeconds(30));
+        using var browser = identity.Browser();
+        var step = await SignInPagesAsync(browser, IdentityFixture.AdminEmail, IdentityFixture.AdminPassword, "/account");
+        var account = await browser.SubmitAsync(step, new Dictionary<string, string> { ["code"] = identity.AdminCode(identity.Clock.GetUtcNow()) });
+        Assert.Equal("/account", account.Address.AbsolutePath);
+
+        // The code that signed in cannot be used again; the next step's can.
+        var reused = await browser.SubmitAsync(account, new Dictionary<string, string> { ["code"] = identity.AdminCode(identity.Clock.GetUtcNow()) },
+            handler: "RegenerateRecoveryCodes");
+        Assert.Equal(HttpStatusCode.BadRequest, reused.Status);
+        identity.Clock.Advance(TimeSpan.FromSeconds(30));
+        var regenerated = await browser.SubmitAsync(reused, new Dictionary<string, string> { ["code"] = identity.AdminCode(identity.Clock.GetUtcNow()) },
+            handler: "RegenerateRecoveryCodes");
+        var codes = regenerated.Document.QuerySelectorAll(".recovery-codes code").Select(c => c.TextContent).ToList();
+        Assert.Equal(10, codes.Distinct().Count());
+
+        using var other = identity.Browser();
+        var second = await SignInPagesAsync(other, IdentityFixture.AdminEmail, IdentityFixture.AdminPassword, "/account");
+        var recovered = await other.SubmitAsync(second, new Dictionary<string, string> { ["recoveryCode"] = codes[9] });
+        Assert.Equal("/account", recovered.Address.AbsolutePath);
+        identity.Clock.Advance(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
     public async Task A_code_from_an_independent_implementation_oathtool_is_accepted_at_sign_in()
     {
         identity.Clock.Advance(TimeSpan.FromSeconds(30));

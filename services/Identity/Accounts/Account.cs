@@ -61,7 +61,10 @@ public sealed record Account(
         LastTotpStep = Math.Max(LastTotpStep, removed.Step ?? 0),
     };
 
-    public Account Apply(RecoveryCodesIssued issued) => this with { RecoveryCodeHashes = issued.Hashes };
+    public Account Apply(RecoveryCodesIssued issued) => this with
+    {
+        RecoveryCodeHashes = issued.Hashes, LastTotpStep = Math.Max(LastTotpStep, issued.Step ?? 0),
+    };
 
     public Account Apply(SignedIn signedIn) => this with
     {

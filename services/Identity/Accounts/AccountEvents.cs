@@ -32,8 +32,11 @@ public sealed record AuthenticatorConfirmed(Guid AccountId, long Step, DateTimeO
 
 public sealed record AuthenticatorRemoved(Guid AccountId, long? Step, Actor By, DateTimeOffset At);
 
-/// <summary>Ten single-use recovery codes, as SHA-256 hashes (they are random, 50 bits each).</summary>
-public sealed record RecoveryCodesIssued(Guid AccountId, IReadOnlyList<string> Hashes, DateTimeOffset At);
+/// <summary>
+/// Ten single-use recovery codes, as SHA-256 hashes (they are random, 50 bits each), replacing any
+/// before; <see cref="Step"/> is the time step of the code that authorised a regeneration.
+/// </summary>
+public sealed record RecoveryCodesIssued(Guid AccountId, IReadOnlyList<string> Hashes, DateTimeOffset At, long? Step = null);
 
 /// <summary>
 /// Both factors the account needs were verified. <see cref="TotpStep"/> is the time step of the

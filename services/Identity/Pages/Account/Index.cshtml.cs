@@ -43,6 +43,36 @@ public sealed class IndexModel(AccountStore accounts, Authenticators authenticat
         return Page();
     }
 
+    /// <summary>New recovery codes (the old ones stop working) for a current code; shown once.</summary>
+    public async Task<IActionResult> OnPostRegenerateRecoveryCodesAsync(string? code, CancellationToken cancellationToken)
+    {
+        if (await SignedInAsync(cancellationToken) is not { } account) return Redirect("/account/sign-in");
+        var now = time.GetUtcNow();
+        var codes = RecoveryCodes.New();
+        var result = await accounts.DecideAsync(account.Id, a =>
+            {
+                if (!a.HasTwoFactor) return (IReadOnlyList<object>)[];
+                var step = authenticators.Match(a.Authenticator!, a.Id, code, now);
+                return step is { } accepted && accepted > a.LastTotpStep
+                    ? [new RecoveryCodesIssued(a.Id, codes.Select(RecoveryCodes.Hash).ToList(), now, accepted)]
+                    : [];
+            },
+            events => events, cancellationToken);
+        if (result is not var (events, after)) return Redirect("/account/sign-in");
+        Account = after;
+        if (events.Count == 0)
+        {
+            Error = "InvalidCode";
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+        NewRecoveryCodes = codes;
+        Response.Headers.CacheControl = "no-store";
+        return Page();
+    }
+
+    public IReadOnlyList<string>? NewRecoveryCodes { get; private set; }
+
     public async Task<IActionResult> OnPostSignOutAsync()
     {
         await SignInSessions.EndAsync(HttpContext);
