@@ -53,6 +53,7 @@ install_missing() {
   [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
   command -v openssl >/dev/null || missing+=(openssl)
   command -v oathtool >/dev/null || missing+=(oathtool)   # the tests check TOTP against an independent implementation
+  command -v chromium >/dev/null || missing+=(chromium)   # the browser tests drive it (Playwright, offline)
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" -ne 0 ]; then
     log "missing: ${missing[*]}. Install them with: sudo apt-get install -y ${missing[*]}"
