@@ -83,6 +83,34 @@ public sealed class GatewayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Every_class_of_answer_carries_the_security_headers()
+    {
+        var client = Https();
+        var answers = new List<HttpResponseMessage>
+        {
+            await client.GetAsync("/.well-known/security.txt"),                                              // 200
+            await client.GetAsync("/api/reports/VR-2026-000001"),                                              // forwarded 200
+            await SendAsync(client, "/api/identity/accounts", "not-a-token"),                                  // 401
+            await client.GetAsync("/api/identity/accounts"),                                                   // 401 by policy
+            await SendAsync(client, "/api/identity/accounts", _tokens.Person(Guid.NewGuid(), "reporter")),     // 403
+            await client.GetAsync("/no/such/path"),                                                            // 404
+            await client.PutAsync("/.well-known/security.txt", new StringContent("x")),                        // 405
+        };
+        await _identity.DisposeAsync();
+        answers.Add(await SendAsync(client, "/api/identity/me", _tokens.Person(Guid.NewGuid(), "reporter")));  // 502: the service is down
+        Assert.Equal([200, 200, 401, 401, 403, 404, 405, 502], answers.Select(a => (int)a.StatusCode));
+        foreach (var answer in answers)
+        {
+            var status = (int)answer.StatusCode;
+            Assert.True(answer.Headers.Contains("Strict-Transport-Security"), $"{status}: no HSTS");
+            Assert.Equal("nosniff", Assert.Single(answer.Headers.GetValues("X-Content-Type-Options")));
+            Assert.Equal("DENY", Assert.Single(answer.Headers.GetValues("X-Frame-Options")));
+            Assert.Equal("no-referrer", Assert.Single(answer.Headers.GetValues("Referrer-Policy")));
+            Assert.Contains("default-src 'none'", Assert.Single(answer.Headers.GetValues("Content-Security-Policy")));
+        }
+    }
+
+    [Fact]
     public async Task Cross_origin_calls_are_answered_only_for_the_configured_web_clients()
     {
         var client = Https();

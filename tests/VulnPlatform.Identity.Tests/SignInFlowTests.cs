@@ -83,6 +83,60 @@ public sealed class SignInFlowTests(IdentityFixture identity)
     }
 
     [Fact]
+    public async Task The_web_backend_redeems_its_code_only_with_its_secret_and_only_at_its_own_redirect()
+    {
+        using var browser = identity.Browser();
+        var email = await RegisterAsync(browser);
+        await SignInPagesAsync(browser, email, Password, "/account");
+        const string redirect = "https://localhost:8443/signin-oidc";
+        var pkce = OAuth.Pkce.New();
+
+        var elsewhere = await browser.Client.GetAsync(OAuth.AuthorizeUrl("vulnplatform-web", "http://127.0.0.1:5000/callback", pkce, "s"));
+        Assert.Equal(HttpStatusCode.BadRequest, elsewhere.StatusCode);
+
+        await browser.OpenAsync(OAuth.AuthorizeUrl("vulnplatform-web", redirect, pkce, "s"));
+        var code = OAuth.Query(browser.LeftTo!)["code"];
+        var form = new Dictionary<string, string>
+        {
+            ["grant_type"] = "authorization_code", ["client_id"] = "vulnplatform-web", ["code"] = code,
+            ["redirect_uri"] = redirect, ["code_verifier"] = pkce.Verifier,
+        };
+        var (withoutSecret, _) = await OAuth.TokenAsync(browser.Client, form);
+        Assert.Equal(HttpStatusCode.Unauthorized, withoutSecret.StatusCode); // invalid_client
+        form["client_secret"] = IdentityFixture.WebSecret;
+        var (withSecret, tokens) = await OAuth.TokenAsync(browser.Client, form);
+        Assert.Equal(HttpStatusCode.OK, withSecret.StatusCode);
+        Assert.True(tokens.TryGetProperty("refresh_token", out _));
+    }
+
+    [Fact]
+    public async Task A_reporter_may_add_an_authenticator_and_turn_it_off_only_with_a_current_code()
+    {
+        using var browser = identity.Browser();
+        var email = await RegisterAsync(browser);
+        await SignInPagesAsync(browser, email, Password, "/account");
+        var enrol = await browser.OpenAsync("/account/enrol");
+        var secret = enrol.Document.QuerySelector(".secret")!.TextContent.Trim();
+        identity.Clock.Advance(TimeSpan.FromSeconds(30));
+        await browser.SubmitAsync(enrol, new Dictionary<string, string> { ["code"] = TotpCode(secret) });
+        var account = await browser.OpenAsync("/account");
+        Assert.Contains("on", account.Document.QuerySelector("dl")!.TextContent);
+
+        var wrong = await browser.SubmitAsync(account, new Dictionary<string, string> { ["code"] = "123456" }, handler: "DisableTwoFactor");
+        Assert.Equal(HttpStatusCode.BadRequest, wrong.Status);
+        identity.Clock.Advance(TimeSpan.FromSeconds(30));
+        var off = await browser.SubmitAsync(wrong, new Dictionary<string, string> { ["code"] = TotpCode(secret) }, handler: "DisableTwoFactor");
+        Assert.Equal(HttpStatusCode.OK, off.Status);
+        Assert.Contains("off", off.Document.QuerySelector("dl")!.TextContent);
+
+        // Signing in again asks for the password only.
+        using var again = identity.Browser();
+        Assert.Equal("/account", (await SignInPagesAsync(again, email, Password, "/account")).Address.AbsolutePath);
+    }
+
+    private string TotpCode(string base32) => new OtpNet.Totp(OtpNet.Base32Encoding.ToBytes(base32)).ComputeTotp(identity.Clock.GetUtcNow().UtcDateTime);
+
+    [Fact]
     public async Task Pkce_is_required_and_only_s256_is_offered()
     {
         using var client = identity.Client();

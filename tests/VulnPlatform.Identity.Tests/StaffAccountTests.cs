@@ -66,6 +66,29 @@ public sealed class StaffAccountTests(IdentityFixture identity)
     }
 
     [Fact]
+    public async Task A_vendor_account_carries_its_organisation_in_its_tokens()
+    {
+        var admin = await AdminTokenAsync();
+        using var api = identity.Client();
+        var organisation = Guid.NewGuid();
+        var email = $"vendor{Guid.NewGuid():N}@example.org";
+        var created = await (await api.SendAsync(Bearer(HttpMethod.Post, "/api/identity/accounts", admin,
+            JsonContent.Create(new { email, roles = new[] { "vendor" }, vendorOrganisationId = organisation })))).Content.ReadFromJsonAsync<JsonElement>();
+
+        using var browser = identity.Browser();
+        var tokens = await SignInForTokensAsync(browser, email, created.GetProperty("initialPassword").GetString()!, async (b, enrolment) =>
+        {
+            var secret = enrolment.Document.QuerySelector(".secret")!.TextContent.Trim();
+            var done = await b.SubmitAsync(enrolment, new Dictionary<string, string> { ["code"] = Code(secret, identity.Clock.GetUtcNow()) });
+            return await b.OpenAsync(done.Document.QuerySelector("a.button")!.GetAttribute("href")!);
+        });
+
+        var (_, payload) = OAuth.Read(tokens.GetProperty("access_token").GetString()!);
+        Assert.Equal("vendor", payload.GetProperty("role").GetString());
+        Assert.Equal(organisation.ToString(), payload.GetProperty("vendor_org").GetString());
+    }
+
+    [Fact]
     public async Task A_code_once_accepted_is_refused_when_presented_again()
     {
         identity.Clock.Advance(TimeSpan.FromSeconds(30)); // a step no other test used

@@ -47,7 +47,7 @@ public sealed class Browser(HttpClient client) : IDisposable
         for (var hops = 0; hops < 10 && (int)response.StatusCode is >= 300 and < 400; hops++)
         {
             var location = new Uri(address, response.Headers.Location!);
-            if (location.Host != client.BaseAddress!.Host || location.Scheme != client.BaseAddress.Scheme)
+            if (location.Authority != client.BaseAddress!.Authority || location.Scheme != client.BaseAddress.Scheme)
             {
                 LeftTo = location;
                 break;
