@@ -12,6 +12,7 @@ using VulnPlatform.Identity.Accounts.Registering;
 using VulnPlatform.Identity.Accounts.TwoFactor;
 using VulnPlatform.Identity.Oidc;
 using VulnPlatform.Identity.Sessions;
+using VulnPlatform.ServiceDefaults.Http;
 using VulnPlatform.ServiceDefaults.Messaging;
 using VulnPlatform.ServiceDefaults.Persistence;
 using VulnPlatform.ServiceDefaults.Security;
@@ -46,6 +47,7 @@ public static class IdentityModule
         services.AddSingleton<AccountStore>();
         services.AddSingleton<EmailConfirmations>();
         services.AddHostedService<FirstAdmin>();
+        services.AddServiceOpenApi(builder.Configuration, ServiceName);
         services.AddValidatorsFromAssemblyContaining<CreateAccountValidator>(ServiceLifetime.Singleton);
 
         services.AddAuthentication(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme).AddSignInCookies();
@@ -100,6 +102,7 @@ public static class IdentityModule
         app.MapConnectEndpoints();
         app.MapAccountsApi();
         app.MapAccountContact();
+        app.MapServiceOpenApi();
         app.MapLanguageSwitch();
         app.MapRazorPages();
         return app;

@@ -1,4 +1,3 @@
-using Microsoft.OpenApi;
 using VulnPlatform.ServiceDefaults.Http;
 
 namespace VulnPlatform.Intake;
@@ -15,23 +14,4 @@ public static class IntakeHttp
             context.HttpContext.Response.Headers.CacheControl = "no-store";
             return await next(context);
         });
-
-    /// <summary>The reporter API's description names the public address, never this service's own.</summary>
-    public static IServiceCollection AddIntakeOpenApi(this IServiceCollection services, IConfiguration configuration)
-    {
-        var origin = PublicOrigin.From(configuration).ToString().TrimEnd('/');
-        services.AddOutputCache();
-        return services.AddOpenApi("intake", options => options.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Servers = [new OpenApiServer { Url = origin, Description = "VulnPlatform gateway" }];
-            return Task.CompletedTask;
-        }));
-    }
-
-    /// <summary>Built once and served from memory: the document does not change while the service runs.</summary>
-    public static void MapIntakeOpenApi(this WebApplication app)
-    {
-        app.UseOutputCache();
-        app.MapOpenApi("/api/openapi/{documentName}.json").CacheOutput(policy => policy.Expire(TimeSpan.FromDays(1)));
-    }
 }

@@ -52,7 +52,7 @@ public static class IntakeModule
         builder.Services.Configure<RetentionOptions>(builder.Configuration.GetSection(RetentionOptions.Section));
         // Validators hold no state; building their rule trees per request cost measurable CPU.
         builder.Services.AddValidatorsFromAssemblyContaining<SubmitReportValidator>(ServiceLifetime.Singleton, includeInternalTypes: true);
-        builder.Services.AddIntakeOpenApi(builder.Configuration);
+        builder.Services.AddServiceOpenApi(builder.Configuration, ServiceName);
         builder.Services.AddSingleton<TrackingNumbers>();
         builder.Services.AddSingleton<ReportKeys>();
         builder.Services.AddSingleton<ReportErasure>();
@@ -76,7 +76,7 @@ public static class IntakeModule
         reports.MapWithdrawReport();
         reports.MapEraseReport();
         app.MapGetReporterContact();
-        app.MapIntakeOpenApi();
+        app.MapServiceOpenApi();
         return app;
     }
 }

@@ -49,6 +49,7 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
         identity DELETE /api/identity/accounts/{id:guid}/roles/{role}                    401 403 403 403 403 403 ok  401  same
         identity POST   /api/identity/accounts/{id:guid}/unlock                          401 403 403 403 403 403 ok  401  same
         identity POST   /api/identity/accounts/{id:guid}/disable                         401 403 403 403 403 403 ok  401  same
+        identity GET    /api/openapi/{documentName}.json                                 ok  ok  ok  ok  ok  ok  ok  ok   same
         identity GET    /connect/authorize                                               ok  ok  ok  ok  ok  ok  ok  ok   same
         identity POST   /connect/authorize                                               ok  ok  ok  ok  ok  ok  ok  ok   same
         identity POST   /connect/token                                                   ok  ok  ok  ok  ok  ok  ok  ok   same
@@ -166,7 +167,7 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
             path = path.Replace("{trackingNumber}", report.TrackingNumber).Replace("{reportId:guid}", report.Id.ToString())
                 .Replace("{attachmentId:guid}", report.AttachmentId.ToString());
         }
-        path = path.Replace("{documentName}", "intake").Replace("{role}", "analyst")
+        path = path.Replace("{documentName}", row.Service).Replace("{role}", "analyst")
             .Replace("{requestId:guid}", Guid.NewGuid().ToString())
             .Replace("{id:guid}", path.StartsWith("/api/identity") || path.StartsWith("/internal/accounts") ? targetAccount.ToString() : Guid.NewGuid().ToString());
         content = (row.Method, row.Route) switch

@@ -37,6 +37,18 @@ public sealed class IdentityThroughGatewayTests
     }
 
     [Fact]
+    public async Task Identitys_api_description_names_the_gateway_and_how_to_sign_in()
+    {
+        using var client = Platform.Client();
+        var document = JsonDocument.Parse(await client.GetStringAsync("/api/openapi/identity.json")).RootElement;
+        Assert.Equal(Platform.Gateway.AbsoluteUri.TrimEnd('/'), document.GetProperty("servers")[0].GetProperty("url").GetString());
+        Assert.True(document.GetProperty("paths").TryGetProperty("/api/identity/accounts", out _));
+        Assert.DoesNotContain(document.GetProperty("paths").EnumerateObject(), p => p.Name.StartsWith("/internal"));
+        var scheme = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("vulnplatform");
+        Assert.Equal("openIdConnect", scheme.GetProperty("type").GetString());
+    }
+
+    [Fact]
     public async Task A_service_gets_a_client_credentials_token_through_the_gateway()
     {
         var keys = Environment.GetEnvironmentVariable("VP_TEST_BROKER_KEYS")
