@@ -186,16 +186,21 @@ epmd_down() {
 # service names everything it creates SERVICE.* (queues, the bus's own queue, its replay exchange),
 # publishes only VulnPlatform.Contracts.CONTRACTS:*, binds to any contract exchange and to the other
 # services' replay exchanges (operator catch-up, see ReplayTopology).
+ensure_user() { # user password: created, or its password set
+  rabbit_env
+  local ctl=(/usr/lib/rabbitmq/bin/rabbitmqctl -n "$RABBIT_NODE" -q)
+  if "${ctl[@]}" list_users | awk '{print $1}' | grep -qx "$1"; then
+    "${ctl[@]}" change_password "$1" "$2" >/dev/null
+  else
+    "${ctl[@]}" add_user "$1" "$2" >/dev/null
+  fi
+}
+
 broker_user() { # vhost service contracts password
   local vhost=$1 service=$2 contracts=$3 password=$4 user="vp-$2"
   local own="${service//./\\.}\\..*"
-  rabbit_env
+  ensure_user "$user" "$password"
   local ctl=(/usr/lib/rabbitmq/bin/rabbitmqctl -n "$RABBIT_NODE" -q)
-  if "${ctl[@]}" list_users | awk '{print $1}' | grep -qx "$user"; then
-    "${ctl[@]}" change_password "$user" "$password" >/dev/null
-  else
-    "${ctl[@]}" add_user "$user" "$password" >/dev/null
-  fi
   "${ctl[@]}" set_permissions -p "$vhost" "$user" \
     "^($own|[a-z]+\\.replay|VulnPlatform\\.Contracts\\..*)\$" \
     "^($own|VulnPlatform\\.Contracts\\.$contracts:.*)\$" \
@@ -205,13 +210,8 @@ broker_user() { # vhost service contracts password
 broker_subscriber() { # vhost name password
   local vhost=$1 user=$2 password=$3
   local own="${user//./\\.}\\..*"
-  rabbit_env
+  ensure_user "$user" "$password"
   local ctl=(/usr/lib/rabbitmq/bin/rabbitmqctl -n "$RABBIT_NODE" -q)
-  if "${ctl[@]}" list_users | awk '{print $1}' | grep -qx "$user"; then
-    "${ctl[@]}" change_password "$user" "$password" >/dev/null
-  else
-    "${ctl[@]}" add_user "$user" "$password" >/dev/null
-  fi
   "${ctl[@]}" set_permissions -p "$vhost" "$user" "^$own\$" "^$own\$" "^($own|VulnPlatform\\.Contracts\\..*)\$" >/dev/null
 }
 

@@ -116,11 +116,7 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     private static void Common(IWebHostBuilder host, TestServers servers, string database)
     {
-        host.UseSetting("ConnectionStrings:Marten", database);
-        host.UseSetting("RabbitMq:Host", servers.RabbitMqHost);
-        host.UseSetting("RabbitMq:Port", servers.RabbitMqPort.ToString());
-        host.UseSetting("RabbitMq:VirtualHost", servers.RabbitMqVirtualHost);
-        host.UseSetting("Marten:DaemonMode", "Solo");
+        foreach (var (key, value) in servers.ServiceSettings(database)) host.UseSetting(key, value);
         host.UseSetting("PublicOrigin", Origin);
         host.UseSetting("Encryption:ActiveKeyId", "matrix");
         host.UseSetting("Encryption:Keys:matrix", Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));

@@ -1,5 +1,4 @@
 using RabbitMQ.Client;
-using RabbitMQ.Client.Exceptions;
 using VulnPlatform.Testing;
 
 namespace VulnPlatform.EndToEnd.Tests;
@@ -35,17 +34,7 @@ public sealed class BrokerPermissionTests
             UserName = "vp-intake", Password = (await File.ReadAllTextAsync(Path.Combine(keys, "broker-intake"))).Trim(),
         };
         await using var connection = await factory.CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(
-            publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
-        try
-        {
-            await channel.BasicPublishAsync(exchange, routingKey, mandatory: false,
-                new BasicProperties(), """{"message":{"reportId":"forged"}}"""u8.ToArray());
-            return 0;
-        }
-        catch (Exception e) when (e is OperationInterruptedException or AlreadyClosedException or PublishException)
-        {
-            return channel.CloseReason?.ReplyCode ?? -1;
-        }
+        return await BrokerRefusals.ReplyCodeAsync(connection, channel => channel.BasicPublishAsync(exchange, routingKey, mandatory: false,
+            new BasicProperties(), """{"message":{"reportId":"forged"}}"""u8.ToArray()).AsTask(), confirmPublishes: true);
     }
 }

@@ -1,7 +1,6 @@
 using System.Text;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
-using RabbitMQ.Client.Exceptions;
 using VulnPlatform.Testing;
 
 namespace VulnPlatform.EndToEnd.Tests;
@@ -42,25 +41,11 @@ public sealed class SubscriberPermissionTests
             Assert.Contains("Seen by a subscriber", body);
         }
 
-        Assert.Equal(403, await RefusedAsync(connection, channel => channel.BasicPublishAsync(Exchange, "", true, new BasicProperties(), "{}"u8.ToArray()).AsTask(), confirm: true));
-        Assert.Equal(403, await RefusedAsync(connection, channel => channel.QueueDeclarePassiveAsync("intake.report-acknowledged")
+        Assert.Equal(403, await BrokerRefusals.ReplyCodeAsync(connection, channel => channel.BasicPublishAsync(Exchange, "", true, new BasicProperties(), "{}"u8.ToArray()).AsTask(), confirmPublishes: true));
+        Assert.Equal(403, await BrokerRefusals.ReplyCodeAsync(connection, channel => channel.QueueDeclarePassiveAsync("intake.report-acknowledged")
             .ContinueWith(t => channel.BasicGetAsync("intake.report-acknowledged", autoAck: true)).Unwrap()));
-        Assert.Equal(403, await RefusedAsync(connection, channel => channel.QueueBindAsync("intake.report-acknowledged", Exchange, "")));
-        Assert.Equal(403, await RefusedAsync(connection, channel => channel.QueueDeclareAsync("elsewhere", durable: false, exclusive: true, autoDelete: true)));
-    }
-
-    private static async Task<int> RefusedAsync(IConnection connection, Func<IChannel, Task> action, bool confirm = false)
-    {
-        await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(confirm, confirm));
-        try
-        {
-            await action(channel);
-            return 0;
-        }
-        catch (Exception e) when (e is OperationInterruptedException or AlreadyClosedException or PublishException)
-        {
-            return channel.CloseReason?.ReplyCode ?? -1;
-        }
+        Assert.Equal(403, await BrokerRefusals.ReplyCodeAsync(connection, channel => channel.QueueBindAsync("intake.report-acknowledged", Exchange, "")));
+        Assert.Equal(403, await BrokerRefusals.ReplyCodeAsync(connection, channel => channel.QueueDeclareAsync("elsewhere", durable: false, exclusive: true, autoDelete: true)));
     }
 
     private static async Task<IConnection> ConnectAsync(TestServers servers)

@@ -36,11 +36,7 @@ public sealed class IdentityFixture : IAsyncLifetime
         Database = await Servers.CreateDatabaseAsync("identity_test");
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
         {
-            host.UseSetting("ConnectionStrings:Marten", Database);
-            host.UseSetting("RabbitMq:Host", Servers.RabbitMqHost);
-            host.UseSetting("RabbitMq:Port", Servers.RabbitMqPort.ToString());
-            host.UseSetting("RabbitMq:VirtualHost", Servers.RabbitMqVirtualHost);
-            host.UseSetting("Marten:DaemonMode", "Solo");
+            foreach (var (key, value) in Servers.ServiceSettings(Database)) host.UseSetting(key, value);
             host.UseSetting("PublicOrigin", "https://localhost");
             host.UseSetting("Encryption:ActiveKeyId", "test-1");
             host.UseSetting("Encryption:Keys:test-1", Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));

@@ -42,11 +42,7 @@ public sealed class IntakeFixture : IAsyncLifetime
         Database = await Servers.CreateDatabaseAsync("intake_test");
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
         {
-            host.UseSetting("ConnectionStrings:Marten", Database);
-            host.UseSetting("RabbitMq:Host", Servers.RabbitMqHost);
-            host.UseSetting("RabbitMq:Port", Servers.RabbitMqPort.ToString());
-            host.UseSetting("RabbitMq:VirtualHost", Servers.RabbitMqVirtualHost);
-            host.UseSetting("Marten:DaemonMode", "Solo");
+            foreach (var (key, value) in Servers.ServiceSettings(Database)) host.UseSetting(key, value);
             host.UseSetting("Encryption:ActiveKeyId", "test-1");
             host.UseSetting("Encryption:Keys:test-1", EncryptionKey);
             host.ConfigureTestServices(services => services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme,

@@ -16,13 +16,10 @@ public static class TestHost
         var ownsDatabase = database is null;
         database ??= await servers.CreateDatabaseAsync(databasePrefix);
         var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(servers.ServiceSettings(database).Select(p => KeyValuePair.Create(p.Key, (string?)p.Value)));
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Marten"] = database,
-            ["RabbitMq:Host"] = servers.RabbitMqHost,
             ["RabbitMq:Port"] = (rabbitPort ?? servers.RabbitMqPort).ToString(),
-            ["RabbitMq:VirtualHost"] = servers.RabbitMqVirtualHost,
-            ["Marten:DaemonMode"] = "Solo",
             ["Logging:LogLevel:Default"] = "Warning",
         });
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);

@@ -76,6 +76,19 @@ public sealed class TestServers
             pg.GetConnectionString(), rabbit.Hostname, rabbit.GetMappedPublicPort(5672), "/", pg, rabbit);
     }
 
+    /// <summary>
+    /// The settings a service host under test needs to use these servers: its database, the tests'
+    /// virtual host, and a daemon that runs alone (one host per database in a test).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ServiceSettings(string database) => new Dictionary<string, string>
+    {
+        ["ConnectionStrings:Marten"] = database,
+        ["RabbitMq:Host"] = RabbitMqHost,
+        ["RabbitMq:Port"] = RabbitMqPort.ToString(),
+        ["RabbitMq:VirtualHost"] = RabbitMqVirtualHost,
+        ["Marten:DaemonMode"] = "Solo",
+    };
+
     /// <summary>A new empty database for one fixture, so fixtures never see each other's data.</summary>
     public async Task<string> CreateDatabaseAsync(string prefix)
     {

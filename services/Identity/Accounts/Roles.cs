@@ -1,12 +1,15 @@
+using VulnPlatform.ServiceDefaults.Security;
+
 namespace VulnPlatform.Identity.Accounts;
 
+/// <summary>The roles Identity grants (their names are the ones every service checks, <see cref="PlatformAccess"/>).</summary>
 public static class Roles
 {
-    public const string Reporter = "reporter";
-    public const string Analyst = "analyst";
-    public const string Coordinator = "coordinator";
-    public const string Vendor = "vendor";
-    public const string Admin = "admin";
+    public const string Reporter = PlatformAccess.Reporter;
+    public const string Analyst = PlatformAccess.Analyst;
+    public const string Coordinator = PlatformAccess.Coordinator;
+    public const string Vendor = PlatformAccess.Vendor;
+    public const string Admin = PlatformAccess.Admin;
 
     public static readonly IReadOnlySet<string> All = new HashSet<string> { Reporter, Analyst, Coordinator, Vendor, Admin };
 

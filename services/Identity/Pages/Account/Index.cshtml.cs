@@ -25,13 +25,9 @@ public sealed class IndexModel(AccountStore accounts, Authenticators authenticat
         if (await SignedInAsync(cancellationToken) is not { } account) return Redirect("/account/sign-in");
         var now = time.GetUtcNow();
         var result = await accounts.DecideAsync(account.Id, a =>
-            {
-                if (!a.HasTwoFactor || a.MustUseTwoFactor) return (IReadOnlyList<object>)[];
-                var step = authenticators.Match(a.Authenticator!, a.Id, code, now);
-                return step is { } accepted && accepted > a.LastTotpStep
-                    ? [new AuthenticatorRemoved(a.Id, accepted, new Actor(ActorKinds.Reporter, a.Id.ToString()), now)]
-                    : [];
-            },
+                a.MustUseTwoFactor || FreshStep(a, code, now) is not { } accepted
+                    ? (IReadOnlyList<object>)[]
+                    : [new AuthenticatorRemoved(a.Id, accepted, new Actor(ActorKinds.Reporter, a.Id.ToString()), now)],
             events => events, cancellationToken);
         if (result is not var (events, after)) return Redirect("/account/sign-in");
         Account = after;
@@ -50,13 +46,9 @@ public sealed class IndexModel(AccountStore accounts, Authenticators authenticat
         var now = time.GetUtcNow();
         var codes = RecoveryCodes.New();
         var result = await accounts.DecideAsync(account.Id, a =>
-            {
-                if (!a.HasTwoFactor) return (IReadOnlyList<object>)[];
-                var step = authenticators.Match(a.Authenticator!, a.Id, code, now);
-                return step is { } accepted && accepted > a.LastTotpStep
-                    ? [new RecoveryCodesIssued(a.Id, codes.Select(RecoveryCodes.Hash).ToList(), now, accepted)]
-                    : [];
-            },
+                FreshStep(a, code, now) is not { } accepted
+                    ? (IReadOnlyList<object>)[]
+                    : [new RecoveryCodesIssued(a.Id, codes.Select(RecoveryCodes.Hash).ToList(), now, accepted)],
             events => events, cancellationToken);
         if (result is not var (events, after)) return Redirect("/account/sign-in");
         Account = after;
@@ -78,6 +70,11 @@ public sealed class IndexModel(AccountStore accounts, Authenticators authenticat
         await SignInSessions.EndAsync(HttpContext);
         return Redirect("/account/sign-in");
     }
+
+    /// <summary>The time step of a current code never used before, or null.</summary>
+    private long? FreshStep(Identity.Accounts.Account account, string? code, DateTimeOffset now) =>
+        account.Authenticator is { } secret && authenticators.Match(secret, account.Id, code, now) is { } step && step > account.LastTotpStep
+            ? step : null;
 
     private async Task<Identity.Accounts.Account?> SignedInAsync(CancellationToken cancellationToken) =>
         await SignInSessions.SessionAccountAsync(HttpContext) is { } id ? await accounts.FindAsync(id, cancellationToken) : null;
