@@ -1,4 +1,5 @@
 using Marten;
+using VulnPlatform.ServiceDefaults.Http;
 
 namespace VulnPlatform.Identity.Accounts;
 
@@ -20,11 +21,11 @@ public sealed class AccountStore(IDocumentStore store)
         return await session.Query<Account>().SingleOrDefaultAsync(a => a.Email == normalised, cancellationToken);
     }
 
-    public async Task<(IReadOnlyList<Account> Page, int Total)> ListAsync(int page, int pageSize, CancellationToken cancellationToken)
+    public async Task<(IReadOnlyList<Account> Page, int Total)> ListAsync(Paging paging, CancellationToken cancellationToken)
     {
         await using var session = store.QuerySession();
         var total = await session.Query<Account>().CountAsync(cancellationToken);
-        var accounts = await session.Query<Account>().OrderBy(a => a.Email).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
+        var accounts = await session.Query<Account>().OrderBy(a => a.Email).Skip(paging.Skip).Take(paging.Size).ToListAsync(cancellationToken);
         return (accounts, total);
     }
 

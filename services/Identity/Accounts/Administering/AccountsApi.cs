@@ -17,8 +17,6 @@ public sealed record AccountView(
         a.Id, a.Email, a.EmailConfirmed, a.Roles, a.VendorOrganisationId, a.HasTwoFactor, a.Disabled, a.LockedUntil, a.OpenedAt, a.LastSignedInAt);
 }
 
-public sealed record AccountPage(IReadOnlyList<AccountView> Items, int Page, int PageSize, int Total);
-
 public sealed record CreateAccountRequest(string? Email, IReadOnlyList<string>? Roles, Guid? VendorOrganisationId);
 
 /// <summary>The initial password is shown once, to the admin who passes it on; the account must enrol an authenticator at first sign-in.</summary>
@@ -85,15 +83,10 @@ public static class AccountsApi
 
     private static async Task<IResult> ListAsync(AccountStore store, int? page, int? pageSize, CancellationToken ct)
     {
-        var number = page ?? 1;
-        var size = pageSize ?? 50;
-        if (number < 1 || size < 1 || size > MaxPageSize)
-        {
-            return Results.Problem(statusCode: 400, type: ProblemTypes.Validation, title: "Invalid paging",
-                detail: $"'page' starts at 1; 'pageSize' is between 1 and {MaxPageSize}.");
-        }
-        var (items, total) = await store.ListAsync(number, size, ct);
-        return Results.Ok(new AccountPage(items.Select(AccountView.Of).ToList(), number, size, total));
+        var (paging, invalid) = Paging.From(page, pageSize, defaultSize: 50, MaxPageSize);
+        if (invalid is not null) return invalid;
+        var (items, total) = await store.ListAsync(paging, ct);
+        return Results.Ok(paging.Of(items.Select(AccountView.Of).ToList(), total));
     }
 
     private static async Task<IResult> GetAsync(Guid id, AccountStore store, CancellationToken ct) =>

@@ -8,8 +8,6 @@ namespace VulnPlatform.Intake.Reports.Listing;
 
 public sealed record MyReport(string TrackingNumber, string Kind, string Title, string Status, DateTimeOffset ReceivedAt, DateTimeOffset UpdatedAt);
 
-public sealed record MyReportsPage(IReadOnlyList<MyReport> Items, int Page, int PageSize, int Total);
-
 /// <summary><c>GET /api/reports</c>: a signed-in reporter's own reports, newest first, a page at a time.</summary>
 public static class ListMyReportsEndpoint
 {
@@ -19,19 +17,14 @@ public static class ListMyReportsEndpoint
         reports.MapGet("/", HandleAsync)
             .WithName("ListMyReports")
             .RequireAuthorization(PlatformAccess.SignedIn)
-            .Produces<MyReportsPage>()
+            .Produces<Paged<MyReport>>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized);
 
     private static async Task<IResult> HandleAsync(ClaimsPrincipal user, IQuerySession session, int? page, int? pageSize, CancellationToken cancellationToken)
     {
-        var number = page ?? 1;
-        var size = pageSize ?? 20;
-        if (number < 1 || size < 1 || size > MaxPageSize)
-        {
-            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, type: ProblemTypes.Validation, title: "Invalid paging",
-                detail: $"'page' starts at 1; 'pageSize' is between 1 and {MaxPageSize}.");
-        }
+        var (paging, invalid) = Paging.From(page, pageSize, defaultSize: 20, MaxPageSize);
+        if (invalid is not null) return invalid;
         if (!Guid.TryParse(user.AccountId(), out var account))
         {
             return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, type: ProblemTypes.Unauthorized,
@@ -40,9 +33,9 @@ public static class ListMyReportsEndpoint
 
         var mine = session.Query<ReportStatusView>().Where(v => v.ReporterAccountId == account);
         var total = await mine.CountAsync(cancellationToken);
-        var items = await mine.OrderByDescending(v => v.ReceivedAt).Skip((number - 1) * size).Take(size)
+        var items = await mine.OrderByDescending(v => v.ReceivedAt).Skip(paging.Skip).Take(paging.Size)
             .Select(v => new MyReport(v.TrackingNumber, v.Kind, v.Title, v.Status, v.ReceivedAt, v.UpdatedAt))
             .ToListAsync(cancellationToken);
-        return Results.Ok(new MyReportsPage(items, number, size, total));
+        return Results.Ok(paging.Of(items, total));
     }
 }
