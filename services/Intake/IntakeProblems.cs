@@ -5,7 +5,7 @@ namespace VulnPlatform.Intake;
 /// <summary>Problem types only Intake answers with (the shared ones are in <see cref="ProblemTypes"/>).</summary>
 public static class IntakeProblems
 {
-    private const string Base = "https://vulnplatform.dev/problems/";
+    private const string Base = ProblemTypes.Base;
 
     public const string Withdrawn = Base + "withdrawn";
     public const string NotWithdrawn = Base + "not-withdrawn";

@@ -3,7 +3,8 @@ namespace VulnPlatform.ServiceDefaults.Http;
 /// <summary>Stable problem <c>type</c> URIs, so clients can tell refusals apart without parsing text.</summary>
 public static class ProblemTypes
 {
-    private const string Base = "https://vulnplatform.dev/problems/";
+    /// <summary>Every problem type of the platform starts with this; services add their own below it.</summary>
+    public const string Base = "https://vulnplatform.dev/problems/";
 
     public const string Validation = Base + "validation";
     public const string NotFound = Base + "not-found";
