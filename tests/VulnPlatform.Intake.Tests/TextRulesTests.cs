@@ -1,3 +1,4 @@
+using VulnPlatform.ServiceDefaults.Http;
 namespace VulnPlatform.Intake.Tests;
 
 public sealed class TextRulesTests

@@ -21,13 +21,13 @@ public sealed class TriageDeciderTests
             _ => throw new ArgumentException(e.GetType().Name),
         });
 
-    private static readonly object Acknowledged = new AcknowledgementGiven(Id, "Thank you, we are on it.", Analyst, Now);
-    private static readonly object Asked = new QuestionAsked(Id, "Which version?", Analyst, Now);
-    private static readonly object Validated = new ValidationConfirmed(Id, "Reproduced.", Analyst, Now);
-    private static readonly object Rejected = new RejectionDecided(Id, RejectionReasons.Spam, "Advertising.", null, Analyst, Now);
-    private static readonly object Planned = new RemediationPlanMade(Id, "Patch in 4.3", new DateOnly(2026, 12, 10), new DateOnly(2027, 1, 10), Analyst, Now);
-    private static readonly object Fixed = new FixConfirmed(Id, "4.3.0", Analyst, Now);
-    private static readonly object Closed = new CaseEnded(Id, CloseReasons.Resolved, Analyst, Now);
+    private static readonly object Acknowledged = new AcknowledgementGiven(Id, "VR-2026-000042", "Thank you, we are on it.", Analyst, Now);
+    private static readonly object Asked = new QuestionAsked(Id, "VR-2026-000042", "Which version?", Analyst, Now);
+    private static readonly object Validated = new ValidationConfirmed(Id, "VR-2026-000042", "Reproduced.", Analyst, Now);
+    private static readonly object Rejected = new RejectionDecided(Id, "VR-2026-000042", RejectionReasons.Spam, "Advertising.", null, Analyst, Now);
+    private static readonly object Planned = new RemediationPlanMade(Id, "VR-2026-000042", "Patch in 4.3", new DateOnly(2026, 12, 10), new DateOnly(2027, 1, 10), Analyst, Now);
+    private static readonly object Fixed = new FixConfirmed(Id, "VR-2026-000042", "4.3.0", Analyst, Now);
+    private static readonly object Closed = new CaseEnded(Id, "VR-2026-000042", CloseReasons.Resolved, Analyst, Now);
 
     private static T Then<T>(TriageCase c, CaseCommand command)
     {
@@ -146,11 +146,11 @@ public sealed class TriageDeciderTests
         Assert.Null(c.AcknowledgedAt);
         Assert.Equal(Now.AddHours(-2), c.LastMessageToReporterAt);
         var later = Now.AddDays(3);
-        var acknowledged = Given(new AcknowledgementGiven(Id, "Thanks", Analyst, later));
+        var acknowledged = Given(new AcknowledgementGiven(Id, "VR-2026-000042", "Thanks", Analyst, later));
         Assert.Equal(later, acknowledged.AcknowledgedAt);
         Assert.Equal(later, acknowledged.LastMessageToReporterAt);
         var assigned = acknowledged.Apply(new AnalystAssigned(Id, "a-2", Analyst, later.AddDays(1)));
         Assert.Equal(later, assigned.LastMessageToReporterAt); // an assignment says nothing to the reporter
-        Assert.Equal(later.AddDays(2), assigned.Apply(new UpdateGiven(Id, "Still on it.", Analyst, later.AddDays(2))).LastMessageToReporterAt);
+        Assert.Equal(later.AddDays(2), assigned.Apply(new UpdateGiven(Id, "VR-2026-000042", "Still on it.", Analyst, later.AddDays(2))).LastMessageToReporterAt);
     }
 }

@@ -1,3 +1,4 @@
+using VulnPlatform.ServiceDefaults.Http;
 using System.Text;
 
 namespace VulnPlatform.Intake.Attachments;

@@ -9,32 +9,31 @@ public sealed record CaseStarted(
     Guid CaseId, Guid ReportId, string TrackingNumber, string Title, string? Vendor, string? Product, string? Cwe, DateTimeOffset SubmittedAt, DateTimeOffset At);
 
 /// <summary>The human acknowledgement, with the personal message written to the reporter.</summary>
-public sealed record AcknowledgementGiven(Guid CaseId, string Message, Actor By, DateTimeOffset At);
+public sealed record AcknowledgementGiven(Guid CaseId, string TrackingNumber, string Message, Actor By, DateTimeOffset At);
 
 public sealed record AnalystAssigned(Guid CaseId, string AnalystId, Actor By, DateTimeOffset At);
 
-public sealed record QuestionAsked(Guid CaseId, string Question, Actor By, DateTimeOffset At);
+public sealed record QuestionAsked(Guid CaseId, string TrackingNumber, string Question, Actor By, DateTimeOffset At);
 
 /// <summary>The reporter wrote (Intake's ReporterMessagePosted); an answer to a question puts the case back in work.</summary>
 public sealed record ReporterReplied(Guid CaseId, Guid MessageId, DateTimeOffset At);
 
 public sealed record AssessmentMade(Guid CaseId, string? CvssVector, decimal? CvssScore, string? Severity, string? Cwe, Actor By, DateTimeOffset At);
 
-public sealed record ValidationConfirmed(Guid CaseId, string Explanation, Actor By, DateTimeOffset At);
+public sealed record ValidationConfirmed(Guid CaseId, string TrackingNumber, string Explanation, Actor By, DateTimeOffset At);
 
-public sealed record RejectionDecided(Guid CaseId, string Reason, string Explanation, string? DuplicateOf, Actor By, DateTimeOffset At);
+public sealed record RejectionDecided(Guid CaseId, string TrackingNumber, string Reason, string Explanation, string? DuplicateOf, Actor By, DateTimeOffset At);
 
 public sealed record ThirdPartyNamed(Guid CaseId, string Vendor, string Product, Actor By, DateTimeOffset At);
 
-public sealed record RemediationPlanMade(
-    Guid CaseId, string Plan, DateOnly TargetFixDate, DateOnly ProposedDisclosureDate, Actor By, DateTimeOffset At);
+public sealed record RemediationPlanMade(Guid CaseId, string TrackingNumber, string Plan, DateOnly TargetFixDate, DateOnly ProposedDisclosureDate, Actor By, DateTimeOffset At);
 
-public sealed record UpdateGiven(Guid CaseId, string Text, Actor By, DateTimeOffset At);
+public sealed record UpdateGiven(Guid CaseId, string TrackingNumber, string Text, Actor By, DateTimeOffset At);
 
-public sealed record FixConfirmed(Guid CaseId, string FixedVersion, Actor By, DateTimeOffset At);
+public sealed record FixConfirmed(Guid CaseId, string TrackingNumber, string FixedVersion, Actor By, DateTimeOffset At);
 
 /// <summary>The case ended; <see cref="Reason"/> is one of <see cref="CloseReasons"/>.</summary>
-public sealed record CaseEnded(Guid CaseId, string Reason, Actor By, DateTimeOffset At);
+public sealed record CaseEnded(Guid CaseId, string TrackingNumber, string Reason, Actor By, DateTimeOffset At);
 
 public static class CaseEventTypes
 {

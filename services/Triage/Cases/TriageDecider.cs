@@ -41,23 +41,23 @@ public static class TriageDecider
 
     public static Decision Decide(TriageCase c, CaseCommand command, Actor by, DateTimeOffset now) => command switch
     {
-        Acknowledge a => When(c, a, [CaseStates.New], () => new AcknowledgementGiven(c.Id, a.Message, by, now)),
+        Acknowledge a => When(c, a, [CaseStates.New], () => new AcknowledgementGiven(c.Id, c.TrackingNumber, a.Message, by, now)),
         Assign a => When(c, a, Open, () => new AnalystAssigned(c.Id, a.AnalystId, by, now)),
-        RequestInformation r => When(c, r, [CaseStates.Acknowledged, CaseStates.NeedsInfo], () => new QuestionAsked(c.Id, r.Question, by, now)),
+        RequestInformation r => When(c, r, [CaseStates.Acknowledged, CaseStates.NeedsInfo], () => new QuestionAsked(c.Id, c.TrackingNumber, r.Question, by, now)),
         RecordReply r => c.IsOpen ? new object[] { new ReporterReplied(c.Id, r.MessageId, now) } : new object[0],
         Assess a => When(c, a, InWork, () => new AssessmentMade(c.Id, a.CvssVector, a.CvssScore, a.Severity, a.Cwe, by, now)),
-        Validate v => When(c, v, [CaseStates.Acknowledged], () => new ValidationConfirmed(c.Id, v.Explanation, by, now)),
+        Validate v => When(c, v, [CaseStates.Acknowledged], () => new ValidationConfirmed(c.Id, c.TrackingNumber, v.Explanation, by, now)),
         Reject r => When(c, r, [CaseStates.New, CaseStates.Acknowledged, CaseStates.NeedsInfo],
-            () => new RejectionDecided(c.Id, r.Reason, r.Explanation, r.DuplicateOf, by, now)),
+            () => new RejectionDecided(c.Id, c.TrackingNumber, r.Reason, r.Explanation, r.DuplicateOf, by, now)),
         NameThirdParty t => When(c, t, InWork, () => new ThirdPartyNamed(c.Id, t.Vendor, t.Product, by, now)),
         PlanRemediation p => When(c, p, [CaseStates.Validated, CaseStates.RemediationPlanned],
-            () => new RemediationPlanMade(c.Id, p.Plan, p.TargetFixDate, p.ProposedDisclosureDate, by, now)),
-        PostUpdate u => When(c, u, [.. InWork, CaseStates.Fixed], () => new UpdateGiven(c.Id, u.Text, by, now)),
-        MarkFixed f => When(c, f, [CaseStates.Validated, CaseStates.RemediationPlanned], () => new FixConfirmed(c.Id, f.FixedVersion, by, now)),
+            () => new RemediationPlanMade(c.Id, c.TrackingNumber, p.Plan, p.TargetFixDate, p.ProposedDisclosureDate, by, now)),
+        PostUpdate u => When(c, u, [.. InWork, CaseStates.Fixed], () => new UpdateGiven(c.Id, c.TrackingNumber, u.Text, by, now)),
+        MarkFixed f => When(c, f, [CaseStates.Validated, CaseStates.RemediationPlanned], () => new FixConfirmed(c.Id, c.TrackingNumber, f.FixedVersion, by, now)),
         Close x => When(c, x, [CaseStates.Rejected, CaseStates.Fixed],
-            () => new CaseEnded(c.Id, c.State == CaseStates.Fixed ? CloseReasons.Resolved : CloseReasons.Rejected, by, now)),
-        CloseAfterWithdrawal => c.IsOpen ? new object[] { new CaseEnded(c.Id, CloseReasons.Withdrawn, by, now) } : new object[0],
-        CloseForNoResponse x => When(c, x, [CaseStates.NeedsInfo], () => new CaseEnded(c.Id, CloseReasons.NoResponse, by, now)),
+            () => new CaseEnded(c.Id, c.TrackingNumber, c.State == CaseStates.Fixed ? CloseReasons.Resolved : CloseReasons.Rejected, by, now)),
+        CloseAfterWithdrawal => c.IsOpen ? new object[] { new CaseEnded(c.Id, c.TrackingNumber, CloseReasons.Withdrawn, by, now) } : new object[0],
+        CloseForNoResponse x => When(c, x, [CaseStates.NeedsInfo], () => new CaseEnded(c.Id, c.TrackingNumber, CloseReasons.NoResponse, by, now)),
         _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "unknown command"),
     };
 

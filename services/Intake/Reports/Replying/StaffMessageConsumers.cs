@@ -1,3 +1,4 @@
+using VulnPlatform.ServiceDefaults.Http;
 using Marten;
 using MassTransit;
 using VulnPlatform.Contracts;

@@ -1,3 +1,4 @@
+using VulnPlatform.ServiceDefaults.Http;
 using FluentValidation;
 using VulnPlatform.Contracts;
 

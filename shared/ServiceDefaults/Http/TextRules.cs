@@ -1,8 +1,7 @@
 using System.Globalization;
-using System.Net.Mail;
 using FluentValidation;
 
-namespace VulnPlatform.Intake;
+namespace VulnPlatform.ServiceDefaults.Http;
 
 /// <summary>
 /// Text a person typed: no control characters (tabs and line breaks only where lines make sense),
@@ -58,28 +57,4 @@ public static class TextRules
     // U+2028 and U+2029, which JavaScript and many viewers treat as line breaks.
     private static bool IsInvisible(UnicodeCategory category) =>
         category is UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator;
-}
-
-public static class EmailAddresses
-{
-    public static bool IsValid(string? email)
-    {
-        if (string.IsNullOrEmpty(email) || !TextRules.IsClean(email, allowLineBreaks: false) || email.Any(char.IsWhiteSpace))
-        {
-            return false;
-        }
-
-        // One plain address (no display name, no list, no quoted local part) whose domain has at least one dot.
-        var at = email.LastIndexOf('@');
-        if (at <= 0 || !email[..at].All(c => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-/=?^_`{|}~.".Contains(c)))
-        {
-            return false;
-        }
-        return MailAddress.TryCreate(email, out var address)
-            && address.Address == email
-            && address.Host.Contains('.', StringComparison.Ordinal)
-            && !address.Host.StartsWith('.') && !address.Host.EndsWith('.')
-            && address.Host.All(c => char.IsLetterOrDigit(c) || c is '.' or '-')
-            && !email.Contains("..", StringComparison.Ordinal);
-    }
 }
