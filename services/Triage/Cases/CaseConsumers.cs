@@ -1,0 +1,51 @@
+using Marten;
+using VulnPlatform.Contracts;
+using VulnPlatform.Contracts.Intake;
+using VulnPlatform.ServiceDefaults.Messaging;
+
+namespace VulnPlatform.Triage.Cases;
+
+/// <summary>A vulnerability report opens its case (its stream id is the report's id); fraud and general questions open none.</summary>
+public sealed class ReportSubmittedConsumer(ISessionFactory sessions, TimeProvider time) : IdempotentConsumer<ReportSubmitted>(sessions, time)
+{
+    protected override string ConsumerName => "triage.report-submitted";
+
+    protected override async Task HandleAsync(ReportSubmitted m, Delivery delivery, IDocumentSession session, CancellationToken cancellationToken)
+    {
+        if (m.Kind != ReportKinds.Vulnerability) return;
+        if (await session.Events.FetchStreamStateAsync(m.ReportId, cancellationToken) is not null) return; // opened already
+        session.Events.StartStream<TriageCase>(m.ReportId, new CaseStarted(
+            m.ReportId, m.ReportId, m.TrackingNumber, m.Title, m.Product?.Vendor, m.Product?.Name, m.Cwe, m.SubmittedAt, m.SubmittedAt));
+    }
+}
+
+/// <summary>A withdrawn report closes its case.</summary>
+public sealed class ReportWithdrawnConsumer(ISessionFactory sessions, TimeProvider time) : IdempotentConsumer<ReportWithdrawn>(sessions, time)
+{
+    protected override string ConsumerName => "triage.report-withdrawn";
+
+    protected override Task HandleAsync(ReportWithdrawn m, Delivery delivery, IDocumentSession session, CancellationToken cancellationToken) =>
+        CaseUpdates.ApplyAsync(session, m.ReportId, new CloseAfterWithdrawal(), m.WithdrawnBy, m.WithdrawnAt, cancellationToken);
+}
+
+/// <summary>The reporter wrote: recorded in the thread; an answer to a question puts the case back in work.</summary>
+public sealed class ReporterMessagePostedConsumer(ISessionFactory sessions, TimeProvider time) : IdempotentConsumer<ReporterMessagePosted>(sessions, time)
+{
+    protected override string ConsumerName => "triage.reporter-message-posted";
+
+    protected override Task HandleAsync(ReporterMessagePosted m, Delivery delivery, IDocumentSession session, CancellationToken cancellationToken) =>
+        CaseUpdates.ApplyAsync(session, m.ReportId, new RecordReply(m.MessageId), m.PostedBy, m.PostedAt, cancellationToken);
+}
+
+public static class CaseUpdates
+{
+    /// <summary>Decides and appends what an event from the bus means for a case; a report without a case (not a vulnerability) is left alone.</summary>
+    public static async Task ApplyAsync(IDocumentSession session, Guid caseId, CaseCommand command, Actor by, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var stream = await session.Events.FetchForExclusiveWriting<TriageCase>(caseId, cancellationToken);
+        if (stream.Aggregate is not { } c) return;
+        var decision = TriageDecider.Decide(c, command, by, at);
+        if (decision.Refusal is { } refusal) throw new InvalidOperationException($"{command.Name} refused for case {c.TrackingNumber}: {refusal.Detail}");
+        stream.AppendMany(decision.Events);
+    }
+}

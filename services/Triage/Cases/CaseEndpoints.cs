@@ -1,0 +1,130 @@
+using System.Security.Claims;
+using JasperFx;
+using Marten;
+using Microsoft.Net.Http.Headers;
+using VulnPlatform.Contracts;
+using VulnPlatform.ServiceDefaults.Http;
+using VulnPlatform.ServiceDefaults.Security;
+using VulnPlatform.Triage.Scoring;
+
+namespace VulnPlatform.Triage.Cases;
+
+/// <summary>
+/// <c>/api/triage/cases</c>: the queue, a case, and the staff commands. Analysts and coordinators
+/// only; the actor of every command is the token's subject; every command names the version it was
+/// decided on (<c>If-Match</c>, the case's ETag): a stale one is a 412 and changes nothing.
+/// </summary>
+public static class CaseEndpoints
+{
+    public const string TriageStaff = "triage-staff";
+    private const int MaxPageSize = 200;
+
+    public static void MapCaseEndpoints(this IEndpointRouteBuilder app)
+    {
+        var cases = app.MapGroup("/api/triage/cases").WithTags("Cases").RequireAuthorization(TriageStaff);
+        cases.MapGet("/", QueueAsync).WithName("CaseQueue");
+        cases.MapGet("/{trackingNumber}", GetAsync).WithName("GetCase");
+        Command<AcknowledgeRequest>(cases, "acknowledge", r => new Acknowledge(r.Message!.Trim()));
+        Command<AssignRequest>(cases, "assign", r => new Assign(r.AnalystId!));
+        Command<RequestInformationRequest>(cases, "request-information", r => new RequestInformation(r.Question!.Trim()));
+        Command<AssessRequest>(cases, "assess", r =>
+        {
+            var score = r.CvssVector is null ? null : CvssScoring.Score(r.CvssVector).Score;
+            return new Assess(r.CvssVector, score?.BaseScore, score?.Severity, r.Cwe);
+        });
+        Command<ValidateRequest>(cases, "validate", r => new Validate(r.Explanation!.Trim()));
+        Command<RejectRequest>(cases, "reject", r => new Reject(r.Reason!, r.Explanation!.Trim(), r.DuplicateOf));
+        Command<ThirdPartyRequest>(cases, "third-party", r => new NameThirdParty(r.Vendor!.Trim(), r.Product!.Trim()));
+        Command<PlanRemediationRequest>(cases, "plan", r => new PlanRemediation(r.Plan!.Trim(), r.TargetFixDate!.Value, r.ProposedDisclosureDate!.Value));
+        Command<ProgressUpdateRequest>(cases, "updates", r => new PostUpdate(r.Text!.Trim()));
+        Command<MarkFixedRequest>(cases, "fixed", r => new MarkFixed(r.FixedVersion!.Trim()));
+        cases.MapPost("/{trackingNumber}/close", (string trackingNumber, HttpContext http, ClaimsPrincipal user, IDocumentSession session, TimeProvider time, CancellationToken ct) =>
+            DecideAsync(trackingNumber, http, user, session, time, new Close(), ct)).WithName("CloseCase");
+    }
+
+    private static void Command<TRequest>(RouteGroupBuilder cases, string action, Func<TRequest, CaseCommand> command) =>
+        cases.MapPost($"/{{trackingNumber}}/{action}", (string trackingNumber, TRequest request, HttpContext http, ClaimsPrincipal user,
+                IDocumentSession session, TimeProvider time, CancellationToken ct) =>
+            DecideAsync(trackingNumber, http, user, session, time, command(request), ct))
+            .WithValidation<TRequest>()
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .ProducesProblem(StatusCodes.Status428PreconditionRequired);
+
+    private static async Task<IResult> DecideAsync(
+        string trackingNumber, HttpContext http, ClaimsPrincipal user, IDocumentSession session, TimeProvider time, CaseCommand command, CancellationToken ct)
+    {
+        if (!TryReadIfMatch(http.Request, out var expected))
+        {
+            return Results.Problem(statusCode: StatusCodes.Status428PreconditionRequired, type: ProblemTypes.Validation, title: "If-Match needed",
+                detail: "Send the case's ETag as If-Match, so a change decided on an old version is refused instead of overwriting a newer one.");
+        }
+        if (await FindAsync(session, trackingNumber, ct) is not { } view) return NoSuchCase();
+
+        var stream = await session.Events.FetchForWriting<TriageCase>(view.Id, ct);
+        if (stream.CurrentVersion != expected) return Stale(trackingNumber, stream.CurrentVersion ?? 0);
+        var actor = new Actor(ActorKinds.Staff, user.AccountId());
+        var decision = TriageDecider.Decide(stream.Aggregate!, command, actor, time.GetUtcNow());
+        if (decision.Refusal is { } refusal) return refusal.ToProblem();
+        stream.AppendMany(decision.Events);
+        try
+        {
+            await session.SaveChangesAsync(ct);
+        }
+        catch (ConcurrencyException)
+        {
+            return Stale(trackingNumber, null);
+        }
+        var after = await session.LoadAsync<CaseView>(view.Id, ct);
+        http.Response.Headers.ETag = ETag(after!.Version);
+        return Results.Ok(after);
+    }
+
+    private static async Task<IResult> GetAsync(string trackingNumber, HttpContext http, IQuerySession session, CancellationToken ct)
+    {
+        if (await FindAsync(session, trackingNumber, ct) is not { } view) return NoSuchCase();
+        http.Response.Headers.ETag = ETag(view.Version);
+        http.Response.Headers.CacheControl = "no-store";
+        return Results.Ok(view);
+    }
+
+    /// <summary>Open cases by default (or one state), the acknowledgement deadline first; each with its overdue flag.</summary>
+    private static async Task<IResult> QueueAsync(IQuerySession session, TimeProvider time, string? state, int? page, int? pageSize, CancellationToken ct)
+    {
+        var (paging, invalid) = Paging.From(page, pageSize, defaultSize: 50, MaxPageSize);
+        if (invalid is not null) return invalid;
+        var query = state is null ? session.Query<CaseView>().Where(v => v.State != CaseStates.Closed) : session.Query<CaseView>().Where(v => v.State == state);
+        var total = await query.CountAsync(ct);
+        var now = time.GetUtcNow();
+        var items = (await query.OrderBy(v => v.AcknowledgementDueAt).Skip(paging.Skip).Take(paging.Size).ToListAsync(ct))
+            .Select(v => new QueueEntry(v.TrackingNumber, v.Title, v.State, v.Severity, v.CvssScore, v.AssigneeId, v.AcknowledgementDueAt,
+                v.AcknowledgedAt is null && v.AcknowledgementDueAt < now))
+            .ToList();
+        return Results.Ok(paging.Of(items, total));
+    }
+
+    private static Task<CaseView?> FindAsync(IQuerySession session, string trackingNumber, CancellationToken ct) =>
+        trackingNumber.Length > 32 ? Task.FromResult<CaseView?>(null)
+            : session.Query<CaseView>().FirstOrDefaultAsync(v => v.TrackingNumber == trackingNumber, ct);
+
+    private static bool TryReadIfMatch(HttpRequest request, out long version)
+    {
+        version = 0;
+        var value = request.Headers.IfMatch.ToString().Trim();
+        if (value.StartsWith("W/", StringComparison.Ordinal)) value = value[2..];
+        return value.Length > 2 && value[0] == '"' && value[^1] == '"' && long.TryParse(value[1..^1], out version);
+    }
+
+    private static string ETag(long version) => $"\"{version}\"";
+
+    private static IResult Stale(string trackingNumber, long? current) => Results.Problem(
+        statusCode: StatusCodes.Status412PreconditionFailed, type: ProblemTypes.Conflict, title: "The case changed",
+        detail: $"Case {trackingNumber} changed since you read it{(current is { } v ? $" (it is now at version {v})" : "")}; read it again and decide anew.");
+
+    private static IResult NoSuchCase() => Results.Problem(statusCode: StatusCodes.Status404NotFound, type: ProblemTypes.NotFound,
+        title: "No such case", detail: "No triage case has this tracking number.");
+}
+
+public sealed record QueueEntry(
+    string TrackingNumber, string Title, string State, string? Severity, decimal? CvssScore, string? AssigneeId,
+    DateTimeOffset AcknowledgementDueAt, bool Overdue);

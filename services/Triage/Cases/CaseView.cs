@@ -1,0 +1,108 @@
+using JasperFx.Events;
+using Marten.Events.Aggregation;
+
+namespace VulnPlatform.Triage.Cases;
+
+/// <summary>What staff read of a case: its state, scores, deadlines and whole history (inline, so a command's answer is current).</summary>
+public sealed class CaseView
+{
+    public static readonly TimeSpan AcknowledgementWindow = TimeSpan.FromHours(24);
+
+    public Guid Id { get; set; }
+    public Guid ReportId { get; set; }
+    public string TrackingNumber { get; set; } = "";
+    public string Title { get; set; } = "";
+    public string State { get; set; } = CaseStates.New;
+    public string? Vendor { get; set; }
+    public string? Product { get; set; }
+    public string? Cwe { get; set; }
+    public string? CvssVector { get; set; }
+    public decimal? CvssScore { get; set; }
+    public string? Severity { get; set; }
+    public string? AssigneeId { get; set; }
+    public ThirdPartyView? ThirdParty { get; set; }
+    public DateTimeOffset SubmittedAt { get; set; }
+    public DateTimeOffset AcknowledgementDueAt { get; set; }
+    public DateTimeOffset? AcknowledgedAt { get; set; }
+    public DateTimeOffset LastMessageToReporterAt { get; set; }
+    public string? RejectionReason { get; set; }
+    public string? DuplicateOf { get; set; }
+    public RemediationView? Remediation { get; set; }
+    public string? FixedVersion { get; set; }
+    public string? ClosedReason { get; set; }
+    public long Version { get; set; }
+    public List<HistoryEntry> History { get; set; } = [];
+}
+
+public sealed record ThirdPartyView(string Vendor, string Product);
+
+public sealed record RemediationView(string Plan, DateOnly TargetFixDate, DateOnly ProposedDisclosureDate);
+
+/// <summary>One step of a case: when, what, by whom (an account id, never a name), and the text the reporter was sent, if any.</summary>
+public sealed record HistoryEntry(DateTimeOffset At, string Event, string? ById, string? Text);
+
+public sealed class CaseViewProjection : SingleStreamProjection<CaseView, Guid>
+{
+    public static CaseView Create(IEvent<CaseStarted> e) => new()
+    {
+        Id = e.Data.CaseId, ReportId = e.Data.ReportId, TrackingNumber = e.Data.TrackingNumber, Title = e.Data.Title,
+        Vendor = e.Data.Vendor, Product = e.Data.Product, Cwe = e.Data.Cwe, SubmittedAt = e.Data.SubmittedAt,
+        AcknowledgementDueAt = e.Data.SubmittedAt + CaseView.AcknowledgementWindow, LastMessageToReporterAt = e.Data.SubmittedAt,
+        Version = e.Version, History = [new HistoryEntry(e.Data.At, "opened", null, null)],
+    };
+
+    public static void Apply(IEvent<AcknowledgementGiven> e, CaseView v) =>
+        Step(v, e, e.Data.At, "acknowledged", e.Data.By.Id, e.Data.Message, state: CaseStates.Acknowledged, toReporter: true, also: () => v.AcknowledgedAt = e.Data.At);
+
+    public static void Apply(IEvent<AnalystAssigned> e, CaseView v) =>
+        Step(v, e, e.Data.At, "assigned", e.Data.By.Id, null, also: () => v.AssigneeId = e.Data.AnalystId);
+
+    public static void Apply(IEvent<QuestionAsked> e, CaseView v) =>
+        Step(v, e, e.Data.At, "information-requested", e.Data.By.Id, e.Data.Question, state: CaseStates.NeedsInfo, toReporter: true);
+
+    public static void Apply(IEvent<ReporterReplied> e, CaseView v) =>
+        Step(v, e, e.Data.At, "reporter-replied", null, null, state: v.State == CaseStates.NeedsInfo ? CaseStates.Acknowledged : null);
+
+    public static void Apply(IEvent<AssessmentMade> e, CaseView v) => Step(v, e, e.Data.At, "assessed", e.Data.By.Id, null, also: () =>
+    {
+        v.CvssVector = e.Data.CvssVector ?? v.CvssVector;
+        v.CvssScore = e.Data.CvssScore ?? v.CvssScore;
+        v.Severity = e.Data.Severity ?? v.Severity;
+        v.Cwe = e.Data.Cwe ?? v.Cwe;
+    });
+
+    public static void Apply(IEvent<ValidationConfirmed> e, CaseView v) =>
+        Step(v, e, e.Data.At, "validated", e.Data.By.Id, e.Data.Explanation, state: CaseStates.Validated, toReporter: true);
+
+    public static void Apply(IEvent<RejectionDecided> e, CaseView v) =>
+        Step(v, e, e.Data.At, "rejected", e.Data.By.Id, e.Data.Explanation, state: CaseStates.Rejected, toReporter: true, also: () =>
+        {
+            v.RejectionReason = e.Data.Reason;
+            v.DuplicateOf = e.Data.DuplicateOf;
+        });
+
+    public static void Apply(IEvent<ThirdPartyNamed> e, CaseView v) =>
+        Step(v, e, e.Data.At, "third-party", e.Data.By.Id, null, also: () => v.ThirdParty = new ThirdPartyView(e.Data.Vendor, e.Data.Product));
+
+    public static void Apply(IEvent<RemediationPlanMade> e, CaseView v) =>
+        Step(v, e, e.Data.At, "remediation-planned", e.Data.By.Id, e.Data.Plan, state: CaseStates.RemediationPlanned, toReporter: true,
+            also: () => v.Remediation = new RemediationView(e.Data.Plan, e.Data.TargetFixDate, e.Data.ProposedDisclosureDate));
+
+    public static void Apply(IEvent<UpdateGiven> e, CaseView v) => Step(v, e, e.Data.At, "progress-update", e.Data.By.Id, e.Data.Text, toReporter: true);
+
+    public static void Apply(IEvent<FixConfirmed> e, CaseView v) =>
+        Step(v, e, e.Data.At, "fixed", e.Data.By.Id, null, state: CaseStates.Fixed, toReporter: true, also: () => v.FixedVersion = e.Data.FixedVersion);
+
+    public static void Apply(IEvent<CaseEnded> e, CaseView v) =>
+        Step(v, e, e.Data.At, "closed", e.Data.By.Id, null, state: CaseStates.Closed, also: () => v.ClosedReason = e.Data.Reason);
+
+    private static void Step(
+        CaseView v, IEvent e, DateTimeOffset at, string name, string? by, string? text, string? state = null, bool toReporter = false, Action? also = null)
+    {
+        v.History.Add(new HistoryEntry(at, name, by, text));
+        if (state is not null) v.State = state;
+        if (toReporter) v.LastMessageToReporterAt = at;
+        also?.Invoke();
+        v.Version = e.Version;
+    }
+}
