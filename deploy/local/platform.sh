@@ -12,6 +12,7 @@ HTTP_PORT="${VP_GATEWAY_HTTP_PORT:-8080}"
 HTTPS_PORT="${VP_GATEWAY_HTTPS_PORT:-8443}"
 INTAKE_PORT="${VP_INTAKE_PORT:-5101}"
 IDENTITY_PORT="${VP_IDENTITY_PORT:-5106}"
+TRIAGE_PORT="${VP_TRIAGE_PORT:-5102}"
 DB_SUFFIX="${VP_DB_SUFFIX:-}"          # a second platform (the end-to-end tests) uses databases of its own
 CERT_DIR="$RUN/certs"
 KEY_DIR="$RUN/keys"
@@ -25,6 +26,7 @@ servers() { env VP_RUN_DIR="$ROOT/.run" "$ROOT/deploy/local/servers.sh" "$@"; }
 SERVICES=(
   "identity|services/Identity|VulnPlatform.Identity|vp_identity|http://127.0.0.1:$IDENTITY_PORT|Identity"
   "intake|services/Intake|VulnPlatform.Intake|vp_intake|http://127.0.0.1:$INTAKE_PORT|Intake"
+  "triage|services/Triage|VulnPlatform.Triage|vp_triage|http://127.0.0.1:$TRIAGE_PORT|Triage"
 )
 DEV_ADMIN_EMAIL="admin@vulnplatform.local"
 
@@ -181,7 +183,8 @@ up() {
     "Gateway__HttpsPort=$HTTPS_PORT" "PublicOrigin=https://localhost:$HTTPS_PORT" \
     "Authentication__JwksUri=http://127.0.0.1:$IDENTITY_PORT/.well-known/jwks" \
     "ReverseProxy__Clusters__intake__Destinations__intake-1__Address=http://127.0.0.1:$INTAKE_PORT/" \
-    "ReverseProxy__Clusters__identity__Destinations__identity-1__Address=http://127.0.0.1:$IDENTITY_PORT/" "${otel[@]}"
+    "ReverseProxy__Clusters__identity__Destinations__identity-1__Address=http://127.0.0.1:$IDENTITY_PORT/" \
+    "ReverseProxy__Clusters__triage__Destinations__triage-1__Address=http://127.0.0.1:$TRIAGE_PORT/" "${otel[@]}"
   for entry in "${SERVICES[@]}"; do
     IFS='|' read -r name _ _ _ url _ <<<"$entry"
     wait_ready "$name" "$url/health/ready"

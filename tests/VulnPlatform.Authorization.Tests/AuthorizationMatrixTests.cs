@@ -1,11 +1,13 @@
 extern alias intake;
 extern alias identity;
 extern alias gateway;
+extern alias triage;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using VulnPlatform.Testing;
 using Xunit.Abstractions;
 
 namespace VulnPlatform.Authorization.Tests;
@@ -73,12 +75,34 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
         identity POST   /internal/relay/replay                                           401 401 401 401 401 401 401 401  unrouted
         identity ANY    /health/live                                                     ok  ok  ok  ok  ok  ok  ok  ok   own
         identity ANY    /health/ready                                                    ok  ok  ok  ok  ok  ok  ok  ok   own
+        triage   GET    /api/triage/cases/                                               401 403 403 403 ok  ok  403 401  same
+        triage   GET    /api/triage/cases/{trackingNumber}                               401 403 403 403 ok  ok  403 401  same
+        triage   POST   /api/triage/cases/{trackingNumber}/acknowledge                   401 403 403 403 ok  ok  403 401  same
+        triage   POST   /api/triage/cases/{trackingNumber}/assign                        401 403 403 403 ok  ok  403 401  same
+        triage   POST   /api/triage/cases/{trackingNumber}/request-information           401 403 403 403 ok  ok  403 401  same
+        triage   POST   /api/triage/cases/{trackingNumber}/assess                        401 403 403 403 ok  ok  403 401  same
+        triage   POST   /api/triage/cases/{trackingNumber}/validate                      401 403 403 403 ok  ok  403 401  same
+        triage   POST   /api/triage/cases/{trackingNumber}/reject                        401 403 403 403 ok  ok  403 401  same
+        triage   POST   /api/triage/cases/{trackingNumber}/third-party                   401 403 403 403 ok  ok  403 401  same
+        triage   POST   /api/triage/cases/{trackingNumber}/plan                          401 403 403 403 ok  ok  403 401  same
+        triage   POST   /api/triage/cases/{trackingNumber}/updates                       401 403 403 403 ok  ok  403 401  same
+        triage   POST   /api/triage/cases/{trackingNumber}/fixed                         401 403 403 403 ok  ok  403 401  same
+        triage   POST   /api/triage/cases/{trackingNumber}/close                         401 403 403 403 ok  ok  403 401  same
+        triage   GET    /api/cvss                                                        ok  ok  ok  ok  ok  ok  ok  401  same
+        triage   GET    /api/openapi/{documentName}.json                                 ok  ok  ok  ok  ok  ok  ok  401  same
+        triage   GET    /internal/relay/dead-letters                                     401 401 401 401 401 401 401 401  unrouted
+        triage   POST   /internal/relay/dead-letters/{id:guid}/republish                 401 401 401 401 401 401 401 401  unrouted
+        triage   DELETE /internal/relay/dead-letters/{id:guid}                           401 401 401 401 401 401 401 401  unrouted
+        triage   POST   /internal/relay/replay                                           401 401 401 401 401 401 401 401  unrouted
+        triage   ANY    /health/live                                                     ok  ok  ok  ok  ok  ok  ok  401  own
+        triage   ANY    /health/ready                                                    ok  ok  ok  ok  ok  ok  ok  401  own
         """;
 
     private static readonly string[] Callers = ["anonymous", "reporter A", "reporter B", "vendor", "analyst", "coordinator", "admin"];
     private static readonly string[] BadTokens = ["expired", "other key", "alg none", "tampered", "other audience"];
 
     private Guid _reporterA;
+    private string _triageCase = "";
     private readonly Dictionary<string, Guid> _accounts = [];
 
     private sealed record Row(string Service, string Method, string Route, string[] Expected, string Gateway);
@@ -93,6 +117,7 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
     {
         var mapped = PlatformFixture.Routes(platform.Intake.Services).Select(r => "intake " + r)
             .Concat(PlatformFixture.Routes(platform.Identity.Services).Select(r => "identity " + r))
+            .Concat(PlatformFixture.Routes(platform.Triage.Services).Select(r => "triage " + r))
             .Order().ToList();
         var named = Rows().Select(r => $"{r.Service} {r.Method} {r.Route}").Order().ToList();
         Assert.Equal(mapped, named);
@@ -108,6 +133,7 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
             _accounts[caller] = await CreateAccountAsync(role);
         }
         _reporterA = _accounts["reporter A"];
+        _triageCase = await OpenTriageCaseAsync();
         var targetAccount = await CreateAccountAsync("reporter");
         var failures = new List<string>();
         foreach (var row in Rows())
@@ -142,7 +168,12 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
         if (!ok) failures.Add($"{cell}: expected {expected}, got {code}");
     }
 
-    private HttpClient Service(string name) => name == "intake" ? platform.Client(platform.Intake) : platform.Client(platform.Identity);
+    private HttpClient Service(string name) => name switch
+    {
+        "intake" => platform.Client(platform.Intake),
+        "triage" => platform.Client(platform.Triage),
+        _ => platform.Client(platform.Identity),
+    };
 
     private string? Token(string caller) => caller switch
     {
@@ -161,7 +192,11 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
     {
         var path = row.Route;
         HttpContent? content = null;
-        if (path.Contains("{trackingNumber}") || path.Contains("{reportId:guid}"))
+        if (row.Service == "triage")
+        {
+            path = path.Replace("{trackingNumber}", _triageCase);
+        }
+        else if (path.Contains("{trackingNumber}") || path.Contains("{reportId:guid}"))
         {
             var report = await ReportOfAAsync();
             path = path.Replace("{trackingNumber}", report.TrackingNumber).Replace("{reportId:guid}", report.Id.ToString())
@@ -184,6 +219,7 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
             ("POST", "/connect/token" or "/connect/authorize" or "/connect/logout" or "/connect/userinfo") => new FormUrlEncodedContent([]),
             _ => null,
         };
+        if (row.Route == "/api/cvss") path += "?vector=" + Uri.EscapeDataString("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H");
         var method = row.Method == "ANY" ? HttpMethod.Get : new HttpMethod(row.Method);
         var request = new HttpRequestMessage(method, path) { Content = content };
         if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -222,6 +258,24 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
         var uploaded = await (await client.SendAsync(upload)).Content.ReadFromJsonAsync<JsonElement>();
         return new ReportOfA(created.GetProperty("reportId").GetGuid(), number,
             uploaded.GetProperty("attachments")[0].GetProperty("id").GetGuid());
+    }
+
+    /// <summary>A case in Triage, opened by a report published on the bus as Intake's relay would.</summary>
+    private async Task<string> OpenTriageCaseAsync()
+    {
+        var trackingNumber = $"VR-2026-{Random.Shared.Next(100_000, 999_999)}";
+        await RawPublisher.PublishAsync(await TestServers.GetAsync(), new VulnPlatform.Contracts.Intake.ReportSubmitted(
+            Guid.CreateVersion7(), trackingNumber, "vulnerability", "Matrix case", "A case for the matrix.", null, false, null, null, null, true,
+            VulnPlatform.Contracts.Actor.AnonymousReporter, DateTimeOffset.UtcNow));
+        var client = platform.Client(platform.Triage);
+        var opened = await Eventually.HoldsAsync(async () =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, $"/api/triage/cases/{trackingNumber}");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", platform.Tokens.Person(Guid.NewGuid(), "analyst"));
+            return (await client.SendAsync(request)).StatusCode == HttpStatusCode.OK;
+        }, TimeSpan.FromSeconds(30));
+        Assert.True(opened, "Triage did not open the matrix's case");
+        return trackingNumber;
     }
 
     private async Task<Guid> CreateAccountAsync(string role)

@@ -1,6 +1,7 @@
 extern alias intake;
 extern alias identity;
 extern alias gateway;
+extern alias triage;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Hosting;
@@ -33,6 +34,7 @@ public sealed class PlatformFixture : IAsyncLifetime
     public WebApplicationFactory<identity::Program> Identity { get; private set; } = null!;
     public WebApplicationFactory<intake::Program> Intake { get; private set; } = null!;
     public WebApplicationFactory<gateway::Program> Gateway { get; private set; } = null!;
+    public WebApplicationFactory<triage::Program> Triage { get; private set; } = null!;
     public TestTokens Tokens { get; private set; } = null!;
     public string AdminTotpSecret { get; } = Base32Encoding.ToString(RandomNumberGenerator.GetBytes(20));
 
@@ -42,6 +44,7 @@ public sealed class PlatformFixture : IAsyncLifetime
         Tokens = new TestTokens(Origin, _signingKey, KeyId);
         var identityDatabase = await CreateAsync(servers, "matrix_identity");
         var intakeDatabase = await CreateAsync(servers, "matrix_intake");
+        var triageDatabase = await CreateAsync(servers, "matrix_triage");
 
         Identity = new WebApplicationFactory<identity::Program>().WithWebHostBuilder(host =>
         {
@@ -60,18 +63,26 @@ public sealed class PlatformFixture : IAsyncLifetime
             Common(host, servers, intakeDatabase);
             TrustIdentity(host);
         });
+        Triage = new WebApplicationFactory<triage::Program>().WithWebHostBuilder(host =>
+        {
+            Common(host, servers, triageDatabase);
+            TrustIdentity(host);
+        });
         _ = Identity.Server;
         _ = Intake.Server;
+        _ = Triage.Server;
         var backends = new Dictionary<string, HttpMessageHandler>
         {
             ["intake.internal"] = Intake.Server.CreateHandler(),
             ["identity.internal"] = Identity.Server.CreateHandler(),
+            ["triage.internal"] = Triage.Server.CreateHandler(),
         };
         Gateway = new WebApplicationFactory<gateway::Program>().WithWebHostBuilder(host =>
         {
             host.UseSetting("PublicOrigin", Origin);
             host.UseSetting("ReverseProxy:Clusters:intake:Destinations:intake-1:Address", "http://intake.internal/");
             host.UseSetting("ReverseProxy:Clusters:identity:Destinations:identity-1:Address", "http://identity.internal/");
+            host.UseSetting("ReverseProxy:Clusters:triage:Destinations:triage-1:Address", "http://triage.internal/");
             foreach (var budget in new[] { "ReporterWritesPerMinute", "ReporterReadsPerMinute", "SignInPerMinute", "TokenPerMinute", "ConcurrentDownloadsPerClient" })
             {
                 host.UseSetting($"Gateway:RateLimits:{budget}", "1000000");
@@ -92,12 +103,14 @@ public sealed class PlatformFixture : IAsyncLifetime
     public HttpClient Client(WebApplicationFactory<identity::Program> factory) => Https(factory);
     public HttpClient Client(WebApplicationFactory<intake::Program> factory) => Https(factory);
     public HttpClient Client(WebApplicationFactory<gateway::Program> factory) => Https(factory);
+    public HttpClient Client(WebApplicationFactory<triage::Program> factory) => Https(factory);
 
     public string AdminCode(DateTimeOffset at) => new Totp(Base32Encoding.ToBytes(AdminTotpSecret)).ComputeTotp(at.UtcDateTime);
 
     public async Task DisposeAsync()
     {
         await Gateway.DisposeAsync();
+        await Triage.DisposeAsync();
         await Intake.DisposeAsync();
         await Identity.DisposeAsync();
         var servers = await TestServers.GetAsync();
