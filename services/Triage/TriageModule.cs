@@ -17,10 +17,15 @@ public static class TriageModule
 
     public static IHostApplicationBuilder AddTriage(this IHostApplicationBuilder builder)
     {
+        var calendar = new BusinessCalendar(
+            builder.Configuration.GetSection(BusinessCalendarOptions.Section).Get<BusinessCalendarOptions>() ?? new BusinessCalendarOptions());
+        var sla = builder.Configuration.GetSection(SlaOptions.Section).Get<SlaOptions>() ?? new SlaOptions();
         builder.AddMartenDefaults(options =>
             {
                 options.Events.AddEventTypes(CaseEventTypes.All);
                 options.Projections.Add<CaseViewProjection>(ProjectionLifecycle.Inline);
+                options.Projections.Add(new SlaClockProjection(calendar, sla), ProjectionLifecycle.Inline);
+                options.Schema.For<SlaClock>().Index(c => c.NextAt);
                 options.Schema.For<CaseView>().UniqueIndex(v => v.TrackingNumber).Index(v => v.AcknowledgementDueAt);
             })
             .AddIntegrationMessaging<TriageIntegrationEvents>(builder, ServiceName,
@@ -30,8 +35,10 @@ public static class TriageModule
         builder.Services.AddAuthorizationBuilder().AddPolicy(CaseEndpoints.TriageStaff, policy => policy
             .RequireClaim("aud", PlatformAccess.UserAudience).RequireRole(PlatformAccess.Analyst, PlatformAccess.Coordinator));
         builder.Services.AddValidatorsFromAssemblyContaining<AcknowledgeValidator>(ServiceLifetime.Singleton);
-        builder.Services.AddSingleton(new BusinessCalendar(
-            builder.Configuration.GetSection(BusinessCalendarOptions.Section).Get<BusinessCalendarOptions>() ?? new BusinessCalendarOptions()));
+        builder.Services.AddSingleton(calendar);
+        builder.Services.Configure<SlaOptions>(builder.Configuration.GetSection(SlaOptions.Section));
+        builder.Services.AddSingleton<SlaWatch>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SlaWatch>());
         builder.Services.AddServiceOpenApi(builder.Configuration, ServiceName);
         return builder;
     }

@@ -42,6 +42,7 @@ public static class CaseEventTypes
         typeof(CaseStarted), typeof(AcknowledgementGiven), typeof(AnalystAssigned), typeof(QuestionAsked), typeof(ReporterReplied),
         typeof(AssessmentMade), typeof(ValidationConfirmed), typeof(RejectionDecided), typeof(ThirdPartyNamed),
         typeof(RemediationPlanMade), typeof(UpdateGiven), typeof(FixConfirmed), typeof(CaseEnded),
+        typeof(SlaWarned), typeof(SlaMissed), typeof(ReporterRemindedOfQuestion),
     ];
 }
 
@@ -74,4 +75,18 @@ public static class CloseReasons
     public const string Rejected = "rejected";
     public const string Withdrawn = "withdrawn";
     public const string NoResponse = "no-response";
+}
+
+/// <summary>A deadline comes near: <see cref="Clock"/> is <c>acknowledgement</c> or <c>update</c>.</summary>
+public sealed record SlaWarned(Guid CaseId, string TrackingNumber, string Clock, DateTimeOffset DueAt, DateTimeOffset At);
+
+public sealed record SlaMissed(Guid CaseId, string TrackingNumber, string Clock, DateTimeOffset DueAt, DateTimeOffset At);
+
+/// <summary>The case has waited on the reporter for a long silence: they are reminded of the question.</summary>
+public sealed record ReporterRemindedOfQuestion(Guid CaseId, string TrackingNumber, DateTimeOffset AskedAt, DateTimeOffset At);
+
+public static class SlaClocks
+{
+    public const string Acknowledgement = "acknowledgement";
+    public const string Update = "update";
 }

@@ -96,6 +96,12 @@ public sealed class CaseViewProjection : SingleStreamProjection<CaseView, Guid>
     public static void Apply(IEvent<CaseEnded> e, CaseView v) =>
         Step(v, e, e.Data.At, "closed", e.Data.By.Id, null, state: CaseStates.Closed, also: () => v.ClosedReason = e.Data.Reason);
 
+    public static void Apply(IEvent<SlaWarned> e, CaseView v) => Step(v, e, e.Data.At, $"{e.Data.Clock}-deadline-near", null, null);
+
+    public static void Apply(IEvent<SlaMissed> e, CaseView v) => Step(v, e, e.Data.At, $"{e.Data.Clock}-deadline-missed", null, null);
+
+    public static void Apply(IEvent<ReporterRemindedOfQuestion> e, CaseView v) => Step(v, e, e.Data.At, "reporter-reminded", null, null, toReporter: true);
+
     private static void Step(
         CaseView v, IEvent e, DateTimeOffset at, string name, string? by, string? text, string? state = null, bool toReporter = false, Action? also = null)
     {

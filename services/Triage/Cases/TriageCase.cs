@@ -36,4 +36,10 @@ public sealed record TriageCase(
     public TriageCase Apply(FixConfirmed e) => this with { State = CaseStates.Fixed, LastMessageToReporterAt = e.At };
 
     public TriageCase Apply(CaseEnded e) => this with { State = CaseStates.Closed };
+
+    public TriageCase Apply(SlaWarned e) => this;
+
+    public TriageCase Apply(SlaMissed e) => this;
+
+    public TriageCase Apply(ReporterRemindedOfQuestion e) => this with { LastMessageToReporterAt = e.At };
 }

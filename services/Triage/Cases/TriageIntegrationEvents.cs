@@ -11,7 +11,7 @@ public sealed class TriageIntegrationEvents : IIntegrationEventMap
     [
         typeof(CaseOpened), typeof(ReportAcknowledged), typeof(MoreInformationRequested), typeof(CaseAssessed), typeof(CaseValidated),
         typeof(CaseRejected), typeof(ThirdPartyIdentified), typeof(RemediationPlanned), typeof(ProgressUpdatePosted), typeof(CaseFixed),
-        typeof(CaseClosed),
+        typeof(CaseClosed), typeof(SlaWarning), typeof(SlaBreached), typeof(ReporterReminded),
     ];
 
     // A case's stream id is its report's id.
@@ -28,6 +28,9 @@ public sealed class TriageIntegrationEvents : IIntegrationEventMap
         UpdateGiven e => new ProgressUpdatePosted(e.CaseId, e.CaseId, e.TrackingNumber, e.Text, e.By, e.At),
         FixConfirmed e => new CaseFixed(e.CaseId, e.CaseId, e.TrackingNumber, e.FixedVersion, e.By, e.At),
         CaseEnded e => new CaseClosed(e.CaseId, e.CaseId, e.TrackingNumber, e.Reason, e.By, e.At),
+        SlaWarned e => new SlaWarning(e.CaseId, e.CaseId, e.TrackingNumber, e.Clock, e.DueAt, e.At),
+        SlaMissed e => new SlaBreached(e.CaseId, e.CaseId, e.TrackingNumber, e.Clock, e.DueAt, e.At),
+        ReporterRemindedOfQuestion e => new ReporterReminded(e.CaseId, e.CaseId, e.TrackingNumber, e.AskedAt, e.At),
         _ => null,
     };
 }

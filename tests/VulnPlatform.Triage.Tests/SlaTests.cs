@@ -1,0 +1,140 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Marten;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using VulnPlatform.Contracts;
+using VulnPlatform.Contracts.Intake;
+using VulnPlatform.Testing;
+using VulnPlatform.Triage.Cases;
+using VulnPlatform.Triage.Sla;
+
+namespace VulnPlatform.Triage.Tests;
+
+/// <summary>
+/// The SLA clocks with a clock the test moves, and two instances of Triage on one database, both
+/// watching: every warning and miss is recorded exactly once.
+/// </summary>
+public sealed class SlaTests : IAsyncLifetime
+{
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero)); // a Monday
+    private readonly TestTokens _tokens = new("https://localhost:8443/");
+    private readonly List<WebApplicationFactory<Program>> _instances = [];
+    private TestServers _servers = null!;
+    private string _database = "";
+
+    public async Task InitializeAsync()
+    {
+        _servers = await TestServers.GetAsync();
+        _database = await _servers.CreateDatabaseAsync("triage_sla_test");
+        for (var i = 0; i < 2; i++)
+        {
+            var instance = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
+            {
+                foreach (var (key, value) in _servers.ServiceSettings(_database)) host.UseSetting(key, value);
+                host.UseSetting("Triage:Sla:PollInterval", "01:00:00");
+                host.ConfigureTestServices(services =>
+                {
+                    services.AddSingleton<TimeProvider>(_clock);
+                    services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, b => b.ConfigurationManager = _tokens.Configuration());
+                });
+            });
+            _ = instance.Server;
+            await BusReadiness.WaitAsync(instance.Services);
+            _instances.Add(instance);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var instance in _instances) await instance.DisposeAsync();
+        await _servers.DropDatabaseAsync(_database);
+    }
+
+    [Fact]
+    public async Task Warnings_and_misses_are_recorded_once_the_acknowledgement_stops_its_clock_and_silence_ends_in_a_reminder_then_a_close()
+    {
+        await using var warnings = await RawSubscriber.StartAsync(_servers, "VulnPlatform.Contracts.Triage:SlaWarning");
+        var report = new ReportSubmitted(Guid.CreateVersion7(), $"VR-2026-{Random.Shared.Next(100_000, 999_999)}", ReportKinds.Vulnerability,
+            "XXE in import", "External entities resolve.", null, false, null, null, null, true, Actor.AnonymousReporter, _clock.GetUtcNow());
+        await RawPublisher.PublishAsync(_servers, report);
+        Assert.True(await Eventually.HoldsAsync(async () => (await EventsAsync(report.ReportId)).Count > 0, TimeSpan.FromSeconds(30)));
+
+        // 20 h in: the acknowledgement is due in 4 h, staff are warned, once, whichever instance sees it.
+        _clock.Advance(TimeSpan.FromHours(20) + TimeSpan.FromMinutes(1));
+        await BothWatchAsync();
+        await BothWatchAsync();
+        Assert.Single(await EventsAsync<SlaWarned>(report.ReportId));
+        Assert.Empty(await EventsAsync<SlaMissed>(report.ReportId));
+        await warnings.WaitForAsync(all => all.Any(m => m.Message.GetProperty("caseId").GetGuid() == report.ReportId), TimeSpan.FromSeconds(30));
+
+        // Past 24 h: missed, once.
+        _clock.Advance(TimeSpan.FromHours(4));
+        await BothWatchAsync();
+        await BothWatchAsync();
+        var missed = Assert.Single(await EventsAsync<SlaMissed>(report.ReportId));
+        Assert.Equal(SlaClocks.Acknowledgement, missed.Clock);
+        Assert.Equal(report.SubmittedAt.AddHours(24), missed.DueAt);
+
+        // The human acknowledgement stops that clock; the update clock runs 5 business days from it.
+        var acknowledged = await CommandAsync(report.TrackingNumber, "acknowledge", new { message = "Sorry for the wait; we are on it." });
+        var clock = await ClockAsync(report.ReportId);
+        Assert.Null(clock.AcknowledgementDueAt);
+        Assert.Equal(new DateTimeOffset(2026, 12, 1, 9, 1, 0, TimeSpan.Zero), clock.UpdateDueAt); // Tue 24 Nov 09:01 + 5 business days
+
+        // A question pauses the update clock; 14 days of silence bring a reminder, 30 days a close.
+        await CommandAsync(report.TrackingNumber, "request-information", new { question = "Can you share the import file?" }, acknowledged);
+        Assert.Null((await ClockAsync(report.ReportId)).UpdateDueAt);
+        _clock.Advance(TimeSpan.FromDays(14) + TimeSpan.FromMinutes(1));
+        await BothWatchAsync();
+        Assert.Single(await EventsAsync<ReporterRemindedOfQuestion>(report.ReportId));
+        Assert.Empty(await EventsAsync<SlaWarned>(report.ReportId, SlaClocks.Update));
+        _clock.Advance(TimeSpan.FromDays(16));
+        await BothWatchAsync();
+        await BothWatchAsync();
+        var closed = Assert.Single(await EventsAsync<CaseEnded>(report.ReportId));
+        Assert.Equal(CloseReasons.NoResponse, closed.Reason);
+        Assert.Null((await ClockAsync(report.ReportId)).NextAt);
+    }
+
+    private Task BothWatchAsync() =>
+        Task.WhenAll(_instances.Select(i => i.Services.GetRequiredService<SlaWatch>().RunOnceAsync(CancellationToken.None)));
+
+    private async Task<List<object>> EventsAsync(Guid caseId)
+    {
+        await using var session = _instances[0].Services.GetRequiredService<IDocumentStore>().QuerySession();
+        return (await session.Events.FetchStreamAsync(caseId)).Select(e => e.Data).ToList();
+    }
+
+    private async Task<List<T>> EventsAsync<T>(Guid caseId, string? clock = null) =>
+        (await EventsAsync(caseId)).OfType<T>().Where(e => clock is null || e is SlaWarned w && w.Clock == clock).ToList();
+
+    private async Task<SlaClock> ClockAsync(Guid caseId)
+    {
+        await using var session = _instances[0].Services.GetRequiredService<IDocumentStore>().QuerySession();
+        return (await session.LoadAsync<SlaClock>(caseId))!;
+    }
+
+    private async Task<string> CommandAsync(string trackingNumber, string action, object body, string? etag = null)
+    {
+        using var client = _instances[1].CreateClient();
+        var token = _tokens.Person(Guid.NewGuid(), "analyst");
+        if (etag is null)
+        {
+            var read = new HttpRequestMessage(HttpMethod.Get, $"/api/triage/cases/{trackingNumber}");
+            read.Headers.Authorization = new("Bearer", token);
+            etag = (await client.SendAsync(read)).Headers.ETag!.Tag;
+        }
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/triage/cases/{trackingNumber}/{action}") { Content = JsonContent.Create(body) };
+        request.Headers.Authorization = new("Bearer", token);
+        request.Headers.TryAddWithoutValidation("If-Match", etag);
+        var response = await client.SendAsync(request);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        return response.Headers.ETag!.Tag;
+    }
+}
