@@ -26,6 +26,8 @@ public static class TriageModule
                 options.Projections.Add<CaseViewProjection>(ProjectionLifecycle.Inline);
                 options.Projections.Add(new SlaClockProjection(calendar, sla), ProjectionLifecycle.Inline);
                 options.Schema.For<SlaClock>().Index(c => c.NextAt);
+                // Trigram similarity for duplicate suggestions.
+                options.Storage.ExtendedSchemaObjects.Add(new Weasel.Postgresql.Extension("pg_trgm"));
                 options.Schema.For<CaseView>().UniqueIndex(v => v.TrackingNumber).Index(v => v.AcknowledgementDueAt);
             })
             .AddIntegrationMessaging<TriageIntegrationEvents>(builder, ServiceName,

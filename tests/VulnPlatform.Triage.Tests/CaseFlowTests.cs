@@ -137,6 +137,33 @@ public sealed class CaseFlowTests(TriageFixture triage)
     }
 
     [Fact]
+    public async Task Similar_cases_are_suggested_and_a_duplicate_rejection_links_both_cases()
+    {
+        var original = await SubmitAsync(ReportKinds.Vulnerability, "Blind SQL injection in the login form of the shop", "Tundra Shop");
+        var again = await SubmitAsync(ReportKinds.Vulnerability, "Blind SQL injection in login form", "Tundra Shop");
+        var unrelated = await SubmitAsync(ReportKinds.Vulnerability, "Weak TLS ciphers on the mail server", "Mailer");
+        await OpenedAsync(original.TrackingNumber);
+        await OpenedAsync(unrelated.TrackingNumber);
+        var (_, etag) = await OpenedAsync(again.TrackingNumber);
+
+        using var client = triage.Client();
+        var similar = await (await client.SendAsync(triage.Request(HttpMethod.Get, $"/api/triage/cases/{again.TrackingNumber}/similar", triage.AnalystToken)))
+            .Content.ReadFromJsonAsync<JsonElement>();
+        var numbers = similar.EnumerateArray().Select(s => s.GetProperty("trackingNumber").GetString()).ToList();
+        Assert.Contains(original.TrackingNumber, numbers);
+        Assert.DoesNotContain(unrelated.TrackingNumber, numbers);
+        Assert.DoesNotContain(again.TrackingNumber, numbers);
+
+        var unknown = await client.SendAsync(triage.Request(HttpMethod.Post, $"/api/triage/cases/{again.TrackingNumber}/reject", triage.AnalystToken,
+            Json(new { reason = "duplicate", explanation = "Known.", duplicateOf = "VR-2026-999999" }), etag));
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        await CommandAsync($"/api/triage/cases/{again.TrackingNumber}", "reject",
+            new { reason = "duplicate", explanation = "Reported before; you will hear how it goes.", duplicateOf = original.TrackingNumber }, etag, "rejected");
+        var (originalView, _) = await OpenedAsync(original.TrackingNumber);
+        Assert.Equal([again.TrackingNumber], originalView.GetProperty("duplicates").EnumerateArray().Select(d => d.GetString()));
+    }
+
+    [Fact]
     public async Task Anyone_scores_a_cvss_vector_and_a_bad_one_gets_the_reason()
     {
         using var client = triage.Client();
@@ -155,11 +182,11 @@ public sealed class CaseFlowTests(TriageFixture triage)
 
     private static string? Tn(RawMessage m) => m.Message.GetProperty("trackingNumber").GetString();
 
-    private async Task<ReportSubmitted> SubmitAsync(string kind)
+    private async Task<ReportSubmitted> SubmitAsync(string kind, string title = "SQL injection in login", string product = "Shop")
     {
         var number = Interlocked.Increment(ref _next);
-        var report = new ReportSubmitted(Guid.CreateVersion7(), $"VR-2026-{number:D6}", kind, "SQL injection in login", "The user name reaches SQL.",
-            new AffectedProduct("Acme", "Shop", "4.2.1"), false, "' or 1=1 --", "Database read", "CWE-89", true, Actor.AnonymousReporter,
+        var report = new ReportSubmitted(Guid.CreateVersion7(), $"VR-2026-{number:D6}", kind, title, "The user name reaches SQL.",
+            new AffectedProduct("Acme", product, "4.2.1"), false, "' or 1=1 --", "Database read", "CWE-89", true, Actor.AnonymousReporter,
             DateTimeOffset.UtcNow);
         await RawPublisher.PublishAsync(triage.Servers, report);
         return report;

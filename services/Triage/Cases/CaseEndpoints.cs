@@ -24,6 +24,7 @@ public static class CaseEndpoints
         var cases = app.MapGroup("/api/triage/cases").WithTags("Cases").RequireAuthorization(TriageStaff);
         cases.MapGet("/", QueueAsync).WithName("CaseQueue");
         cases.MapGet("/{trackingNumber}", GetAsync).WithName("GetCase");
+        cases.MapGet("/{trackingNumber}/similar", SimilarAsync).WithName("SimilarCases");
         Command<AcknowledgeRequest>(cases, "acknowledge", r => new Acknowledge(r.Message!.Trim()));
         Command<AssignRequest>(cases, "assign", r => new Assign(r.AnalystId!));
         Command<RequestInformationRequest>(cases, "request-information", r => new RequestInformation(r.Question!.Trim()));
@@ -67,6 +68,16 @@ public static class CaseEndpoints
         var decision = TriageDecider.Decide(stream.Aggregate!, command, actor, time.GetUtcNow());
         if (decision.Refusal is { } refusal) return refusal.ToProblem();
         stream.AppendMany(decision.Events);
+        if (command is Reject { DuplicateOf: { } original })
+        {
+            // Both cases name each other: the original learns of its duplicate in the same transaction.
+            if (await FindAsync(session, original, ct) is not { } originalView || originalView.Id == view.Id)
+            {
+                return Results.Problem(statusCode: StatusCodes.Status400BadRequest, type: ProblemTypes.Validation, title: "No such original",
+                    detail: $"There is no other case with the tracking number {original}.");
+            }
+            session.Events.Append(originalView.Id, new DuplicateLinked(originalView.Id, trackingNumber, actor, time.GetUtcNow()));
+        }
         try
         {
             await session.SaveChangesAsync(ct);
@@ -86,6 +97,22 @@ public static class CaseEndpoints
         http.Response.Headers.ETag = ETag(view.Version);
         http.Response.Headers.CacheControl = "no-store";
         return Results.Ok(view);
+    }
+
+    /// <summary>
+    /// Likely duplicates of a case, for the analyst: other cases about the same product or with a
+    /// similar title (PostgreSQL trigram similarity), the most similar first.
+    /// </summary>
+    private static async Task<IResult> SimilarAsync(string trackingNumber, IQuerySession session, CancellationToken ct)
+    {
+        if (await FindAsync(session, trackingNumber, ct) is not { } view) return NoSuchCase();
+        const string order = " order by similarity(data ->> 'title', ?) desc limit 10";
+        var similar = view.Product is { } product
+            ? await session.QueryAsync<CaseView>(
+                "where id <> ? and (lower(coalesce(data ->> 'product', '')) = lower(?) or similarity(data ->> 'title', ?) > 0.3)" + order,
+                ct, view.Id, product, view.Title, view.Title)
+            : await session.QueryAsync<CaseView>("where id <> ? and similarity(data ->> 'title', ?) > 0.3" + order, ct, view.Id, view.Title, view.Title);
+        return Results.Ok(similar.Select(v => new SimilarCase(v.TrackingNumber, v.Title, v.Vendor, v.Product, v.State)).ToList());
     }
 
     /// <summary>Open cases by default (or one state), the acknowledgement deadline first; each with its overdue flag.</summary>
@@ -124,6 +151,8 @@ public static class CaseEndpoints
     private static IResult NoSuchCase() => Results.Problem(statusCode: StatusCodes.Status404NotFound, type: ProblemTypes.NotFound,
         title: "No such case", detail: "No triage case has this tracking number.");
 }
+
+public sealed record SimilarCase(string TrackingNumber, string Title, string? Vendor, string? Product, string State);
 
 public sealed record QueueEntry(
     string TrackingNumber, string Title, string State, string? Severity, decimal? CvssScore, string? AssigneeId,

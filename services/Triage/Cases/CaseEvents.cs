@@ -42,7 +42,7 @@ public static class CaseEventTypes
         typeof(CaseStarted), typeof(AcknowledgementGiven), typeof(AnalystAssigned), typeof(QuestionAsked), typeof(ReporterReplied),
         typeof(AssessmentMade), typeof(ValidationConfirmed), typeof(RejectionDecided), typeof(ThirdPartyNamed),
         typeof(RemediationPlanMade), typeof(UpdateGiven), typeof(FixConfirmed), typeof(CaseEnded),
-        typeof(SlaWarned), typeof(SlaMissed), typeof(ReporterRemindedOfQuestion),
+        typeof(SlaWarned), typeof(SlaMissed), typeof(ReporterRemindedOfQuestion), typeof(DuplicateLinked),
     ];
 }
 
@@ -84,6 +84,9 @@ public sealed record SlaMissed(Guid CaseId, string TrackingNumber, string Clock,
 
 /// <summary>The case has waited on the reporter for a long silence: they are reminded of the question.</summary>
 public sealed record ReporterRemindedOfQuestion(Guid CaseId, string TrackingNumber, DateTimeOffset AskedAt, DateTimeOffset At);
+
+/// <summary>Another report was rejected as a duplicate of this case: both cases name each other.</summary>
+public sealed record DuplicateLinked(Guid CaseId, string DuplicateTrackingNumber, Actor By, DateTimeOffset At);
 
 public static class SlaClocks
 {

@@ -27,6 +27,8 @@ public sealed class CaseView
     public DateTimeOffset LastMessageToReporterAt { get; set; }
     public string? RejectionReason { get; set; }
     public string? DuplicateOf { get; set; }
+    /// <summary>Reports rejected as duplicates of this one.</summary>
+    public List<string> Duplicates { get; set; } = [];
     public RemediationView? Remediation { get; set; }
     public string? FixedVersion { get; set; }
     public string? ClosedReason { get; set; }
@@ -95,6 +97,9 @@ public sealed class CaseViewProjection : SingleStreamProjection<CaseView, Guid>
 
     public static void Apply(IEvent<CaseEnded> e, CaseView v) =>
         Step(v, e, e.Data.At, "closed", e.Data.By.Id, null, state: CaseStates.Closed, also: () => v.ClosedReason = e.Data.Reason);
+
+    public static void Apply(IEvent<DuplicateLinked> e, CaseView v) =>
+        Step(v, e, e.Data.At, "duplicate-linked", e.Data.By.Id, null, also: () => v.Duplicates.Add(e.Data.DuplicateTrackingNumber));
 
     public static void Apply(IEvent<SlaWarned> e, CaseView v) => Step(v, e, e.Data.At, $"{e.Data.Clock}-deadline-near", null, null);
 

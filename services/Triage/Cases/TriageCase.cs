@@ -39,6 +39,8 @@ public sealed record TriageCase(
 
     public TriageCase Apply(SlaWarned e) => this;
 
+    public TriageCase Apply(DuplicateLinked e) => this;
+
     public TriageCase Apply(SlaMissed e) => this;
 
     public TriageCase Apply(ReporterRemindedOfQuestion e) => this with { LastMessageToReporterAt = e.At };
