@@ -31,6 +31,14 @@ public static class Platform
         return new HttpClient(handler) { BaseAddress = Gateway, DefaultRequestVersion = HttpVersion.Version20 };
     }
 
+    /// <summary>A request carrying an access token.</summary>
+    public static HttpRequestMessage Bearer(HttpMethod method, string url, string token, HttpContent? content = null)
+    {
+        var request = new HttpRequestMessage(method, url) { Content = content };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return request;
+    }
+
     private static string Required(string name) => Environment.GetEnvironmentVariable(name)
         ?? throw new InvalidOperationException($"{name} is not set: run the end-to-end tests with `make test`, which starts the platform for them.");
 }

@@ -23,7 +23,7 @@ public sealed class SignedInReporterTests
         var bob = await SignedInAsync();
         using var api = Platform.Client();
 
-        var submitted = await api.SendAsync(Bearer(HttpMethod.Post, "/api/reports", alice, JsonContent.Create(new
+        var submitted = await api.SendAsync(Platform.Bearer(HttpMethod.Post, "/api/reports", alice, JsonContent.Create(new
         {
             kind = "vulnerability", title = "Stored XSS in the profile page", description = "The display name is rendered without encoding.",
             product = new { vendor = "Example", name = "Portal", version = "1.2" }, thirdParty = false,
@@ -33,14 +33,14 @@ public sealed class SignedInReporterTests
         Assert.True(submitted.StatusCode == HttpStatusCode.Created, await submitted.Content.ReadAsStringAsync());
         var trackingNumber = (await submitted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("trackingNumber").GetString()!;
 
-        var mine = await (await api.SendAsync(Bearer(HttpMethod.Get, "/api/reports", alice))).Content.ReadFromJsonAsync<JsonElement>();
+        var mine = await (await api.SendAsync(Platform.Bearer(HttpMethod.Get, "/api/reports", alice))).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(trackingNumber, Assert.Single(mine.GetProperty("items").EnumerateArray()).GetProperty("trackingNumber").GetString());
-        Assert.Equal(HttpStatusCode.OK, (await api.SendAsync(Bearer(HttpMethod.Get, $"/api/reports/{trackingNumber}", alice))).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await api.SendAsync(Bearer(HttpMethod.Get, $"/api/reports/{trackingNumber}", bob))).StatusCode);
-        var bobs = await (await api.SendAsync(Bearer(HttpMethod.Get, "/api/reports", bob))).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(HttpStatusCode.OK, (await api.SendAsync(Platform.Bearer(HttpMethod.Get, $"/api/reports/{trackingNumber}", alice))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await api.SendAsync(Platform.Bearer(HttpMethod.Get, $"/api/reports/{trackingNumber}", bob))).StatusCode);
+        var bobs = await (await api.SendAsync(Platform.Bearer(HttpMethod.Get, "/api/reports", bob))).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(0, bobs.GetProperty("total").GetInt32());
-        Assert.Equal(HttpStatusCode.Unauthorized, (await api.SendAsync(Bearer(HttpMethod.Get, "/api/reports", alice + "x"))).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await api.SendAsync(Bearer(HttpMethod.Get, "/api/identity/accounts", alice))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.SendAsync(Platform.Bearer(HttpMethod.Get, "/api/reports", alice + "x"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await api.SendAsync(Platform.Bearer(HttpMethod.Get, "/api/identity/accounts", alice))).StatusCode);
     }
 
     /// <summary>Registers a new reporter on the pages and signs in through the authorization endpoint; returns the access token.</summary>
@@ -69,10 +69,4 @@ public sealed class SignedInReporterTests
         return tokens.GetProperty("access_token").GetString()!;
     }
 
-    private static HttpRequestMessage Bearer(HttpMethod method, string url, string token, HttpContent? content = null)
-    {
-        var request = new HttpRequestMessage(method, url) { Content = content };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return request;
-    }
 }

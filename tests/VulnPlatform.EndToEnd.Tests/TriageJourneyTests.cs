@@ -34,12 +34,12 @@ public sealed class TriageJourneyTests
         string? etag = null;
         Assert.True(await Eventually.HoldsAsync(async () =>
         {
-            var response = await api.SendAsync(Bearer(HttpMethod.Get, $"/api/triage/cases/{trackingNumber}", analyst));
+            var response = await api.SendAsync(Platform.Bearer(HttpMethod.Get, $"/api/triage/cases/{trackingNumber}", analyst));
             etag = response.Headers.ETag?.Tag;
             return response.StatusCode == HttpStatusCode.OK;
         }, TimeSpan.FromSeconds(30)), "Triage did not open the case");
 
-        var acknowledge = Bearer(HttpMethod.Post, $"/api/triage/cases/{trackingNumber}/acknowledge", analyst,
+        var acknowledge = Platform.Bearer(HttpMethod.Post, $"/api/triage/cases/{trackingNumber}/acknowledge", analyst,
             JsonContent.Create(new { message = "Thank you. We reproduced the first step and are looking further." }));
         acknowledge.Headers.TryAddWithoutValidation("If-Match", etag);
         var acknowledged = await api.SendAsync(acknowledge);
@@ -70,7 +70,7 @@ public sealed class TriageJourneyTests
 
         using var api = Platform.Client();
         var email = $"analyst{Guid.NewGuid():N}@example.org";
-        var created = await api.SendAsync(Bearer(HttpMethod.Post, "/api/identity/accounts", admin,
+        var created = await api.SendAsync(Platform.Bearer(HttpMethod.Post, "/api/identity/accounts", admin,
             JsonContent.Create(new { email, roles = new[] { "analyst" } })));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var password = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("initialPassword").GetString()!;
@@ -115,10 +115,4 @@ public sealed class TriageJourneyTests
 
     private static long _lastAdminStep;
 
-    private static HttpRequestMessage Bearer(HttpMethod method, string url, string token, HttpContent? content = null)
-    {
-        var request = new HttpRequestMessage(method, url) { Content = content };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return request;
-    }
 }

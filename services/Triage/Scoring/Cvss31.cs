@@ -29,18 +29,8 @@ public static class Cvss31
 
     public static (CvssScore? Score, CvssError? Error) Score(string vector)
     {
-        if (!vector.StartsWith(Prefix, StringComparison.Ordinal)) return Fail($"A CVSS v3.1 vector starts with '{Prefix}'.");
-        var metrics = new Dictionary<string, string>();
-        foreach (var part in vector[Prefix.Length..].Split('/'))
-        {
-            var pair = part.Split(':');
-            if (pair.Length != 2 || pair[0].Length == 0 || pair[1].Length == 0) return Fail($"'{part}' is not a metric:value pair.");
-            if (!Allowed.TryGetValue(pair[0], out var values)) return Fail($"'{pair[0]}' is not a CVSS v3.1 metric.");
-            if (!values.Contains(pair[1])) return Fail($"'{pair[1]}' is not a value of {pair[0]} (one of {string.Join(", ", values)}).");
-            if (!metrics.TryAdd(pair[0], pair[1])) return Fail($"{pair[0]} appears twice.");
-        }
-        var missing = BaseMetrics.Where(m => !metrics.ContainsKey(m)).ToList();
-        if (missing.Count > 0) return Fail($"Base metric{(missing.Count > 1 ? "s" : "")} missing: {string.Join(", ", missing)}.");
+        var (metrics, error) = CvssVectors.Parse(vector, Prefix, "3.1", Allowed, BaseMetrics);
+        if (metrics is null) return (null, error);
 
         var changed = metrics["S"] == "C";
         double Cia(string metric) => metrics[metric] switch { "H" => 0.56, "L" => 0.22, _ => 0 };
@@ -74,6 +64,4 @@ public static class Cvss31
         var integer = (long)Math.Round(input * 100_000);
         return integer % 10_000 == 0 ? integer / 100_000m : (Math.Floor(integer / 10_000m) + 1) / 10m;
     }
-
-    private static (CvssScore?, CvssError?) Fail(string reason) => (null, new CvssError(reason));
 }

@@ -57,18 +57,8 @@ public static class Cvss40
 
     public static (CvssScore? Score, CvssError? Error) Score(string vector)
     {
-        if (!vector.StartsWith(Prefix, StringComparison.Ordinal)) return Fail($"A CVSS v4.0 vector starts with '{Prefix}'.");
-        var metrics = new Dictionary<string, string>();
-        foreach (var part in vector[Prefix.Length..].Split('/'))
-        {
-            var pair = part.Split(':');
-            if (pair.Length != 2 || pair[0].Length == 0 || pair[1].Length == 0) return Fail($"'{part}' is not a metric:value pair.");
-            if (!Allowed.TryGetValue(pair[0], out var values)) return Fail($"'{pair[0]}' is not a CVSS v4.0 metric.");
-            if (!values.Contains(pair[1])) return Fail($"'{pair[1]}' is not a value of {pair[0]} (one of {string.Join(", ", values)}).");
-            if (!metrics.TryAdd(pair[0], pair[1])) return Fail($"{pair[0]} appears twice.");
-        }
-        var missing = BaseMetrics.Where(m => !metrics.ContainsKey(m)).ToList();
-        if (missing.Count > 0) return Fail($"Base metric{(missing.Count > 1 ? "s" : "")} missing: {string.Join(", ", missing)}.");
+        var (metrics, error) = CvssVectors.Parse(vector, Prefix, "4.0", Allowed, BaseMetrics);
+        if (metrics is null) return (null, error);
 
         var score = Compute(metric => Effective(metrics, metric));
         return (new CvssScore("4.0", score, Cvss31.Severity(score)), null);
@@ -145,6 +135,4 @@ public static class Cvss40
         var score = value - (steps.Count == 0 ? 0 : steps.Average());
         return (decimal)Math.Round(Math.Clamp(score, 0, 10) * 10, MidpointRounding.AwayFromZero) / 10;
     }
-
-    private static (CvssScore?, CvssError?) Fail(string reason) => (null, new CvssError(reason));
 }
