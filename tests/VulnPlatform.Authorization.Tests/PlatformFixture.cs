@@ -137,8 +137,7 @@ public sealed class PlatformFixture : IAsyncLifetime
     }
 
     private void TrustIdentity(IWebHostBuilder host) =>
-        host.ConfigureTestServices(services => services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme,
-            bearer => bearer.ConfigurationManager = Tokens.Configuration()));
+        host.ConfigureTestServices(services => Tokens.TrustedBy(services));
 
     /// <summary>YARP's outgoing client, answered by the services' in-process test servers by host name.</summary>
     private sealed class InProcessBackends(IReadOnlyDictionary<string, HttpMessageHandler> backends) : IForwarderHttpClientFactory

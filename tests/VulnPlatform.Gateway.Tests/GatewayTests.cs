@@ -32,8 +32,7 @@ public sealed class GatewayTests : IAsyncLifetime
             host.UseSetting("ReverseProxy:Clusters:triage:Destinations:triage-1:Address", _triage.Address);
             host.UseSetting("Gateway:RateLimits:SignInPerMinute", "2");
             host.UseSetting("Gateway:Cors:Origins:0", "https://console.cvd.example.org");
-            host.ConfigureTestServices(services => services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme,
-                bearer => bearer.ConfigurationManager = _tokens.Configuration()));
+            host.ConfigureTestServices(services => _tokens.TrustedBy(services));
             host.UseSetting("RequestLimits:MaxBodyBytes", "1024");
             host.UseSetting("PublicOrigin", "https://cvd.example.org");
             host.UseSetting("Gateway:RateLimits:ReporterWritesPerMinute", "3");

@@ -45,8 +45,7 @@ public sealed class IntakeFixture : IAsyncLifetime
             foreach (var (key, value) in Servers.ServiceSettings(Database)) host.UseSetting(key, value);
             host.UseSetting("Encryption:ActiveKeyId", "test-1");
             host.UseSetting("Encryption:Keys:test-1", EncryptionKey);
-            host.ConfigureTestServices(services => services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme,
-                bearer => bearer.ConfigurationManager = Tokens.Configuration()));
+            host.ConfigureTestServices(services => Tokens.TrustedBy(services));
             host.UseSetting("Attachments:MaxFilesPerReport", MaxFilesPerReport.ToString());
             host.UseSetting("Attachments:MaxFileBytes", MaxFileBytes.ToString());
             host.UseSetting("Attachments:MaxBytesPerReport", MaxBytesPerReport.ToString());

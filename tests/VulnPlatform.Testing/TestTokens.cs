@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
@@ -29,6 +31,10 @@ public sealed class TestTokens(string issuer, RSA? signingKey = null, string key
         configuration.SigningKeys.Add(_key);
         return new StaticConfigurationManager<OpenIdConnectConfiguration>(configuration);
     }
+
+    /// <summary>Makes a host under test trust these tokens (its JwtBearer gets this configuration instead of Identity's JWKS).</summary>
+    public void TrustedBy(IServiceCollection services) =>
+        services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, bearer => bearer.ConfigurationManager = Configuration());
 
     public string Person(Guid accountId, params string[] roles) => Person(accountId.ToString(), roles);
 

@@ -41,7 +41,7 @@ public sealed class SlaTests : IAsyncLifetime
                 host.ConfigureTestServices(services =>
                 {
                     services.AddSingleton<TimeProvider>(_clock);
-                    services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, b => b.ConfigurationManager = _tokens.Configuration());
+                    _tokens.TrustedBy(services);
                 });
             });
             _ = instance.Server;

@@ -25,8 +25,7 @@ public sealed class TriageFixture : IAsyncLifetime
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
         {
             foreach (var (key, value) in Servers.ServiceSettings(Database)) host.UseSetting(key, value);
-            host.ConfigureTestServices(services => services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme,
-                bearer => bearer.ConfigurationManager = Tokens.Configuration()));
+            host.ConfigureTestServices(services => Tokens.TrustedBy(services));
         });
         _ = _factory.Server;
         await BusReadiness.WaitAsync(_factory.Services);
