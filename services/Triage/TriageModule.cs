@@ -39,6 +39,7 @@ public static class TriageModule
         builder.Services.AddValidatorsFromAssemblyContaining<AcknowledgeValidator>(ServiceLifetime.Singleton);
         builder.Services.AddSingleton(calendar);
         builder.Services.Configure<SlaOptions>(builder.Configuration.GetSection(SlaOptions.Section));
+        builder.Services.AddSingleton<TriageMetrics>();
         builder.Services.AddSingleton<SlaWatch>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SlaWatch>());
         builder.Services.AddServiceOpenApi(builder.Configuration, ServiceName);

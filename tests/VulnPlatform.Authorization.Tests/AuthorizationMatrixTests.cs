@@ -76,6 +76,7 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
         identity ANY    /health/live                                                     ok  ok  ok  ok  ok  ok  ok  ok   own
         identity ANY    /health/ready                                                    ok  ok  ok  ok  ok  ok  ok  ok   own
         triage   GET    /api/triage/cases/                                               401 403 403 403 ok  ok  403 401  same
+        triage   GET    /api/triage/cases/metrics                                        401 403 403 403 ok  ok  403 401  same
         triage   GET    /api/triage/cases/{trackingNumber}                               401 403 403 403 ok  ok  403 401  same
         triage   GET    /api/triage/cases/{trackingNumber}/similar                       401 403 403 403 ok  ok  403 401  same
         triage   POST   /api/triage/cases/{trackingNumber}/acknowledge                   401 403 403 403 ok  ok  403 401  same

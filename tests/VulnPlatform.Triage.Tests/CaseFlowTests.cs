@@ -58,6 +58,9 @@ public sealed class CaseFlowTests(TriageFixture triage)
         Assert.Equal("Critical", final.GetProperty("severity").GetString());
         Assert.Equal("CWE-89", final.GetProperty("cwe").GetString());
         Assert.Equal("resolved", final.GetProperty("closedReason").GetString());
+        var metrics = await (await client.SendAsync(triage.Request(HttpMethod.Get, "/api/triage/cases/metrics", triage.AnalystToken))).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(metrics.GetProperty("cases").GetInt32() >= 1);
+        Assert.True(metrics.GetProperty("timeToFix").GetProperty("count").GetInt32() >= 1);
         Assert.Equal(["opened", "acknowledged", "information-requested", "reporter-replied", "assessed", "validated", "remediation-planned",
             "progress-update", "fixed", "closed"], final.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("event").GetString()));
     }

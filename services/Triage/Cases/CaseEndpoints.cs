@@ -23,6 +23,7 @@ public static class CaseEndpoints
     {
         var cases = app.MapGroup("/api/triage/cases").WithTags("Cases").RequireAuthorization(TriageStaff);
         cases.MapGet("/", QueueAsync).WithName("CaseQueue");
+        TriageMetrics.MapMetrics(cases);
         cases.MapGet("/{trackingNumber}", GetAsync).WithName("GetCase");
         cases.MapGet("/{trackingNumber}/similar", SimilarAsync).WithName("SimilarCases");
         Command<AcknowledgeRequest>(cases, "acknowledge", r => new Acknowledge(r.Message!.Trim()));
@@ -55,6 +56,7 @@ public static class CaseEndpoints
     private static async Task<IResult> DecideAsync(
         string trackingNumber, HttpContext http, ClaimsPrincipal user, IDocumentSession session, TimeProvider time, CaseCommand command, CancellationToken ct)
     {
+        var metrics = http.RequestServices.GetRequiredService<TriageMetrics>();
         if (!TryReadIfMatch(http.Request, out var expected))
         {
             return Results.Problem(statusCode: StatusCodes.Status428PreconditionRequired, type: ProblemTypes.Validation, title: "If-Match needed",
@@ -86,8 +88,9 @@ public static class CaseEndpoints
         {
             return Stale(trackingNumber, null);
         }
-        var after = await session.LoadAsync<CaseView>(view.Id, ct);
-        http.Response.Headers.ETag = ETag(after!.Version);
+        var after = (await session.LoadAsync<CaseView>(view.Id, ct))!;
+        metrics.Record(after, decision.Events);
+        http.Response.Headers.ETag = ETag(after.Version);
         return Results.Ok(after);
     }
 

@@ -42,7 +42,8 @@ public static class SlaDecider
 /// stream's exclusive lock, reading the clock again after taking it, so with several instances every
 /// warning and miss is recorded exactly once.
 /// </summary>
-public sealed class SlaWatch(IDocumentStore store, TimeProvider time, IOptions<SlaOptions> options, ILogger<SlaWatch> logger) : BackgroundService
+public sealed class SlaWatch(
+    IDocumentStore store, TimeProvider time, IOptions<SlaOptions> options, TriageMetrics metrics, ILogger<SlaWatch> logger) : BackgroundService
 {
     private const int Batch = 200;
 
@@ -84,6 +85,7 @@ public sealed class SlaWatch(IDocumentStore store, TimeProvider time, IOptions<S
             stream.AppendMany(events);
             await session.SaveChangesAsync(cancellationToken);
             recorded += events.Count;
+            if (await session.LoadAsync<CaseView>(id, cancellationToken) is { } view) metrics.Record(view, events);
         }
         return recorded;
     }
