@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help up down test bench bench-rewrap build servers compose-check
+.PHONY: help up down test bench bench-rewrap bench-triage build servers compose-check
 
 help:
 	@echo "make up      start PostgreSQL, RabbitMQ, the services and the gateway (https://localhost:8443)"
@@ -10,6 +10,7 @@ help:
 	@echo "make test    start the test servers and run every test"
 	@echo "make bench   submission throughput through the gateway vs. raw PostgreSQL"
 	@echo "make bench-rewrap  time to re-wrap 100,000 report data keys under a new key (VP_REWRAP_KEYS)"
+	@echo "make bench-triage  the staff queue's latency over 100,000 cases (VP_TRIAGE_CASES)"
 
 servers:
 	deploy/local/servers.sh up
@@ -35,6 +36,11 @@ bench-rewrap: servers
 	dotnet build tests/VulnPlatform.Benchmarks -c Release -nologo -clp:ErrorsOnly -v quiet
 	eval "$$(deploy/local/servers.sh env)" && dotnet run --project tests/VulnPlatform.Benchmarks -c Release --no-build -- \
 	  --rewrap $${VP_REWRAP_KEYS:-100000} --postgres "$$VP_TEST_POSTGRES"
+
+bench-triage: servers
+	dotnet build tests/VulnPlatform.Benchmarks -c Release -nologo -clp:ErrorsOnly -v quiet
+	eval "$$(deploy/local/servers.sh env)" && dotnet run --project tests/VulnPlatform.Benchmarks -c Release --no-build -- \
+	  --triage-queue $${VP_TRIAGE_CASES:-100000} --postgres "$$VP_TEST_POSTGRES"
 
 compose-check:
 	docker-compose -f docker-compose.yml config -q

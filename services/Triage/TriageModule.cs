@@ -46,6 +46,15 @@ public static class TriageModule
         return builder;
     }
 
+    /// <summary>Triage's documents and their indexes (also used by the queue benchmark).</summary>
+    public static void ConfigureDocuments(Marten.StoreOptions options)
+    {
+        options.Schema.For<CaseView>().UniqueIndex(v => v.TrackingNumber).Index(v => v.AcknowledgementDueAt);
+        options.Schema.For<SlaClock>().Index(c => c.NextAt);
+        // Trigram similarity for duplicate suggestions.
+        options.Storage.ExtendedSchemaObjects.Add(new Weasel.Postgresql.Extension("pg_trgm"));
+    }
+
     public static WebApplication MapTriageApi(this WebApplication app)
     {
         app.MapCaseEndpoints();

@@ -13,6 +13,12 @@ if (args.Length >= 4 && args[0] == "--rewrap" && args[2] == "--postgres")
     return await RewrapBenchmark.RunAsync(args[3], int.Parse(args[1], CultureInfo.InvariantCulture));
 }
 
+// `--triage-queue N --postgres <server connection string>`: the staff queue over N cases (make bench-triage).
+if (args.Length >= 4 && args[0] == "--triage-queue" && args[2] == "--postgres")
+{
+    return await TriageQueueBench.RunAsync(args[3], int.Parse(args[1], CultureInfo.InvariantCulture));
+}
+
 // Submission throughput through the gateway over HTTPS, against the raw PostgreSQL limit measured
 // with pgbench at the same concurrency. Targets loopback only; bounded by --seconds.
 var options = BenchOptions.Parse(args);

@@ -123,13 +123,7 @@ public static class CaseEndpoints
     {
         var (paging, invalid) = Paging.From(page, pageSize, defaultSize: 50, MaxPageSize);
         if (invalid is not null) return invalid;
-        var query = state is null ? session.Query<CaseView>().Where(v => v.State != CaseStates.Closed) : session.Query<CaseView>().Where(v => v.State == state);
-        var total = await query.CountAsync(ct);
-        var now = time.GetUtcNow();
-        var items = (await query.OrderBy(v => v.AcknowledgementDueAt).Skip(paging.Skip).Take(paging.Size).ToListAsync(ct))
-            .Select(v => new QueueEntry(v.TrackingNumber, v.Title, v.State, v.Severity, v.CvssScore, v.AssigneeId, v.AcknowledgementDueAt,
-                v.AcknowledgedAt is null && v.AcknowledgementDueAt < now))
-            .ToList();
+        var (items, total) = await CaseQueue.PageAsync(session, state, paging, time.GetUtcNow(), ct);
         return Results.Ok(paging.Of(items, total));
     }
 
@@ -153,6 +147,22 @@ public static class CaseEndpoints
 
     private static IResult NoSuchCase() => Results.Problem(statusCode: StatusCodes.Status404NotFound, type: ProblemTypes.NotFound,
         title: "No such case", detail: "No triage case has this tracking number.");
+}
+
+/// <summary>The queue's query, shared by the endpoint and the benchmark that measures it.</summary>
+public static class CaseQueue
+{
+    public static async Task<(IReadOnlyList<QueueEntry> Items, int Total)> PageAsync(
+        IQuerySession session, string? state, Paging paging, DateTimeOffset now, CancellationToken ct)
+    {
+        var query = state is null ? session.Query<CaseView>().Where(v => v.State != CaseStates.Closed) : session.Query<CaseView>().Where(v => v.State == state);
+        var total = await query.CountAsync(ct);
+        var items = (await query.OrderBy(v => v.AcknowledgementDueAt).Skip(paging.Skip).Take(paging.Size).ToListAsync(ct))
+            .Select(v => new QueueEntry(v.TrackingNumber, v.Title, v.State, v.Severity, v.CvssScore, v.AssigneeId, v.AcknowledgementDueAt,
+                v.AcknowledgedAt is null && v.AcknowledgementDueAt < now))
+            .ToList();
+        return (items, total);
+    }
 }
 
 public sealed record SimilarCase(string TrackingNumber, string Title, string? Vendor, string? Product, string State);

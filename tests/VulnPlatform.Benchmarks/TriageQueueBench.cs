@@ -1,0 +1,84 @@
+extern alias triage;
+using System.Diagnostics;
+using Marten;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using VulnPlatform.ServiceDefaults.Http;
+using VulnPlatform.ServiceDefaults.Persistence;
+using CaseQueue = triage::VulnPlatform.Triage.Cases.CaseQueue;
+using CaseView = triage::VulnPlatform.Triage.Cases.CaseView;
+using TriageModule = triage::VulnPlatform.Triage.TriageModule;
+
+/// <summary>
+/// `make bench-triage`: the staff queue's latency (the endpoint's own query: open cases by
+/// acknowledgement deadline, a page of 50 and the total) over N seeded cases, on a database of its own.
+/// </summary>
+static class TriageQueueBench
+{
+    public static async Task<int> RunAsync(string server, int count)
+    {
+        const string database = "vp_triage_queue_bench";
+        await using (var admin = new NpgsqlConnection(server))
+        {
+            await admin.OpenAsync();
+            await new NpgsqlCommand($"drop database if exists {database} with (force); create database {database}", admin).ExecuteNonQueryAsync();
+        }
+        try
+        {
+            var builder = Host.CreateApplicationBuilder();
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:Marten"] = new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString,
+                ["Marten:DaemonMode"] = "Disabled",
+                ["Logging:LogLevel:Default"] = "Warning",
+            });
+            builder.AddMartenDefaults(TriageModule.ConfigureDocuments);
+            using var host = builder.Build();
+            await host.StartAsync();
+            var store = host.Services.GetRequiredService<IDocumentStore>();
+
+            var watch = Stopwatch.StartNew();
+            var start = DateTimeOffset.UtcNow.AddDays(-365);
+            var states = new[] { "new", "acknowledged", "needs-info", "validated", "remediation-planned", "closed", "closed", "closed" };
+            foreach (var chunk in Enumerable.Range(0, count).Chunk(10_000))
+            {
+                await store.BulkInsertDocumentsAsync(chunk.Select(i => new CaseView
+                {
+                    Id = Guid.CreateVersion7(), ReportId = Guid.NewGuid(), TrackingNumber = $"VR-B-{i:D7}", Title = $"Seeded case {i}",
+                    State = states[i % states.Length], SubmittedAt = start.AddMinutes(i * 5), AcknowledgementDueAt = start.AddMinutes(i * 5).AddHours(24),
+                    LastMessageToReporterAt = start.AddMinutes(i * 5), Version = 1,
+                }));
+            }
+            await using (var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString))
+            {
+                await connection.OpenAsync();
+                await new NpgsqlCommand("analyze", connection).ExecuteNonQueryAsync();
+            }
+            Console.WriteLine($"triage queue: {count} cases seeded in {watch.Elapsed.TotalSeconds:F1} s");
+
+            var latencies = new List<double>();
+            for (var round = 0; round < 60; round++)
+            {
+                await using var session = store.QuerySession();
+                var timer = Stopwatch.StartNew();
+                var (items, total) = await CaseQueue.PageAsync(session, null, new Paging(1 + round % 10, 50), DateTimeOffset.UtcNow, CancellationToken.None);
+                timer.Stop();
+                if (round >= 10) latencies.Add(timer.Elapsed.TotalMilliseconds);
+                if (items.Count != 50 || total == 0) throw new InvalidOperationException("the queue came back short");
+            }
+            latencies.Sort();
+            Console.WriteLine($"triage queue: page of 50 open cases (+ total) over {count} cases: p50 {latencies[latencies.Count / 2]:F1} ms  p99 {latencies[^1]:F1} ms");
+            await host.StopAsync();
+            return 0;
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var admin = new NpgsqlConnection(server);
+            await admin.OpenAsync();
+            await new NpgsqlCommand($"drop database if exists {database} with (force)", admin).ExecuteNonQueryAsync();
+        }
+    }
+}
