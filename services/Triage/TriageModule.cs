@@ -20,16 +20,7 @@ public static class TriageModule
         var calendar = new BusinessCalendar(
             builder.Configuration.GetSection(BusinessCalendarOptions.Section).Get<BusinessCalendarOptions>() ?? new BusinessCalendarOptions());
         var sla = builder.Configuration.GetSection(SlaOptions.Section).Get<SlaOptions>() ?? new SlaOptions();
-        builder.AddMartenDefaults(options =>
-            {
-                options.Events.AddEventTypes(CaseEventTypes.All);
-                options.Projections.Add<CaseViewProjection>(ProjectionLifecycle.Inline);
-                options.Projections.Add(new SlaClockProjection(calendar, sla), ProjectionLifecycle.Inline);
-                options.Schema.For<SlaClock>().Index(c => c.NextAt);
-                // Trigram similarity for duplicate suggestions.
-                options.Storage.ExtendedSchemaObjects.Add(new Weasel.Postgresql.Extension("pg_trgm"));
-                options.Schema.For<CaseView>().UniqueIndex(v => v.TrackingNumber).Index(v => v.AcknowledgementDueAt);
-            })
+        builder.AddMartenDefaults(options => ConfigureStore(options, calendar, sla))
             .AddIntegrationMessaging<TriageIntegrationEvents>(builder, ServiceName,
                 bus => bus.AddConsumersFromNamespaceContaining<ReportSubmittedConsumer>());
 
@@ -46,9 +37,12 @@ public static class TriageModule
         return builder;
     }
 
-    /// <summary>Triage's documents and their indexes (also used by the queue benchmark).</summary>
-    public static void ConfigureDocuments(Marten.StoreOptions options)
+    /// <summary>Triage's events, projections, documents and indexes (also used by the queue benchmark).</summary>
+    public static void ConfigureStore(Marten.StoreOptions options, BusinessCalendar calendar, SlaOptions sla)
     {
+        options.Events.AddEventTypes(CaseEventTypes.All);
+        options.Projections.Add<CaseViewProjection>(ProjectionLifecycle.Inline);
+        options.Projections.Add(new SlaClockProjection(calendar, sla), ProjectionLifecycle.Inline);
         options.Schema.For<CaseView>().UniqueIndex(v => v.TrackingNumber).Index(v => v.AcknowledgementDueAt);
         options.Schema.For<SlaClock>().Index(c => c.NextAt);
         // Trigram similarity for duplicate suggestions.

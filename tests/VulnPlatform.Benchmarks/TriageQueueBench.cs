@@ -10,6 +10,13 @@ using VulnPlatform.ServiceDefaults.Persistence;
 using CaseQueue = triage::VulnPlatform.Triage.Cases.CaseQueue;
 using CaseView = triage::VulnPlatform.Triage.Cases.CaseView;
 using TriageModule = triage::VulnPlatform.Triage.TriageModule;
+using BusinessCalendar = triage::VulnPlatform.Triage.Sla.BusinessCalendar;
+using BusinessCalendarOptions = triage::VulnPlatform.Triage.Sla.BusinessCalendarOptions;
+using SlaOptions = triage::VulnPlatform.Triage.Sla.SlaOptions;
+using CaseStarted = triage::VulnPlatform.Triage.Cases.CaseStarted;
+using UpdateGiven = triage::VulnPlatform.Triage.Cases.UpdateGiven;
+using CaseViewProjection = triage::VulnPlatform.Triage.Cases.CaseViewProjection;
+using Actor = VulnPlatform.Contracts.Actor;
 
 /// <summary>
 /// `make bench-triage`: the staff queue's latency (the endpoint's own query: open cases by
@@ -34,7 +41,7 @@ static class TriageQueueBench
                 ["Marten:DaemonMode"] = "Disabled",
                 ["Logging:LogLevel:Default"] = "Warning",
             });
-            builder.AddMartenDefaults(TriageModule.ConfigureDocuments);
+            builder.AddMartenDefaults(options => TriageModule.ConfigureStore(options, new BusinessCalendar(new BusinessCalendarOptions()), new SlaOptions()));
             using var host = builder.Build();
             await host.StartAsync();
             var store = host.Services.GetRequiredService<IDocumentStore>();
@@ -70,6 +77,28 @@ static class TriageQueueBench
             }
             latencies.Sort();
             Console.WriteLine($"triage queue: page of 50 open cases (+ total) over {count} cases: p50 {latencies[latencies.Count / 2]:F1} ms  p99 {latencies[^1]:F1} ms");
+
+            // A rebuild of the case view over `events` events (streams of ten: a case and nine updates).
+            var events = int.Parse(Environment.GetEnvironmentVariable("VP_TRIAGE_EVENTS") ?? "1000000", System.Globalization.CultureInfo.InvariantCulture);
+            var appending = Stopwatch.StartNew();
+            var analyst = new Actor("staff", Guid.NewGuid().ToString());
+            for (var written = 0; written < events;)
+            {
+                await using var session = store.LightweightSession();
+                for (var s = 0; s < 1000 && written < events; s++, written += 10)
+                {
+                    var id = Guid.CreateVersion7();
+                    var at = start.AddMinutes(written);
+                    session.Events.StartStream(id, [new CaseStarted(id, id, $"VR-R-{written / 10:D7}", "Rebuild case", null, null, null, at, at),
+                        .. Enumerable.Range(1, 9).Select(i => (object)new UpdateGiven(id, $"VR-R-{written / 10:D7}", $"Update {i}", analyst, at.AddHours(i)))]);
+                }
+                await session.SaveChangesAsync();
+            }
+            Console.WriteLine($"triage rebuild: {events} events appended in {appending.Elapsed.TotalSeconds:F1} s");
+            using var daemon = await store.BuildProjectionDaemonAsync();
+            var rebuilding = Stopwatch.StartNew();
+            await daemon.RebuildProjectionAsync<CaseViewProjection>(CancellationToken.None);
+            Console.WriteLine($"triage rebuild: the case view over {events} events rebuilt in {rebuilding.Elapsed.TotalSeconds:F1} s ({events / rebuilding.Elapsed.TotalSeconds:F0} events/s)");
             await host.StopAsync();
             return 0;
         }
