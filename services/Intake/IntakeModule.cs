@@ -9,6 +9,7 @@ using VulnPlatform.Intake.Reports.Consenting;
 using VulnPlatform.Intake.Reports.Contacting;
 using VulnPlatform.Intake.Reports.Erasing;
 using VulnPlatform.Intake.Reports.Following;
+using VulnPlatform.Intake.Reports.StaffAccess;
 using VulnPlatform.Intake.Reports.Listing;
 using VulnPlatform.Intake.Reports.Messaging;
 using VulnPlatform.Intake.Reports.Replying;
@@ -33,7 +34,7 @@ public static class IntakeModule
                 [
                     typeof(ReportFiled), typeof(ReporterContactGiven), typeof(ReportRoutedToDesk), typeof(AttachmentStored),
                     typeof(ReporterWrote), typeof(ConsentRecorded), typeof(WithdrawalRecorded), typeof(StaffMessageReceived),
-                    typeof(PersonalDataErased),
+                    typeof(PersonalDataErased), typeof(AttachmentAccessed), typeof(ReporterIdentityRevealed),
                 ]);
                 options.Projections.Add<ReportStatusProjection>(ProjectionLifecycle.Inline);
                 options.Schema.For<ReportStatusView>().UniqueIndex(view => view.TrackingNumber);
@@ -47,7 +48,9 @@ public static class IntakeModule
         builder.AddPlatformAuthentication(ServiceName);
         builder.Services.AddAuthorizationBuilder().AddPolicy(GetReporterContactEndpoint.ContactReaders, policy => policy
             .RequireClaim("aud", ServiceName).RequireClaim("client_id", GetReporterContactEndpoint.NotificationClient)
-            .RequireAssertion(context => context.User.HasScope(GetReporterContactEndpoint.Scope)));
+            .RequireAssertion(context => context.User.HasScope(GetReporterContactEndpoint.Scope)))
+            .AddPolicy(StaffReportAccess.ReportStaff, policy => policy
+                .RequireClaim("aud", PlatformAccess.UserAudience).RequireRole(PlatformAccess.Analyst, PlatformAccess.Coordinator));
         builder.Services.Configure<AttachmentOptions>(builder.Configuration.GetSection(AttachmentLimits.Section));
         builder.Services.Configure<RetentionOptions>(builder.Configuration.GetSection(RetentionOptions.Section));
         // Validators hold no state; building their rule trees per request cost measurable CPU.
@@ -76,6 +79,7 @@ public static class IntakeModule
         reports.MapWithdrawReport();
         reports.MapEraseReport();
         app.MapGetReporterContact();
+        app.MapStaffReportAccess();
         app.MapServiceOpenApi();
         return app;
     }

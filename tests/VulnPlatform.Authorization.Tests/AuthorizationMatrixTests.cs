@@ -35,6 +35,8 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
         intake   PUT    /api/reports/{trackingNumber}/consent                            404 ok  404 404 404 404 404 401  same
         intake   POST   /api/reports/{trackingNumber}/withdraw                           404 ok  404 404 404 404 404 401  same
         intake   POST   /api/reports/{trackingNumber}/erase                              404 ok  404 404 404 404 404 401  same
+        intake   GET    /api/staff/reports/{trackingNumber}/attachments/{attachmentId:guid} 401 403 403 403 ok  ok  403 401  same
+        intake   POST   /api/staff/reports/{trackingNumber}/reveal                       401 403 403 403 ok  ok  403 401  same
         intake   GET    /api/openapi/{documentName}.json                                 ok  ok  ok  ok  ok  ok  ok  401  same
         intake   GET    /internal/reports/{reportId:guid}/contact                        401 403 403 403 403 403 403 401  unrouted
         intake   GET    /internal/relay/dead-letters                                     401 401 401 401 401 401 401 401  unrouted
@@ -215,6 +217,7 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
             ("PUT", "/api/reports/{trackingNumber}/consent") => JsonContent.Create(new { shareIdentityWithVendor = false, publicCredit = false }),
             ("POST", "/api/reports/{trackingNumber}/withdraw") => JsonContent.Create(new { reason = "Sent by mistake." }),
             ("POST", "/api/reports/{trackingNumber}/erase") => JsonContent.Create(new { }),
+            ("POST", "/api/staff/reports/{trackingNumber}/reveal") => JsonContent.Create(new { reason = "The matrix asks." }),
             ("POST", "/internal/relay/replay") => JsonContent.Create(new { queue = "intake.nothing" }),
             ("POST", "/api/identity/accounts/") => JsonContent.Create(new { email = $"m{Guid.NewGuid():N}@example.org", roles = new[] { "reporter" } }),
             ("POST", "/api/identity/accounts/{id:guid}/roles") => JsonContent.Create(new { role = "analyst" }),
@@ -234,6 +237,7 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
         kind = "vulnerability", title = "SQL injection in search", description = "The q parameter reaches the query unescaped.",
         product = new { vendor = "Acme", name = "Shop", version = "1.0" }, thirdParty = false,
         stepsToReproduce = "GET /search?q=' or 1=1 --", impact = "Every customer record can be read.",
+        reporter = new { email = "matrix.reporter@example.org", language = "en" }, // so staff have an identity to ask for
     };
 
     private static MultipartFormDataContent Attachment()

@@ -102,3 +102,9 @@ public static class ErasureReasons
     public const string ReporterRequest = "reporter-request";
     public const string Retention = "retention";
 }
+
+/// <summary>A member of staff downloaded an attachment (who, when, which file): every access is on record.</summary>
+public sealed record AttachmentAccessed(Guid ReportId, Guid AttachmentId, Actor By, DateTimeOffset At);
+
+/// <summary>A member of staff saw the reporter's contact details, for the reason given.</summary>
+public sealed record ReporterIdentityRevealed(Guid ReportId, string Reason, Actor By, DateTimeOffset At);

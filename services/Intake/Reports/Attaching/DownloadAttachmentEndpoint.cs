@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using VulnPlatform.Intake.Attachments;
+using VulnPlatform.Intake.Reports.Following;
 using VulnPlatform.ServiceDefaults.Http;
 
 namespace VulnPlatform.Intake.Reports.Attaching;
@@ -33,6 +34,14 @@ public static class DownloadAttachmentEndpoint
             return ReporterAccess.NotFound();
         }
 
+        return await ServeAsync(view, attachment, context, session, vault, keys, loggers, cancellationToken);
+    }
+
+    /// <summary>Checks and streams an attachment, always as a download: for the reporter and, audited, for staff.</summary>
+    public static async Task<IResult> ServeAsync(
+        ReportStatusView view, AttachmentView attachment, HttpContext context, IQuerySession session, AttachmentVault vault, ReportKeys keys,
+        ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
         if (view.ErasedAt is not null)
         {
             return IntakeProblems.ErasedData();

@@ -1,0 +1,81 @@
+using System.Security.Claims;
+using FluentValidation;
+using Marten;
+using VulnPlatform.Contracts;
+using VulnPlatform.Intake.Attachments;
+using VulnPlatform.Intake.Reports.Attaching;
+using VulnPlatform.Intake.Reports.Contacting;
+using VulnPlatform.Intake.Reports.Following;
+using VulnPlatform.ServiceDefaults.Http;
+using VulnPlatform.ServiceDefaults.Security;
+
+namespace VulnPlatform.Intake.Reports.StaffAccess;
+
+public sealed record RevealRequest(string? Reason);
+
+public sealed class RevealRequestValidator : AbstractValidator<RevealRequest>
+{
+    public RevealRequestValidator() => RuleFor(r => r.Reason).NotEmpty().MaximumLength(2_000).MultiLineText();
+}
+
+/// <summary>
+/// <c>/api/staff/reports</c>, for analysts and coordinators: a report's attachments (each download
+/// recorded first: who, when, which file) and, only on an explicit request with a reason, the
+/// reporter's contact details (recorded the same way). Everything else about a report reaches staff
+/// through Triage, without the reporter's identity.
+/// </summary>
+public static class StaffReportAccess
+{
+    public const string ReportStaff = "report-staff";
+
+    public static void MapStaffReportAccess(this IEndpointRouteBuilder app)
+    {
+        var reports = app.MapGroup("/api/staff/reports").WithTags("Staff").RequireAuthorization(ReportStaff);
+        reports.MapGet("/{trackingNumber}/attachments/{attachmentId:guid}", DownloadAsync).WithName("StaffDownloadAttachment")
+            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream").ProducesProblem(StatusCodes.Status404NotFound);
+        reports.MapPost("/{trackingNumber}/reveal", RevealAsync).WithName("RevealReporter").WithValidation<RevealRequest>()
+            .Produces<ReporterContact>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status410Gone);
+    }
+
+    private static async Task<IResult> DownloadAsync(
+        string trackingNumber, Guid attachmentId, ClaimsPrincipal user, HttpContext context, IDocumentSession session, AttachmentVault vault,
+        ReportKeys keys, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(session, trackingNumber, cancellationToken) is not { } view
+            || view.Attachments.FirstOrDefault(a => a.Id == attachmentId) is not { } attachment)
+        {
+            return NotFound();
+        }
+        session.Events.Append(view.Id, new AttachmentAccessed(view.Id, attachment.Id, Staff(user), time.GetUtcNow()));
+        await session.SaveChangesAsync(cancellationToken);
+        return await DownloadAttachmentEndpoint.ServeAsync(view, attachment, context, session, vault, keys, loggers, cancellationToken);
+    }
+
+    private static async Task<IResult> RevealAsync(
+        string trackingNumber, RevealRequest request, ClaimsPrincipal user, HttpContext context, IDocumentSession session, ReportKeys keys,
+        TimeProvider time, CancellationToken cancellationToken)
+    {
+        context.Response.Headers.CacheControl = "no-store";
+        if (await FindAsync(session, trackingNumber, cancellationToken) is not { } view) return NotFound();
+        if (view.ErasedAt is not null) return IntakeProblems.ErasedData();
+        if (view.Contact is not { } sealedContact)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound, type: ProblemTypes.NotFound, title: "Anonymous report",
+                detail: "The reporter left no contact details.");
+        }
+        var key = await keys.LoadAsync(session, view.Id, cancellationToken);
+        if (key.DataKey is not { } dataKey) return key.IsErased ? IntakeProblems.ErasedData() : IntakeProblems.KeyMissing();
+        session.Events.Append(view.Id, new ReporterIdentityRevealed(view.Id, request.Reason!.Trim(), Staff(user), time.GetUtcNow()));
+        await session.SaveChangesAsync(cancellationToken);
+        return Results.Ok(ReporterContacts.Open(view.Id, dataKey, sealedContact));
+    }
+
+    private static Task<ReportStatusView?> FindAsync(IQuerySession session, string trackingNumber, CancellationToken cancellationToken) =>
+        trackingNumber.Length > 32 ? Task.FromResult<ReportStatusView?>(null)
+            : session.Query<ReportStatusView>().FirstOrDefaultAsync(v => v.TrackingNumber == trackingNumber, cancellationToken);
+
+    private static Actor Staff(ClaimsPrincipal user) => new(ActorKinds.Staff, user.FindFirstValue("sub"));
+
+    private static IResult NotFound() => Results.Problem(statusCode: StatusCodes.Status404NotFound, type: ProblemTypes.NotFound,
+        title: "Not found", detail: "No report or attachment matches.");
+}
