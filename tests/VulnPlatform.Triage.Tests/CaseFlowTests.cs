@@ -45,6 +45,14 @@ public sealed class CaseFlowTests(TriageFixture triage)
         await RawPublisher.PublishAsync(triage.Servers, new ReporterMessagePosted(report.ReportId, report.TrackingNumber, Guid.NewGuid(),
             "Version 4.2.1", [], Actor.AnonymousReporter, DateTimeOffset.UtcNow));
         (view, etag) = await WaitForStateAsync(report.TrackingNumber, "acknowledged");
+        Assert.Equal(report.Description, view.GetProperty("description").GetString());
+        Assert.Equal([("staff", "Thank you — an analyst is reproducing it."), ("staff", "Which version did you test?"), ("reporter", "Version 4.2.1")],
+            view.GetProperty("thread").EnumerateArray().Select(m => (m.GetProperty("from").GetString(), m.GetProperty("text").GetString())));
+        var attachment = Guid.NewGuid();
+        await RawPublisher.PublishAsync(triage.Servers, new AttachmentAdded(report.ReportId, report.TrackingNumber, attachment, "poc.html", 1234,
+            new string('a', 64), "text/html", Actor.AnonymousReporter, DateTimeOffset.UtcNow));
+        (view, etag) = await WaitForAsync(report.TrackingNumber, v => v.GetProperty("attachments").GetArrayLength() == 1);
+        Assert.Equal(attachment, view.GetProperty("attachments")[0].GetProperty("id").GetGuid());
 
         etag = await CommandAsync(url, "assess", new { cvssVector = "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N", cwe = "CWE-89" }, etag, "acknowledged");
         etag = await CommandAsync(url, "validate", new { explanation = "Reproduced on 4.2.1." }, etag, "validated");
@@ -61,7 +69,7 @@ public sealed class CaseFlowTests(TriageFixture triage)
         var metrics = await (await client.SendAsync(triage.Request(HttpMethod.Get, "/api/triage/cases/metrics", triage.AnalystToken))).Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(metrics.GetProperty("cases").GetInt32() >= 1);
         Assert.True(metrics.GetProperty("timeToFix").GetProperty("count").GetInt32() >= 1);
-        Assert.Equal(["opened", "acknowledged", "information-requested", "reporter-replied", "assessed", "validated", "remediation-planned",
+        Assert.Equal(["opened", "acknowledged", "information-requested", "reporter-replied", "attachment-added", "assessed", "validated", "remediation-planned",
             "progress-update", "fixed", "closed"], final.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("event").GetString()));
     }
 
@@ -197,7 +205,10 @@ public sealed class CaseFlowTests(TriageFixture triage)
 
     private Task<(JsonElement View, string ETag)> OpenedAsync(string trackingNumber) => WaitForStateAsync(trackingNumber, null);
 
-    private async Task<(JsonElement View, string ETag)> WaitForStateAsync(string trackingNumber, string? state)
+    private Task<(JsonElement View, string ETag)> WaitForStateAsync(string trackingNumber, string? state) =>
+        WaitForAsync(trackingNumber, view => state is null || view.GetProperty("state").GetString() == state);
+
+    private async Task<(JsonElement View, string ETag)> WaitForAsync(string trackingNumber, Func<JsonElement, bool> condition)
     {
         using var client = triage.Client();
         (JsonElement, string)? found = null;
@@ -206,11 +217,11 @@ public sealed class CaseFlowTests(TriageFixture triage)
             var response = await client.SendAsync(triage.Request(HttpMethod.Get, $"/api/triage/cases/{trackingNumber}", triage.AnalystToken));
             if (response.StatusCode != HttpStatusCode.OK) return false;
             var view = await response.Content.ReadFromJsonAsync<JsonElement>();
-            if (state is not null && view.GetProperty("state").GetString() != state) return false;
+            if (!condition(view)) return false;
             found = (view, response.Headers.ETag!.Tag);
             return true;
         }, TimeSpan.FromSeconds(30));
-        return found ?? throw new Xunit.Sdk.XunitException($"case {trackingNumber} did not reach {state ?? "existence"}");
+        return found ?? throw new Xunit.Sdk.XunitException($"case {trackingNumber} did not reach the expected state");
     }
 
     private async Task<string> CommandAsync(string url, string action, object? body, string etag, string expectedState)

@@ -15,7 +15,8 @@ public sealed class ReportSubmittedConsumer(ISessionFactory sessions, TimeProvid
         if (m.Kind != ReportKinds.Vulnerability) return;
         if (await session.Events.FetchStreamStateAsync(m.ReportId, cancellationToken) is not null) return; // opened already
         session.Events.StartStream<TriageCase>(m.ReportId, new CaseStarted(
-            m.ReportId, m.ReportId, m.TrackingNumber, m.Title, m.Product?.Vendor, m.Product?.Name, m.Cwe, m.SubmittedAt, m.SubmittedAt));
+            m.ReportId, m.ReportId, m.TrackingNumber, m.Title, m.Product?.Vendor, m.Product?.Name, m.Cwe, m.SubmittedAt, m.SubmittedAt,
+            m.Description, m.Product?.Version, m.StepsToReproduce, m.Impact));
     }
 }
 
@@ -34,7 +35,20 @@ public sealed class ReporterMessagePostedConsumer(ISessionFactory sessions, Time
     protected override string ConsumerName => "triage.reporter-message-posted";
 
     protected override Task HandleAsync(ReporterMessagePosted m, Delivery delivery, IDocumentSession session, CancellationToken cancellationToken) =>
-        CaseUpdates.ApplyAsync(session, m.ReportId, new RecordReply(m.MessageId), m.PostedBy, m.PostedAt, cancellationToken);
+        CaseUpdates.ApplyAsync(session, m.ReportId, new RecordReply(m.MessageId, m.Text), m.PostedBy, m.PostedAt, cancellationToken);
+}
+
+/// <summary>A file the reporter added: listed on the case, to be downloaded from Intake's staff endpoint.</summary>
+public sealed class AttachmentAddedConsumer(ISessionFactory sessions, TimeProvider time) : IdempotentConsumer<AttachmentAdded>(sessions, time)
+{
+    protected override string ConsumerName => "triage.attachment-added";
+
+    protected override async Task HandleAsync(AttachmentAdded m, Delivery delivery, IDocumentSession session, CancellationToken cancellationToken)
+    {
+        var stream = await session.Events.FetchForExclusiveWriting<TriageCase>(m.ReportId, cancellationToken);
+        if (stream.Aggregate is null) return; // not a vulnerability report
+        stream.AppendOne(new AttachmentNoted(m.ReportId, m.AttachmentId, m.FileName, m.Size, m.Sha256, m.AddedAt));
+    }
 }
 
 public static class CaseUpdates

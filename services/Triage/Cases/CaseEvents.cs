@@ -6,7 +6,8 @@ namespace VulnPlatform.Triage.Cases;
 
 /// <summary>A vulnerability report arrived (from Intake's ReportSubmitted): the case exists, its clocks start.</summary>
 public sealed record CaseStarted(
-    Guid CaseId, Guid ReportId, string TrackingNumber, string Title, string? Vendor, string? Product, string? Cwe, DateTimeOffset SubmittedAt, DateTimeOffset At);
+    Guid CaseId, Guid ReportId, string TrackingNumber, string Title, string? Vendor, string? Product, string? Cwe, DateTimeOffset SubmittedAt, DateTimeOffset At,
+    string? Description = null, string? ProductVersion = null, string? StepsToReproduce = null, string? Impact = null);
 
 /// <summary>The human acknowledgement, with the personal message written to the reporter.</summary>
 public sealed record AcknowledgementGiven(Guid CaseId, string TrackingNumber, string Message, Actor By, DateTimeOffset At);
@@ -16,7 +17,10 @@ public sealed record AnalystAssigned(Guid CaseId, string AnalystId, Actor By, Da
 public sealed record QuestionAsked(Guid CaseId, string TrackingNumber, string Question, Actor By, DateTimeOffset At);
 
 /// <summary>The reporter wrote (Intake's ReporterMessagePosted); an answer to a question puts the case back in work.</summary>
-public sealed record ReporterReplied(Guid CaseId, Guid MessageId, DateTimeOffset At);
+public sealed record ReporterReplied(Guid CaseId, Guid MessageId, DateTimeOffset At, string? Text = null);
+
+/// <summary>The reporter added a file to the report (its content stays in Intake; staff download it there, audited).</summary>
+public sealed record AttachmentNoted(Guid CaseId, Guid AttachmentId, string FileName, long Size, string Sha256, DateTimeOffset At);
 
 public sealed record AssessmentMade(Guid CaseId, string? CvssVector, decimal? CvssScore, string? Severity, string? Cwe, Actor By, DateTimeOffset At);
 
@@ -42,7 +46,7 @@ public static class CaseEventTypes
         typeof(CaseStarted), typeof(AcknowledgementGiven), typeof(AnalystAssigned), typeof(QuestionAsked), typeof(ReporterReplied),
         typeof(AssessmentMade), typeof(ValidationConfirmed), typeof(RejectionDecided), typeof(ThirdPartyNamed),
         typeof(RemediationPlanMade), typeof(UpdateGiven), typeof(FixConfirmed), typeof(CaseEnded),
-        typeof(SlaWarned), typeof(SlaMissed), typeof(ReporterRemindedOfQuestion), typeof(DuplicateLinked),
+        typeof(SlaWarned), typeof(SlaMissed), typeof(ReporterRemindedOfQuestion), typeof(DuplicateLinked), typeof(AttachmentNoted),
     ];
 }
 

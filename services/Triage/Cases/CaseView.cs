@@ -12,6 +12,13 @@ public sealed class CaseView
     public Guid ReportId { get; set; }
     public string TrackingNumber { get; set; } = "";
     public string Title { get; set; } = "";
+    public string? Description { get; set; }
+    public string? ProductVersion { get; set; }
+    public string? StepsToReproduce { get; set; }
+    public string? Impact { get; set; }
+    /// <summary>The conversation with the reporter, staff and reporter alike, oldest first.</summary>
+    public List<ThreadMessage> Thread { get; set; } = [];
+    public List<CaseAttachment> Attachments { get; set; } = [];
     public string State { get; set; } = CaseStates.New;
     public string? Vendor { get; set; }
     public string? Product { get; set; }
@@ -38,6 +45,10 @@ public sealed class CaseView
 
 public sealed record ThirdPartyView(string Vendor, string Product);
 
+public sealed record ThreadMessage(DateTimeOffset At, string From, string Kind, string Text);
+
+public sealed record CaseAttachment(Guid Id, string FileName, long Size, string Sha256, DateTimeOffset AddedAt);
+
 public sealed record RemediationView(string Plan, DateOnly TargetFixDate, DateOnly ProposedDisclosureDate);
 
 /// <summary>One step of a case: when, what, by whom (an account id, never a name), and the text the reporter was sent, if any.</summary>
@@ -48,6 +59,7 @@ public sealed class CaseViewProjection : SingleStreamProjection<CaseView, Guid>
     public static CaseView Create(IEvent<CaseStarted> e) => new()
     {
         Id = e.Data.CaseId, ReportId = e.Data.ReportId, TrackingNumber = e.Data.TrackingNumber, Title = e.Data.Title,
+        Description = e.Data.Description, ProductVersion = e.Data.ProductVersion, StepsToReproduce = e.Data.StepsToReproduce, Impact = e.Data.Impact,
         Vendor = e.Data.Vendor, Product = e.Data.Product, Cwe = e.Data.Cwe, SubmittedAt = e.Data.SubmittedAt,
         AcknowledgementDueAt = e.Data.SubmittedAt + CaseView.AcknowledgementWindow, LastMessageToReporterAt = e.Data.SubmittedAt,
         Version = e.Version, History = [new HistoryEntry(e.Data.At, "opened", null, null)],
@@ -63,7 +75,8 @@ public sealed class CaseViewProjection : SingleStreamProjection<CaseView, Guid>
         Step(v, e, e.Data.At, "information-requested", e.Data.By.Id, e.Data.Question, state: CaseStates.NeedsInfo, toReporter: true);
 
     public static void Apply(IEvent<ReporterReplied> e, CaseView v) =>
-        Step(v, e, e.Data.At, "reporter-replied", null, null, state: v.State == CaseStates.NeedsInfo ? CaseStates.Acknowledged : null);
+        Step(v, e, e.Data.At, "reporter-replied", null, null, state: v.State == CaseStates.NeedsInfo ? CaseStates.Acknowledged : null,
+            also: () => { if (e.Data.Text is { } text) v.Thread.Add(new ThreadMessage(e.Data.At, "reporter", "message", text)); });
 
     public static void Apply(IEvent<AssessmentMade> e, CaseView v) => Step(v, e, e.Data.At, "assessed", e.Data.By.Id, null, also: () =>
     {
@@ -107,10 +120,14 @@ public sealed class CaseViewProjection : SingleStreamProjection<CaseView, Guid>
 
     public static void Apply(IEvent<ReporterRemindedOfQuestion> e, CaseView v) => Step(v, e, e.Data.At, "reporter-reminded", null, null, toReporter: true);
 
+    public static void Apply(IEvent<AttachmentNoted> e, CaseView v) => Step(v, e, e.Data.At, "attachment-added", null, null,
+        also: () => v.Attachments.Add(new CaseAttachment(e.Data.AttachmentId, e.Data.FileName, e.Data.Size, e.Data.Sha256, e.Data.At)));
+
     private static void Step(
         CaseView v, IEvent e, DateTimeOffset at, string name, string? by, string? text, string? state = null, bool toReporter = false, Action? also = null)
     {
         v.History.Add(new HistoryEntry(at, name, by, text));
+        if (text is not null && toReporter) v.Thread.Add(new ThreadMessage(at, "staff", name, text));
         if (state is not null) v.State = state;
         if (toReporter) v.LastMessageToReporterAt = at;
         also?.Invoke();

@@ -41,6 +41,8 @@ public sealed record TriageCase(
 
     public TriageCase Apply(DuplicateLinked e) => this;
 
+    public TriageCase Apply(AttachmentNoted e) => this;
+
     public TriageCase Apply(SlaMissed e) => this;
 
     public TriageCase Apply(ReporterRemindedOfQuestion e) => this with { LastMessageToReporterAt = e.At };
