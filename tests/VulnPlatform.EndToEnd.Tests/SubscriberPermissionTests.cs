@@ -27,7 +27,13 @@ public sealed class SubscriberPermissionTests
             await channel.QueueBindAsync(queue, Exchange, "");
             var received = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
             var consumer = new AsyncEventingBasicConsumer(channel);
-            consumer.ReceivedAsync += (_, delivery) => { received.TrySetResult(Encoding.UTF8.GetString(delivery.Body.Span)); return Task.CompletedTask; };
+            // Other tests submit reports at the same time: wait for this one's event.
+            consumer.ReceivedAsync += (_, delivery) =>
+            {
+                var text = Encoding.UTF8.GetString(delivery.Body.Span);
+                if (text.Contains("Seen by a subscriber")) received.TrySetResult(text);
+                return Task.CompletedTask;
+            };
             await channel.BasicConsumeAsync(queue, autoAck: true, consumer);
 
             using var client = Platform.Client();
