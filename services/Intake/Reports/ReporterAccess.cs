@@ -19,12 +19,16 @@ public static class ReporterAccess
     public static async Task<ReportStatusView?> FindAsync(
         IQuerySession session, string trackingNumber, string? followUpToken, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        var view = trackingNumber.Length <= MaxTrackingNumberLength
-            ? await session.Query<ReportStatusView>().FirstOrDefaultAsync(v => v.TrackingNumber == trackingNumber, cancellationToken)
-            : null;
+        var view = await ByTrackingNumberAsync(session, trackingNumber, cancellationToken);
         if (view is not null && view.ReporterAccountId is { } owner && user.AccountId() == owner.ToString()) return view;
         return FollowUpTokens.Matches(followUpToken, view?.FollowUpTokenHash ?? string.Empty) ? view : null;
     }
+
+    /// <summary>A report's view by its tracking number, whoever asks (callers check their own access).</summary>
+    public static async Task<ReportStatusView?> ByTrackingNumberAsync(IQuerySession session, string trackingNumber, CancellationToken cancellationToken) =>
+        trackingNumber.Length <= MaxTrackingNumberLength
+            ? await session.Query<ReportStatusView>().FirstOrDefaultAsync(v => v.TrackingNumber == trackingNumber, cancellationToken)
+            : null;
 
     /// <summary>The reporter as the events name them: their account when signed in, else anonymous.</summary>
     public static Actor ActorOf(ClaimsPrincipal user) =>

@@ -32,19 +32,6 @@ public static class GetReporterContactEndpoint
     {
         context.Response.Headers.CacheControl = "no-store";
         var view = await session.LoadAsync<ReportStatusView>(reportId, cancellationToken);
-        if (view?.ErasedAt is not null)
-        {
-            return IntakeProblems.ErasedData();
-        }
-        if (view?.Contact is not { } sealedContact)
-        {
-            return Results.Problem(statusCode: StatusCodes.Status404NotFound, type: ProblemTypes.NotFound,
-                title: "No contact", detail: "The report is unknown or was submitted anonymously.");
-        }
-
-        var key = await keys.LoadAsync(session, reportId, cancellationToken);
-        return key.DataKey is { } dataKey
-            ? Results.Ok(ReporterContacts.Open(reportId, dataKey, sealedContact))
-            : key.IsErased ? IntakeProblems.ErasedData() : IntakeProblems.KeyMissing();
+        return await ReporterContacts.AnswerAsync(session, keys, view, "The report is unknown or was submitted anonymously.", null, cancellationToken);
     }
 }

@@ -41,7 +41,7 @@ public static class StaffReportAccess
         string trackingNumber, Guid attachmentId, ClaimsPrincipal user, HttpContext context, IDocumentSession session, AttachmentVault vault,
         ReportKeys keys, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        if (await FindAsync(session, trackingNumber, cancellationToken) is not { } view
+        if (await ReporterAccess.ByTrackingNumberAsync(session, trackingNumber, cancellationToken) is not { } view
             || view.Attachments.FirstOrDefault(a => a.Id == attachmentId) is not { } attachment)
         {
             return NotFound();
@@ -56,23 +56,13 @@ public static class StaffReportAccess
         TimeProvider time, CancellationToken cancellationToken)
     {
         context.Response.Headers.CacheControl = "no-store";
-        if (await FindAsync(session, trackingNumber, cancellationToken) is not { } view) return NotFound();
-        if (view.ErasedAt is not null) return IntakeProblems.ErasedData();
-        if (view.Contact is not { } sealedContact)
+        if (await ReporterAccess.ByTrackingNumberAsync(session, trackingNumber, cancellationToken) is not { } view) return NotFound();
+        return await ReporterContacts.AnswerAsync(session, keys, view, "The reporter left no contact details.", async () =>
         {
-            return Results.Problem(statusCode: StatusCodes.Status404NotFound, type: ProblemTypes.NotFound, title: "Anonymous report",
-                detail: "The reporter left no contact details.");
-        }
-        var key = await keys.LoadAsync(session, view.Id, cancellationToken);
-        if (key.DataKey is not { } dataKey) return key.IsErased ? IntakeProblems.ErasedData() : IntakeProblems.KeyMissing();
-        session.Events.Append(view.Id, new ReporterIdentityRevealed(view.Id, request.Reason!.Trim(), Staff(user), time.GetUtcNow()));
-        await session.SaveChangesAsync(cancellationToken);
-        return Results.Ok(ReporterContacts.Open(view.Id, dataKey, sealedContact));
+            session.Events.Append(view.Id, new ReporterIdentityRevealed(view.Id, request.Reason!.Trim(), Staff(user), time.GetUtcNow()));
+            await session.SaveChangesAsync(cancellationToken);
+        }, cancellationToken);
     }
-
-    private static Task<ReportStatusView?> FindAsync(IQuerySession session, string trackingNumber, CancellationToken cancellationToken) =>
-        trackingNumber.Length > 32 ? Task.FromResult<ReportStatusView?>(null)
-            : session.Query<ReportStatusView>().FirstOrDefaultAsync(v => v.TrackingNumber == trackingNumber, cancellationToken);
 
     private static Actor Staff(ClaimsPrincipal user) => new(ActorKinds.Staff, user.FindFirstValue("sub"));
 
