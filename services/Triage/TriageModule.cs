@@ -29,6 +29,7 @@ public static class TriageModule
             .RequireClaim("aud", PlatformAccess.UserAudience).RequireRole(PlatformAccess.Analyst, PlatformAccess.Coordinator));
         builder.Services.AddValidatorsFromAssemblyContaining<AcknowledgeValidator>(ServiceLifetime.Singleton);
         builder.Services.AddSingleton(calendar);
+        builder.Services.AddSingleton(new SlaSchedule(calendar, sla));
         builder.Services.Configure<SlaOptions>(builder.Configuration.GetSection(SlaOptions.Section));
         builder.Services.AddSingleton<TriageMetrics>();
         builder.Services.AddSingleton<SlaWatch>();
@@ -41,9 +42,10 @@ public static class TriageModule
     public static void ConfigureStore(Marten.StoreOptions options, BusinessCalendar calendar, SlaOptions sla)
     {
         options.Events.AddEventTypes(CaseEventTypes.All);
-        options.Projections.Add<CaseViewProjection>(ProjectionLifecycle.Inline);
-        options.Projections.Add(new SlaClockProjection(calendar, sla), ProjectionLifecycle.Inline);
-        options.Schema.For<CaseView>().UniqueIndex(v => v.TrackingNumber).Index(v => v.AcknowledgementDueAt);
+        var schedule = new SlaSchedule(calendar, sla);
+        options.Projections.Add(new CaseViewProjection(schedule), ProjectionLifecycle.Inline);
+        options.Projections.Add(new SlaClockProjection(schedule), ProjectionLifecycle.Inline);
+        options.Schema.For<CaseView>().UniqueIndex(v => v.TrackingNumber).Index(v => v.Sla.DeadlineAt);
         options.Schema.For<SlaClock>().Index(c => c.NextAt);
         // Trigram similarity for duplicate suggestions.
         options.Storage.ExtendedSchemaObjects.Add(new Weasel.Postgresql.Extension("pg_trgm"));

@@ -8,6 +8,7 @@ using Npgsql;
 using VulnPlatform.ServiceDefaults.Http;
 using VulnPlatform.ServiceDefaults.Persistence;
 using CaseQueue = triage::VulnPlatform.Triage.Cases.CaseQueue;
+using QueueFilter = triage::VulnPlatform.Triage.Cases.QueueFilter;
 using CaseView = triage::VulnPlatform.Triage.Cases.CaseView;
 using TriageModule = triage::VulnPlatform.Triage.TriageModule;
 using BusinessCalendar = triage::VulnPlatform.Triage.Sla.BusinessCalendar;
@@ -70,7 +71,7 @@ static class TriageQueueBench
             {
                 await using var session = store.QuerySession();
                 var timer = Stopwatch.StartNew();
-                var (items, total) = await CaseQueue.PageAsync(session, null, new Paging(1 + round % 10, 50), DateTimeOffset.UtcNow, CancellationToken.None);
+                var (items, total) = await CaseQueue.PageAsync(session, new QueueFilter(), new Paging(1 + round % 10, 50), DateTimeOffset.UtcNow, CancellationToken.None);
                 timer.Stop();
                 if (round >= 10) latencies.Add(timer.Elapsed.TotalMilliseconds);
                 if (items.Count != 50 || total == 0) throw new InvalidOperationException("the queue came back short");

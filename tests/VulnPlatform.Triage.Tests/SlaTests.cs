@@ -102,6 +102,71 @@ public sealed class SlaTests : IAsyncLifetime
         Assert.Null((await ClockAsync(report.ReportId)).NextAt);
     }
 
+    [Fact]
+    public async Task The_queue_shows_the_nearest_deadline_acknowledgement_then_update_flags_it_overdue_and_warns_the_assignee()
+    {
+        var report = new ReportSubmitted(Guid.CreateVersion7(), $"VR-2026-{Random.Shared.Next(100_000, 999_999)}", ReportKinds.Vulnerability,
+            "SSRF in webhook preview", "The preview fetches internal URLs.", null, false, null, null, null, true, Actor.AnonymousReporter, _clock.GetUtcNow());
+        await RawPublisher.PublishAsync(_servers, report);
+        Assert.True(await Eventually.HoldsAsync(async () => (await EventsAsync(report.ReportId)).Count > 0, TimeSpan.FromSeconds(30)));
+
+        var entry = (await QueueEntryAsync(report.TrackingNumber))!.Value;
+        Assert.Equal("acknowledgement", entry.GetProperty("nextDeadline").GetString());
+        Assert.Equal(report.SubmittedAt.AddHours(24), entry.GetProperty("nextDeadlineAt").GetDateTimeOffset());
+        Assert.False(entry.GetProperty("overdue").GetBoolean());
+        Assert.Null(await QueueEntryAsync(report.TrackingNumber, "overdue=true"));
+
+        var analyst = Guid.NewGuid().ToString();
+        await CommandAsync(report.TrackingNumber, "assign", new { analystId = analyst });
+        _clock.Advance(TimeSpan.FromHours(25));
+        Assert.True((await QueueEntryAsync(report.TrackingNumber, "overdue=true"))!.Value.GetProperty("overdue").GetBoolean());
+        Assert.NotNull(await QueueEntryAsync(report.TrackingNumber, $"assignee={analyst}"));
+        Assert.Null(await QueueEntryAsync(report.TrackingNumber, $"assignee={Guid.NewGuid()}"));
+
+        // Acknowledged (Tue 24 Nov 10:00): the next deadline is the update, 5 business days on; warnings go to the assignee.
+        await CommandAsync(report.TrackingNumber, "acknowledge", new { message = "Thanks, looking into it." }); // the watchers recorded the missed acknowledgement meanwhile: read afresh
+        entry = (await QueueEntryAsync(report.TrackingNumber))!.Value;
+        Assert.Equal("update", entry.GetProperty("nextDeadline").GetString());
+        Assert.Equal(new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero), entry.GetProperty("nextDeadlineAt").GetDateTimeOffset());
+        Assert.False(entry.GetProperty("overdue").GetBoolean());
+        Assert.NotNull(await QueueEntryAsync(report.TrackingNumber, "dueBefore=2026-12-01T10:00:01Z"));
+        Assert.Null(await QueueEntryAsync(report.TrackingNumber, "dueBefore=2026-12-01T09:59:59Z"));
+
+        _clock.Advance(TimeSpan.FromDays(7) - TimeSpan.FromHours(3)); // Tue 1 Dec 07:00: 3 h before the update is due
+        await BothWatchAsync();
+        var warned = Assert.Single(await EventsAsync<SlaWarned>(report.ReportId, SlaClocks.Update));
+        Assert.Equal(analyst, warned.AssigneeId);
+    }
+
+    [Fact]
+    public async Task Queue_filters_that_make_no_sense_are_refused_with_the_reason()
+    {
+        using var client = _instances[0].CreateClient();
+        foreach (var query in new[] { "state=sleeping", "sort=severity", $"assignee={new string('a', 65)}", "dueBefore=tomorrow" })
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, $"/api/triage/cases?{query}");
+            request.Headers.Authorization = new("Bearer", _tokens.Person(Guid.NewGuid(), "analyst"));
+            var response = await client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+    }
+
+    private async Task<JsonElement?> QueueEntryAsync(string trackingNumber, string filter = "")
+    {
+        using var client = _instances[0].CreateClient();
+        var request = new HttpRequestMessage(HttpMethod.Get, $"/api/triage/cases?pageSize=200&{filter}");
+        request.Headers.Authorization = new("Bearer", _tokens.Person(Guid.NewGuid(), "analyst"));
+        var response = await client.SendAsync(request);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        var page = await response.Content.ReadFromJsonAsync<JsonElement>();
+        foreach (var item in page.GetProperty("items").EnumerateArray())
+        {
+            if (item.GetProperty("trackingNumber").GetString() == trackingNumber) return item;
+        }
+        return null;
+    }
+
     private Task BothWatchAsync() =>
         Task.WhenAll(_instances.Select(i => i.Services.GetRequiredService<SlaWatch>().RunOnceAsync(CancellationToken.None)));
 

@@ -118,14 +118,27 @@ public static class CaseEndpoints
         return Results.Ok(similar.Select(v => new SimilarCase(v.TrackingNumber, v.Title, v.Vendor, v.Product, v.State)).ToList());
     }
 
-    /// <summary>Open cases by default (or one state), the acknowledgement deadline first; each with its overdue flag.</summary>
-    private static async Task<IResult> QueueAsync(IQuerySession session, TimeProvider time, string? state, int? page, int? pageSize, CancellationToken ct)
+    /// <summary>
+    /// Open cases by default (or one state), the nearest deadline first (<c>sort=-deadline</c>: latest
+    /// first); <c>overdue=true</c> keeps the cases past a deadline, <c>dueBefore</c> those due before an
+    /// instant, <c>assignee</c> one analyst's (<c>me</c> for the caller's).
+    /// </summary>
+    private static async Task<IResult> QueueAsync(
+        IQuerySession session, TimeProvider time, ClaimsPrincipal user, string? state, bool? overdue, DateTimeOffset? dueBefore, string? assignee,
+        string? sort, int? page, int? pageSize, CancellationToken ct)
     {
         var (paging, invalid) = Paging.From(page, pageSize, defaultSize: 50, MaxPageSize);
         if (invalid is not null) return invalid;
-        var (items, total) = await CaseQueue.PageAsync(session, state, paging, time.GetUtcNow(), ct);
+        if (state is not null && !CaseStates.All.Contains(state)) return BadFilter("state", $"state is one of {string.Join(", ", CaseStates.All)}.");
+        if (sort is not (null or "deadline" or "-deadline")) return BadFilter("sort", "sort is deadline (nearest first) or -deadline.");
+        if (assignee is { Length: > 64 }) return BadFilter("assignee", "assignee is an account id or me.");
+        var filter = new QueueFilter(state, overdue == true, dueBefore, assignee == "me" ? user.AccountId() : assignee, Descending: sort == "-deadline");
+        var (items, total) = await CaseQueue.PageAsync(session, filter, paging, time.GetUtcNow(), ct);
         return Results.Ok(paging.Of(items, total));
     }
+
+    private static IResult BadFilter(string name, string detail) => Results.ValidationProblem(
+        new Dictionary<string, string[]> { [name] = [detail] }, type: ProblemTypes.Validation, title: "Invalid filter");
 
     private static Task<CaseView?> FindAsync(IQuerySession session, string trackingNumber, CancellationToken ct) =>
         trackingNumber.Length > 32 ? Task.FromResult<CaseView?>(null)
@@ -149,17 +162,24 @@ public static class CaseEndpoints
         title: "No such case", detail: "No triage case has this tracking number.");
 }
 
+/// <summary>What the queue shows: open cases (or one state), optionally only overdue ones, due before an instant, or one assignee's.</summary>
+public sealed record QueueFilter(string? State = null, bool OverdueOnly = false, DateTimeOffset? DueBefore = null, string? Assignee = null, bool Descending = false);
+
 /// <summary>The queue's query, shared by the endpoint and the benchmark that measures it.</summary>
 public static class CaseQueue
 {
     public static async Task<(IReadOnlyList<QueueEntry> Items, int Total)> PageAsync(
-        IQuerySession session, string? state, Paging paging, DateTimeOffset now, CancellationToken ct)
+        IQuerySession session, QueueFilter filter, Paging paging, DateTimeOffset now, CancellationToken ct)
     {
-        var query = state is null ? session.Query<CaseView>().Where(v => v.State != CaseStates.Closed) : session.Query<CaseView>().Where(v => v.State == state);
+        var query = filter.State is null ? session.Query<CaseView>().Where(v => v.State != CaseStates.Closed) : session.Query<CaseView>().Where(v => v.State == filter.State);
+        if (filter.OverdueOnly) query = query.Where(v => v.Sla.DeadlineAt < now);
+        if (filter.DueBefore is { } before) query = query.Where(v => v.Sla.DeadlineAt < before);
+        if (filter.Assignee is { } assignee) query = query.Where(v => v.AssigneeId == assignee);
         var total = await query.CountAsync(ct);
-        var items = (await query.OrderBy(v => v.AcknowledgementDueAt).Skip(paging.Skip).Take(paging.Size).ToListAsync(ct))
+        var ordered = filter.Descending ? query.OrderByDescending(v => v.Sla.DeadlineAt) : query.OrderBy(v => v.Sla.DeadlineAt);
+        var items = (await ordered.Skip(paging.Skip).Take(paging.Size).ToListAsync(ct))
             .Select(v => new QueueEntry(v.TrackingNumber, v.Title, v.State, v.Severity, v.CvssScore, v.AssigneeId, v.AcknowledgementDueAt,
-                v.AcknowledgedAt is null && v.AcknowledgementDueAt < now))
+                v.Sla.Deadline, v.Sla.DeadlineAt, v.Sla.DeadlineAt < now))
             .ToList();
         return (items, total);
     }
@@ -167,6 +187,11 @@ public static class CaseQueue
 
 public sealed record SimilarCase(string TrackingNumber, string Title, string? Vendor, string? Product, string State);
 
+/// <summary>
+/// One line of the queue. <see cref="NextDeadline"/> is the nearest running deadline
+/// (<c>acknowledgement</c> or <c>update</c>; none while the case waits on the reporter or once it is closed)
+/// and <see cref="Overdue"/> says it has passed.
+/// </summary>
 public sealed record QueueEntry(
     string TrackingNumber, string Title, string State, string? Severity, decimal? CvssScore, string? AssigneeId,
-    DateTimeOffset AcknowledgementDueAt, bool Overdue);
+    DateTimeOffset AcknowledgementDueAt, string? NextDeadline, DateTimeOffset? NextDeadlineAt, bool Overdue);

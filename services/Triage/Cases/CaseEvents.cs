@@ -60,6 +60,8 @@ public static class CaseStates
     public const string RemediationPlanned = "remediation-planned";
     public const string Fixed = "fixed";
     public const string Closed = "closed";
+
+    public static readonly IReadOnlySet<string> All = new HashSet<string>([New, Acknowledged, NeedsInfo, Validated, Rejected, RemediationPlanned, Fixed, Closed]);
 }
 
 public static class RejectionReasons
@@ -82,9 +84,9 @@ public static class CloseReasons
 }
 
 /// <summary>A deadline comes near: <see cref="Clock"/> is <c>acknowledgement</c> or <c>update</c>.</summary>
-public sealed record SlaWarned(Guid CaseId, string TrackingNumber, string Clock, DateTimeOffset DueAt, DateTimeOffset At);
+public sealed record SlaWarned(Guid CaseId, string TrackingNumber, string Clock, DateTimeOffset DueAt, DateTimeOffset At, string? AssigneeId = null);
 
-public sealed record SlaMissed(Guid CaseId, string TrackingNumber, string Clock, DateTimeOffset DueAt, DateTimeOffset At);
+public sealed record SlaMissed(Guid CaseId, string TrackingNumber, string Clock, DateTimeOffset DueAt, DateTimeOffset At, string? AssigneeId = null);
 
 /// <summary>The case has waited on the reporter for a long silence: they are reminded of the question.</summary>
 public sealed record ReporterRemindedOfQuestion(Guid CaseId, string TrackingNumber, DateTimeOffset AskedAt, DateTimeOffset At);

@@ -1,13 +1,12 @@
 using JasperFx.Events;
 using Marten.Events.Aggregation;
+using VulnPlatform.Triage.Sla;
 
 namespace VulnPlatform.Triage.Cases;
 
 /// <summary>What staff read of a case: its state, scores, deadlines and whole history (inline, so a command's answer is current).</summary>
 public sealed class CaseView
 {
-    public static readonly TimeSpan AcknowledgementWindow = TimeSpan.FromHours(24);
-
     public Guid Id { get; set; }
     public Guid ReportId { get; set; }
     public string TrackingNumber { get; set; } = "";
@@ -39,6 +38,8 @@ public sealed class CaseView
     public RemediationView? Remediation { get; set; }
     public string? FixedVersion { get; set; }
     public string? ClosedReason { get; set; }
+    /// <summary>The running deadlines, moved by the same rules as the watcher's schedule; <c>Sla.DeadlineAt</c> orders the queue.</summary>
+    public SlaClock Sla { get; set; } = new();
     public long Version { get; set; }
     public List<HistoryEntry> History { get; set; } = [];
 }
@@ -54,31 +55,31 @@ public sealed record RemediationView(string Plan, DateOnly TargetFixDate, DateOn
 /// <summary>One step of a case: when, what, by whom (an account id, never a name), and the text the reporter was sent, if any.</summary>
 public sealed record HistoryEntry(DateTimeOffset At, string Event, string? ById, string? Text);
 
-public sealed class CaseViewProjection : SingleStreamProjection<CaseView, Guid>
+public sealed class CaseViewProjection(SlaSchedule schedule) : SingleStreamProjection<CaseView, Guid>
 {
-    public static CaseView Create(IEvent<CaseStarted> e) => new()
+    public CaseView Create(IEvent<CaseStarted> e) => new()
     {
         Id = e.Data.CaseId, ReportId = e.Data.ReportId, TrackingNumber = e.Data.TrackingNumber, Title = e.Data.Title,
         Description = e.Data.Description, ProductVersion = e.Data.ProductVersion, StepsToReproduce = e.Data.StepsToReproduce, Impact = e.Data.Impact,
         Vendor = e.Data.Vendor, Product = e.Data.Product, Cwe = e.Data.Cwe, SubmittedAt = e.Data.SubmittedAt,
-        AcknowledgementDueAt = e.Data.SubmittedAt + CaseView.AcknowledgementWindow, LastMessageToReporterAt = e.Data.SubmittedAt,
+        AcknowledgementDueAt = e.Data.SubmittedAt + schedule.Options.AcknowledgementWithin, Sla = schedule.Evolve(null, e.Data)!, LastMessageToReporterAt = e.Data.SubmittedAt,
         Version = e.Version, History = [new HistoryEntry(e.Data.At, "opened", null, null)],
     };
 
-    public static void Apply(IEvent<AcknowledgementGiven> e, CaseView v) =>
+    public void Apply(IEvent<AcknowledgementGiven> e, CaseView v) =>
         Step(v, e, e.Data.At, "acknowledged", e.Data.By.Id, e.Data.Message, state: CaseStates.Acknowledged, toReporter: true, also: () => v.AcknowledgedAt = e.Data.At);
 
-    public static void Apply(IEvent<AnalystAssigned> e, CaseView v) =>
+    public void Apply(IEvent<AnalystAssigned> e, CaseView v) =>
         Step(v, e, e.Data.At, "assigned", e.Data.By.Id, null, also: () => v.AssigneeId = e.Data.AnalystId);
 
-    public static void Apply(IEvent<QuestionAsked> e, CaseView v) =>
+    public void Apply(IEvent<QuestionAsked> e, CaseView v) =>
         Step(v, e, e.Data.At, "information-requested", e.Data.By.Id, e.Data.Question, state: CaseStates.NeedsInfo, toReporter: true);
 
-    public static void Apply(IEvent<ReporterReplied> e, CaseView v) =>
+    public void Apply(IEvent<ReporterReplied> e, CaseView v) =>
         Step(v, e, e.Data.At, "reporter-replied", null, null, state: v.State == CaseStates.NeedsInfo ? CaseStates.Acknowledged : null,
             also: () => { if (e.Data.Text is { } text) v.Thread.Add(new ThreadMessage(e.Data.At, "reporter", "message", text)); });
 
-    public static void Apply(IEvent<AssessmentMade> e, CaseView v) => Step(v, e, e.Data.At, "assessed", e.Data.By.Id, null, also: () =>
+    public void Apply(IEvent<AssessmentMade> e, CaseView v) => Step(v, e, e.Data.At, "assessed", e.Data.By.Id, null, also: () =>
     {
         v.CvssVector = e.Data.CvssVector ?? v.CvssVector;
         v.CvssScore = e.Data.CvssScore ?? v.CvssScore;
@@ -86,44 +87,44 @@ public sealed class CaseViewProjection : SingleStreamProjection<CaseView, Guid>
         v.Cwe = e.Data.Cwe ?? v.Cwe;
     });
 
-    public static void Apply(IEvent<ValidationConfirmed> e, CaseView v) =>
+    public void Apply(IEvent<ValidationConfirmed> e, CaseView v) =>
         Step(v, e, e.Data.At, "validated", e.Data.By.Id, e.Data.Explanation, state: CaseStates.Validated, toReporter: true);
 
-    public static void Apply(IEvent<RejectionDecided> e, CaseView v) =>
+    public void Apply(IEvent<RejectionDecided> e, CaseView v) =>
         Step(v, e, e.Data.At, "rejected", e.Data.By.Id, e.Data.Explanation, state: CaseStates.Rejected, toReporter: true, also: () =>
         {
             v.RejectionReason = e.Data.Reason;
             v.DuplicateOf = e.Data.DuplicateOf;
         });
 
-    public static void Apply(IEvent<ThirdPartyNamed> e, CaseView v) =>
+    public void Apply(IEvent<ThirdPartyNamed> e, CaseView v) =>
         Step(v, e, e.Data.At, "third-party", e.Data.By.Id, null, also: () => v.ThirdParty = new ThirdPartyView(e.Data.Vendor, e.Data.Product));
 
-    public static void Apply(IEvent<RemediationPlanMade> e, CaseView v) =>
+    public void Apply(IEvent<RemediationPlanMade> e, CaseView v) =>
         Step(v, e, e.Data.At, "remediation-planned", e.Data.By.Id, e.Data.Plan, state: CaseStates.RemediationPlanned, toReporter: true,
             also: () => v.Remediation = new RemediationView(e.Data.Plan, e.Data.TargetFixDate, e.Data.ProposedDisclosureDate));
 
-    public static void Apply(IEvent<UpdateGiven> e, CaseView v) => Step(v, e, e.Data.At, "progress-update", e.Data.By.Id, e.Data.Text, toReporter: true);
+    public void Apply(IEvent<UpdateGiven> e, CaseView v) => Step(v, e, e.Data.At, "progress-update", e.Data.By.Id, e.Data.Text, toReporter: true);
 
-    public static void Apply(IEvent<FixConfirmed> e, CaseView v) =>
+    public void Apply(IEvent<FixConfirmed> e, CaseView v) =>
         Step(v, e, e.Data.At, "fixed", e.Data.By.Id, null, state: CaseStates.Fixed, toReporter: true, also: () => v.FixedVersion = e.Data.FixedVersion);
 
-    public static void Apply(IEvent<CaseEnded> e, CaseView v) =>
+    public void Apply(IEvent<CaseEnded> e, CaseView v) =>
         Step(v, e, e.Data.At, "closed", e.Data.By.Id, null, state: CaseStates.Closed, also: () => v.ClosedReason = e.Data.Reason);
 
-    public static void Apply(IEvent<DuplicateLinked> e, CaseView v) =>
+    public void Apply(IEvent<DuplicateLinked> e, CaseView v) =>
         Step(v, e, e.Data.At, "duplicate-linked", e.Data.By.Id, null, also: () => v.Duplicates.Add(e.Data.DuplicateTrackingNumber));
 
-    public static void Apply(IEvent<SlaWarned> e, CaseView v) => Step(v, e, e.Data.At, $"{e.Data.Clock}-deadline-near", null, null);
+    public void Apply(IEvent<SlaWarned> e, CaseView v) => Step(v, e, e.Data.At, $"{e.Data.Clock}-deadline-near", null, null);
 
-    public static void Apply(IEvent<SlaMissed> e, CaseView v) => Step(v, e, e.Data.At, $"{e.Data.Clock}-deadline-missed", null, null);
+    public void Apply(IEvent<SlaMissed> e, CaseView v) => Step(v, e, e.Data.At, $"{e.Data.Clock}-deadline-missed", null, null);
 
-    public static void Apply(IEvent<ReporterRemindedOfQuestion> e, CaseView v) => Step(v, e, e.Data.At, "reporter-reminded", null, null, toReporter: true);
+    public void Apply(IEvent<ReporterRemindedOfQuestion> e, CaseView v) => Step(v, e, e.Data.At, "reporter-reminded", null, null, toReporter: true);
 
-    public static void Apply(IEvent<AttachmentNoted> e, CaseView v) => Step(v, e, e.Data.At, "attachment-added", null, null,
+    public void Apply(IEvent<AttachmentNoted> e, CaseView v) => Step(v, e, e.Data.At, "attachment-added", null, null,
         also: () => v.Attachments.Add(new CaseAttachment(e.Data.AttachmentId, e.Data.FileName, e.Data.Size, e.Data.Sha256, e.Data.At)));
 
-    private static void Step(
+    private void Step(
         CaseView v, IEvent e, DateTimeOffset at, string name, string? by, string? text, string? state = null, bool toReporter = false, Action? also = null)
     {
         v.History.Add(new HistoryEntry(at, name, by, text));
@@ -131,6 +132,7 @@ public sealed class CaseViewProjection : SingleStreamProjection<CaseView, Guid>
         if (state is not null) v.State = state;
         if (toReporter) v.LastMessageToReporterAt = at;
         also?.Invoke();
+        v.Sla = schedule.Evolve(v.Sla, e.Data) ?? v.Sla;
         v.Version = e.Version;
     }
 }

@@ -38,62 +38,66 @@ public sealed class SlaClock
     public List<string> Warned { get; set; } = [];
     public List<string> Missed { get; set; } = [];
     public DateTimeOffset? NextAt { get; set; }
+    /// <summary>The nearest running deadline (acknowledgement or update) and when it falls: what the queue shows and sorts by.</summary>
+    public string? Deadline { get; set; }
+    public DateTimeOffset? DeadlineAt { get; set; }
 
-    public static string Key(string clock, DateTimeOffset due) => $"{clock}@{due.UtcTicks}";
+    public static string Key(string clock, DateTimeOffset due) => $"{clock}@{due.UtcDateTime:O}";
 }
 
-public sealed class SlaClockProjection : SingleStreamProjection<SlaClock, Guid>
+/// <summary>The SLA clocks' rules: how each event of a case moves its deadlines (one place, used by the schedule and the case view).</summary>
+public sealed class SlaSchedule(BusinessCalendar calendar, SlaOptions options)
 {
-    private readonly BusinessCalendar _calendar;
-    private readonly SlaOptions _options;
+    public SlaOptions Options => options;
 
-    public SlaClockProjection(BusinessCalendar calendar, SlaOptions options)
+    /// <summary>The clock after <paramref name="data"/>; a case's first event starts it, events that do not concern it leave it as it is.</summary>
+    public SlaClock? Evolve(SlaClock? clock, object data)
     {
-        _calendar = calendar;
-        _options = options;
-    }
-
-    public SlaClock Create(CaseStarted e) => Next(new SlaClock
-    {
-        Id = e.CaseId, TrackingNumber = e.TrackingNumber,
-        AcknowledgementDueAt = e.SubmittedAt + _options.AcknowledgementWithin,
-        UpdateDueAt = _calendar.AddBusinessDays(e.SubmittedAt, _options.UpdateEveryBusinessDays),
-    });
-
-    public SlaClock Apply(AcknowledgementGiven e, SlaClock c) => Next(Message(c, e.At, stopsAcknowledgement: true));
-    public SlaClock Apply(QuestionAsked e, SlaClock c) => Next(Wait(c, e.At));
-    public SlaClock Apply(ReporterReplied e, SlaClock c) => Next(c.WaitingSince is null ? c : Message(Resume(c), e.At));
-    public SlaClock Apply(ValidationConfirmed e, SlaClock c) => Next(Message(c, e.At));
-    public SlaClock Apply(RejectionDecided e, SlaClock c) => Next(Message(Resume(c), e.At));
-    public SlaClock Apply(RemediationPlanMade e, SlaClock c) => Next(Message(c, e.At));
-    public SlaClock Apply(UpdateGiven e, SlaClock c) => Next(Message(c, e.At));
-    public SlaClock Apply(FixConfirmed e, SlaClock c) => Next(Message(c, e.At));
-    public SlaClock Apply(ReporterRemindedOfQuestion e, SlaClock c) { c.Reminded = true; return Next(c); }
-    public SlaClock Apply(SlaWarned e, SlaClock c) { c.Warned.Add(SlaClock.Key(e.Clock, e.DueAt)); return Next(c); }
-    public SlaClock Apply(SlaMissed e, SlaClock c) { c.Missed.Add(SlaClock.Key(e.Clock, e.DueAt)); return Next(c); }
-
-    public SlaClock Apply(CaseEnded e, SlaClock c)
-    {
-        c.AcknowledgementDueAt = null;
-        c.UpdateDueAt = null;
-        c.WaitingSince = null;
+        if (data is CaseStarted started)
+        {
+            return Next(new SlaClock
+            {
+                Id = started.CaseId, TrackingNumber = started.TrackingNumber,
+                AcknowledgementDueAt = started.SubmittedAt + options.AcknowledgementWithin,
+                UpdateDueAt = calendar.AddBusinessDays(started.SubmittedAt, options.UpdateEveryBusinessDays),
+            });
+        }
+        if (clock is not { } c) return null;
+        switch (data)
+        {
+            case AcknowledgementGiven e: Message(c, e.At, stopsAcknowledgement: true); break;
+            case QuestionAsked e: Wait(c, e.At); break;
+            case ReporterReplied e when c.WaitingSince is not null: Message(Resume(c), e.At); break;
+            case ValidationConfirmed e: Message(c, e.At); break;
+            case RejectionDecided e: Message(Resume(c), e.At); break;
+            case RemediationPlanMade e: Message(c, e.At); break;
+            case UpdateGiven e: Message(c, e.At); break;
+            case FixConfirmed e: Message(c, e.At); break;
+            case ReporterRemindedOfQuestion: c.Reminded = true; break;
+            case SlaWarned e: c.Warned.Add(SlaClock.Key(e.Clock, e.DueAt)); break;
+            case SlaMissed e: c.Missed.Add(SlaClock.Key(e.Clock, e.DueAt)); break;
+            case CaseEnded:
+                c.AcknowledgementDueAt = null;
+                c.UpdateDueAt = null;
+                c.WaitingSince = null;
+                break;
+            default: return c;
+        }
         return Next(c);
     }
 
     /// <summary>A message to the reporter: the update clock starts again from it.</summary>
-    private SlaClock Message(SlaClock c, DateTimeOffset at, bool stopsAcknowledgement = false)
+    private void Message(SlaClock c, DateTimeOffset at, bool stopsAcknowledgement = false)
     {
         if (stopsAcknowledgement) c.AcknowledgementDueAt = null;
-        if (c.WaitingSince is null) c.UpdateDueAt = _calendar.AddBusinessDays(at, _options.UpdateEveryBusinessDays);
-        return c;
+        if (c.WaitingSince is null) c.UpdateDueAt = calendar.AddBusinessDays(at, options.UpdateEveryBusinessDays);
     }
 
-    private static SlaClock Wait(SlaClock c, DateTimeOffset at)
+    private static void Wait(SlaClock c, DateTimeOffset at)
     {
         c.WaitingSince = at;
         c.Reminded = false;
         c.UpdateDueAt = null; // paused while the case waits on the reporter
-        return c;
     }
 
     private static SlaClock Resume(SlaClock c)
@@ -102,20 +106,33 @@ public sealed class SlaClockProjection : SingleStreamProjection<SlaClock, Guid>
         return c;
     }
 
-    /// <summary>The earliest moment anything is due: a warning, a miss, a reminder or a no-response close.</summary>
+    /// <summary>The earliest moment anything is due (a warning, a miss, a reminder or a no-response close), and the nearest deadline.</summary>
     private SlaClock Next(SlaClock c)
     {
         var moments = new List<DateTimeOffset>();
         void Deadline(string clock, DateTimeOffset? due)
         {
             if (due is not { } d) return;
-            if (!c.Warned.Contains(SlaClock.Key(clock, d))) moments.Add(d - _options.WarnBefore);
+            if (!c.Warned.Contains(SlaClock.Key(clock, d))) moments.Add(d - options.WarnBefore);
             else if (!c.Missed.Contains(SlaClock.Key(clock, d))) moments.Add(d);
         }
         Deadline(SlaClocks.Acknowledgement, c.AcknowledgementDueAt);
         Deadline(SlaClocks.Update, c.UpdateDueAt);
-        if (c.WaitingSince is { } since) moments.Add(c.Reminded ? since + _options.CloseAfter : since + _options.RemindAfter);
+        if (c.WaitingSince is { } since) moments.Add(c.Reminded ? since + options.CloseAfter : since + options.RemindAfter);
         c.NextAt = moments.Count == 0 ? null : moments.Min();
+        (c.Deadline, c.DeadlineAt) = (c.AcknowledgementDueAt, c.UpdateDueAt) switch
+        {
+            ({ } ack, { } update) when update < ack => (SlaClocks.Update, update),
+            ({ } ack, _) => (SlaClocks.Acknowledgement, ack),
+            (null, { } update) => (SlaClocks.Update, update),
+            _ => ((string?)null, (DateTimeOffset?)null),
+        };
         return c;
     }
+}
+
+/// <summary>The schedule the watcher reads: one <see cref="SlaClock"/> per case, next to its events.</summary>
+public sealed class SlaClockProjection(SlaSchedule schedule) : SingleStreamProjection<SlaClock, Guid>
+{
+    public override SlaClock? Evolve(SlaClock? snapshot, Guid id, IEvent e) => schedule.Evolve(snapshot, e.Data);
 }

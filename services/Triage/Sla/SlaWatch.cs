@@ -16,8 +16,8 @@ public static class SlaDecider
         {
             if (due is not { } d) return;
             var key = SlaClock.Key(name, d);
-            if (!clock.Warned.Contains(key) && now >= d - options.WarnBefore) events.Add(new SlaWarned(c.Id, c.TrackingNumber, name, d, now));
-            if (!clock.Missed.Contains(key) && now >= d) events.Add(new SlaMissed(c.Id, c.TrackingNumber, name, d, now));
+            if (!clock.Warned.Contains(key) && now >= d - options.WarnBefore) events.Add(new SlaWarned(c.Id, c.TrackingNumber, name, d, now, c.AssigneeId));
+            if (!clock.Missed.Contains(key) && now >= d) events.Add(new SlaMissed(c.Id, c.TrackingNumber, name, d, now, c.AssigneeId));
         }
         Check(SlaClocks.Acknowledgement, clock.AcknowledgementDueAt);
         Check(SlaClocks.Update, clock.UpdateDueAt);
