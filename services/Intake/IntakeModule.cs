@@ -79,6 +79,7 @@ public static class IntakeModule
         reports.MapWithdrawReport();
         reports.MapEraseReport();
         app.MapGetReporterContact();
+        app.MapFollowUpAccess();
         app.MapStaffReportAccess();
         app.MapServiceOpenApi();
         return app;

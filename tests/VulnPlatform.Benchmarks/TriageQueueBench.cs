@@ -14,6 +14,7 @@ using TriageModule = triage::VulnPlatform.Triage.TriageModule;
 using BusinessCalendar = triage::VulnPlatform.Triage.Sla.BusinessCalendar;
 using BusinessCalendarOptions = triage::VulnPlatform.Triage.Sla.BusinessCalendarOptions;
 using SlaOptions = triage::VulnPlatform.Triage.Sla.SlaOptions;
+using SlaClock = triage::VulnPlatform.Triage.Sla.SlaClock;
 using CaseStarted = triage::VulnPlatform.Triage.Cases.CaseStarted;
 using UpdateGiven = triage::VulnPlatform.Triage.Cases.UpdateGiven;
 using CaseViewProjection = triage::VulnPlatform.Triage.Cases.CaseViewProjection;
@@ -21,7 +22,7 @@ using Actor = VulnPlatform.Contracts.Actor;
 
 /// <summary>
 /// `make bench-triage`: the staff queue's latency (the endpoint's own query: open cases by
-/// acknowledgement deadline, a page of 50 and the total) over N seeded cases, on a database of its own.
+/// nearest deadline, a page of 50 and the total) over N seeded cases, on a database of its own.
 /// </summary>
 static class TriageQueueBench
 {
@@ -57,6 +58,10 @@ static class TriageQueueBench
                     Id = Guid.CreateVersion7(), ReportId = Guid.NewGuid(), TrackingNumber = $"VR-B-{i:D7}", Title = $"Seeded case {i}",
                     State = states[i % states.Length], SubmittedAt = start.AddMinutes(i * 5), AcknowledgementDueAt = start.AddMinutes(i * 5).AddHours(24),
                     LastMessageToReporterAt = start.AddMinutes(i * 5), Version = 1,
+                    Sla = states[i % states.Length] == "closed" ? new SlaClock() : new SlaClock
+                    {
+                        Deadline = "acknowledgement", DeadlineAt = start.AddMinutes(i * 5).AddHours(24), AcknowledgementDueAt = start.AddMinutes(i * 5).AddHours(24),
+                    },
                 }));
             }
             await using (var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString))

@@ -56,7 +56,14 @@ public abstract class IdempotentConsumer<TMessage>(ISessionFactory sessions, Tim
             when (conflict.DocType == typeof(ProcessedMessage) && Equals(conflict.Id, recordId))
         {
             // Another delivery of the same message committed first; its effect stands, ours is discarded.
+            return;
         }
+        AfterCommit();
+    }
+
+    /// <summary>Runs once the effect is committed (for example, to wake a worker that acts on it); not for a repeat.</summary>
+    protected virtual void AfterCommit()
+    {
     }
 
     public static string RecordId(string consumerName, Guid messageId) => $"{consumerName}/{messageId:N}";

@@ -1,0 +1,133 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.Extensions.Options;
+using MimeKit;
+using VulnPlatform.Notification.Deliveries;
+using VulnPlatform.Notification.Templates;
+
+namespace VulnPlatform.Notification.Channels;
+
+/// <summary>Section <c>Notification:Smtp</c>.</summary>
+public sealed class SmtpOptions
+{
+    public const string Section = "Notification:Smtp";
+
+    public string Host { get; set; } = "127.0.0.1";
+    public int Port { get; set; } = 2525;
+    /// <summary>None, StartTls, StartTlsWhenAvailable, SslOnConnect or Auto (MailKit's SecureSocketOptions).</summary>
+    public SecureSocketOptions Security { get; set; } = SecureSocketOptions.StartTlsWhenAvailable;
+    public string? Username { get; set; }
+    public string? Password { get; set; }
+    public string FromAddress { get; set; } = "security@vulnplatform.local";
+    public string FromName { get; set; } = "VulnPlatform Security";
+    /// <summary>Connections kept open to the server (sends in parallel).</summary>
+    public int Connections { get; set; } = 4;
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>
+/// E-mail over SMTP with MailKit, on a few kept connections. Each message carries a Message-ID made
+/// from its delivery id, so a mail system that sees it twice can tell. A failure before the server
+/// took the message (no connection, a refused sender or recipient, a refused message) is safe to
+/// retry; a connection lost while the message was being handed over leaves its fate unknown.
+/// </summary>
+public sealed class EmailChannel(IOptions<SmtpOptions> options, ILogger<EmailChannel> logger) : IAsyncDisposable
+{
+    private readonly ConcurrentBag<SmtpClient> _idle = [];
+
+    public MimeMessage Compose(Guid deliveryId, string to, string? toName, RenderedMessage rendered, string? replyTo = null)
+    {
+        var settings = options.Value;
+        var message = new MimeMessage { Subject = rendered.Subject };
+        message.From.Add(new MailboxAddress(settings.FromName, settings.FromAddress));
+        message.To.Add(new MailboxAddress(MessageTemplates.OneLine(toName ?? ""), to));
+        if (replyTo is not null) message.ReplyTo.Add(MailboxAddress.Parse(replyTo));
+        var domain = settings.FromAddress.Contains('@') ? settings.FromAddress[(settings.FromAddress.IndexOf('@') + 1)..] : "vulnplatform.local";
+        message.MessageId = $"{deliveryId:N}@{domain}";
+        message.Headers.Add("Auto-Submitted", "auto-generated");
+        message.Body = new BodyBuilder { TextBody = rendered.Text, HtmlBody = rendered.Html }.ToMessageBody();
+        return message;
+    }
+
+    public async Task<SendOutcome> SendAsync(MimeMessage message, CancellationToken cancellationToken)
+    {
+        SmtpClient client;
+        try
+        {
+            client = await ConnectedAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is SocketException or IOException or SmtpProtocolException or SmtpCommandException or AuthenticationException or SslHandshakeException or TimeoutException)
+        {
+            return SendOutcome.Retry($"The mail server could not be reached: {e.Message}");
+        }
+        try
+        {
+            await client.SendAsync(message, cancellationToken);
+            _idle.Add(client);
+            return SendOutcome.Delivered;
+        }
+        catch (SmtpCommandException e)
+        {
+            // The server answered and refused: nothing was delivered. 4xx passes, 5xx does not.
+            _idle.Add(client);
+            var reason = $"The mail server refused the {(e.ErrorCode switch { SmtpErrorCode.RecipientNotAccepted => "recipient", SmtpErrorCode.SenderNotAccepted => "sender", _ => "message" })}: {(int)e.StatusCode} {e.Message}";
+            return (int)e.StatusCode >= 500 ? SendOutcome.Permanent(reason) : SendOutcome.Retry(reason);
+        }
+        catch (Exception e) when (e is IOException or SmtpProtocolException or SocketException)
+        {
+            client.Dispose();
+            logger.LogWarning("The SMTP connection broke while sending {MessageId}: {Error}", message.MessageId, e.Message);
+            return SendOutcome.Unknown($"The connection to the mail server broke while the message was being handed over ({e.Message}); whether it arrived is unknown.");
+        }
+    }
+
+    private async Task<SmtpClient> ConnectedAsync(CancellationToken cancellationToken)
+    {
+        while (_idle.TryTake(out var pooled))
+        {
+            if (pooled.IsConnected)
+            {
+                try
+                {
+                    await pooled.NoOpAsync(cancellationToken); // a connection the server closed while idle is found here, before any message
+                    return pooled;
+                }
+                catch (Exception e) when (e is IOException or SmtpProtocolException or SmtpCommandException)
+                {
+                }
+            }
+            pooled.Dispose();
+        }
+        var settings = options.Value;
+        var client = new SmtpClient { Timeout = (int)settings.Timeout.TotalMilliseconds };
+        try
+        {
+            await client.ConnectAsync(settings.Host, settings.Port, settings.Security, cancellationToken);
+            if (!string.IsNullOrEmpty(settings.Username)) await client.AuthenticateAsync(settings.Username, settings.Password ?? "", cancellationToken);
+            return client;
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        while (_idle.TryTake(out var client))
+        {
+            try
+            {
+                if (client.IsConnected) await client.DisconnectAsync(true);
+            }
+            catch (Exception e) when (e is IOException or SmtpProtocolException)
+            {
+            }
+            client.Dispose();
+        }
+    }
+}

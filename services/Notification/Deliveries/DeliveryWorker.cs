@@ -1,0 +1,237 @@
+using Marten;
+using Microsoft.Extensions.Options;
+using VulnPlatform.Notification.Channels;
+using VulnPlatform.Notification.Recipients;
+using VulnPlatform.Notification.Templates;
+using VulnPlatform.Notification.Webhooks;
+using VulnPlatform.ServiceDefaults.Telemetry;
+
+namespace VulnPlatform.Notification.Deliveries;
+
+/// <summary>Section <c>Notification:Delivery</c>.</summary>
+public sealed class DeliveryOptions
+{
+    public const string Section = "Notification:Delivery";
+
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+    public int Concurrency { get; set; } = 4;
+    public int MaxAttempts { get; set; } = 10;
+    /// <summary>The wait after the first failure; it doubles with each further one up to <see cref="RetryMax"/>.</summary>
+    public TimeSpan RetryBase { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan RetryMax { get; set; } = TimeSpan.FromHours(2);
+    /// <summary>An attempt still under way after this long belonged to an instance that stopped mid-send.</summary>
+    public TimeSpan StuckAfter { get; set; } = TimeSpan.FromMinutes(10);
+}
+
+/// <summary>Wakes the worker as soon as a consumer committed new deliveries (the poll is the fallback).</summary>
+public sealed class DeliverySignal
+{
+    private readonly SemaphoreSlim _signal = new(0, 1);
+
+    public void Notify()
+    {
+        try
+        {
+            _signal.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+        }
+    }
+
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
+}
+
+/// <summary>
+/// Sends what is due. Per delivery: under its stream's lock the attempt is recorded and committed
+/// first (so no other instance takes it), then the channel is used, then the outcome is recorded.
+/// E-mail is sent at most once: an attempt whose outcome is unknown (the connection broke while the
+/// message was handed over, or the instance stopped mid-send) is given up, not repeated. Webhooks are
+/// retried with the same <c>webhook-id</c>, which subscribers use to drop repeats.
+/// </summary>
+public sealed class DeliveryWorker(
+    IDocumentStore store, TimeProvider time, IOptions<DeliveryOptions> options, IOptions<WebhookOptions> webhookOptions, DeliverySignal signal,
+    MessageTemplates templates, ContactDirectory contacts, EmailChannel email, WebhookSender webhooks, NotificationMetrics metrics,
+    ILogger<DeliveryWorker> logger) : BackgroundService
+{
+    private const int Batch = 200;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                while (await RunOnceAsync(stoppingToken) > 0) { }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "A delivery round failed; the next starts in {Interval}", options.Value.PollInterval);
+            }
+            await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
+        }
+    }
+
+    /// <summary>One round over what is due now (and attempts left unfinished by a stopped instance); returns how many it handled.</summary>
+    public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var stuckBefore = now - options.Value.StuckAfter;
+        IReadOnlyList<Guid> due;
+        await using (var query = store.QuerySession())
+        {
+            due = await query.Query<Delivery>()
+                .Where(d => (d.DueAt != null && d.DueAt <= now) || (d.Status == DeliveryStatus.Sending && d.AttemptStartedAt < stuckBefore))
+                .OrderBy(d => d.DueAt).Select(d => d.Id).Take(Batch).ToListAsync(cancellationToken);
+        }
+        var handled = 0;
+        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = options.Value.Concurrency, CancellationToken = cancellationToken },
+            async (id, ct) =>
+            {
+                if (await DeliverAsync(id, ct)) Interlocked.Increment(ref handled);
+            });
+        return handled;
+    }
+
+    private async Task<bool> DeliverAsync(Guid id, CancellationToken cancellationToken)
+    {
+        Delivery delivery;
+        int attempt;
+        await using (var session = store.LightweightSession())
+        {
+            var stream = await session.Events.FetchForExclusiveWriting<Delivery>(id, cancellationToken);
+            if (stream.Aggregate is not { } current) return false;
+            var now = time.GetUtcNow();
+            if (current.Status == DeliveryStatus.Sending)
+            {
+                if (current.AttemptStartedAt >= now - options.Value.StuckAfter) return false; // another instance is on it
+                // The instance that began this attempt stopped before recording its outcome.
+                stream.AppendOne(current.Channel == Channels.Email
+                    ? new NotificationGivenUp(id, current.Attempts, "Whether the message arrived is unknown: the sending instance stopped mid-send. Not resent, so that it is never sent twice.", now)
+                    : Failure(current, "The sending instance stopped mid-send; resent with the same webhook-id.", now));
+                await session.SaveChangesAsync(cancellationToken);
+                return true;
+            }
+            if (current.DueAt is not { } dueAt || dueAt > now) return false;
+            attempt = current.Attempts + 1;
+            stream.AppendOne(attempt == 1 ? new DeliveryAttempted(id, attempt, now) : new DeliveryRetried(id, attempt, now));
+            await session.SaveChangesAsync(cancellationToken);
+            delivery = current;
+        }
+
+        SendOutcome outcome;
+        try
+        {
+            outcome = await SendAsync(delivery, cancellationToken);
+        }
+        catch (HttpRequestException e)
+        {
+            outcome = SendOutcome.Retry($"A lookup the message needs failed: {e.Message}");
+        }
+        await RecordAsync(delivery, attempt, outcome, cancellationToken);
+        metrics.Record(delivery, outcome);
+        return true;
+    }
+
+    private async Task<SendOutcome> SendAsync(Delivery delivery, CancellationToken cancellationToken)
+    {
+        await using var session = store.QuerySession();
+        if (delivery.Channel == Channels.Webhook)
+        {
+            var subscription = await session.LoadAsync<WebhookSubscription>(Guid.Parse(delivery.Recipient.Ref), cancellationToken);
+            if (subscription is null || subscription.Removed) return SendOutcome.Permanent("The webhook subscription was removed.");
+            if (!subscription.Active) return SendOutcome.Permanent($"The webhook subscription is disabled ({subscription.DisabledReason}).");
+            return await webhooks.SendAsync(subscription, delivery, cancellationToken);
+        }
+
+        var values = new Dictionary<string, string?>(delivery.Values);
+        string? replyTo = null;
+        Contact contact;
+        if (delivery.Recipient.Kind == Recipient.Vendor)
+        {
+            contact = new Contact(delivery.Recipient.Ref, null, values.GetValueOrDefault("language") ?? MessageTemplates.English);
+        }
+        else
+        {
+            var lookup = await contacts.FindAsync(session, delivery.Recipient, cancellationToken);
+            if (lookup.Contact is not { } found) return lookup.Permanent ? SendOutcome.Permanent(lookup.Problem!) : SendOutcome.Retry(lookup.Problem!);
+            contact = found;
+        }
+        if (delivery.Template == "email-confirmation")
+        {
+            var link = await contacts.IdentityAsync<EmailConfirmationLink>(
+                $"internal/accounts/{delivery.Recipient.Ref}/email-confirmations/{values["requestId"]}", cancellationToken);
+            if (link is null) return SendOutcome.Permanent("The confirmation was replaced by a newer one or the address is confirmed already.");
+            values["link"] = link.Link.ToString();
+            values["expiresAt"] = link.ExpiresAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
+        }
+        if (delivery.Template == "desk-submission" && delivery.ReportId is { } routedReport)
+        {
+            // The desk answers the sender directly, when they left an address.
+            var sender = await contacts.ReporterAsync(routedReport, cancellationToken);
+            replyTo = sender.Contact?.Email;
+        }
+
+        var rendered = templates.Render(delivery.Template, contact.Language, values);
+        if (RedactionGuard.IsVendorBound(delivery))
+        {
+            var refusal = await CheckRedactionAsync(session, delivery, rendered, cancellationToken);
+            if (refusal is not null) return refusal;
+        }
+        return await email.SendAsync(email.Compose(delivery.Id, contact.Email, contact.Name, rendered, replyTo), cancellationToken);
+    }
+
+    private async Task<SendOutcome?> CheckRedactionAsync(IQuerySession session, Delivery delivery, RenderedMessage rendered, CancellationToken cancellationToken)
+    {
+        if (delivery.ReportId is not { } reportId) return null;
+        var reporter = await session.LoadAsync<ReportRecipient>(reportId, cancellationToken);
+        if (reporter is null) return SendOutcome.Retry("The report's reporter is not known yet; a vendor message waits until the redaction guard can check it.");
+        if (reporter.ShareIdentityWithVendor || !reporter.HasContact) return null;
+        var lookup = await contacts.ReporterAsync(reportId, cancellationToken);
+        if (lookup.Contact is null && !lookup.Permanent) return SendOutcome.Retry($"The redaction guard could not read the reporter's identity: {lookup.Problem}");
+        return RedactionGuard.Check(rendered, lookup.Contact, consented: false) is { } problem ? SendOutcome.Permanent(problem) : null;
+    }
+
+    private async Task RecordAsync(Delivery delivery, int attempt, SendOutcome outcome, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var session = store.LightweightSession();
+        object result = outcome switch
+        {
+            { Success: true } => new NotificationSent(delivery.Id, attempt, now),
+            { Retryable: true } when attempt < options.Value.MaxAttempts => Failure(delivery, outcome.Reason!, now, attempt),
+            { Retryable: true } => new NotificationGivenUp(delivery.Id, attempt, $"Gave up after {attempt} attempts; the last: {outcome.Reason}", now),
+            { OutcomeUnknown: true } when delivery.Channel == Channels.Webhook => Failure(delivery, outcome.Reason!, now, attempt),
+            _ => new NotificationGivenUp(delivery.Id, attempt, outcome.Reason!, now),
+        };
+        session.Events.Append(delivery.Id, result);
+        if (delivery.Channel == Channels.Webhook) await RecordSubscriberHealthAsync(session, Guid.Parse(delivery.Recipient.Ref), outcome, now, cancellationToken);
+        await session.SaveChangesAsync(cancellationToken);
+    }
+
+    private DeliveryFailed Failure(Delivery delivery, string reason, DateTimeOffset now, int? attempt = null)
+    {
+        var n = attempt ?? delivery.Attempts;
+        var wait = options.Value.RetryBase * Math.Pow(2, Math.Min(n - 1, 20));
+        if (wait > options.Value.RetryMax) wait = options.Value.RetryMax;
+        return new DeliveryFailed(delivery.Id, n, reason, now + wait, now);
+    }
+
+    /// <summary>A run of failed attempts disables the subscriber; a success ends the run.</summary>
+    private async Task RecordSubscriberHealthAsync(IDocumentSession session, Guid subscriptionId, SendOutcome outcome, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var stream = await session.Events.FetchForExclusiveWriting<WebhookSubscription>(subscriptionId, cancellationToken);
+        if (stream.Aggregate is not { Removed: false } subscription) return;
+        if (outcome.Success)
+        {
+            if (subscription.ConsecutiveFailures > 0) stream.AppendOne(new WebhookRecovered(subscriptionId, now));
+            return;
+        }
+        var failures = subscription.ConsecutiveFailures + 1;
+        stream.AppendOne(new WebhookAttemptFailed(subscriptionId, failures, outcome.Reason ?? "failed", now));
+        if (subscription.Active && failures >= webhookOptions.Value.DisableAfterConsecutiveFailures)
+        {
+            stream.AppendOne(new WebhookDisabled(subscriptionId, $"{failures} delivery attempts failed in a row; the last: {outcome.Reason}", Contracts.Actor.System, now));
+        }
+    }
+}

@@ -1,0 +1,106 @@
+using System.Text.Json;
+using Marten;
+using Microsoft.Extensions.Options;
+using VulnPlatform.Contracts.Intake;
+using VulnPlatform.Notification.Inbox;
+using VulnPlatform.Notification.Recipients;
+using VulnPlatform.Notification.Webhooks;
+using VulnPlatform.ServiceDefaults.Messaging;
+using BusDelivery = VulnPlatform.ServiceDefaults.Messaging.Delivery;
+
+namespace VulnPlatform.Notification.Deliveries;
+
+/// <summary>
+/// One consumer per integration event type Notification listens to. In the same transaction as the
+/// inbox record it: keeps what it must know of a report's reporter (opaque facts only), records the
+/// intent of every e-mail and webhook the event means (each delivery's id derived from the event,
+/// recipient and channel, so a repeat finds it there), and writes the in-app inbox messages. The
+/// worker is woken once that is committed.
+/// </summary>
+public sealed class NotificationConsumer<TMessage>(
+    ISessionFactory sessions, TimeProvider time, IOptions<NotificationPolicyOptions> policy, DeliverySignal signal)
+    : IdempotentConsumer<TMessage>(sessions, time)
+    where TMessage : class
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly TimeProvider _time = time;
+
+    protected override string ConsumerName => $"notification.{typeof(TMessage).Name}";
+
+    protected override async Task HandleAsync(TMessage message, BusDelivery delivery, IDocumentSession session, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        await RememberReporterAsync(message, session, cancellationToken);
+        foreach (var planned in NotificationPlan.For(message, policy.Value))
+        {
+            if (planned.Email) await QueueAsync(session, delivery.MessageId, planned, Channels.Email, planned.Recipient, planned.Values, now, cancellationToken);
+            if (planned.Inbox) Inbox(session, delivery.MessageId, planned, now);
+        }
+        if (WebhookEventTypes.NameOf(typeof(TMessage)) is { } eventType)
+        {
+            var payload = JsonSerializer.Serialize(new { type = eventType, timestamp = now, data = message }, Json);
+            var subscribers = await session.Query<WebhookSubscription>().Where(s => s.Active && !s.Removed).ToListAsync(cancellationToken);
+            foreach (var subscriber in subscribers.Where(s => s.Wants(eventType)))
+            {
+                var planned = new PlannedMessage(eventType, new Recipient(Recipient.Webhook, subscriber.Id.ToString()), ReportIdOf(message), TrackingNumberOf(message), [], Inbox: false);
+                await QueueAsync(session, delivery.MessageId, planned, Channels.Webhook, planned.Recipient, new() { ["payload"] = payload }, now, cancellationToken);
+            }
+        }
+    }
+
+    protected override void AfterCommit() => signal.Notify();
+
+    private static async Task QueueAsync(
+        IDocumentSession session, Guid sourceEventId, PlannedMessage planned, string channel, Recipient recipient, Dictionary<string, string?> values,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var id = DeliveryIds.For(sourceEventId, recipient, channel);
+        if (await session.Events.FetchStreamStateAsync(id, cancellationToken) is not null) return; // queued already
+        session.Events.StartStream<Delivery>(id, new NotificationQueued(
+            id, sourceEventId, typeof(TMessage).Name, planned.Template, channel, recipient, planned.ReportId, planned.TrackingNumber, values, now));
+    }
+
+    private static void Inbox(IDocumentSession session, Guid sourceEventId, PlannedMessage planned, DateTimeOffset now)
+    {
+        var owner = planned.Recipient;
+        session.Store(new InboxMessage
+        {
+            Id = DeliveryIds.For(sourceEventId, owner, "inbox"),
+            AccountId = owner.Kind == Recipient.Account ? Guid.Parse(owner.Ref) : null,
+            ReportId = owner.Kind == Recipient.Reporter ? Guid.Parse(owner.Ref) : null,
+            TrackingNumber = planned.TrackingNumber, Template = planned.Template, Values = planned.Values, CreatedAt = now,
+        });
+    }
+
+    /// <summary>Queues differ per event type, so a consent change may arrive before the submission: each fills in its part.</summary>
+    private static async Task RememberReporterAsync(TMessage message, IDocumentSession session, CancellationToken cancellationToken)
+    {
+        async Task<ReportRecipient> KnownAsync(Guid reportId, string trackingNumber) =>
+            await session.LoadAsync<ReportRecipient>(reportId, cancellationToken) ?? new ReportRecipient { Id = reportId, TrackingNumber = trackingNumber };
+        switch (message)
+        {
+            case ReportSubmitted m:
+                var submitted = await KnownAsync(m.ReportId, m.TrackingNumber);
+                submitted.HasContact = !m.Anonymous && !submitted.Erased;
+                submitted.AccountId = m.SubmittedBy.Id is { } account && Guid.TryParse(account, out var accountId) ? accountId : null;
+                session.Store(submitted);
+                break;
+            case ReporterConsentChanged m:
+                var consent = await KnownAsync(m.ReportId, m.TrackingNumber);
+                consent.ShareIdentityWithVendor = m.ShareIdentityWithVendor;
+                session.Store(consent);
+                break;
+            case ReporterDataErased m:
+                var erased = await KnownAsync(m.ReportId, m.TrackingNumber);
+                erased.HasContact = false;
+                erased.Erased = true;
+                session.Store(erased);
+                break;
+        }
+    }
+
+    private static string? TrackingNumberOf(TMessage message) => message.GetType().GetProperty("TrackingNumber")?.GetValue(message) as string;
+
+    private static Guid? ReportIdOf(TMessage message) =>
+        message.GetType().GetProperty("ReportId")?.GetValue(message) is Guid id ? id : null;
+}

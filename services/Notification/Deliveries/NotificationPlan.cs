@@ -1,0 +1,101 @@
+using System.Globalization;
+using VulnPlatform.Contracts;
+using VulnPlatform.Contracts.Identity;
+using VulnPlatform.Contracts.Intake;
+using VulnPlatform.Contracts.Triage;
+using VulnPlatform.Notification.Webhooks;
+
+namespace VulnPlatform.Notification.Deliveries;
+
+/// <summary>A message to write: a template, its values, and who it is for (resolved to an address only when it is sent).</summary>
+public sealed record PlannedMessage(string Template, Recipient Recipient, Guid? ReportId, string? TrackingNumber, Dictionary<string, string?> Values, bool Inbox, bool Email = true);
+
+public sealed class NotificationPolicyOptions
+{
+    public const string Section = "Notification:Policy";
+
+    /// <summary>What the receipt promises (the Triage service's clocks enforce it).</summary>
+    public int AcknowledgementHours { get; set; } = 24;
+    public int UpdateEveryBusinessDays { get; set; } = 5;
+}
+
+/// <summary>
+/// Which messages an integration event means, for whom, with which values (pure: no lookups). The
+/// reporter is named by the report's id; staff by their account id; desks by name.
+/// </summary>
+public static class NotificationPlan
+{
+    public static IReadOnlyList<PlannedMessage> For(object message, NotificationPolicyOptions policy) => message switch
+    {
+        ReportSubmitted { Kind: ReportKinds.Vulnerability } m => [ToReporter("receipt", m.ReportId, m.TrackingNumber, new()
+        {
+            ["title"] = m.Title,
+            ["acknowledgementHours"] = policy.AcknowledgementHours.ToString(CultureInfo.InvariantCulture),
+            ["updateEveryBusinessDays"] = policy.UpdateEveryBusinessDays.ToString(CultureInfo.InvariantCulture),
+        })],
+        ReportSubmitted m =>
+        [
+            ToReporter("routed", m.ReportId, m.TrackingNumber, new() { ["kind"] = m.Kind, ["desk"] = DeskOf(m.Kind), ["title"] = m.Title }),
+            new PlannedMessage("desk-submission", new Recipient(Recipient.Desk, DeskOf(m.Kind)), m.ReportId, m.TrackingNumber,
+                Values(m.TrackingNumber, new() { ["kind"] = m.Kind, ["desk"] = DeskOf(m.Kind), ["title"] = m.Title, ["description"] = m.Description }), Inbox: false),
+        ],
+        ReportAcknowledged m => [ToReporter("acknowledged", m.ReportId, m.TrackingNumber, new() { ["message"] = m.Message })],
+        MoreInformationRequested m => [ToReporter("question", m.ReportId, m.TrackingNumber, new() { ["question"] = m.Question })],
+        ProgressUpdatePosted m => [ToReporter("progress-update", m.ReportId, m.TrackingNumber, new() { ["update"] = m.Update })],
+        CaseValidated m => [ToReporter("validated", m.ReportId, m.TrackingNumber, new() { ["explanation"] = m.Explanation })],
+        CaseRejected m => [ToReporter("rejected", m.ReportId, m.TrackingNumber, new()
+        {
+            ["reason"] = m.Reason, ["explanation"] = m.Explanation, ["duplicateOf"] = m.DuplicateOf,
+        })],
+        RemediationPlanned m => [ToReporter("remediation-planned", m.ReportId, m.TrackingNumber, new()
+        {
+            ["plan"] = m.Plan, ["targetFixDate"] = Date(m.TargetFixDate), ["proposedDisclosureDate"] = Date(m.ProposedDisclosureDate),
+        })],
+        CaseFixed m => [ToReporter("fixed", m.ReportId, m.TrackingNumber, new() { ["fixedVersion"] = m.FixedVersion })],
+        CaseClosed m => [ToReporter("closed", m.ReportId, m.TrackingNumber, new() { ["reason"] = m.Reason })],
+        ReporterReminded m => [ToReporter("reminder", m.ReportId, m.TrackingNumber, new() { ["questionAskedAt"] = Instant(m.QuestionAskedAt) })],
+        SlaWarning m => [ToStaff("sla-warning", m.AssigneeId, m.ReportId, m.TrackingNumber, m.Clock, m.DueAt)],
+        SlaBreached m => [ToStaff("sla-breached", m.AssigneeId, m.ReportId, m.TrackingNumber, m.Clock, m.DueAt)],
+        EmailConfirmationRequested m => [ToAccount("email-confirmation", m.AccountId, new() { ["requestId"] = m.RequestId.ToString() }, inbox: false)],
+        AccountSignedIn m => [ToAccount("new-sign-in", m.AccountId, new() { ["factors"] = string.Join(", ", m.Factors), ["at"] = Instant(m.SignedInAt) })],
+        TwoFactorEnabled m => [ToAccount("two-factor-changed", m.AccountId, new() { ["enabled"] = "true", ["at"] = Instant(m.EnabledAt) })],
+        TwoFactorDisabled m => [ToAccount("two-factor-changed", m.AccountId, new() { ["enabled"] = "false", ["at"] = Instant(m.DisabledAt) })],
+        AccountLockedOut m => [ToAccount("locked-out", m.AccountId, new() { ["lockedUntil"] = Instant(m.LockedUntil), ["at"] = Instant(m.LockedAt) })],
+        PasswordChanged m => [ToAccount("password-changed", m.AccountId, new() { ["at"] = Instant(m.ChangedAt) })],
+        _ => [],
+    };
+
+    public static string DeskOf(string kind) => kind == ReportKinds.Fraud ? Desks.Sales : Desks.Support;
+
+    private static PlannedMessage ToReporter(string template, Guid reportId, string trackingNumber, Dictionary<string, string?> values) =>
+        new(template, new Recipient(Recipient.Reporter, reportId.ToString()), reportId, trackingNumber, Values(trackingNumber, values), Inbox: true);
+
+    /// <summary>SLA notices go to the assigned analyst, or to the staff on duty (a desk) when nobody is assigned.</summary>
+    private static PlannedMessage ToStaff(string template, string? assigneeId, Guid reportId, string trackingNumber, string clock, DateTimeOffset dueAt)
+    {
+        var recipient = assigneeId is not null && Guid.TryParse(assigneeId, out var id)
+            ? new Recipient(Recipient.Account, id.ToString())
+            : new Recipient(Recipient.Desk, StaffDesks.OnDuty);
+        return new PlannedMessage(template, recipient, reportId, trackingNumber,
+            Values(trackingNumber, new() { ["clock"] = clock, ["dueAt"] = Instant(dueAt) }), Inbox: recipient.Kind == Recipient.Account);
+    }
+
+    private static PlannedMessage ToAccount(string template, Guid accountId, Dictionary<string, string?> values, bool inbox = true) =>
+        new(template, new Recipient(Recipient.Account, accountId.ToString()), null, null, values, Inbox: inbox);
+
+    private static Dictionary<string, string?> Values(string trackingNumber, Dictionary<string, string?> values)
+    {
+        values["trackingNumber"] = trackingNumber;
+        return values;
+    }
+
+    private static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static string Instant(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+}
+
+public static class StaffDesks
+{
+    /// <summary>The mailbox of whoever is on duty for triage (SLA notices of unassigned cases).</summary>
+    public const string OnDuty = "staff-on-duty";
+}

@@ -1,0 +1,16 @@
+namespace VulnPlatform.Notification.Recipients;
+
+/// <summary>
+/// What Notification keeps of a report's reporter: opaque facts from the bus, never an address — the
+/// account that submitted it (if any), whether the reporter left contact details, and whether they
+/// allow their identity to reach vendors.
+/// </summary>
+public sealed class ReportRecipient
+{
+    public Guid Id { get; set; }
+    public string TrackingNumber { get; set; } = "";
+    public Guid? AccountId { get; set; }
+    public bool HasContact { get; set; }
+    public bool ShareIdentityWithVendor { get; set; }
+    public bool Erased { get; set; }
+}
