@@ -67,7 +67,7 @@ static class TriageQueueBench
             await using (var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString))
             {
                 await connection.OpenAsync();
-                await new NpgsqlCommand("analyze", connection).ExecuteNonQueryAsync();
+                await new NpgsqlCommand("vacuum analyze", connection).ExecuteNonQueryAsync(); // the steady state autovacuum keeps (visibility map for index-only counts)
             }
             Console.WriteLine($"triage queue: {count} cases seeded in {watch.Elapsed.TotalSeconds:F1} s");
 
@@ -82,6 +82,17 @@ static class TriageQueueBench
                 if (items.Count != 50 || total == 0) throw new InvalidOperationException("the queue came back short");
             }
             latencies.Sort();
+            if (Environment.GetEnvironmentVariable("VP_BENCH_EXPLAIN") is not null)
+            {
+                await using var session = store.QuerySession();
+                var command = CaseQueue.PageCommand(session, new QueueFilter(), new Paging(3, 50), DateTimeOffset.UtcNow);
+                await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString);
+                await connection.OpenAsync();
+                var explain = new NpgsqlCommand("explain analyze " + command.CommandText, connection);
+                foreach (NpgsqlParameter p in command.Parameters) explain.Parameters.Add(p.Clone());
+                await using var plan = await explain.ExecuteReaderAsync();
+                while (await plan.ReadAsync()) Console.WriteLine("  " + plan.GetString(0));
+            }
             Console.WriteLine($"triage queue: page of 50 open cases (+ total) over {count} cases: p50 {latencies[latencies.Count / 2]:F1} ms  p99 {latencies[^1]:F1} ms");
 
             // A rebuild of the case view over `events` events (streams of ten: a case and nine updates).

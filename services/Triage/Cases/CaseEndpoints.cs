@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using JasperFx;
 using Marten;
+using Marten.Linq;
+using Npgsql;
 using Microsoft.Net.Http.Headers;
 using VulnPlatform.Contracts;
 using VulnPlatform.ServiceDefaults.Http;
@@ -171,18 +173,30 @@ public static class CaseQueue
     public static async Task<(IReadOnlyList<QueueEntry> Items, int Total)> PageAsync(
         IQuerySession session, QueueFilter filter, Paging paging, DateTimeOffset now, CancellationToken ct)
     {
-        var query = filter.State is null ? session.Query<CaseView>().Where(v => v.State != CaseStates.Closed) : session.Query<CaseView>().Where(v => v.State == filter.State);
-        if (filter.OverdueOnly) query = query.Where(v => v.Sla.DeadlineAt < now);
-        if (filter.DueBefore is { } before) query = query.Where(v => v.Sla.DeadlineAt < before);
-        if (filter.Assignee is { } assignee) query = query.Where(v => v.AssigneeId == assignee);
+        var query = Filtered(session, filter, now);
         var total = await query.CountAsync(ct);
-        var ordered = filter.Descending ? query.OrderByDescending(v => v.Sla.DeadlineAt) : query.OrderBy(v => v.Sla.DeadlineAt);
-        var items = (await ordered.Skip(paging.Skip).Take(paging.Size).ToListAsync(ct))
+        var items = (await Ordered(query, filter).Skip(paging.Skip).Take(paging.Size).ToListAsync(ct))
             .Select(v => new QueueEntry(v.TrackingNumber, v.Title, v.State, v.Severity, v.CvssScore, v.AssigneeId, v.AcknowledgementDueAt,
                 v.Sla.Deadline, v.Sla.DeadlineAt, v.Sla.DeadlineAt < now))
             .ToList();
         return (items, total);
     }
+
+    /// <summary>The page's SQL (for the benchmark's query plan).</summary>
+    public static NpgsqlCommand PageCommand(IQuerySession session, QueueFilter filter, Paging paging, DateTimeOffset now) =>
+        Ordered(Filtered(session, filter, now), filter).Skip(paging.Skip).Take(paging.Size).ToCommand(FetchType.FetchMany);
+
+    private static IQueryable<CaseView> Filtered(IQuerySession session, QueueFilter filter, DateTimeOffset now)
+    {
+        var query = filter.State is null ? session.Query<CaseView>().Where(v => v.State != CaseStates.Closed) : session.Query<CaseView>().Where(v => v.State == filter.State);
+        if (filter.OverdueOnly) query = query.Where(v => v.Sla.DeadlineAt < now);
+        if (filter.DueBefore is { } before) query = query.Where(v => v.Sla.DeadlineAt < before);
+        if (filter.Assignee is { } assignee) query = query.Where(v => v.AssigneeId == assignee);
+        return query;
+    }
+
+    private static IQueryable<CaseView> Ordered(IQueryable<CaseView> query, QueueFilter filter) =>
+        filter.Descending ? query.OrderByDescending(v => v.Sla.DeadlineAt) : query.OrderBy(v => v.Sla.DeadlineAt);
 }
 
 public sealed record SimilarCase(string TrackingNumber, string Title, string? Vendor, string? Product, string State);
