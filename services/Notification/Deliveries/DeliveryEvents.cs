@@ -3,7 +3,7 @@ using System.Text;
 
 namespace VulnPlatform.Notification.Deliveries;
 
-public static class Channels
+public static class DeliveryChannels
 {
     public const string Email = "email";
     public const string Webhook = "webhook";

@@ -106,7 +106,7 @@ public sealed class DeliveryWorker(
             {
                 if (current.AttemptStartedAt >= now - options.Value.StuckAfter) return false; // another instance is on it
                 // The instance that began this attempt stopped before recording its outcome.
-                stream.AppendOne(current.Channel == Channels.Email
+                stream.AppendOne(current.Channel == DeliveryChannels.Email
                     ? new NotificationGivenUp(id, current.Attempts, "Whether the message arrived is unknown: the sending instance stopped mid-send. Not resent, so that it is never sent twice.", now)
                     : Failure(current, "The sending instance stopped mid-send; resent with the same webhook-id.", now));
                 await session.SaveChangesAsync(cancellationToken);
@@ -136,7 +136,7 @@ public sealed class DeliveryWorker(
     private async Task<SendOutcome> SendAsync(Delivery delivery, CancellationToken cancellationToken)
     {
         await using var session = store.QuerySession();
-        if (delivery.Channel == Channels.Webhook)
+        if (delivery.Channel == DeliveryChannels.Webhook)
         {
             var subscription = await session.LoadAsync<WebhookSubscription>(Guid.Parse(delivery.Recipient.Ref), cancellationToken);
             if (subscription is null || subscription.Removed) return SendOutcome.Permanent("The webhook subscription was removed.");
@@ -201,11 +201,11 @@ public sealed class DeliveryWorker(
             { Success: true } => new NotificationSent(delivery.Id, attempt, now),
             { Retryable: true } when attempt < options.Value.MaxAttempts => Failure(delivery, outcome.Reason!, now, attempt),
             { Retryable: true } => new NotificationGivenUp(delivery.Id, attempt, $"Gave up after {attempt} attempts; the last: {outcome.Reason}", now),
-            { OutcomeUnknown: true } when delivery.Channel == Channels.Webhook => Failure(delivery, outcome.Reason!, now, attempt),
+            { OutcomeUnknown: true } when delivery.Channel == DeliveryChannels.Webhook => Failure(delivery, outcome.Reason!, now, attempt),
             _ => new NotificationGivenUp(delivery.Id, attempt, outcome.Reason!, now),
         };
         session.Events.Append(delivery.Id, result);
-        if (delivery.Channel == Channels.Webhook) await RecordSubscriberHealthAsync(session, Guid.Parse(delivery.Recipient.Ref), outcome, now, cancellationToken);
+        if (delivery.Channel == DeliveryChannels.Webhook) await RecordSubscriberHealthAsync(session, Guid.Parse(delivery.Recipient.Ref), outcome, now, cancellationToken);
         await session.SaveChangesAsync(cancellationToken);
     }
 

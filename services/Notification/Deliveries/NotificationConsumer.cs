@@ -33,7 +33,7 @@ public sealed class NotificationConsumer<TMessage>(
         await RememberReporterAsync(message, session, cancellationToken);
         foreach (var planned in NotificationPlan.For(message, policy.Value))
         {
-            if (planned.Email) await QueueAsync(session, delivery.MessageId, planned, Channels.Email, planned.Recipient, planned.Values, now, cancellationToken);
+            if (planned.Email) await QueueAsync(session, delivery.MessageId, planned, DeliveryChannels.Email, planned.Recipient, planned.Values, now, cancellationToken);
             if (planned.Inbox) Inbox(session, delivery.MessageId, planned, now);
         }
         if (WebhookEventTypes.NameOf(typeof(TMessage)) is { } eventType)
@@ -43,7 +43,7 @@ public sealed class NotificationConsumer<TMessage>(
             foreach (var subscriber in subscribers.Where(s => s.Wants(eventType)))
             {
                 var planned = new PlannedMessage(eventType, new Recipient(Recipient.Webhook, subscriber.Id.ToString()), ReportIdOf(message), TrackingNumberOf(message), [], Inbox: false);
-                await QueueAsync(session, delivery.MessageId, planned, Channels.Webhook, planned.Recipient, new() { ["payload"] = payload }, now, cancellationToken);
+                await QueueAsync(session, delivery.MessageId, planned, DeliveryChannels.Webhook, planned.Recipient, new() { ["payload"] = payload }, now, cancellationToken);
             }
         }
     }

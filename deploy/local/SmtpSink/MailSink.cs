@@ -1,0 +1,83 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Net;
+using SmtpServer;
+using SmtpServer.Mail;
+using SmtpServer.Protocol;
+using SmtpServer.Storage;
+
+namespace VulnPlatform.SmtpSink;
+
+/// <summary>A message as the sink received it: the envelope and the raw RFC 5322 bytes.</summary>
+public sealed record SunkMessage(string From, IReadOnlyList<string> To, byte[] Raw, DateTimeOffset ReceivedAt, string? File);
+
+/// <summary>
+/// An SMTP server on loopback (SmtpServer library) that accepts every message and keeps it: in
+/// memory, and as an <c>.eml</c> file when given a folder. The development mail sink of <c>make up</c>
+/// and the tests' real SMTP server.
+/// </summary>
+public sealed class MailSink : IAsyncDisposable
+{
+    private readonly SmtpServer.SmtpServer _server;
+    private readonly Store _store;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _running;
+
+    private MailSink(int port, string? folder)
+    {
+        Port = port;
+        _store = new Store(folder);
+        var options = new SmtpServerOptionsBuilder()
+            .ServerName("vulnplatform-mail-sink")
+            .Endpoint(endpoint => endpoint.Endpoint(new IPEndPoint(IPAddress.Loopback, port)))
+            .MaxMessageSize(25 * 1024 * 1024)
+            .Build();
+        var services = new SmtpServer.ComponentModel.ServiceProvider();
+        services.Add(_store);
+        _server = new SmtpServer.SmtpServer(options, services);
+        _running = _server.StartAsync(_stop.Token);
+    }
+
+    public int Port { get; }
+
+    public IReadOnlyCollection<SunkMessage> Messages => _store.Messages;
+
+    public static MailSink Start(int port, string? folder = null) => new(port, folder);
+
+    public async ValueTask DisposeAsync()
+    {
+        _server.Shutdown();
+        await _stop.CancelAsync();
+        try
+        {
+            await _running.WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException)
+        {
+        }
+        _stop.Dispose();
+    }
+
+    private sealed class Store(string? folder) : MessageStore
+    {
+        public ConcurrentQueue<SunkMessage> Messages { get; } = new();
+
+        public override async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
+        {
+            var raw = buffer.ToArray();
+            string? file = null;
+            if (folder is not null)
+            {
+                Directory.CreateDirectory(folder);
+                var name = $"{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss-fff}-{Guid.NewGuid():N}.eml";
+                var temporary = Path.Combine(folder, "." + name + ".tmp");
+                await File.WriteAllBytesAsync(temporary, raw, cancellationToken);
+                file = Path.Combine(folder, name);
+                File.Move(temporary, file); // readers never see half a message
+            }
+            Messages.Enqueue(new SunkMessage(
+                transaction.From?.AsAddress() ?? "", transaction.To.Select(t => t.AsAddress()).ToList(), raw, DateTimeOffset.UtcNow, file));
+            return SmtpResponse.Ok;
+        }
+    }
+}

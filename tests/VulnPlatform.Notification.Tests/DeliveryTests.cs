@@ -1,0 +1,255 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Marten;
+using VulnPlatform.Contracts;
+using VulnPlatform.Contracts.Intake;
+using VulnPlatform.Contracts.Triage;
+using VulnPlatform.Notification.Deliveries;
+using VulnPlatform.Testing;
+
+namespace VulnPlatform.Notification.Tests;
+
+/// <summary>What reporters and staff receive, end to end from Intake's API over RabbitMQ to a real SMTP server.</summary>
+[Collection(NotificationCollection.Name)]
+public sealed class DeliveryTests(NotificationFixture fixture)
+{
+    private const string ReporterName = "Li Na Researcher";
+
+    private static object Report(string email, string language, string title = "Stored XSS in the review form") => new
+    {
+        title, description = "The review text is rendered without encoding.", kind = "vulnerability",
+        product = new { vendor = "Acme", name = "Shop", version = "4.2.1" }, thirdParty = false,
+        stepsToReproduce = "Post a review containing a script tag.", impact = "Session theft.",
+        reporter = new { name = ReporterName, email, language },
+    };
+
+    [Fact]
+    public async Task A_submitted_report_gets_exactly_one_receipt_in_the_reporters_language_with_the_tracking_number_even_when_its_event_comes_twice()
+    {
+        var email = $"li.na.{Guid.NewGuid():N}@example.org";
+        var (trackingNumber, _, reportId) = await fixture.SubmitAsync(Report(email, "zh-CN"));
+
+        Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(fixture.MailTo(email).Any()), TimeSpan.FromSeconds(30)), "no receipt arrived");
+        var receipt = Assert.Single(fixture.MailTo(email));
+        Assert.Contains(trackingNumber, receipt.Subject!);
+        Assert.Contains("我们已收到您的漏洞报告", receipt.Subject!);
+        Assert.Contains("24 小时内确认", receipt.TextBody);
+        Assert.Contains("5 个工作日", receipt.TextBody);
+        Assert.Contains(trackingNumber, receipt.HtmlBody);
+
+        // The same event again (as a relay repeat or a replay would bring it): still one e-mail.
+        Guid sourceEventId;
+        await using (var session = fixture.Store.QuerySession())
+        {
+            sourceEventId = (await session.Query<Delivery>().SingleAsync(d => d.ReportId == reportId && d.Template == "receipt")).SourceEventId;
+        }
+        var submitted = new ReportSubmitted(reportId, trackingNumber, ReportKinds.Vulnerability, "Stored XSS in the review form", "again", null, false,
+            null, null, null, false, Actor.AnonymousReporter, DateTimeOffset.UtcNow);
+        await RawPublisher.PublishAsync(fixture.Servers, submitted, sourceEventId);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.Single(fixture.MailTo(email));
+        var delivery = Assert.Single(await fixture.DeliveriesAsync(trackingNumber), d => d.Template == "receipt" && d.Channel == DeliveryChannels.Email);
+        Assert.Equal(DeliveryStatus.Sent, delivery.Status);
+        Assert.Equal(["queued", "attempted", "sent"], delivery.History.Select(h => h.Event));
+    }
+
+    [Fact]
+    public async Task English_is_used_when_the_reporter_chose_no_chinese_and_staff_messages_reach_the_reporter()
+    {
+        var email = $"reporter.{Guid.NewGuid():N}@example.org";
+        var (trackingNumber, _, reportId) = await fixture.SubmitAsync(Report(email, "en"));
+        Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(fixture.MailTo(email).Any()), TimeSpan.FromSeconds(30)));
+        Assert.Contains("We received your vulnerability report", Assert.Single(fixture.MailTo(email)).Subject!);
+
+        await RawPublisher.PublishAsync(fixture.Servers, new ReportAcknowledged(reportId, reportId, trackingNumber,
+            "Thanks <b>Li</b>, we reproduced it.", new Actor(ActorKinds.Staff, Guid.NewGuid().ToString()), DateTimeOffset.UtcNow));
+        Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(fixture.MailTo(email).Count() == 2), TimeSpan.FromSeconds(30)));
+        var acknowledgement = fixture.MailTo(email).Single(m => m.Subject!.Contains("acknowledged"));
+        Assert.Contains("Thanks <b>Li</b>, we reproduced it.", acknowledgement.TextBody);
+        Assert.Contains("Thanks &lt;b&gt;Li&lt;/b&gt;, we reproduced it.", acknowledgement.HtmlBody);
+        Assert.DoesNotContain("<b>Li</b>", acknowledgement.HtmlBody);
+    }
+
+    [Fact]
+    public async Task When_the_mail_server_is_down_the_receipt_is_retried_and_delivered_once_it_is_back()
+    {
+        await fixture.StopMailAsync();
+        try
+        {
+            var email = $"patient.{Guid.NewGuid():N}@example.org";
+            var (trackingNumber, _, _) = await fixture.SubmitAsync(Report(email, "en"));
+            Assert.True(await Eventually.HoldsAsync(async () =>
+                (await fixture.DeliveriesAsync(trackingNumber)).Any(d => d.Template == "receipt" && d.History.Count(h => h.Event == "failed") >= 2),
+                TimeSpan.FromSeconds(30)), "the receipt was not retried");
+            var failing = (await fixture.DeliveriesAsync(trackingNumber)).Single(d => d.Template == "receipt");
+            Assert.Contains("could not be reached", failing.LastError);
+
+            fixture.StartMail();
+            Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(fixture.MailTo(email).Any()), TimeSpan.FromSeconds(30)), "not delivered after the server came back");
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            Assert.Single(fixture.MailTo(email));
+            var delivered = (await fixture.DeliveriesAsync(trackingNumber)).Single(d => d.Template == "receipt");
+            Assert.Equal(DeliveryStatus.Sent, delivered.Status);
+            Assert.Contains(delivered.History, h => h.Event == "retried");
+        }
+        finally
+        {
+            if (fixture.Mail is null) fixture.StartMail();
+        }
+    }
+
+    [Fact]
+    public async Task Fraud_goes_to_the_sales_desk_with_the_content_and_the_sender_is_told_where_it_went()
+    {
+        var email = $"customer.{Guid.NewGuid():N}@example.org";
+        var (trackingNumber, _, _) = await fixture.SubmitAsync(new
+        {
+            title = "Someone ordered with my card", description = "Three orders I never made.", kind = "fraud",
+            reporter = new { name = "Customer", email, language = "en" },
+        });
+        Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(fixture.MailTo("sales-desk@example.com").Any(m => m.Subject!.Contains(trackingNumber))), TimeSpan.FromSeconds(30)));
+        var desk = fixture.MailTo("sales-desk@example.com").Single(m => m.Subject!.Contains(trackingNumber));
+        Assert.Contains("Three orders I never made.", desk.TextBody);
+        Assert.Equal(email, desk.ReplyTo.Mailboxes.Single().Address);
+        Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(fixture.MailTo(email).Any()), TimeSpan.FromSeconds(30)));
+        Assert.Contains("sales", Assert.Single(fixture.MailTo(email)).Subject!);
+        Assert.DoesNotContain(fixture.MailTo("support-desk@example.com"), m => m.Subject!.Contains(trackingNumber));
+    }
+
+    [Fact]
+    public async Task Sla_warnings_go_to_the_assigned_analysts_inbox_or_to_the_staff_on_duty()
+    {
+        var analyst = Guid.NewGuid();
+        var reportId = Guid.NewGuid();
+        await RawPublisher.PublishAsync(fixture.Servers, new SlaWarning(reportId, reportId, "VR-2026-424242", "acknowledgement",
+            DateTimeOffset.UtcNow.AddHours(4), DateTimeOffset.UtcNow, analyst.ToString()));
+        await RawPublisher.PublishAsync(fixture.Servers, new SlaBreached(reportId, reportId, "VR-2026-434343", "update",
+            DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, null));
+
+        Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(fixture.MailTo("duty@example.com").Any(m => m.Subject!.Contains("VR-2026-434343"))),
+            TimeSpan.FromSeconds(30)), "the staff on duty were not told of the unassigned breach");
+        JsonElement inbox = default;
+        Assert.True(await Eventually.HoldsAsync(async () =>
+        {
+            var response = await fixture.Notification.SendAsync(fixture.Request(HttpMethod.Get, "/api/inbox", fixture.Tokens.Person(analyst, "analyst")));
+            inbox = await response.Content.ReadFromJsonAsync<JsonElement>();
+            return inbox.GetProperty("total").GetInt32() == 1;
+        }, TimeSpan.FromSeconds(30)));
+        var message = inbox.GetProperty("items")[0];
+        Assert.Contains("VR-2026-424242", message.GetProperty("subject").GetString());
+        Assert.False(message.GetProperty("read").GetBoolean());
+        Assert.Equal(1, inbox.GetProperty("unread").GetInt32());
+
+        // Another person neither sees it nor can mark it read.
+        var stranger = fixture.Tokens.Person(Guid.NewGuid(), "analyst");
+        var theirs = await (await fixture.Notification.SendAsync(fixture.Request(HttpMethod.Get, "/api/inbox", stranger))).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(0, theirs.GetProperty("total").GetInt32());
+        var id = message.GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.NotFound, (await fixture.Notification.SendAsync(fixture.Request(HttpMethod.Post, $"/api/inbox/{id}/read", stranger))).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await fixture.Notification.SendAsync(fixture.Request(HttpMethod.Post, $"/api/inbox/{id}/read", fixture.Tokens.Person(analyst, "analyst")))).StatusCode);
+        var after = await (await fixture.Notification.SendAsync(fixture.Request(HttpMethod.Get, "/api/inbox", fixture.Tokens.Person(analyst, "analyst")))).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(0, after.GetProperty("unread").GetInt32());
+    }
+
+    [Fact]
+    public async Task An_anonymous_reporter_reads_the_reports_inbox_with_the_follow_up_token_only()
+    {
+        var (trackingNumber, token, _) = await fixture.SubmitAsync(new
+        {
+            title = "Open redirect on login", description = "The next parameter is not checked.", kind = "vulnerability", thirdParty = false,
+            product = new { vendor = "Acme", name = "Portal", version = "2.0" }, stepsToReproduce = "Open /login?next=//evil.example", impact = "Phishing.",
+        });
+        JsonElement page = default;
+        Assert.True(await Eventually.HoldsAsync(async () =>
+        {
+            var request = fixture.Request(HttpMethod.Get, $"/api/inbox/reports/{trackingNumber}", null);
+            request.Headers.Add("X-Follow-Up-Token", token);
+            request.Headers.AcceptLanguage.ParseAdd("zh-CN");
+            var response = await fixture.Notification.SendAsync(request);
+            if (response.StatusCode != HttpStatusCode.OK) return false;
+            page = await response.Content.ReadFromJsonAsync<JsonElement>();
+            return page.GetProperty("total").GetInt32() == 1;
+        }, TimeSpan.FromSeconds(30)));
+        Assert.Contains("我们已收到您的漏洞报告", page.GetProperty("items")[0].GetProperty("subject").GetString());
+        // Nobody to e-mail: the e-mail delivery is given up with the reason, nothing is sent.
+        Assert.True(await Eventually.HoldsAsync(async () =>
+            (await fixture.DeliveriesAsync(trackingNumber)).Any(d => d.Status == DeliveryStatus.GivenUp && d.LastError!.Contains("anonymous")), TimeSpan.FromSeconds(30)));
+
+        foreach (var wrong in new[] { "not-the-token", token[..^1] + (token[^1] == 'A' ? 'B' : 'A'), "" })
+        {
+            var request = fixture.Request(HttpMethod.Get, $"/api/inbox/reports/{trackingNumber}", null);
+            if (wrong.Length > 0) request.Headers.Add("X-Follow-Up-Token", wrong);
+            var response = await fixture.Notification.SendAsync(request);
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+    }
+
+    [Fact]
+    public async Task Staff_read_a_reports_delivery_log_without_any_address_and_reporters_may_not()
+    {
+        var email = $"logged.{Guid.NewGuid():N}@example.org";
+        var (trackingNumber, _, _) = await fixture.SubmitAsync(Report(email, "en"));
+        Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(fixture.MailTo(email).Any()), TimeSpan.FromSeconds(30)));
+        var response = await fixture.Notification.SendAsync(fixture.Request(HttpMethod.Get,
+            $"/api/notifications/reports/{trackingNumber}/deliveries", fixture.Tokens.Person(Guid.NewGuid(), "analyst")));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("\"receipt\"", body);
+        Assert.Contains("\"sent\"", body);
+        Assert.DoesNotContain(email, body);
+        Assert.DoesNotContain(ReporterName, body);
+        Assert.Equal(HttpStatusCode.Forbidden, (await fixture.Notification.SendAsync(fixture.Request(HttpMethod.Get,
+            $"/api/notifications/reports/{trackingNumber}/deliveries", fixture.Tokens.Person(Guid.NewGuid(), "reporter")))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await fixture.Notification.SendAsync(fixture.Request(HttpMethod.Get,
+            $"/api/notifications/reports/{trackingNumber}/deliveries", null))).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_vendor_bound_message_naming_the_reporter_without_consent_is_refused_and_one_without_is_sent()
+    {
+        var email = $"private.{Guid.NewGuid():N}@example.org";
+        var (trackingNumber, _, reportId) = await fixture.SubmitAsync(Report(email, "en"));
+        Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(fixture.MailTo(email).Any()), TimeSpan.FromSeconds(30)));
+
+        var leaking = await QueueVendorNoticeAsync(reportId, trackingNumber, "vendor-a@example.net", new()
+        {
+            ["product"] = "Shop", ["summary"] = "Stored XSS in reviews.", ["reporterName"] = ReporterName,
+        });
+        var hidden = await QueueVendorNoticeAsync(reportId, trackingNumber, "vendor-b@example.net", new()
+        {
+            ["product"] = "Shop", ["summary"] = $"Stored XSS; ask {email.ToUpperInvariant()} for details.",
+        });
+        var clean = await QueueVendorNoticeAsync(reportId, trackingNumber, "vendor-c@example.net", new()
+        {
+            ["product"] = "Shop", ["summary"] = "Stored XSS in reviews.",
+        });
+
+        Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(fixture.MailTo("vendor-c@example.net").Any()), TimeSpan.FromSeconds(30)));
+        await using var session = fixture.Store.QuerySession();
+        foreach (var refused in new[] { leaking, hidden })
+        {
+            Assert.True(await Eventually.HoldsAsync(async () =>
+                (await session.LoadAsync<Delivery>(refused))?.Status == DeliveryStatus.GivenUp, TimeSpan.FromSeconds(30)));
+            var delivery = (await fixture.Store.QuerySession().LoadAsync<Delivery>(refused))!;
+            Assert.Contains("redaction guard", delivery.LastError);
+            Assert.DoesNotContain(email, delivery.LastError!, StringComparison.OrdinalIgnoreCase);
+        }
+        Assert.Empty(fixture.MailTo("vendor-a@example.net"));
+        Assert.Empty(fixture.MailTo("vendor-b@example.net"));
+        Assert.DoesNotContain(ReporterName, Assert.Single(fixture.MailTo("vendor-c@example.net")).TextBody);
+    }
+
+    private async Task<Guid> QueueVendorNoticeAsync(Guid reportId, string trackingNumber, string vendorAddress, Dictionary<string, string?> values)
+    {
+        values["trackingNumber"] = trackingNumber;
+        var recipient = new Recipient(Recipient.Vendor, vendorAddress);
+        var id = DeliveryIds.For(Guid.NewGuid(), recipient, DeliveryChannels.Email);
+        await using var session = fixture.Store.LightweightSession();
+        session.Events.StartStream<Delivery>(id, new NotificationQueued(id, Guid.NewGuid(), "VendorNotified", "vendor-notice", DeliveryChannels.Email, recipient,
+            reportId, trackingNumber, values, DateTimeOffset.UtcNow));
+        await session.SaveChangesAsync();
+        return id;
+    }
+}
