@@ -1,0 +1,107 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using MimeKit;
+using VulnPlatform.Notification.Channels;
+using VulnPlatform.Notification.Deliveries;
+using VulnPlatform.Notification.Templates;
+
+namespace VulnPlatform.Notification.Tests;
+
+/// <summary>Every template in both languages, rendered with hostile values: no markup gets through, no header can be injected.</summary>
+public sealed class TemplateTests
+{
+    private const string Script = "<script>alert(document.cookie)</script>";
+    private static readonly MessageTemplates Templates = MessageTemplates.FromApplication();
+    private static readonly string[] Names = Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Templates", "en"), "*.liquid")
+        .Select(f => Path.GetFileNameWithoutExtension(f)).Order().ToArray();
+
+    public static TheoryData<string, string> Every()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var name in Names)
+        {
+            data.Add(name, "en");
+            data.Add(name, "zh-CN");
+        }
+        return data;
+    }
+
+    [Fact]
+    public void Every_message_the_plan_names_has_a_template_in_both_languages()
+    {
+        Assert.True(Names.Length >= 20);
+        foreach (var name in Names) Assert.True(File.Exists(Path.Combine(AppContext.BaseDirectory, "Templates", "zh-CN", name + ".liquid")), $"{name} has no Chinese template");
+    }
+
+    [Theory]
+    [MemberData(nameof(Every))]
+    public void Hostile_values_are_encoded_in_html_and_folded_in_the_subject(string name, string language)
+    {
+        var values = Hostile();
+        var rendered = Templates.Render(name, language, values);
+        Assert.DoesNotContain("<script>", rendered.Html);
+        Assert.DoesNotContain("\r", rendered.Subject);
+        Assert.DoesNotContain("\n", rendered.Subject);
+        if (name is not ("email-confirmation" or "new-sign-in" or "two-factor-changed" or "locked-out" or "password-changed"))
+        {
+            Assert.Contains("VR-2026-", rendered.Subject); // the subject carries the tracking number
+        }
+        if (rendered.Text.Contains(Script)) Assert.Contains("&lt;script&gt;", rendered.Html);
+    }
+
+    [Fact]
+    public void A_tracking_number_with_line_breaks_cannot_add_a_header_to_the_email()
+    {
+        var values = Hostile();
+        values["trackingNumber"] = "VR-2026-000001\r\nBcc: victim@example.com\r\nX-Injected: yes";
+        var rendered = Templates.Render("acknowledged", "en", values);
+        var channel = new EmailChannel(Options.Create(new SmtpOptions()), NullLogger<EmailChannel>.Instance);
+        var message = channel.Compose(Guid.NewGuid(), "reporter@example.org", "Name\r\nBcc: x@example.com", rendered);
+        using var stream = new MemoryStream();
+        message.WriteTo(stream);
+        var raw = System.Text.Encoding.UTF8.GetString(stream.ToArray()).Replace("\r\n", "\n");
+        var headerLines = raw[..raw.IndexOf("\n\n", StringComparison.Ordinal)].Split('\n');
+        Assert.DoesNotContain(headerLines, line => line.StartsWith("Bcc:", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(headerLines, line => line.StartsWith("X-Injected:", StringComparison.OrdinalIgnoreCase));
+        var parsed = MimeMessage.Load(new MemoryStream(stream.ToArray()));
+        Assert.Empty(parsed.Bcc);
+        Assert.Single(parsed.To);
+        Assert.Contains("Bcc: victim@example.com", parsed.Subject); // kept as text on the subject's one line
+    }
+
+    [Fact]
+    public void Unknown_languages_fall_back_to_english_and_chinese_variants_choose_simplified_chinese()
+    {
+        Assert.Equal("en", MessageTemplates.Language("fr-FR"));
+        Assert.Equal("en", MessageTemplates.Language(null));
+        Assert.Equal("zh-CN", MessageTemplates.Language("zh"));
+        Assert.Equal("zh-CN", MessageTemplates.Language("zh-Hans-CN,zh;q=0.9"));
+        Assert.Contains("确认", Templates.Render("acknowledged", "zh-CN", Hostile()).Subject);
+    }
+
+    [Fact]
+    public void Delivery_ids_are_the_same_for_the_same_event_recipient_and_channel_only()
+    {
+        var source = Guid.NewGuid();
+        var reporter = new Recipient(Recipient.Reporter, Guid.NewGuid().ToString());
+        Assert.Equal(DeliveryIds.For(source, reporter, DeliveryChannels.Email), DeliveryIds.For(source, reporter, DeliveryChannels.Email));
+        Assert.NotEqual(DeliveryIds.For(source, reporter, DeliveryChannels.Email), DeliveryIds.For(source, reporter, DeliveryChannels.Webhook));
+        Assert.NotEqual(DeliveryIds.For(source, reporter, DeliveryChannels.Email), DeliveryIds.For(Guid.NewGuid(), reporter, DeliveryChannels.Email));
+    }
+
+    private static Dictionary<string, string?> Hostile()
+    {
+        var values = new Dictionary<string, string?>();
+        foreach (var key in new[] { "title", "message", "question", "update", "explanation", "reason", "plan", "fixedVersion", "description", "desk", "kind",
+                     "summary", "product", "reporterName", "clock", "factors", "link", "duplicateOf" })
+        {
+            values[key] = Script + " \"quoted\" & 'single'\r\nSecond-Line: injected";
+        }
+        values["trackingNumber"] = "VR-2026-000042";
+        foreach (var key in new[] { "targetFixDate", "proposedDisclosureDate", "questionAskedAt", "dueAt", "at", "lockedUntil", "expiresAt" }) values[key] = "2026-12-01";
+        values["acknowledgementHours"] = "24";
+        values["updateEveryBusinessDays"] = "5";
+        values["enabled"] = "true";
+        return values;
+    }
+}
