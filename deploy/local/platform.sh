@@ -13,6 +13,8 @@ HTTPS_PORT="${VP_GATEWAY_HTTPS_PORT:-8443}"
 INTAKE_PORT="${VP_INTAKE_PORT:-5101}"
 IDENTITY_PORT="${VP_IDENTITY_PORT:-5106}"
 TRIAGE_PORT="${VP_TRIAGE_PORT:-5102}"
+NOTIFICATION_PORT="${VP_NOTIFICATION_PORT:-5103}"
+MAIL_PORT="${VP_MAIL_PORT:-2525}"        # the development mail sink (every message kept as .eml under $RUN/mail)
 DB_SUFFIX="${VP_DB_SUFFIX:-}"          # a second platform (the end-to-end tests) uses databases of its own
 CERT_DIR="$RUN/certs"
 KEY_DIR="$RUN/keys"
@@ -27,6 +29,7 @@ SERVICES=(
   "identity|services/Identity|VulnPlatform.Identity|vp_identity|http://127.0.0.1:$IDENTITY_PORT|Identity"
   "intake|services/Intake|VulnPlatform.Intake|vp_intake|http://127.0.0.1:$INTAKE_PORT|Intake"
   "triage|services/Triage|VulnPlatform.Triage|vp_triage|http://127.0.0.1:$TRIAGE_PORT|Triage"
+  "notification|services/Notification|VulnPlatform.Notification|vp_notification|http://127.0.0.1:$NOTIFICATION_PORT|Notification"
 )
 DEV_ADMIN_EMAIL="admin@vulnplatform.local"
 
@@ -44,6 +47,17 @@ service_env() { # name
       echo "Identity__FirstAdmin__Email=$DEV_ADMIN_EMAIL"
       echo "Identity__FirstAdmin__Password=$(cat "$KEY_DIR/dev-admin-password")"
       echo "Identity__FirstAdmin__TotpSecret=$(cat "$KEY_DIR/dev-admin-totp")"
+      ;;
+    notification)
+      echo "Notification__Client__Secret=$(cat "$KEY_DIR/notification-client")"
+      echo "Notification__Client__TokenEndpoint=http://127.0.0.1:$IDENTITY_PORT/connect/token"
+      echo "Notification__Client__IntakeAddress=http://127.0.0.1:$INTAKE_PORT/"
+      echo "Notification__Client__IdentityAddress=http://127.0.0.1:$IDENTITY_PORT/"
+      echo "Notification__Smtp__Host=127.0.0.1"
+      echo "Notification__Smtp__Port=$MAIL_PORT"
+      echo "Notification__Smtp__Security=None"
+      # Development: webhooks may go to http:// on this machine (tools listening on loopback).
+      echo "Notification__Webhooks__AllowLoopback=true"
       ;;
   esac
 }
@@ -110,15 +124,28 @@ ensure_database() {
     || psql -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -c "create database $1" postgres
 }
 
-start() { # name dll url env...
+start() { # name dll env... [-- args...]
   local name=$1 dll=$2; shift 2
+  local envs=() args=()
+  while [ $# -gt 0 ] && [ "$1" != "--" ]; do envs+=("$1"); shift; done
+  [ "${1:-}" = "--" ] && { shift; args=("$@"); }
   local pidfile="$RUN/pids/$name.pid"
   if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
     log "$name already runs (pid $(cat "$pidfile"))"; return 0
   fi
   mkdir -p "$RUN/pids" "$RUN/logs"
-  ( cd "$(dirname "$dll")" && exec env "$@" dotnet "$dll" ) >"$RUN/logs/$name.log" 2>&1 &
+  ( cd "$(dirname "$dll")" && exec env "${envs[@]}" dotnet "$dll" "${args[@]}" ) >"$RUN/logs/$name.log" 2>&1 &
   echo $! > "$pidfile"
+}
+
+# The development SMTP server: accepts every message on 127.0.0.1:$MAIL_PORT, writes it to $RUN/mail/*.eml.
+mail_sink() {
+  start mail-sink "$ROOT/deploy/local/SmtpSink/bin/$CONFIGURATION/net10.0/VulnPlatform.SmtpSink.dll" "VP_MAIL_SINK=1" -- "$MAIL_PORT" "$RUN/mail"
+  for _ in $(seq 1 60); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$MAIL_PORT") 2>/dev/null && return 0
+    sleep 0.5
+  done
+  log "the mail sink did not start; its log: $RUN/logs/mail-sink.log"; exit 1
 }
 
 wait_ready() { # name url
@@ -135,7 +162,7 @@ wait_ready() { # name url
 }
 
 all_running() {
-  for name in $(service_names) gateway; do
+  for name in $(service_names) gateway mail-sink; do
     local pidfile="$RUN/pids/$name.pid"
     [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null || return 1
   done
@@ -157,6 +184,7 @@ up() {
   certificate
   keys
   broker_users
+  mail_sink
   local otel=()
   [ -n "${OTEL_EXPORTER_OTLP_ENDPOINT:-}" ] && otel=("OTEL_EXPORTER_OTLP_ENDPOINT=$OTEL_EXPORTER_OTLP_ENDPOINT")
   for entry in "${SERVICES[@]}"; do
@@ -184,7 +212,8 @@ up() {
     "Authentication__JwksUri=http://127.0.0.1:$IDENTITY_PORT/.well-known/jwks" \
     "ReverseProxy__Clusters__intake__Destinations__intake-1__Address=http://127.0.0.1:$INTAKE_PORT/" \
     "ReverseProxy__Clusters__identity__Destinations__identity-1__Address=http://127.0.0.1:$IDENTITY_PORT/" \
-    "ReverseProxy__Clusters__triage__Destinations__triage-1__Address=http://127.0.0.1:$TRIAGE_PORT/" "${otel[@]}"
+    "ReverseProxy__Clusters__triage__Destinations__triage-1__Address=http://127.0.0.1:$TRIAGE_PORT/" \
+    "ReverseProxy__Clusters__notification__Destinations__notification-1__Address=http://127.0.0.1:$NOTIFICATION_PORT/" "${otel[@]}"
   for entry in "${SERVICES[@]}"; do
     IFS='|' read -r name _ _ _ url _ <<<"$entry"
     wait_ready "$name" "$url/health/ready"
@@ -193,6 +222,7 @@ up() {
   log "certificate: ${VP_GATEWAY_CERT:-$CERT_DIR/gateway.crt} (self-signed; curl --cacert it, or -k)"
   log "logs: $RUN/logs/"
   log "development admin (e-mail, password, TOTP secret): $RUN/dev-admin.txt"
+  log "e-mail the platform sends: $RUN/mail/*.eml (SMTP sink on 127.0.0.1:$MAIL_PORT)"
   echo "VulnPlatform is up: https://localhost:$HTTPS_PORT  (try: curl --cacert $CERT_DIR/gateway.crt https://localhost:$HTTPS_PORT/health/live)"
 }
 

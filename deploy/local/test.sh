@@ -13,13 +13,14 @@ dotnet build VulnPlatform.sln -c Release -nologo -clp:ErrorsOnly || exit 1
 # The end-to-end tests talk to a whole platform over HTTPS: a second one, on ports, databases, a
 # RabbitMQ virtual host and a state folder of its own, so a developer's `make up` is neither used
 # nor disturbed. It runs for the end-to-end project only.
-E2E=(VP_RUN_DIR="$ROOT/.run/e2e" VP_GATEWAY_HTTP_PORT=18080 VP_GATEWAY_HTTPS_PORT=18443 VP_INTAKE_PORT=15101 VP_IDENTITY_PORT=15106 VP_TRIAGE_PORT=15102
+E2E=(VP_RUN_DIR="$ROOT/.run/e2e" VP_GATEWAY_HTTP_PORT=18080 VP_GATEWAY_HTTPS_PORT=18443 VP_INTAKE_PORT=15101 VP_IDENTITY_PORT=15106 VP_TRIAGE_PORT=15102 VP_NOTIFICATION_PORT=15103 VP_MAIL_PORT=12525
      VP_DB_SUFFIX=_e2e VP_RABBIT_VHOST=e2e VP_SKIP_BUILD=1)
 e2e_up() {
   env "${E2E[@]}" deploy/local/platform.sh down
-  for db in vp_intake_e2e vp_identity_e2e vp_triage_e2e; do
+  for db in vp_intake_e2e vp_identity_e2e vp_triage_e2e vp_notification_e2e; do
     psql -q -h 127.0.0.1 -p "${VP_PG_PORT:-55432}" -U postgres -c "drop database if exists $db with (force)" postgres
   done
+  rm -rf "$ROOT/.run/e2e/mail"
   env "${E2E[@]}" deploy/local/platform.sh up
 }
 e2e_down() { env "${E2E[@]}" deploy/local/platform.sh down; }
@@ -38,7 +39,7 @@ for project in "${projects[@]}"; do
   if [[ "$project" == *EndToEnd* ]]; then
     e2e_up || { status=1; echo "the end-to-end platform did not start"; continue; }
     env VP_TEST_GATEWAY=https://localhost:18443 VP_TEST_GATEWAY_HTTP=http://localhost:18080 \
-        VP_TEST_GATEWAY_CA="$ROOT/.run/e2e/certs/gateway.crt" VP_TEST_RABBITMQ_VHOST=e2e VP_TEST_BROKER_KEYS="$ROOT/.run/e2e/keys" \
+        VP_TEST_GATEWAY_CA="$ROOT/.run/e2e/certs/gateway.crt" VP_TEST_RABBITMQ_VHOST=e2e VP_TEST_BROKER_KEYS="$ROOT/.run/e2e/keys" VP_TEST_MAIL_DIR="$ROOT/.run/e2e/mail" \
       dotnet test "$project" -c Release --no-build -nologo 2>&1 | tee "$log"
     rc=${PIPESTATUS[0]}
     e2e_down

@@ -23,13 +23,13 @@ public sealed class MailSink : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _running;
 
-    private MailSink(int port, string? folder)
+    private MailSink(int port, string? folder, IPAddress address)
     {
         Port = port;
         _store = new Store(folder);
         var options = new SmtpServerOptionsBuilder()
             .ServerName("vulnplatform-mail-sink")
-            .Endpoint(endpoint => endpoint.Endpoint(new IPEndPoint(IPAddress.Loopback, port)))
+            .Endpoint(endpoint => endpoint.Endpoint(new IPEndPoint(address, port)))
             .MaxMessageSize(25 * 1024 * 1024)
             .Build();
         var services = new SmtpServer.ComponentModel.ServiceProvider();
@@ -42,7 +42,7 @@ public sealed class MailSink : IAsyncDisposable
 
     public IReadOnlyCollection<SunkMessage> Messages => _store.Messages;
 
-    public static MailSink Start(int port, string? folder = null) => new(port, folder);
+    public static MailSink Start(int port, string? folder = null, IPAddress? address = null) => new(port, folder, address ?? IPAddress.Loopback);
 
     public async ValueTask DisposeAsync()
     {
