@@ -2,6 +2,7 @@ extern alias intake;
 extern alias identity;
 extern alias gateway;
 extern alias triage;
+extern alias notification;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -39,12 +40,31 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
         intake   POST   /api/staff/reports/{trackingNumber}/reveal                       401 403 403 403 ok  ok  403 401  same
         intake   GET    /api/openapi/{documentName}.json                                 ok  ok  ok  ok  ok  ok  ok  401  same
         intake   GET    /internal/reports/{reportId:guid}/contact                        401 403 403 403 403 403 403 401  unrouted
+        intake   POST   /internal/reports/follow-up-access                               401 403 403 403 403 403 403 401  unrouted
         intake   GET    /internal/relay/dead-letters                                     401 401 401 401 401 401 401 401  unrouted
         intake   POST   /internal/relay/dead-letters/{id:guid}/republish                 401 401 401 401 401 401 401 401  unrouted
         intake   DELETE /internal/relay/dead-letters/{id:guid}                           401 401 401 401 401 401 401 401  unrouted
         intake   POST   /internal/relay/replay                                           401 401 401 401 401 401 401 401  unrouted
         intake   ANY    /health/live                                                     ok  ok  ok  ok  ok  ok  ok  401  own
         intake   ANY    /health/ready                                                    ok  ok  ok  ok  ok  ok  ok  401  own
+        notification GET    /api/inbox/                                                  401 ok  ok  ok  ok  ok  ok  401  same
+        notification POST   /api/inbox/{id:guid}/read                                    401 404 404 404 404 404 404 401  same
+        notification GET    /api/inbox/reports/{trackingNumber}                          404 404 404 404 404 404 404 401  same
+        notification GET    /api/notifications/webhooks/event-types                      401 403 403 403 403 403 ok  401  same
+        notification GET    /api/notifications/webhooks/                                 401 403 403 403 403 403 ok  401  same
+        notification POST   /api/notifications/webhooks/                                 401 403 403 403 403 403 ok  401  same
+        notification GET    /api/notifications/webhooks/{id:guid}                        401 403 403 403 403 403 404 401  same
+        notification POST   /api/notifications/webhooks/{id:guid}/disable                401 403 403 403 403 403 404 401  same
+        notification POST   /api/notifications/webhooks/{id:guid}/enable                 401 403 403 403 403 403 404 401  same
+        notification DELETE /api/notifications/webhooks/{id:guid}                        401 403 403 403 403 403 404 401  same
+        notification GET    /api/notifications/reports/{trackingNumber}/deliveries       401 403 403 403 ok  ok  403 401  same
+        notification GET    /api/openapi/{documentName}.json                             ok  ok  ok  ok  ok  ok  ok  401  same
+        notification GET    /internal/relay/dead-letters                                 401 401 401 401 401 401 401 401  unrouted
+        notification POST   /internal/relay/dead-letters/{id:guid}/republish             401 401 401 401 401 401 401 401  unrouted
+        notification DELETE /internal/relay/dead-letters/{id:guid}                       401 401 401 401 401 401 401 401  unrouted
+        notification POST   /internal/relay/replay                                       401 401 401 401 401 401 401 401  unrouted
+        notification ANY    /health/live                                                 ok  ok  ok  ok  ok  ok  ok  401  own
+        notification ANY    /health/ready                                                ok  ok  ok  ok  ok  ok  ok  401  own
         identity GET    /api/identity/me                                                 401 ok  ok  ok  ok  ok  ok  401  same
         identity GET    /api/identity/accounts/                                          401 403 403 403 403 403 ok  401  same
         identity GET    /api/identity/accounts/{id:guid}                                 401 403 403 403 403 403 ok  401  same
@@ -122,6 +142,7 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
         var mapped = PlatformFixture.Routes(platform.Intake.Services).Select(r => "intake " + r)
             .Concat(PlatformFixture.Routes(platform.Identity.Services).Select(r => "identity " + r))
             .Concat(PlatformFixture.Routes(platform.Triage.Services).Select(r => "triage " + r))
+            .Concat(PlatformFixture.Routes(platform.Notification.Services).Select(r => "notification " + r))
             .Order().ToList();
         var named = Rows().Select(r => $"{r.Service} {r.Method} {r.Route}").Order().ToList();
         Assert.Equal(mapped, named);
@@ -176,6 +197,7 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
     {
         "intake" => platform.Client(platform.Intake),
         "triage" => platform.Client(platform.Triage),
+        "notification" => platform.Client(platform.Notification),
         _ => platform.Client(platform.Identity),
     };
 
@@ -219,6 +241,8 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
             ("POST", "/api/reports/{trackingNumber}/erase") => JsonContent.Create(new { }),
             ("POST", "/api/staff/reports/{trackingNumber}/reveal") => JsonContent.Create(new { reason = "The matrix asks." }),
             ("POST", "/internal/relay/replay") => JsonContent.Create(new { queue = "intake.nothing" }),
+            ("POST", "/internal/reports/follow-up-access") => JsonContent.Create(new { trackingNumber = "VR-2026-000000", followUpToken = "x" }),
+            ("POST", "/api/notifications/webhooks/") => JsonContent.Create(new { url = "https://203.0.113.10/hook", eventTypes = new[] { "triage.case-opened" } }),
             ("POST", "/api/identity/accounts/") => JsonContent.Create(new { email = $"m{Guid.NewGuid():N}@example.org", roles = new[] { "reporter" } }),
             ("POST", "/api/identity/accounts/{id:guid}/roles") => JsonContent.Create(new { role = "analyst" }),
             ("POST", "/connect/token" or "/connect/authorize" or "/connect/logout" or "/connect/userinfo") => new FormUrlEncodedContent([]),

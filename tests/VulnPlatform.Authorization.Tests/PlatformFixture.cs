@@ -2,6 +2,7 @@ extern alias intake;
 extern alias identity;
 extern alias gateway;
 extern alias triage;
+extern alias notification;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Hosting;
@@ -35,6 +36,7 @@ public sealed class PlatformFixture : IAsyncLifetime
     public WebApplicationFactory<intake::Program> Intake { get; private set; } = null!;
     public WebApplicationFactory<gateway::Program> Gateway { get; private set; } = null!;
     public WebApplicationFactory<triage::Program> Triage { get; private set; } = null!;
+    public WebApplicationFactory<notification::Program> Notification { get; private set; } = null!;
     public TestTokens Tokens { get; private set; } = null!;
     public string AdminTotpSecret { get; } = Base32Encoding.ToString(RandomNumberGenerator.GetBytes(20));
 
@@ -45,6 +47,7 @@ public sealed class PlatformFixture : IAsyncLifetime
         var identityDatabase = await CreateAsync(servers, "matrix_identity");
         var intakeDatabase = await CreateAsync(servers, "matrix_intake");
         var triageDatabase = await CreateAsync(servers, "matrix_triage");
+        var notificationDatabase = await CreateAsync(servers, "matrix_notification");
 
         Identity = new WebApplicationFactory<identity::Program>().WithWebHostBuilder(host =>
         {
@@ -68,14 +71,21 @@ public sealed class PlatformFixture : IAsyncLifetime
             Common(host, servers, triageDatabase);
             TrustIdentity(host);
         });
+        Notification = new WebApplicationFactory<notification::Program>().WithWebHostBuilder(host =>
+        {
+            Common(host, servers, notificationDatabase);
+            TrustIdentity(host);
+        });
         _ = Identity.Server;
         _ = Intake.Server;
         _ = Triage.Server;
+        _ = Notification.Server;
         var backends = new Dictionary<string, HttpMessageHandler>
         {
             ["intake.internal"] = Intake.Server.CreateHandler(),
             ["identity.internal"] = Identity.Server.CreateHandler(),
             ["triage.internal"] = Triage.Server.CreateHandler(),
+            ["notification.internal"] = Notification.Server.CreateHandler(),
         };
         Gateway = new WebApplicationFactory<gateway::Program>().WithWebHostBuilder(host =>
         {
@@ -83,6 +93,7 @@ public sealed class PlatformFixture : IAsyncLifetime
             host.UseSetting("ReverseProxy:Clusters:intake:Destinations:intake-1:Address", "http://intake.internal/");
             host.UseSetting("ReverseProxy:Clusters:identity:Destinations:identity-1:Address", "http://identity.internal/");
             host.UseSetting("ReverseProxy:Clusters:triage:Destinations:triage-1:Address", "http://triage.internal/");
+            host.UseSetting("ReverseProxy:Clusters:notification:Destinations:notification-1:Address", "http://notification.internal/");
             foreach (var budget in new[] { "ReporterWritesPerMinute", "ReporterReadsPerMinute", "SignInPerMinute", "TokenPerMinute", "ConcurrentDownloadsPerClient" })
             {
                 host.UseSetting($"Gateway:RateLimits:{budget}", "1000000");
@@ -104,12 +115,14 @@ public sealed class PlatformFixture : IAsyncLifetime
     public HttpClient Client(WebApplicationFactory<intake::Program> factory) => Https(factory);
     public HttpClient Client(WebApplicationFactory<gateway::Program> factory) => Https(factory);
     public HttpClient Client(WebApplicationFactory<triage::Program> factory) => Https(factory);
+    public HttpClient Client(WebApplicationFactory<notification::Program> factory) => Https(factory);
 
     public string AdminCode(DateTimeOffset at) => new Totp(Base32Encoding.ToBytes(AdminTotpSecret)).ComputeTotp(at.UtcDateTime);
 
     public async Task DisposeAsync()
     {
         await Gateway.DisposeAsync();
+        await Notification.DisposeAsync();
         await Triage.DisposeAsync();
         await Intake.DisposeAsync();
         await Identity.DisposeAsync();
