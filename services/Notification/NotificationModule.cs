@@ -40,7 +40,7 @@ public static class NotificationModule
                     bus.AddConsumer(typeof(NotificationConsumer<>).MakeGenericType(type))
                         .Endpoint(e => e.Name = $"{ServiceName}.{KebabCaseEndpointNameFormatter.Instance.SanitizeName(type.Name)}");
                 }
-            });
+            }, concurrentMessages: builder.Configuration.GetValue("Notification:ConcurrentMessages", 8));
 
         builder.AddEncryptionAtRest();
         builder.AddPlatformAuthentication(ServiceName);
@@ -82,7 +82,7 @@ public static class NotificationModule
         options.Projections.Add<WebhookSubscriptionProjection>(ProjectionLifecycle.Inline);
         options.Schema.For<Deliveries.Delivery>().Index(d => d.DueAt).Index(d => d.TrackingNumber);
         options.Schema.For<InboxMessage>().Index(m => m.AccountId).Index(m => m.ReportId);
-        options.Schema.For<ReportRecipient>().Index(r => r.AccountId);
+        options.Schema.For<ReportRecipient>().Index(r => r.AccountId).UseOptimisticConcurrency(true);
         options.Schema.For<WebhookSubscription>();
     }
 

@@ -13,6 +13,17 @@ if (args.Length >= 4 && args[0] == "--rewrap" && args[2] == "--postgres")
     return await RewrapBenchmark.RunAsync(args[3], int.Parse(args[1], CultureInfo.InvariantCulture));
 }
 
+// `--notification`: only the Notification figures, against a running platform (make bench-notification).
+if (args.Contains("--notification"))
+{
+    var only = BenchOptions.Parse(args);
+    var figures = await NotificationBench.RunAsync(only, burst: int.Parse(Environment.GetEnvironmentVariable("VP_BURST") ?? "1000", CultureInfo.InvariantCulture));
+    Console.WriteLine($"notification: ReportSubmitted on RabbitMQ -> receipt accepted by SMTP, {figures.Count} reports at 100/s: " +
+        $"p50 {figures.P50:F0} ms  p99 {figures.P99:F0} ms; burst of {figures.BurstMails} receipts: {figures.MailsPerSecond:F0} e-mails/s end to end; " +
+        $"the e-mail channel alone to the SMTP sink: {figures.ChannelMailsPerSecond:F0} e-mails/s");
+    return 0;
+}
+
 // `--triage-queue N --postgres <server connection string>`: the staff queue over N cases (make bench-triage).
 if (args.Length >= 4 && args[0] == "--triage-queue" && args[2] == "--postgres")
 {
@@ -43,6 +54,11 @@ Console.WriteLine($"sign-in (PBKDF2-HMAC-SHA512, configured iterations): {identi
 Console.WriteLine($"token check: the same read through the gateway, {identity.Clients} clients, {identity.Seconds}s: " +
     $"{identity.WithoutToken:F0}/s without a bearer token, {identity.WithToken:F0}/s with one " +
     $"({(1 - identity.WithToken / identity.WithoutToken) * 100:F1}% fewer; the gateway and Intake both validate it)");
+
+var notification = await NotificationBench.RunAsync(options);
+Console.WriteLine($"notification: ReportSubmitted on RabbitMQ -> receipt accepted by SMTP, {notification.Count} reports at 100/s: " +
+    $"p50 {notification.P50:F0} ms  p99 {notification.P99:F0} ms; burst of {notification.BurstMails} receipts: {notification.MailsPerSecond:F0} e-mails/s end to end; " +
+    $"the e-mail channel alone to the SMTP sink: {notification.ChannelMailsPerSecond:F0} e-mails/s");
 
 var pgTps = await PgBench.RunAsync(options);
 Console.WriteLine($"pgbench single-row INSERT, {options.Clients} clients: {pgTps:F0} tps");

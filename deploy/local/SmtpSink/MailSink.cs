@@ -34,6 +34,7 @@ public sealed class MailSink : IAsyncDisposable
             .Build();
         var services = new SmtpServer.ComponentModel.ServiceProvider();
         services.Add(_store);
+        services.Add(new NoDelayListeners());
         _server = new SmtpServer.SmtpServer(options, services);
         _running = _server.StartAsync(_stop.Token);
     }
@@ -56,6 +57,25 @@ public sealed class MailSink : IAsyncDisposable
         {
         }
         _stop.Dispose();
+    }
+
+    /// <summary>
+    /// Listening sockets with Nagle's algorithm off (accepted connections inherit it on Linux): the
+    /// library's replies otherwise wait for the client's delayed ACK, 40 ms per message (measured 44 ms
+    /// per message before, see the notification benchmark).
+    /// </summary>
+    private sealed class NoDelayListeners : SmtpServer.Net.EndpointListenerFactory
+    {
+        public override SmtpServer.Net.IEndpointListener CreateListener(IEndpointDefinition endpointDefinition)
+        {
+            var listener = new System.Net.Sockets.TcpListener(endpointDefinition.Endpoint);
+            listener.Server.NoDelay = true;
+            listener.Start();
+            // The library keeps this constructor internal; its factory offers no other way to set a socket option.
+            return (SmtpServer.Net.IEndpointListener)Activator.CreateInstance(typeof(SmtpServer.Net.EndpointListener),
+                System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public,
+                null, [listener, (Action)listener.Stop], null)!;
+        }
     }
 
     private sealed class Store(string? folder) : MessageStore

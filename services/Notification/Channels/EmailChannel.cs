@@ -105,7 +105,19 @@ public sealed class EmailChannel(IOptions<SmtpOptions> options, ILogger<EmailCha
         var client = new SmtpClient { Timeout = (int)settings.Timeout.TotalMilliseconds };
         try
         {
-            await client.ConnectAsync(settings.Host, settings.Port, settings.Security, cancellationToken);
+            // Our own socket, with Nagle's algorithm off: the message's last small write (".") otherwise waits
+            // for the server's delayed ACK, ~40 ms per message (measured: 55 ms per send before, see the note).
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(settings.Host, settings.Port, cancellationToken);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+            await client.ConnectAsync(socket, settings.Host, settings.Port, settings.Security, cancellationToken);
             if (!string.IsNullOrEmpty(settings.Username)) await client.AuthenticateAsync(settings.Username, settings.Password ?? "", cancellationToken);
             return client;
         }

@@ -72,29 +72,39 @@ public sealed class NotificationConsumer<TMessage>(
         });
     }
 
-    /// <summary>Queues differ per event type, so a consent change may arrive before the submission: each fills in its part.</summary>
+    /// <summary>
+    /// Queues differ per event type, so a consent change may arrive before the submission: each fills
+    /// in its part. Concurrent writers are refused (insert of a new record, optimistic concurrency on a
+    /// known one) and the bus retries the loser, which then reads the winner's record.
+    /// </summary>
     private static async Task RememberReporterAsync(TMessage message, IDocumentSession session, CancellationToken cancellationToken)
     {
-        async Task<ReportRecipient> KnownAsync(Guid reportId, string trackingNumber) =>
-            await session.LoadAsync<ReportRecipient>(reportId, cancellationToken) ?? new ReportRecipient { Id = reportId, TrackingNumber = trackingNumber };
+        async Task UpdateAsync(Guid reportId, string trackingNumber, Action<ReportRecipient> change)
+        {
+            var known = await session.LoadAsync<ReportRecipient>(reportId, cancellationToken);
+            var recipient = known ?? new ReportRecipient { Id = reportId, TrackingNumber = trackingNumber };
+            change(recipient);
+            if (known is null) session.Insert(recipient);
+            else session.Update(recipient);
+        }
         switch (message)
         {
             case ReportSubmitted m:
-                var submitted = await KnownAsync(m.ReportId, m.TrackingNumber);
-                submitted.HasContact = !m.Anonymous && !submitted.Erased;
-                submitted.AccountId = m.SubmittedBy.Id is { } account && Guid.TryParse(account, out var accountId) ? accountId : null;
-                session.Store(submitted);
+                await UpdateAsync(m.ReportId, m.TrackingNumber, r =>
+                {
+                    r.HasContact = !m.Anonymous && !r.Erased;
+                    r.AccountId = m.SubmittedBy.Id is { } account && Guid.TryParse(account, out var accountId) ? accountId : null;
+                });
                 break;
             case ReporterConsentChanged m:
-                var consent = await KnownAsync(m.ReportId, m.TrackingNumber);
-                consent.ShareIdentityWithVendor = m.ShareIdentityWithVendor;
-                session.Store(consent);
+                await UpdateAsync(m.ReportId, m.TrackingNumber, r => r.ShareIdentityWithVendor = m.ShareIdentityWithVendor);
                 break;
             case ReporterDataErased m:
-                var erased = await KnownAsync(m.ReportId, m.TrackingNumber);
-                erased.HasContact = false;
-                erased.Erased = true;
-                session.Store(erased);
+                await UpdateAsync(m.ReportId, m.TrackingNumber, r =>
+                {
+                    r.HasContact = false;
+                    r.Erased = true;
+                });
                 break;
         }
     }

@@ -31,7 +31,8 @@ public static class PlatformMessaging
         this MartenServiceCollectionExtensions.MartenConfigurationExpression marten,
         IHostApplicationBuilder builder,
         string service,
-        Action<IBusRegistrationConfigurator>? consumers = null)
+        Action<IBusRegistrationConfigurator>? consumers = null,
+        int concurrentMessages = 1)
         where TMap : class, IIntegrationEventMap
     {
         var services = builder.Services;
@@ -85,7 +86,9 @@ public static class PlatformMessaging
                 // back, so a stream's events are applied in the order they were published. (An endpoint
                 // partitioner keyed on CorrelationId did not hold them back in MassTransit 8.5: the
                 // retry sat outside it; measured by the ordering test.)
-                endpoint.ConcurrentMessageLimit = 1;
+                // A service whose messages are independent of each other (Notification: each event is its
+                // own set of deliveries, queues differ per type anyway) may take several at once.
+                endpoint.ConcurrentMessageLimit = concurrentMessages;
                 // A message that still fails goes to the queue's _error queue, where operators see it;
                 // no Fault<T> event to an exchange outside the service's names (its broker user may not).
                 endpoint.PublishFaults = false;
