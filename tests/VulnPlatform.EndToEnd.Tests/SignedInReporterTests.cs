@@ -43,11 +43,43 @@ public sealed class SignedInReporterTests
         Assert.Equal(HttpStatusCode.Forbidden, (await api.SendAsync(Platform.Bearer(HttpMethod.Get, "/api/identity/accounts", alice))).StatusCode);
     }
 
+    [Fact]
+    public async Task Registration_e_mails_a_confirmation_link_that_confirms_the_address_and_a_sign_in_is_reported_to_the_owner()
+    {
+        var email = $"confirm{Guid.NewGuid():N}@example.org";
+        await SignedInAsync(email);
+
+        // Notification fetched the link from Identity (its secret never crossed the bus) and mailed it.
+        var confirmation = await MailAsync(email, m => m.Subject!.Contains("Confirm your e-mail address"));
+        var link = confirmation.TextBody!.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith(Platform.Gateway.ToString().TrimEnd('/') + "/account/confirm-email", StringComparison.Ordinal));
+        using var browser = new Browser(Platform.Client());
+        var page = await browser.OpenAsync(new Uri(link).PathAndQuery);
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        Assert.Contains("Your e-mail address is confirmed.", page.Document.QuerySelector("[role=status]")!.TextContent);
+
+        var signIn = await MailAsync(email, m => m.Subject!.Contains("New sign-in"));
+        Assert.Contains("password", signIn.TextBody);
+    }
+
+    private static async Task<MimeKit.MimeMessage> MailAsync(string to, Func<MimeKit.MimeMessage, bool> which)
+    {
+        var folder = Environment.GetEnvironmentVariable("VP_TEST_MAIL_DIR")
+            ?? throw new InvalidOperationException("VP_TEST_MAIL_DIR is not set: run the end-to-end tests with `make test`.");
+        MimeKit.MimeMessage? found = null;
+        Assert.True(await Eventually.HoldsAsync(() =>
+        {
+            found = (Directory.Exists(folder) ? Directory.GetFiles(folder, "*.eml") : []).Select(f => MimeKit.MimeMessage.Load(f))
+                .FirstOrDefault(m => m.To.Mailboxes.Any(b => b.Address == to) && which(m));
+            return Task.FromResult(found is not null);
+        }, TimeSpan.FromSeconds(30)), $"no such e-mail to {to}");
+        return found!;
+    }
+
     /// <summary>Registers a new reporter on the pages and signs in through the authorization endpoint; returns the access token.</summary>
-    private static async Task<string> SignedInAsync()
+    private static async Task<string> SignedInAsync(string? address = null)
     {
         using var browser = new Browser(Platform.Client());
-        var email = $"e2e{Guid.NewGuid():N}@example.org";
+        var email = address ?? $"e2e{Guid.NewGuid():N}@example.org";
         var register = await browser.OpenAsync("/account/register");
         var registered = await browser.SubmitAsync(register, new Dictionary<string, string>
         {

@@ -93,7 +93,7 @@ public sealed class TemplateTests
     {
         var values = new Dictionary<string, string?>();
         foreach (var key in new[] { "title", "message", "question", "update", "explanation", "reason", "plan", "fixedVersion", "description", "desk", "kind",
-                     "summary", "product", "reporterName", "clock", "factors", "link", "duplicateOf" })
+                     "summary", "product", "reporterName", "clock", "link", "duplicateOf" })
         {
             values[key] = Script + " \"quoted\" & 'single'\r\nSecond-Line: injected";
         }
@@ -102,6 +102,8 @@ public sealed class TemplateTests
         values["acknowledgementHours"] = "24";
         values["updateEveryBusinessDays"] = "5";
         values["enabled"] = "true";
+        values["password"] = "true";
+        values["authenticator"] = "true";
         return values;
     }
 }

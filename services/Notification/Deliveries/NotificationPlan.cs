@@ -57,7 +57,12 @@ public static class NotificationPlan
         SlaWarning m => [ToStaff("sla-warning", m.AssigneeId, m.ReportId, m.TrackingNumber, m.Clock, m.DueAt)],
         SlaBreached m => [ToStaff("sla-breached", m.AssigneeId, m.ReportId, m.TrackingNumber, m.Clock, m.DueAt)],
         EmailConfirmationRequested m => [ToAccount("email-confirmation", m.AccountId, new() { ["requestId"] = m.RequestId.ToString() }, inbox: false)],
-        AccountSignedIn m => [ToAccount("new-sign-in", m.AccountId, new() { ["factors"] = string.Join(", ", m.Factors), ["at"] = Instant(m.SignedInAt) })],
+        AccountSignedIn m => [ToAccount("new-sign-in", m.AccountId, new()
+        {
+            // Authentication method references (RFC 8176): the template names them in the reader's language.
+            ["password"] = Flag(m.Factors.Contains("pwd")), ["authenticator"] = Flag(m.Factors.Contains("otp")),
+            ["recoveryCode"] = Flag(m.Factors.Contains("rec")), ["at"] = Instant(m.SignedInAt),
+        })],
         TwoFactorEnabled m => [ToAccount("two-factor-changed", m.AccountId, new() { ["enabled"] = "true", ["at"] = Instant(m.EnabledAt) })],
         TwoFactorDisabled m => [ToAccount("two-factor-changed", m.AccountId, new() { ["enabled"] = "false", ["at"] = Instant(m.DisabledAt) })],
         AccountLockedOut m => [ToAccount("locked-out", m.AccountId, new() { ["lockedUntil"] = Instant(m.LockedUntil), ["at"] = Instant(m.LockedAt) })],
@@ -88,6 +93,8 @@ public static class NotificationPlan
         values["trackingNumber"] = trackingNumber;
         return values;
     }
+
+    private static string Flag(bool value) => value ? "true" : "false";
 
     private static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
