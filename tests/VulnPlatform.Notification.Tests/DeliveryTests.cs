@@ -241,6 +241,28 @@ public sealed class DeliveryTests(NotificationFixture fixture)
         Assert.DoesNotContain(ReporterName, Assert.Single(fixture.MailTo("vendor-c@example.net")).TextBody);
     }
 
+    [Fact]
+    public async Task An_e_mail_whose_sending_instance_stopped_mid_send_is_given_up_as_unknown_never_sent_twice()
+    {
+        // As an instance leaves it when it dies after committing the attempt and before recording the outcome.
+        var recipient = new Recipient(Recipient.Desk, "support");
+        var id = DeliveryIds.For(Guid.NewGuid(), recipient, DeliveryChannels.Email);
+        var trackingNumber = $"VR-2026-{Random.Shared.Next(100_000, 999_999)}";
+        var long_ago = DateTimeOffset.UtcNow.AddHours(-1);
+        await using (var session = fixture.Store.LightweightSession())
+        {
+            session.Events.StartStream<Delivery>(id,
+                new NotificationQueued(id, Guid.NewGuid(), "ReportSubmitted", "desk-submission", DeliveryChannels.Email, recipient, null, trackingNumber,
+                    new() { ["trackingNumber"] = trackingNumber, ["kind"] = "general", ["desk"] = "support", ["title"] = "Question", ["description"] = "Hello" }, long_ago),
+                new DeliveryAttempted(id, 1, long_ago));
+            await session.SaveChangesAsync();
+        }
+        await using var query = fixture.Store.QuerySession();
+        Assert.True(await Eventually.HoldsAsync(async () => (await query.LoadAsync<Delivery>(id))?.Status == DeliveryStatus.GivenUp, TimeSpan.FromSeconds(30)));
+        Assert.Contains("unknown", (await fixture.Store.QuerySession().LoadAsync<Delivery>(id))!.LastError);
+        Assert.DoesNotContain(fixture.MailTo("support-desk@example.com"), m => m.Subject!.Contains(trackingNumber));
+    }
+
     private async Task<Guid> QueueVendorNoticeAsync(Guid reportId, string trackingNumber, string vendorAddress, Dictionary<string, string?> values)
     {
         values["trackingNumber"] = trackingNumber;
