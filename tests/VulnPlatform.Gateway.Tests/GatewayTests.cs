@@ -17,6 +17,7 @@ public sealed class GatewayTests : IAsyncLifetime
     private EchoBackend _intake = null!;
     private EchoBackend _identity = null!;
     private EchoBackend _triage = null!;
+    private EchoBackend _notification = null!;
     private WebApplicationFactory<Program> _gateway = null!;
     private readonly TestTokens _tokens = new("https://cvd.example.org/");
 
@@ -25,11 +26,13 @@ public sealed class GatewayTests : IAsyncLifetime
         _intake = await EchoBackend.StartAsync();
         _identity = await EchoBackend.StartAsync();
         _triage = await EchoBackend.StartAsync();
+        _notification = await EchoBackend.StartAsync();
         _gateway = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
         {
             host.UseSetting("ReverseProxy:Clusters:intake:Destinations:intake-1:Address", _intake.Address);
             host.UseSetting("ReverseProxy:Clusters:identity:Destinations:identity-1:Address", _identity.Address);
             host.UseSetting("ReverseProxy:Clusters:triage:Destinations:triage-1:Address", _triage.Address);
+            host.UseSetting("ReverseProxy:Clusters:notification:Destinations:notification-1:Address", _notification.Address);
             host.UseSetting("Gateway:RateLimits:SignInPerMinute", "2");
             host.UseSetting("Gateway:Cors:Origins:0", "https://console.cvd.example.org");
             host.ConfigureTestServices(services => _tokens.TrustedBy(services));
@@ -46,6 +49,7 @@ public sealed class GatewayTests : IAsyncLifetime
         await _intake.DisposeAsync();
         await _identity.DisposeAsync();
         await _triage.DisposeAsync();
+        await _notification.DisposeAsync();
     }
 
     [Fact]
