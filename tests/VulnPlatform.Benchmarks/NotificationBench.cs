@@ -54,29 +54,9 @@ static class NotificationBench
     public static async Task<Result> RunAsync(BenchOptions options, int rate = 100, int seconds = 10, int burst = 1000)
     {
         var mailDirectory = Path.Combine(options.RunDirectory, "mail");
-        var factory = new RabbitMQ.Client.ConnectionFactory
-        {
-            HostName = "127.0.0.1",
-            Port = int.Parse(Environment.GetEnvironmentVariable("VP_RABBIT_PORT") ?? "56720", CultureInfo.InvariantCulture),
-            VirtualHost = Environment.GetEnvironmentVariable("VP_RABBIT_VHOST") ?? "/",
-        };
-        await using var connection = await factory.CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync();
-        await DrainAsync(channel); // the earlier phases' submissions are still being read
-
-        const string exchange = "VulnPlatform.Contracts.Intake:ReportSubmitted";
-        await channel.ExchangeDeclareAsync(exchange, "fanout", durable: true);
-        var queue = (await channel.QueueDeclareAsync()).QueueName;
-        await channel.QueueBindAsync(queue, exchange, "");
-        var onBus = new ConcurrentDictionary<string, DateTime>();
-        var consumer = new RabbitMQ.Client.Events.AsyncEventingBasicConsumer(channel);
-        consumer.ReceivedAsync += (_, delivery) =>
-        {
-            using var json = JsonDocument.Parse(delivery.Body);
-            onBus[json.RootElement.GetProperty("message").GetProperty("trackingNumber").GetString()!] = DateTime.UtcNow;
-            return Task.CompletedTask;
-        };
-        await channel.BasicConsumeAsync(queue, autoAck: true, consumer);
+        await using var bus = await ReportSubmittedArrivals.StartAsync();
+        await DrainAsync(bus.Channel); // the earlier phases' submissions are still being read
+        var onBus = bus.Instants;
 
         using var client = SubmissionLoad.CreateClient(options);
         var run = Guid.NewGuid().ToString("N")[..8];

@@ -103,10 +103,23 @@ sealed record BenchOptions(Uri Gateway, int Clients, int Seconds, int WarmUpSeco
 
 sealed record LatencyResult(int Count, double P50, double P99);
 
-/// <summary>How long after the 201 a plain RabbitMQ subscriber sees the event (LISTEN/NOTIFY wake-up + relay).</summary>
-static class RelayLatency
+/// <summary>A plain RabbitMQ subscriber to ReportSubmitted (a server-named queue) noting when each tracking number arrives.</summary>
+sealed class ReportSubmittedArrivals : IAsyncDisposable
 {
-    public static async Task<LatencyResult> RunAsync(BenchOptions options, int submissions = 200)
+    private readonly RabbitMQ.Client.IConnection _connection;
+
+    private ReportSubmittedArrivals(RabbitMQ.Client.IConnection connection, RabbitMQ.Client.IChannel channel)
+    {
+        _connection = connection;
+        Channel = channel;
+    }
+
+    public RabbitMQ.Client.IChannel Channel { get; }
+    /// <summary>Arrival as a <see cref="Stopwatch"/> timestamp and as a UTC instant.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, long> Ticks { get; } = new();
+    public System.Collections.Concurrent.ConcurrentDictionary<string, DateTime> Instants { get; } = new();
+
+    public static async Task<ReportSubmittedArrivals> StartAsync()
     {
         var factory = new RabbitMQ.Client.ConnectionFactory
         {
@@ -114,22 +127,40 @@ static class RelayLatency
             Port = int.Parse(Environment.GetEnvironmentVariable("VP_RABBIT_PORT") ?? "56720", CultureInfo.InvariantCulture),
             VirtualHost = Environment.GetEnvironmentVariable("VP_RABBIT_VHOST") ?? "/",
         };
-        await using var connection = await factory.CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync();
+        var connection = await factory.CreateConnectionAsync();
+        var channel = await connection.CreateChannelAsync();
+        var arrivals = new ReportSubmittedArrivals(connection, channel);
         const string exchange = "VulnPlatform.Contracts.Intake:ReportSubmitted";
         await channel.ExchangeDeclareAsync(exchange, "fanout", durable: true);
         var queue = (await channel.QueueDeclareAsync()).QueueName;
         await channel.QueueBindAsync(queue, exchange, "");
-
-        var arrivals = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
         var consumer = new RabbitMQ.Client.Events.AsyncEventingBasicConsumer(channel);
         consumer.ReceivedAsync += (_, delivery) =>
         {
             using var json = System.Text.Json.JsonDocument.Parse(delivery.Body);
-            arrivals[json.RootElement.GetProperty("message").GetProperty("trackingNumber").GetString()!] = Stopwatch.GetTimestamp();
+            var number = json.RootElement.GetProperty("message").GetProperty("trackingNumber").GetString()!;
+            arrivals.Ticks[number] = Stopwatch.GetTimestamp();
+            arrivals.Instants[number] = DateTime.UtcNow;
             return Task.CompletedTask;
         };
         await channel.BasicConsumeAsync(queue, autoAck: true, consumer);
+        return arrivals;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Channel.DisposeAsync();
+        await _connection.DisposeAsync();
+    }
+}
+
+/// <summary>How long after the 201 a plain RabbitMQ subscriber sees the event (LISTEN/NOTIFY wake-up + relay).</summary>
+static class RelayLatency
+{
+    public static async Task<LatencyResult> RunAsync(BenchOptions options, int submissions = 200)
+    {
+        await using var bus = await ReportSubmittedArrivals.StartAsync();
+        var arrivals = bus.Ticks;
 
         using var client = SubmissionLoad.CreateClient(options);
         var answered = new Dictionary<string, long>();

@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
 using VulnPlatform.Notification.Recipients;
 using VulnPlatform.Notification.Templates;
 using VulnPlatform.ServiceDefaults.Http;
@@ -91,16 +90,15 @@ public static class InboxEndpoints
 }
 
 /// <summary>Asks Intake whether a tracking number and follow-up token go together (the token never leaves Intake's check).</summary>
-public sealed class ReporterAccessCheck(IHttpClientFactory clients, ServiceTokens tokens, IOptions<ServiceClientOptions> options)
+public sealed class ReporterAccessCheck(ContactDirectory intake)
 {
     public async Task<Guid?> ReportIdAsync(string trackingNumber, string followUpToken, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(options.Value.IntakeAddress, "internal/reports/follow-up-access"))
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(intake.IntakeAddress, "internal/reports/follow-up-access"))
         {
             Content = JsonContent.Create(new { trackingNumber, followUpToken }),
         };
-        request.Headers.Authorization = await tokens.BearerAsync(ContactDirectory.IntakeScope, cancellationToken);
-        using var response = await clients.CreateClient(ContactDirectory.ClientName).SendAsync(request, cancellationToken);
+        using var response = await intake.SendAsync(request, ContactDirectory.IntakeScope, cancellationToken);
         if (response.StatusCode == HttpStatusCode.NotFound) return null;
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<AccessAnswer>(cancellationToken))!.ReportId;

@@ -93,9 +93,17 @@ public sealed class ContactDirectory(IHttpClientFactory clients, ServiceTokens t
     private async Task<HttpResponseMessage> GetAsync(Uri service, string path, string scope, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(service, path));
+        return await SendAsync(request, scope, cancellationToken);
+    }
+
+    /// <summary>A request to Intake or Identity with Notification's client-credentials token for <paramref name="scope"/>.</summary>
+    public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, string scope, CancellationToken cancellationToken)
+    {
         request.Headers.Authorization = await tokens.BearerAsync(scope, cancellationToken);
         return await clients.CreateClient(ClientName).SendAsync(request, cancellationToken);
     }
+
+    public Uri IntakeAddress => options.Value.IntakeAddress;
 
     private static ContactLookup Failed(HttpResponseMessage response, string service) => response.StatusCode switch
     {
