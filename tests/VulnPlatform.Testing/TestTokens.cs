@@ -40,6 +40,14 @@ public sealed class TestTokens(string issuer, RSA? signingKey = null, string key
 
     public string Person(string subject, params string[] roles) => Create(Claims(subject, "vulnplatform-api", roles, null), _key, DateTime.UtcNow);
 
+    /// <summary>A person's token with claims beyond roles (a vendor account's <c>vendor_org</c>).</summary>
+    public string PersonWith(Guid accountId, IEnumerable<Claim> extra, params string[] roles)
+    {
+        var claims = Claims(accountId.ToString(), "vulnplatform-api", roles, null);
+        claims.AddClaims(extra);
+        return Create(claims, _key, DateTime.UtcNow);
+    }
+
     public string Service(string clientId, string audience, string scope) =>
         Create(Claims(clientId, audience, [], scope, clientId), _key, DateTime.UtcNow);
 

@@ -28,7 +28,7 @@ public sealed record ValidationConfirmed(Guid CaseId, string TrackingNumber, str
 
 public sealed record RejectionDecided(Guid CaseId, string TrackingNumber, string Reason, string Explanation, string? DuplicateOf, Actor By, DateTimeOffset At);
 
-public sealed record ThirdPartyNamed(Guid CaseId, string Vendor, string Product, Actor By, DateTimeOffset At);
+public sealed record ThirdPartyNamed(Guid CaseId, string Vendor, string Product, Actor By, DateTimeOffset At, string? TrackingNumber = null);
 
 public sealed record RemediationPlanMade(Guid CaseId, string TrackingNumber, string Plan, DateOnly TargetFixDate, DateOnly ProposedDisclosureDate, Actor By, DateTimeOffset At);
 

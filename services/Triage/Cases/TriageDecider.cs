@@ -49,7 +49,7 @@ public static class TriageDecider
         Validate v => When(c, v, [CaseStates.Acknowledged], () => new ValidationConfirmed(c.Id, c.TrackingNumber, v.Explanation, by, now)),
         Reject r => When(c, r, [CaseStates.New, CaseStates.Acknowledged, CaseStates.NeedsInfo],
             () => new RejectionDecided(c.Id, c.TrackingNumber, r.Reason, r.Explanation, r.DuplicateOf, by, now)),
-        NameThirdParty t => When(c, t, InWork, () => new ThirdPartyNamed(c.Id, t.Vendor, t.Product, by, now)),
+        NameThirdParty t => When(c, t, InWork, () => new ThirdPartyNamed(c.Id, t.Vendor, t.Product, by, now, c.TrackingNumber)),
         PlanRemediation p => When(c, p, [CaseStates.Validated, CaseStates.RemediationPlanned],
             () => new RemediationPlanMade(c.Id, c.TrackingNumber, p.Plan, p.TargetFixDate, p.ProposedDisclosureDate, by, now)),
         PostUpdate u => When(c, u, [.. InWork, CaseStates.Fixed], () => new UpdateGiven(c.Id, c.TrackingNumber, u.Text, by, now)),

@@ -24,7 +24,7 @@ public sealed class TriageIntegrationEvents(SlaSchedule schedule) : IIntegration
         AssessmentMade e => new CaseAssessed(e.CaseId, e.CaseId, e.CvssVector, e.CvssScore, e.Severity, e.Cwe, e.By, e.At),
         ValidationConfirmed e => new CaseValidated(e.CaseId, e.CaseId, e.TrackingNumber, e.Explanation, e.By, e.At),
         RejectionDecided e => new CaseRejected(e.CaseId, e.CaseId, e.TrackingNumber, e.Reason, e.Explanation, e.DuplicateOf, e.By, e.At),
-        ThirdPartyNamed e => new ThirdPartyIdentified(e.CaseId, e.CaseId, e.Vendor, e.Product, e.By, e.At),
+        ThirdPartyNamed e => new ThirdPartyIdentified(e.CaseId, e.CaseId, e.Vendor, e.Product, e.By, e.At, e.TrackingNumber),
         RemediationPlanMade e => new RemediationPlanned(e.CaseId, e.CaseId, e.TrackingNumber, e.Plan, e.TargetFixDate, e.ProposedDisclosureDate, e.By, e.At),
         UpdateGiven e => new ProgressUpdatePosted(e.CaseId, e.CaseId, e.TrackingNumber, e.Text, e.By, e.At),
         FixConfirmed e => new CaseFixed(e.CaseId, e.CaseId, e.TrackingNumber, e.FixedVersion, e.By, e.At),

@@ -1,4 +1,3 @@
-using System.Net.Mail;
 using Microsoft.AspNetCore.DataProtection;
 using VulnPlatform.ServiceDefaults.Http;
 
@@ -40,15 +39,10 @@ public sealed class EmailConfirmations(IDataProtectionProvider protection, IConf
     }
 }
 
-public static class EmailAddresses
+/// <summary>An account's address: the platform's one rule for e-mail addresses, as a resource key of the pages' texts.</summary>
+public static class AccountEmails
 {
     /// <summary>The problem with an address (a resource key of the pages' texts), or null.</summary>
-    public static string? Problem(string? email)
-    {
-        if (string.IsNullOrWhiteSpace(email) || email.Length > 254) return "EmailInvalid";
-        var trimmed = email.Trim();
-        if (!MailAddress.TryCreate(trimmed, out var address) || address.Address != trimmed || address.DisplayName.Length > 0) return "EmailInvalid";
-        if (trimmed.Any(c => char.IsControl(c) || char.IsWhiteSpace(c) || c is '<' or '>' or '"' or '(' or ')' or ',' or ';')) return "EmailInvalid";
-        return null;
-    }
+    public static string? Problem(string? email) =>
+        email is { Length: <= 254 } && EmailAddresses.IsValid(email.Trim()) ? null : "EmailInvalid";
 }

@@ -26,7 +26,7 @@ public sealed class RegisterModel(AccountStore accounts, PasswordPolicy password
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        Error = EmailAddresses.Problem(Email)
+        Error = AccountEmails.Problem(Email)
             ?? PasswordPolicy.Problem(Password, Email)
             ?? (Password != ConfirmPassword ? "PasswordsDiffer" : null);
         if (Error is not null)

@@ -1,8 +1,8 @@
-using VulnPlatform.ServiceDefaults.Http;
 using System.Net.Mail;
 
-namespace VulnPlatform.Intake;
+namespace VulnPlatform.ServiceDefaults.Http;
 
+/// <summary>One plain e-mail address, as the platform accepts it from people (reporters, coordinators entering vendor contacts).</summary>
 public static class EmailAddresses
 {
     public static bool IsValid(string? email)

@@ -1,0 +1,30 @@
+using Marten;
+using VulnPlatform.Contracts;
+using VulnPlatform.Contracts.Triage;
+using VulnPlatform.ServiceDefaults.Messaging;
+using VulnPlatform.VendorCoordination.Directory;
+
+namespace VulnPlatform.VendorCoordination.Cases;
+
+/// <summary>
+/// Triage says a report concerns a third party's product: the coordination case opens (its id is the
+/// report's) on the first such event, each names a product, and the directory suggests who makes it.
+/// </summary>
+public sealed class ThirdPartyIdentifiedConsumer(ISessionFactory sessions, TimeProvider time) : IdempotentConsumer<ThirdPartyIdentified>(sessions, time)
+{
+    protected override string ConsumerName => "vendorcoordination.third-party-identified";
+
+    protected override async Task HandleAsync(ThirdPartyIdentified m, Delivery delivery, IDocumentSession session, CancellationToken cancellationToken)
+    {
+        var suggested = (await Suggestions.ForAsync(session, m.Vendor, m.Product, cancellationToken)).Select(s => s.OrganisationId).ToList();
+        var named = new ThirdPartyProductNamed(m.ReportId, m.Vendor, m.Product, suggested, m.IdentifiedAt);
+        if (await session.Events.FetchStreamStateAsync(m.ReportId, cancellationToken) is null)
+        {
+            session.Events.StartStream<CoordinationCase>(m.ReportId, new CoordinationOpened(m.ReportId, m.ReportId, m.TrackingNumber, Actor.System, m.IdentifiedAt), named);
+        }
+        else
+        {
+            session.Events.Append(m.ReportId, named);
+        }
+    }
+}

@@ -1,0 +1,20 @@
+using JasperFx.Events;
+using VulnPlatform.Contracts.VendorCoordination;
+using VulnPlatform.ServiceDefaults.Messaging;
+using VulnPlatform.VendorCoordination.Cases;
+
+namespace VulnPlatform.VendorCoordination;
+
+/// <summary>What vendor coordination tells the platform (no personal data; the disclosure reads vendors' statuses and statements from it).</summary>
+public sealed class CoordinationIntegrationEvents : IIntegrationEventMap
+{
+    public IReadOnlyCollection<Type> ContractTypes => [typeof(CoordinationCaseOpened), typeof(VendorStatusChanged), typeof(VendorStatementPosted)];
+
+    public object? ToIntegrationEvent(IEvent @event) => @event.Data switch
+    {
+        CoordinationOpened e => new CoordinationCaseOpened(e.CaseId, e.ReportId, e.TrackingNumber, e.At),
+        VendorStatusSet e => new VendorStatusChanged(e.CaseId, e.CaseId, null, e.OrganisationId, e.Status, e.Justification, e.FixedVersion, e.By, e.At),
+        VendorStatementMade e => new VendorStatementPosted(e.CaseId, e.CaseId, null, e.OrganisationId, e.Text, e.By, e.At),
+        _ => null,
+    };
+}

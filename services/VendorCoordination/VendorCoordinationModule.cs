@@ -1,0 +1,45 @@
+using FluentValidation;
+using JasperFx.Events.Projections;
+using MassTransit;
+using VulnPlatform.ServiceDefaults.Http;
+using VulnPlatform.ServiceDefaults.Messaging;
+using VulnPlatform.ServiceDefaults.Persistence;
+using VulnPlatform.ServiceDefaults.Security;
+using VulnPlatform.VendorCoordination.Cases;
+using VulnPlatform.VendorCoordination.Directory;
+
+namespace VulnPlatform.VendorCoordination;
+
+public static class VendorCoordinationModule
+{
+    public const string ServiceName = "vendorcoordination";
+
+    public static IHostApplicationBuilder AddVendorCoordination(this IHostApplicationBuilder builder)
+    {
+        builder.AddMartenDefaults(ConfigureStore)
+            .AddIntegrationMessaging<CoordinationIntegrationEvents>(builder, ServiceName,
+                bus => bus.AddConsumersFromNamespaceContaining<ThirdPartyIdentifiedConsumer>());
+        builder.AddPlatformAuthentication(ServiceName);
+        CoordinationAccess.AddPolicies(builder.Services.AddAuthorizationBuilder());
+        builder.Services.AddValidatorsFromAssemblyContaining<OrganisationValidator>(ServiceLifetime.Singleton);
+        builder.Services.AddServiceOpenApi(builder.Configuration, ServiceName);
+        return builder;
+    }
+
+    public static void ConfigureStore(Marten.StoreOptions options)
+    {
+        options.Events.AddEventTypes([typeof(OrganisationRegistered), typeof(OrganisationUpdated), .. CoordinationEventTypes.All]);
+        options.Projections.Add<OrganisationProjection>(ProjectionLifecycle.Inline);
+        options.Projections.Add<CoordinationCaseProjection>(ProjectionLifecycle.Inline);
+        options.Schema.For<Organisation>().Index(o => o.Name);
+        options.Schema.For<CoordinationCase>().Index(c => c.TrackingNumber).Index(c => c.OpenedAt);
+    }
+
+    public static WebApplication MapVendorCoordinationApi(this WebApplication app)
+    {
+        app.MapDirectory();
+        app.MapCoordination();
+        app.MapServiceOpenApi();
+        return app;
+    }
+}

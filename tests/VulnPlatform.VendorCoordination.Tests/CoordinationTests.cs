@@ -1,0 +1,162 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using VulnPlatform.Contracts;
+using VulnPlatform.Contracts.Triage;
+using VulnPlatform.Testing;
+
+namespace VulnPlatform.VendorCoordination.Tests;
+
+[Collection(CoordinationCollection.Name)]
+public sealed class CoordinationTests(CoordinationFixture fixture)
+{
+    private static object Vendor(string name, string product, string language = "en") => new
+    {
+        name, products = new[] { new { name = product, cpe = $"cpe:2.3:a:{name.ToLowerInvariant()}:{product.ToLowerInvariant()}", purl = (string?)null } },
+        securityContacts = new[] { $"security@{name.ToLowerInvariant()}.example" }, language, timeZone = "Europe/Berlin",
+    };
+
+    private async Task<Guid> RegisterAsync(object vendor)
+    {
+        var response = await fixture.SendAsync(HttpMethod.Post, "/api/coordination/vendors", fixture.Coordinator(), vendor);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+    }
+
+    [Fact]
+    public async Task Coordinators_keep_the_directory_and_bad_records_are_refused_field_by_field()
+    {
+        var id = await RegisterAsync(Vendor($"Acme{Guid.NewGuid():N}"[..12], "Router", "zh-CN"));
+        var read = await fixture.SendAsync(HttpMethod.Get, $"/api/coordination/vendors/{id}", fixture.Coordinator());
+        var organisation = await read.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("zh-CN", organisation.GetProperty("language").GetString());
+        Assert.Equal("Europe/Berlin", organisation.GetProperty("timeZone").GetString());
+
+        var bad = await fixture.SendAsync(HttpMethod.Post, "/api/coordination/vendors", fixture.Coordinator(), new
+        {
+            name = "Bad\u0007Name", products = new[] { new { name = "X", cpe = "cpe:/a:old:format", purl = "npm/x" } },
+            securityContacts = new[] { "not an address", "ok@example.com\r\nBcc: x@example.com" }, language = "fr", timeZone = "Mars/Olympus",
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var errors = (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        foreach (var field in new[] { "Name", "Products[0].Cpe", "Products[0].Purl", "SecurityContacts[0]", "SecurityContacts[1]", "Language", "TimeZone" })
+        {
+            Assert.True(errors.TryGetProperty(field, out _), $"no error for {field}: {errors}");
+        }
+
+        // A stale version is refused; the current one is accepted.
+        var stale = new HttpRequestMessage(HttpMethod.Put, $"/api/coordination/vendors/{id}") { Content = JsonContent.Create(Vendor("Renamed", "Router")) };
+        stale.Headers.Authorization = new("Bearer", fixture.Coordinator());
+        stale.Headers.TryAddWithoutValidation("If-Match", "\"99\"");
+        Assert.Equal(HttpStatusCode.PreconditionFailed, (await fixture.Client.SendAsync(stale)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await fixture.SendAsync(HttpMethod.Put, $"/api/coordination/vendors/{id}", fixture.Coordinator(), Vendor("Renamed", "Router"))).StatusCode);
+
+        foreach (var role in new[] { "analyst", "vendor", "reporter", "admin" })
+        {
+            var refused = await fixture.SendAsync(HttpMethod.Post, "/api/coordination/vendors", fixture.Tokens.Person(Guid.NewGuid(), role), Vendor("Sneaky", "Thing"));
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        }
+        Assert.Equal(HttpStatusCode.Unauthorized, (await fixture.SendAsync(HttpMethod.Get, "/api/coordination/vendors", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_third_party_report_opens_a_case_with_suggested_vendors_and_every_vendor_reaches_its_final_status()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var a = await RegisterAsync(Vendor($"Alpha{suffix}", $"Gateway{suffix}"));
+        var b = await RegisterAsync(Vendor($"Beta{suffix}", $"Library{suffix}"));
+        var reportId = Guid.CreateVersion7();
+        var trackingNumber = $"VR-2026-{Random.Shared.Next(100_000, 999_999)}";
+        await using var changes = await RawSubscriber.StartAsync(fixture.Servers, "VulnPlatform.Contracts.VendorCoordination:VendorStatusChanged");
+        var analyst = new Actor(ActorKinds.Staff, Guid.NewGuid().ToString());
+        await RawPublisher.PublishAsync(fixture.Servers, new ThirdPartyIdentified(reportId, reportId, $"Alpha{suffix}", $"Gateway{suffix}", analyst, DateTimeOffset.UtcNow, trackingNumber));
+        await RawPublisher.PublishAsync(fixture.Servers, new ThirdPartyIdentified(reportId, reportId, "Someone else", $"Library{suffix}", analyst, DateTimeOffset.UtcNow, trackingNumber));
+
+        var coordinator = fixture.Coordinator();
+        JsonElement opened = default;
+        Assert.True(await Eventually.HoldsAsync(async () =>
+        {
+            var response = await fixture.SendAsync(HttpMethod.Get, $"/api/coordination/cases/{trackingNumber}", coordinator);
+            if (response.StatusCode != HttpStatusCode.OK) return false;
+            opened = await response.Content.ReadFromJsonAsync<JsonElement>();
+            return opened.GetProperty("products").GetArrayLength() == 2;
+        }, TimeSpan.FromSeconds(30)), "the case did not open from Triage's events");
+        var suggested = opened.GetProperty("products").EnumerateArray().SelectMany(p => p.GetProperty("suggested").EnumerateArray().Select(s => s.GetGuid())).ToHashSet();
+        Assert.Equal([a, b], suggested.Order());
+
+        foreach (var organisation in new[] { a, b })
+        {
+            var added = await fixture.SendAsync(HttpMethod.Post, $"/api/coordination/cases/{trackingNumber}/vendors", coordinator, new { organisationId = organisation });
+            Assert.True(added.StatusCode == HttpStatusCode.OK, await added.Content.ReadAsStringAsync());
+        }
+        Assert.Equal(HttpStatusCode.Conflict, (await fixture.SendAsync(HttpMethod.Post, $"/api/coordination/cases/{trackingNumber}/vendors", coordinator, new { organisationId = a })).StatusCode);
+
+        var vendorA = fixture.VendorOf(a);
+        foreach (var status in new[] { "under-investigation", "affected" })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await fixture.SendAsync(HttpMethod.Post, $"/api/coordination/vendor/cases/{trackingNumber}/status", vendorA, new { status })).StatusCode);
+        }
+        Assert.Equal(HttpStatusCode.BadRequest, (await fixture.SendAsync(HttpMethod.Post, $"/api/coordination/vendor/cases/{trackingNumber}/status", vendorA, new { status = "fixed" })).StatusCode);
+        var fixedA = await fixture.SendAsync(HttpMethod.Post, $"/api/coordination/vendor/cases/{trackingNumber}/status", vendorA, new { status = "fixed", fixedVersion = "2.4.1" });
+        Assert.Equal(HttpStatusCode.OK, fixedA.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await fixture.SendAsync(HttpMethod.Post, $"/api/coordination/vendor/cases/{trackingNumber}/statements", vendorA,
+            new { text = "Fixed in 2.4.1; update now." })).StatusCode);
+
+        var vendorB = fixture.VendorOf(b);
+        Assert.Equal(HttpStatusCode.BadRequest, (await fixture.SendAsync(HttpMethod.Post, $"/api/coordination/vendor/cases/{trackingNumber}/status", vendorB,
+            new { status = "not-affected" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await fixture.SendAsync(HttpMethod.Post, $"/api/coordination/vendor/cases/{trackingNumber}/status", vendorB,
+            new { status = "not-affected", justification = "vulnerable_code_not_present" })).StatusCode);
+
+        var final = await (await fixture.SendAsync(HttpMethod.Get, $"/api/coordination/cases/{trackingNumber}", coordinator)).Content.ReadFromJsonAsync<JsonElement>();
+        var vendors = final.GetProperty("vendors").EnumerateArray().ToDictionary(v => v.GetProperty("organisationId").GetGuid());
+        Assert.Equal("fixed", vendors[a].GetProperty("status").GetString());
+        Assert.Equal("2.4.1", vendors[a].GetProperty("fixedVersion").GetString());
+        Assert.Equal("Fixed in 2.4.1; update now.", vendors[a].GetProperty("statements")[0].GetProperty("text").GetString());
+        Assert.Equal("not-affected", vendors[b].GetProperty("status").GetString());
+        Assert.Equal("vulnerable_code_not_present", vendors[b].GetProperty("justification").GetString());
+
+        // The disclosure hears every change on the bus (4 of them), without personal data.
+        var seen = await changes.WaitForAsync(all => all.Count(m => m.Message.GetProperty("caseId").GetGuid() == reportId) >= 4, TimeSpan.FromSeconds(30));
+        Assert.Contains(seen, m => m.Message.GetProperty("caseId").GetGuid() == reportId && m.Message.GetProperty("status").GetString() == "fixed"
+            && m.Message.GetProperty("fixedVersion").GetString() == "2.4.1");
+    }
+
+    [Fact]
+    public async Task A_vendor_sees_only_its_own_part_of_its_own_cases()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var mine = await RegisterAsync(Vendor($"Mine{suffix}", "Widget"));
+        var other = await RegisterAsync(Vendor($"Other{suffix}", "Gadget"));
+        var outsider = await RegisterAsync(Vendor($"Outsider{suffix}", "Gizmo"));
+        var reportId = Guid.CreateVersion7();
+        var trackingNumber = $"VR-2026-{Random.Shared.Next(100_000, 999_999)}";
+        await RawPublisher.PublishAsync(fixture.Servers, new ThirdPartyIdentified(reportId, reportId, $"Mine{suffix}", "Widget",
+            new Actor(ActorKinds.Staff, Guid.NewGuid().ToString()), DateTimeOffset.UtcNow, trackingNumber));
+        var coordinator = fixture.Coordinator();
+        Assert.True(await Eventually.HoldsAsync(async () =>
+            (await fixture.SendAsync(HttpMethod.Get, $"/api/coordination/cases/{trackingNumber}", coordinator)).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(30)));
+        foreach (var organisation in new[] { mine, other })
+        {
+            await fixture.SendAsync(HttpMethod.Post, $"/api/coordination/cases/{trackingNumber}/vendors", coordinator, new { organisationId = organisation });
+        }
+        await fixture.SendAsync(HttpMethod.Post, $"/api/coordination/vendor/cases/{trackingNumber}/statements", fixture.VendorOf(other), new { text = "Other's private note." });
+
+        var view = await (await fixture.SendAsync(HttpMethod.Get, $"/api/coordination/vendor/cases/{trackingNumber}", fixture.VendorOf(mine))).Content.ReadAsStringAsync();
+        Assert.Contains(mine.ToString(), view);
+        Assert.DoesNotContain(other.ToString(), view);
+        Assert.DoesNotContain("Other's private note.", view);
+        var list = await (await fixture.SendAsync(HttpMethod.Get, "/api/coordination/vendor/cases", fixture.VendorOf(mine))).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains(list.GetProperty("items").EnumerateArray(), i => i.GetProperty("trackingNumber").GetString() == trackingNumber);
+
+        var stranger = fixture.VendorOf(outsider);
+        Assert.Equal(HttpStatusCode.NotFound, (await fixture.SendAsync(HttpMethod.Get, $"/api/coordination/vendor/cases/{trackingNumber}", stranger)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await fixture.SendAsync(HttpMethod.Post, $"/api/coordination/vendor/cases/{trackingNumber}/status", stranger,
+            new { status = "affected" })).StatusCode);
+        var theirs = await (await fixture.SendAsync(HttpMethod.Get, "/api/coordination/vendor/cases", stranger)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.DoesNotContain(theirs.GetProperty("items").EnumerateArray(), i => i.GetProperty("trackingNumber").GetString() == trackingNumber);
+        // A vendor token without an organisation, and the coordinator API for a vendor: refused.
+        Assert.Equal(HttpStatusCode.Forbidden, (await fixture.SendAsync(HttpMethod.Get, "/api/coordination/vendor/cases", fixture.Tokens.Person(Guid.NewGuid(), "vendor"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await fixture.SendAsync(HttpMethod.Get, $"/api/coordination/cases/{trackingNumber}", fixture.VendorOf(mine))).StatusCode);
+    }
+}
