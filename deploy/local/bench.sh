@@ -6,14 +6,14 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
-BENCH=(VP_RUN_DIR="$ROOT/.run/bench" VP_GATEWAY_HTTP_PORT=28080 VP_GATEWAY_HTTPS_PORT=28443 VP_INTAKE_PORT=25101 VP_IDENTITY_PORT=25106 VP_TRIAGE_PORT=25102 VP_NOTIFICATION_PORT=25103 VP_MAIL_PORT=22525
+BENCH=(VP_RUN_DIR="$ROOT/.run/bench" VP_GATEWAY_HTTP_PORT=28080 VP_GATEWAY_HTTPS_PORT=28443 VP_INTAKE_PORT=25101 VP_IDENTITY_PORT=25106 VP_TRIAGE_PORT=25102 VP_NOTIFICATION_PORT=25103 VP_COORDINATION_PORT=25104 VP_MAIL_PORT=22525
        VP_DB_SUFFIX=_bench VP_RABBIT_VHOST=bench
        Gateway__RateLimits__ReporterWritesPerMinute=1000000000 Gateway__RateLimits__ReporterReadsPerMinute=1000000000
        Gateway__RateLimits__SignInPerMinute=1000000000 Gateway__RateLimits__TokenPerMinute=1000000000)
 
 env "${BENCH[@]}" deploy/local/platform.sh down
 trap 'env "${BENCH[@]}" deploy/local/platform.sh down' EXIT
-for db in vp_intake_bench vp_identity_bench vp_triage_bench vp_notification_bench; do
+for db in vp_intake_bench vp_identity_bench vp_triage_bench vp_notification_bench vp_vendorcoordination_bench; do
   psql -q -h 127.0.0.1 -p "${VP_PG_PORT:-55432}" -U postgres -c "drop database if exists $db with (force)" postgres
 done
 rm -rf "$ROOT/.run/bench/mail"

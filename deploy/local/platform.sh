@@ -14,6 +14,7 @@ INTAKE_PORT="${VP_INTAKE_PORT:-5101}"
 IDENTITY_PORT="${VP_IDENTITY_PORT:-5106}"
 TRIAGE_PORT="${VP_TRIAGE_PORT:-5102}"
 NOTIFICATION_PORT="${VP_NOTIFICATION_PORT:-5103}"
+COORDINATION_PORT="${VP_COORDINATION_PORT:-5104}"
 MAIL_PORT="${VP_MAIL_PORT:-2525}"        # the development mail sink (every message kept as .eml under $RUN/mail)
 DB_SUFFIX="${VP_DB_SUFFIX:-}"          # a second platform (the end-to-end tests) uses databases of its own
 CERT_DIR="$RUN/certs"
@@ -30,6 +31,7 @@ SERVICES=(
   "intake|services/Intake|VulnPlatform.Intake|vp_intake|http://127.0.0.1:$INTAKE_PORT|Intake"
   "triage|services/Triage|VulnPlatform.Triage|vp_triage|http://127.0.0.1:$TRIAGE_PORT|Triage"
   "notification|services/Notification|VulnPlatform.Notification|vp_notification|http://127.0.0.1:$NOTIFICATION_PORT|Notification"
+  "vendorcoordination|services/VendorCoordination|VulnPlatform.VendorCoordination|vp_vendorcoordination|http://127.0.0.1:$COORDINATION_PORT|VendorCoordination"
 )
 DEV_ADMIN_EMAIL="admin@vulnplatform.local"
 
@@ -213,7 +215,8 @@ up() {
     "ReverseProxy__Clusters__intake__Destinations__intake-1__Address=http://127.0.0.1:$INTAKE_PORT/" \
     "ReverseProxy__Clusters__identity__Destinations__identity-1__Address=http://127.0.0.1:$IDENTITY_PORT/" \
     "ReverseProxy__Clusters__triage__Destinations__triage-1__Address=http://127.0.0.1:$TRIAGE_PORT/" \
-    "ReverseProxy__Clusters__notification__Destinations__notification-1__Address=http://127.0.0.1:$NOTIFICATION_PORT/" "${otel[@]}"
+    "ReverseProxy__Clusters__notification__Destinations__notification-1__Address=http://127.0.0.1:$NOTIFICATION_PORT/" \
+    "ReverseProxy__Clusters__vendorcoordination__Destinations__vendorcoordination-1__Address=http://127.0.0.1:$COORDINATION_PORT/" "${otel[@]}"
   for entry in "${SERVICES[@]}"; do
     IFS='|' read -r name _ _ _ url _ <<<"$entry"
     wait_ready "$name" "$url/health/ready"

@@ -3,6 +3,7 @@ extern alias identity;
 extern alias gateway;
 extern alias triage;
 extern alias notification;
+extern alias coordination;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -65,6 +66,27 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
         notification POST   /internal/relay/replay                                       401 401 401 401 401 401 401 401  unrouted
         notification ANY    /health/live                                                 ok  ok  ok  ok  ok  ok  ok  401  own
         notification ANY    /health/ready                                                ok  ok  ok  ok  ok  ok  ok  401  own
+        coordination GET    /api/coordination/vendors/                                   401 403 403 403 403 ok  403 401  same
+        coordination POST   /api/coordination/vendors/                                   401 403 403 403 403 ok  403 401  same
+        coordination GET    /api/coordination/vendors/suggestions                        401 403 403 403 403 ok  403 401  same
+        coordination GET    /api/coordination/vendors/{id:guid}                          401 403 403 403 403 404 403 401  same
+        coordination PUT    /api/coordination/vendors/{id:guid}                          401 403 403 403 403 404 403 401  same
+        coordination GET    /api/coordination/cases/                                     401 403 403 403 403 ok  403 401  same
+        coordination GET    /api/coordination/cases/{trackingNumber}                     401 403 403 403 403 404 403 401  same
+        coordination POST   /api/coordination/cases/{trackingNumber}/vendors             401 403 403 403 403 ok  403 401  same
+        coordination POST   /api/coordination/cases/{trackingNumber}/vendors/{organisationId:guid}/status 401 403 403 403 403 404 403 401  same
+        coordination POST   /api/coordination/cases/{trackingNumber}/vendors/{organisationId:guid}/statements 401 403 403 403 403 404 403 401  same
+        coordination GET    /api/coordination/vendor/cases/                              401 403 403 ok  403 403 403 401  same
+        coordination GET    /api/coordination/vendor/cases/{trackingNumber}              401 403 403 404 403 403 403 401  same
+        coordination POST   /api/coordination/vendor/cases/{trackingNumber}/status       401 403 403 404 403 403 403 401  same
+        coordination POST   /api/coordination/vendor/cases/{trackingNumber}/statements   401 403 403 404 403 403 403 401  same
+        coordination GET    /api/openapi/{documentName}.json                             ok  ok  ok  ok  ok  ok  ok  401  same
+        coordination GET    /internal/relay/dead-letters                                 401 401 401 401 401 401 401 401  unrouted
+        coordination POST   /internal/relay/dead-letters/{id:guid}/republish             401 401 401 401 401 401 401 401  unrouted
+        coordination DELETE /internal/relay/dead-letters/{id:guid}                       401 401 401 401 401 401 401 401  unrouted
+        coordination POST   /internal/relay/replay                                       401 401 401 401 401 401 401 401  unrouted
+        coordination ANY    /health/live                                                 ok  ok  ok  ok  ok  ok  ok  401  own
+        coordination ANY    /health/ready                                                ok  ok  ok  ok  ok  ok  ok  401  own
         identity GET    /api/identity/me                                                 401 ok  ok  ok  ok  ok  ok  401  same
         identity GET    /api/identity/accounts/                                          401 403 403 403 403 403 ok  401  same
         identity GET    /api/identity/accounts/{id:guid}                                 401 403 403 403 403 403 ok  401  same
@@ -126,6 +148,7 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
     private static readonly string[] BadTokens = ["expired", "other key", "alg none", "tampered", "other audience"];
 
     private Guid _reporterA;
+    private static readonly Guid VendorOrganisation = Guid.NewGuid();
     private string _triageCase = "";
     private readonly Dictionary<string, Guid> _accounts = [];
 
@@ -143,6 +166,7 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
             .Concat(PlatformFixture.Routes(platform.Identity.Services).Select(r => "identity " + r))
             .Concat(PlatformFixture.Routes(platform.Triage.Services).Select(r => "triage " + r))
             .Concat(PlatformFixture.Routes(platform.Notification.Services).Select(r => "notification " + r))
+            .Concat(PlatformFixture.Routes(platform.Coordination.Services).Select(r => "coordination " + r))
             .Order().ToList();
         var named = Rows().Select(r => $"{r.Service} {r.Method} {r.Route}").Order().ToList();
         Assert.Equal(mapped, named);
@@ -198,6 +222,7 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
         "intake" => platform.Client(platform.Intake),
         "triage" => platform.Client(platform.Triage),
         "notification" => platform.Client(platform.Notification),
+        "coordination" => platform.Client(platform.Coordination),
         _ => platform.Client(platform.Identity),
     };
 
@@ -205,7 +230,8 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
     {
         "anonymous" => null,
         "reporter A" or "reporter B" => platform.Tokens.Person(_accounts[caller], "reporter"),
-        "vendor" or "analyst" or "coordinator" or "admin" => platform.Tokens.Person(_accounts[caller], caller),
+        "vendor" => platform.Tokens.PersonWith(_accounts[caller], [new System.Security.Claims.Claim("vendor_org", VendorOrganisation.ToString())], caller),
+        "analyst" or "coordinator" or "admin" => platform.Tokens.Person(_accounts[caller], caller),
         "expired" => platform.Tokens.Expired(_reporterA, "admin"),
         "other key" => platform.Tokens.SignedByAnotherKey(_reporterA, "admin"),
         "alg none" => platform.Tokens.Unsigned(_reporterA, "admin"),
@@ -228,8 +254,8 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
             path = path.Replace("{trackingNumber}", report.TrackingNumber).Replace("{reportId:guid}", report.Id.ToString())
                 .Replace("{attachmentId:guid}", report.AttachmentId.ToString());
         }
-        path = path.Replace("{documentName}", row.Service).Replace("{role}", "analyst")
-            .Replace("{requestId:guid}", Guid.NewGuid().ToString())
+        path = path.Replace("{documentName}", row.Service == "coordination" ? "vendorcoordination" : row.Service).Replace("{role}", "analyst")
+            .Replace("{requestId:guid}", Guid.NewGuid().ToString()).Replace("{organisationId:guid}", Guid.NewGuid().ToString())
             .Replace("{id:guid}", path.StartsWith("/api/identity") || path.StartsWith("/internal/accounts") ? targetAccount.ToString() : Guid.NewGuid().ToString());
         content = (row.Method, row.Route) switch
         {
@@ -242,6 +268,15 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
             ("POST", "/api/staff/reports/{trackingNumber}/reveal") => JsonContent.Create(new { reason = "The matrix asks." }),
             ("POST", "/internal/relay/replay") => JsonContent.Create(new { queue = "intake.nothing" }),
             ("POST", "/internal/reports/follow-up-access") => JsonContent.Create(new { trackingNumber = "VR-2026-000000", followUpToken = "x" }),
+            ("POST" or "PUT", "/api/coordination/vendors/" or "/api/coordination/vendors/{id:guid}") => JsonContent.Create(new
+            {
+                name = "Matrix Vendor", products = new[] { new { name = "Router" } }, securityContacts = new[] { "psirt@vendor.example" },
+            }),
+            ("POST", "/api/coordination/cases/{trackingNumber}/vendors") => JsonContent.Create(new { organisationId = Guid.NewGuid() }),
+            ("POST", "/api/coordination/cases/{trackingNumber}/vendors/{organisationId:guid}/status" or "/api/coordination/vendor/cases/{trackingNumber}/status") =>
+                JsonContent.Create(new { status = "affected" }),
+            ("POST", "/api/coordination/cases/{trackingNumber}/vendors/{organisationId:guid}/statements" or "/api/coordination/vendor/cases/{trackingNumber}/statements") =>
+                JsonContent.Create(new { text = "A statement." }),
             ("POST", "/api/notifications/webhooks/") => JsonContent.Create(new { url = "https://203.0.113.10/hook", eventTypes = new[] { "triage.case-opened" } }),
             ("POST", "/api/identity/accounts/") => JsonContent.Create(new { email = $"m{Guid.NewGuid():N}@example.org", roles = new[] { "reporter" } }),
             ("POST", "/api/identity/accounts/{id:guid}/roles") => JsonContent.Create(new { role = "analyst" }),

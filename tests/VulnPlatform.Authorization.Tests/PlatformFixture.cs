@@ -3,6 +3,7 @@ extern alias identity;
 extern alias gateway;
 extern alias triage;
 extern alias notification;
+extern alias coordination;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Hosting;
@@ -37,6 +38,7 @@ public sealed class PlatformFixture : IAsyncLifetime
     public WebApplicationFactory<gateway::Program> Gateway { get; private set; } = null!;
     public WebApplicationFactory<triage::Program> Triage { get; private set; } = null!;
     public WebApplicationFactory<notification::Program> Notification { get; private set; } = null!;
+    public WebApplicationFactory<coordination::Program> Coordination { get; private set; } = null!;
     public TestTokens Tokens { get; private set; } = null!;
     public string AdminTotpSecret { get; } = Base32Encoding.ToString(RandomNumberGenerator.GetBytes(20));
 
@@ -48,6 +50,7 @@ public sealed class PlatformFixture : IAsyncLifetime
         var intakeDatabase = await CreateAsync(servers, "matrix_intake");
         var triageDatabase = await CreateAsync(servers, "matrix_triage");
         var notificationDatabase = await CreateAsync(servers, "matrix_notification");
+        var coordinationDatabase = await CreateAsync(servers, "matrix_coordination");
 
         Identity = new WebApplicationFactory<identity::Program>().WithWebHostBuilder(host =>
         {
@@ -79,13 +82,20 @@ public sealed class PlatformFixture : IAsyncLifetime
         _ = Identity.Server;
         _ = Intake.Server;
         _ = Triage.Server;
+        Coordination = new WebApplicationFactory<coordination::Program>().WithWebHostBuilder(host =>
+        {
+            Common(host, servers, coordinationDatabase);
+            TrustIdentity(host);
+        });
         _ = Notification.Server;
+        _ = Coordination.Server;
         var backends = new Dictionary<string, HttpMessageHandler>
         {
             ["intake.internal"] = Intake.Server.CreateHandler(),
             ["identity.internal"] = Identity.Server.CreateHandler(),
             ["triage.internal"] = Triage.Server.CreateHandler(),
             ["notification.internal"] = Notification.Server.CreateHandler(),
+            ["coordination.internal"] = Coordination.Server.CreateHandler(),
         };
         Gateway = new WebApplicationFactory<gateway::Program>().WithWebHostBuilder(host =>
         {
@@ -94,6 +104,7 @@ public sealed class PlatformFixture : IAsyncLifetime
             host.UseSetting("ReverseProxy:Clusters:identity:Destinations:identity-1:Address", "http://identity.internal/");
             host.UseSetting("ReverseProxy:Clusters:triage:Destinations:triage-1:Address", "http://triage.internal/");
             host.UseSetting("ReverseProxy:Clusters:notification:Destinations:notification-1:Address", "http://notification.internal/");
+            host.UseSetting("ReverseProxy:Clusters:vendorcoordination:Destinations:vendorcoordination-1:Address", "http://coordination.internal/");
             foreach (var budget in new[] { "ReporterWritesPerMinute", "ReporterReadsPerMinute", "SignInPerMinute", "TokenPerMinute", "ConcurrentDownloadsPerClient" })
             {
                 host.UseSetting($"Gateway:RateLimits:{budget}", "1000000");
@@ -116,12 +127,14 @@ public sealed class PlatformFixture : IAsyncLifetime
     public HttpClient Client(WebApplicationFactory<gateway::Program> factory) => Https(factory);
     public HttpClient Client(WebApplicationFactory<triage::Program> factory) => Https(factory);
     public HttpClient Client(WebApplicationFactory<notification::Program> factory) => Https(factory);
+    public HttpClient Client(WebApplicationFactory<coordination::Program> factory) => Https(factory);
 
     public string AdminCode(DateTimeOffset at) => new Totp(Base32Encoding.ToBytes(AdminTotpSecret)).ComputeTotp(at.UtcDateTime);
 
     public async Task DisposeAsync()
     {
         await Gateway.DisposeAsync();
+        await Coordination.DisposeAsync();
         await Notification.DisposeAsync();
         await Triage.DisposeAsync();
         await Intake.DisposeAsync();

@@ -18,6 +18,7 @@ public sealed class GatewayTests : IAsyncLifetime
     private EchoBackend _identity = null!;
     private EchoBackend _triage = null!;
     private EchoBackend _notification = null!;
+    private EchoBackend _coordination = null!;
     private WebApplicationFactory<Program> _gateway = null!;
     private readonly TestTokens _tokens = new("https://cvd.example.org/");
 
@@ -27,12 +28,14 @@ public sealed class GatewayTests : IAsyncLifetime
         _identity = await EchoBackend.StartAsync();
         _triage = await EchoBackend.StartAsync();
         _notification = await EchoBackend.StartAsync();
+        _coordination = await EchoBackend.StartAsync();
         _gateway = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
         {
             host.UseSetting("ReverseProxy:Clusters:intake:Destinations:intake-1:Address", _intake.Address);
             host.UseSetting("ReverseProxy:Clusters:identity:Destinations:identity-1:Address", _identity.Address);
             host.UseSetting("ReverseProxy:Clusters:triage:Destinations:triage-1:Address", _triage.Address);
             host.UseSetting("ReverseProxy:Clusters:notification:Destinations:notification-1:Address", _notification.Address);
+            host.UseSetting("ReverseProxy:Clusters:vendorcoordination:Destinations:vendorcoordination-1:Address", _coordination.Address);
             host.UseSetting("Gateway:RateLimits:SignInPerMinute", "2");
             host.UseSetting("Gateway:Cors:Origins:0", "https://console.cvd.example.org");
             host.ConfigureTestServices(services => _tokens.TrustedBy(services));
@@ -50,6 +53,7 @@ public sealed class GatewayTests : IAsyncLifetime
         await _identity.DisposeAsync();
         await _triage.DisposeAsync();
         await _notification.DisposeAsync();
+        await _coordination.DisposeAsync();
     }
 
     [Fact]
