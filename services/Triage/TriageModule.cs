@@ -1,3 +1,4 @@
+using VulnPlatform.ServiceDefaults.Calendar;
 using FluentValidation;
 using JasperFx.Events.Projections;
 using MassTransit;
@@ -17,8 +18,7 @@ public static class TriageModule
 
     public static IHostApplicationBuilder AddTriage(this IHostApplicationBuilder builder)
     {
-        var calendar = new BusinessCalendar(
-            builder.Configuration.GetSection(BusinessCalendarOptions.Section).Get<BusinessCalendarOptions>() ?? new BusinessCalendarOptions());
+        var calendar = BusinessCalendar.From(builder.Configuration);
         var sla = builder.Configuration.GetSection(SlaOptions.Section).Get<SlaOptions>() ?? new SlaOptions();
         builder.AddMartenDefaults(options => ConfigureStore(options, calendar, sla))
             .AddIntegrationMessaging<TriageIntegrationEvents>(builder, ServiceName,

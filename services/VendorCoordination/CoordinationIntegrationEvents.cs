@@ -8,13 +8,21 @@ namespace VulnPlatform.VendorCoordination;
 /// <summary>What vendor coordination tells the platform (no personal data; the disclosure reads vendors' statuses and statements from it).</summary>
 public sealed class CoordinationIntegrationEvents : IIntegrationEventMap
 {
-    public IReadOnlyCollection<Type> ContractTypes => [typeof(CoordinationCaseOpened), typeof(VendorStatusChanged), typeof(VendorStatementPosted)];
+    public IReadOnlyCollection<Type> ContractTypes =>
+    [
+        typeof(CoordinationCaseOpened), typeof(VendorStatusChanged), typeof(VendorStatementPosted), typeof(VendorNotified), typeof(VendorAcknowledged),
+        typeof(VendorReminded), typeof(VendorUnresponsive),
+    ];
 
     public object? ToIntegrationEvent(IEvent @event) => @event.Data switch
     {
         CoordinationOpened e => new CoordinationCaseOpened(e.CaseId, e.ReportId, e.TrackingNumber, e.At),
-        VendorStatusSet e => new VendorStatusChanged(e.CaseId, e.CaseId, null, e.OrganisationId, e.Status, e.Justification, e.FixedVersion, e.By, e.At),
-        VendorStatementMade e => new VendorStatementPosted(e.CaseId, e.CaseId, null, e.OrganisationId, e.Text, e.By, e.At),
+        VendorStatusSet e => new VendorStatusChanged(e.CaseId, e.CaseId, e.TrackingNumber, e.OrganisationId, e.Status, e.Justification, e.FixedVersion, e.By, e.At),
+        VendorStatementMade e => new VendorStatementPosted(e.CaseId, e.CaseId, e.TrackingNumber, e.OrganisationId, e.Text, e.By, e.At),
+        VendorNotificationSent e => new VendorNotified(e.CaseId, e.CaseId, e.TrackingNumber, e.OrganisationId, e.Summary, e.By, e.At),
+        VendorAcknowledgedCase e => new VendorAcknowledged(e.CaseId, e.CaseId, e.TrackingNumber, e.OrganisationId, e.By, e.At),
+        VendorRemindedOfNotice e => new VendorReminded(e.CaseId, e.CaseId, e.TrackingNumber, e.OrganisationId, e.DueAt, e.At),
+        VendorEscalated e => new VendorUnresponsive(e.CaseId, e.CaseId, e.TrackingNumber, e.OrganisationId, e.NotifiedAt, e.At),
         _ => null,
     };
 }

@@ -1,6 +1,7 @@
 using FluentValidation;
 using JasperFx.Events.Projections;
 using MassTransit;
+using VulnPlatform.ServiceDefaults.Calendar;
 using VulnPlatform.ServiceDefaults.Http;
 using VulnPlatform.ServiceDefaults.Messaging;
 using VulnPlatform.ServiceDefaults.Persistence;
@@ -16,23 +17,28 @@ public static class VendorCoordinationModule
 
     public static IHostApplicationBuilder AddVendorCoordination(this IHostApplicationBuilder builder)
     {
-        builder.AddMartenDefaults(ConfigureStore)
+        var calendar = BusinessCalendar.From(builder.Configuration);
+        var deadlines = builder.Configuration.GetSection(VendorDeadlineOptions.Section).Get<VendorDeadlineOptions>() ?? new VendorDeadlineOptions();
+        builder.AddMartenDefaults(options => ConfigureStore(options, calendar, deadlines))
             .AddIntegrationMessaging<CoordinationIntegrationEvents>(builder, ServiceName,
                 bus => bus.AddConsumersFromNamespaceContaining<ThirdPartyIdentifiedConsumer>());
         builder.AddPlatformAuthentication(ServiceName);
         CoordinationAccess.AddPolicies(builder.Services.AddAuthorizationBuilder());
         builder.Services.AddValidatorsFromAssemblyContaining<OrganisationValidator>(ServiceLifetime.Singleton);
         builder.Services.AddServiceOpenApi(builder.Configuration, ServiceName);
+        builder.Services.Configure<VendorDeadlineOptions>(builder.Configuration.GetSection(VendorDeadlineOptions.Section));
+        builder.Services.AddSingleton<VendorDeadlineWatch>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<VendorDeadlineWatch>());
         return builder;
     }
 
-    public static void ConfigureStore(Marten.StoreOptions options)
+    public static void ConfigureStore(Marten.StoreOptions options, BusinessCalendar calendar, VendorDeadlineOptions deadlines)
     {
         options.Events.AddEventTypes([typeof(OrganisationRegistered), typeof(OrganisationUpdated), .. CoordinationEventTypes.All]);
         options.Projections.Add<OrganisationProjection>(ProjectionLifecycle.Inline);
-        options.Projections.Add<CoordinationCaseProjection>(ProjectionLifecycle.Inline);
+        options.Projections.Add(new CoordinationCaseProjection(calendar, deadlines), ProjectionLifecycle.Inline);
         options.Schema.For<Organisation>().Index(o => o.Name);
-        options.Schema.For<CoordinationCase>().Index(c => c.TrackingNumber).Index(c => c.OpenedAt);
+        options.Schema.For<CoordinationCase>().Index(c => c.TrackingNumber).Index(c => c.OpenedAt).Index(c => c.NextDeadlineAt);
     }
 
     public static WebApplication MapVendorCoordinationApi(this WebApplication app)

@@ -76,7 +76,9 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
         coordination POST   /api/coordination/cases/{trackingNumber}/vendors             401 403 403 403 403 ok  403 401  same
         coordination POST   /api/coordination/cases/{trackingNumber}/vendors/{organisationId:guid}/status 401 403 403 403 403 404 403 401  same
         coordination POST   /api/coordination/cases/{trackingNumber}/vendors/{organisationId:guid}/statements 401 403 403 403 403 404 403 401  same
+        coordination POST   /api/coordination/cases/{trackingNumber}/vendors/{organisationId:guid}/notify 401 403 403 403 403 404 403 401  same
         coordination GET    /api/coordination/vendor/cases/                              401 403 403 ok  403 403 403 401  same
+        coordination POST   /api/coordination/vendor/cases/{trackingNumber}/acknowledge  401 403 403 404 403 403 403 401  same
         coordination GET    /api/coordination/vendor/cases/{trackingNumber}              401 403 403 404 403 403 403 401  same
         coordination POST   /api/coordination/vendor/cases/{trackingNumber}/status       401 403 403 404 403 403 403 401  same
         coordination POST   /api/coordination/vendor/cases/{trackingNumber}/statements   401 403 403 404 403 403 403 401  same
@@ -273,6 +275,7 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
                 name = "Matrix Vendor", products = new[] { new { name = "Router" } }, securityContacts = new[] { "psirt@vendor.example" },
             }),
             ("POST", "/api/coordination/cases/{trackingNumber}/vendors") => JsonContent.Create(new { organisationId = Guid.NewGuid() }),
+            ("POST", "/api/coordination/cases/{trackingNumber}/vendors/{organisationId:guid}/notify") => JsonContent.Create(new { summary = "A summary." }),
             ("POST", "/api/coordination/cases/{trackingNumber}/vendors/{organisationId:guid}/status" or "/api/coordination/vendor/cases/{trackingNumber}/status") =>
                 JsonContent.Create(new { status = "affected" }),
             ("POST", "/api/coordination/cases/{trackingNumber}/vendors/{organisationId:guid}/statements" or "/api/coordination/vendor/cases/{trackingNumber}/statements") =>

@@ -1,3 +1,4 @@
+using VulnPlatform.ServiceDefaults.Calendar;
 using VulnPlatform.Triage.Sla;
 
 namespace VulnPlatform.Triage.Tests;

@@ -1,3 +1,4 @@
+using VulnPlatform.ServiceDefaults.Calendar;
 using JasperFx.Events;
 using Marten.Events.Aggregation;
 using VulnPlatform.Triage.Cases;

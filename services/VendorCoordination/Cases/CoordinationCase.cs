@@ -29,14 +29,26 @@ public sealed record ThirdPartyProductNamed(Guid CaseId, string Vendor, string P
 
 public sealed record VendorAdded(Guid CaseId, Guid OrganisationId, string OrganisationName, Actor By, DateTimeOffset At);
 
-public sealed record VendorStatusSet(Guid CaseId, Guid OrganisationId, string Status, string? Justification, string? FixedVersion, Actor By, DateTimeOffset At);
+public sealed record VendorStatusSet(Guid CaseId, Guid OrganisationId, string Status, string? Justification, string? FixedVersion, Actor By, DateTimeOffset At, string? TrackingNumber = null);
 
-public sealed record VendorStatementMade(Guid CaseId, Guid OrganisationId, string Text, Actor By, DateTimeOffset At);
+public sealed record VendorStatementMade(Guid CaseId, Guid OrganisationId, string Text, Actor By, DateTimeOffset At, string? TrackingNumber = null);
+
+/// <summary>The coordinator sent the vendor its notice (through Notification), with a summary written for it.</summary>
+public sealed record VendorNotificationSent(Guid CaseId, Guid OrganisationId, string Summary, Actor By, DateTimeOffset At, string? TrackingNumber = null);
+
+public sealed record VendorAcknowledgedCase(Guid CaseId, Guid OrganisationId, Actor By, DateTimeOffset At, string? TrackingNumber = null);
+
+/// <summary>The vendor has not acknowledged by its deadline: it is reminded (once per notice).</summary>
+public sealed record VendorRemindedOfNotice(Guid CaseId, Guid OrganisationId, DateTimeOffset DueAt, DateTimeOffset At, string? TrackingNumber = null);
+
+/// <summary>Still no acknowledgement after the second period: the coordinator is told (once per notice).</summary>
+public sealed record VendorEscalated(Guid CaseId, Guid OrganisationId, DateTimeOffset NotifiedAt, DateTimeOffset At, string? TrackingNumber = null);
 
 public static class CoordinationEventTypes
 {
     public static readonly Type[] All =
-        [typeof(CoordinationOpened), typeof(ThirdPartyProductNamed), typeof(VendorAdded), typeof(VendorStatusSet), typeof(VendorStatementMade)];
+        [typeof(CoordinationOpened), typeof(ThirdPartyProductNamed), typeof(VendorAdded), typeof(VendorStatusSet), typeof(VendorStatementMade),
+         typeof(VendorNotificationSent), typeof(VendorAcknowledgedCase), typeof(VendorRemindedOfNotice), typeof(VendorEscalated)];
 }
 
 public sealed record NamedProduct(string Vendor, string Product, IReadOnlyList<Guid> Suggested);
@@ -56,6 +68,14 @@ public sealed class VendorEntry
     public string? FixedVersion { get; set; }
     public DateTimeOffset? StatusAt { get; set; }
     public List<Statement> Statements { get; set; } = [];
+    /// <summary>While unacknowledged: when the reminder is due, then when the case escalates.</summary>
+    public DateTimeOffset? RemindAt { get; set; }
+    public DateTimeOffset? EscalateAt { get; set; }
+    public bool Reminded { get; set; }
+    public bool Escalated { get; set; }
+
+    /// <summary>The vendor's next deadline, if one is running.</summary>
+    public DateTimeOffset? NextDeadline => AcknowledgedAt is not null ? null : Reminded ? (Escalated ? null : EscalateAt) : RemindAt;
 }
 
 public sealed record CoordinationStep(DateTimeOffset At, string Event, Guid? OrganisationId, string? ById);
@@ -72,12 +92,27 @@ public sealed class CoordinationCase
     /// <summary>The organisations on the case (what a vendor's own view filters on).</summary>
     public List<Guid> OrganisationIds { get; set; } = [];
     public List<CoordinationStep> History { get; set; } = [];
+    /// <summary>The earliest vendor deadline (a reminder or an escalation): what the watcher and the coordinator's queue look at.</summary>
+    public DateTimeOffset? NextDeadlineAt { get; set; }
+    /// <summary>A vendor did not acknowledge in time and the case was escalated.</summary>
+    public bool Overdue { get; set; }
     public long Version { get; set; }
 
     public VendorEntry? Vendor(Guid organisationId) => Vendors.FirstOrDefault(v => v.OrganisationId == organisationId);
 }
 
-public sealed class CoordinationCaseProjection : SingleStreamProjection<CoordinationCase, Guid>
+/// <summary>Section <c>Coordination:Deadlines</c>: business days (the platform's calendar) a vendor has to acknowledge, then before escalation.</summary>
+public sealed class VendorDeadlineOptions
+{
+    public const string Section = "Coordination:Deadlines";
+
+    public int RemindAfterBusinessDays { get; set; } = 5;
+    public int EscalateAfterBusinessDays { get; set; } = 10;
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+public sealed class CoordinationCaseProjection(VulnPlatform.ServiceDefaults.Calendar.BusinessCalendar calendar, VendorDeadlineOptions deadlines)
+    : SingleStreamProjection<CoordinationCase, Guid>
 {
     public static CoordinationCase Create(IEvent<CoordinationOpened> e) => new()
     {
@@ -85,16 +120,16 @@ public sealed class CoordinationCaseProjection : SingleStreamProjection<Coordina
         History = [new CoordinationStep(e.Data.At, "opened", null, e.Data.By.Id)],
     };
 
-    public static void Apply(IEvent<ThirdPartyProductNamed> e, CoordinationCase c) =>
+    public void Apply(IEvent<ThirdPartyProductNamed> e, CoordinationCase c) =>
         Step(c, e, e.Data.At, "product-named", null, null, () => c.Products.Add(new NamedProduct(e.Data.Vendor, e.Data.Product, e.Data.Suggested)));
 
-    public static void Apply(IEvent<VendorAdded> e, CoordinationCase c) => Step(c, e, e.Data.At, "vendor-added", e.Data.OrganisationId, e.Data.By.Id, () =>
+    public void Apply(IEvent<VendorAdded> e, CoordinationCase c) => Step(c, e, e.Data.At, "vendor-added", e.Data.OrganisationId, e.Data.By.Id, () =>
     {
         c.Vendors.Add(new VendorEntry { OrganisationId = e.Data.OrganisationId, Name = e.Data.OrganisationName, AddedAt = e.Data.At });
         c.OrganisationIds.Add(e.Data.OrganisationId);
     });
 
-    public static void Apply(IEvent<VendorStatusSet> e, CoordinationCase c) => Step(c, e, e.Data.At, "status-" + e.Data.Status, e.Data.OrganisationId, e.Data.By.Id, () =>
+    public void Apply(IEvent<VendorStatusSet> e, CoordinationCase c) => Step(c, e, e.Data.At, "status-" + e.Data.Status, e.Data.OrganisationId, e.Data.By.Id, () =>
     {
         var vendor = c.Vendor(e.Data.OrganisationId)!;
         vendor.Status = e.Data.Status;
@@ -103,13 +138,36 @@ public sealed class CoordinationCaseProjection : SingleStreamProjection<Coordina
         vendor.StatusAt = e.Data.At;
     });
 
-    public static void Apply(IEvent<VendorStatementMade> e, CoordinationCase c) => Step(c, e, e.Data.At, "statement", e.Data.OrganisationId, e.Data.By.Id,
+    public void Apply(IEvent<VendorStatementMade> e, CoordinationCase c) => Step(c, e, e.Data.At, "statement", e.Data.OrganisationId, e.Data.By.Id,
         () => c.Vendor(e.Data.OrganisationId)!.Statements.Add(new Statement(e.Data.Text, e.Data.By.Id, e.Data.By.Kind, e.Data.At)));
+
+    public void Apply(IEvent<VendorNotificationSent> e, CoordinationCase c) => Step(c, e, e.Data.At, "notified", e.Data.OrganisationId, e.Data.By.Id, () =>
+    {
+        var vendor = c.Vendor(e.Data.OrganisationId)!;
+        vendor.NotifiedAt ??= e.Data.At;
+        if (vendor.AcknowledgedAt is not null) return;
+        // A new notice starts the clocks again from it.
+        vendor.RemindAt = calendar.AddBusinessDays(e.Data.At, deadlines.RemindAfterBusinessDays);
+        vendor.EscalateAt = calendar.AddBusinessDays(e.Data.At, deadlines.EscalateAfterBusinessDays);
+        vendor.Reminded = false;
+        vendor.Escalated = false;
+    });
+
+    public void Apply(IEvent<VendorAcknowledgedCase> e, CoordinationCase c) =>
+        Step(c, e, e.Data.At, "acknowledged", e.Data.OrganisationId, e.Data.By.Id, () => c.Vendor(e.Data.OrganisationId)!.AcknowledgedAt ??= e.Data.At);
+
+    public void Apply(IEvent<VendorRemindedOfNotice> e, CoordinationCase c) =>
+        Step(c, e, e.Data.At, "vendor-reminded", e.Data.OrganisationId, null, () => c.Vendor(e.Data.OrganisationId)!.Reminded = true);
+
+    public void Apply(IEvent<VendorEscalated> e, CoordinationCase c) =>
+        Step(c, e, e.Data.At, "escalated", e.Data.OrganisationId, null, () => c.Vendor(e.Data.OrganisationId)!.Escalated = true);
 
     private static void Step(CoordinationCase c, IEvent e, DateTimeOffset at, string name, Guid? organisation, string? by, Action change)
     {
         change();
         c.History.Add(new CoordinationStep(at, name, organisation, by));
+        c.NextDeadlineAt = c.Vendors.Select(v => v.NextDeadline).Where(d => d is not null).Min();
+        c.Overdue = c.Vendors.Any(v => v.Escalated && v.AcknowledgedAt is null);
         c.Version = e.Version;
     }
 }

@@ -7,6 +7,8 @@ public abstract record CoordinationCommand;
 public sealed record AddVendor(Guid OrganisationId, string OrganisationName) : CoordinationCommand;
 public sealed record SetVendorStatus(Guid OrganisationId, string Status, string? Justification, string? FixedVersion) : CoordinationCommand;
 public sealed record PostStatement(Guid OrganisationId, string Text) : CoordinationCommand;
+public sealed record NotifyVendor(Guid OrganisationId, string Summary) : CoordinationCommand;
+public sealed record AcknowledgeNotice(Guid OrganisationId) : CoordinationCommand;
 
 public sealed record CoordinationDecision(IReadOnlyList<object> Events, Refusal? Refusal)
 {
@@ -30,11 +32,30 @@ public static class CoordinationDecider
         SetVendorStatus set when c.Vendor(set.OrganisationId) is { } v && v.Status == set.Status && v.Justification == set.Justification && v.FixedVersion == set.FixedVersion =>
             CoordinationDecision.Of(), // nothing changes
         SetVendorStatus set => CoordinationDecision.Of(new VendorStatusSet(c.Id, set.OrganisationId, set.Status,
-            set.Status == VendorStatuses.NotAffected ? set.Justification : null, set.Status == VendorStatuses.Fixed ? set.FixedVersion : null, by, now)),
+            set.Status == VendorStatuses.NotAffected ? set.Justification : null, set.Status == VendorStatuses.Fixed ? set.FixedVersion : null, by, now, c.TrackingNumber)),
         PostStatement post when c.Vendor(post.OrganisationId) is null => NotOnCase(),
-        PostStatement post => CoordinationDecision.Of(new VendorStatementMade(c.Id, post.OrganisationId, post.Text, by, now)),
+        PostStatement post => CoordinationDecision.Of(new VendorStatementMade(c.Id, post.OrganisationId, post.Text, by, now, c.TrackingNumber)),
+        NotifyVendor notify when c.Vendor(notify.OrganisationId) is null => NotOnCase(),
+        NotifyVendor notify => CoordinationDecision.Of(new VendorNotificationSent(c.Id, notify.OrganisationId, notify.Summary, by, now, c.TrackingNumber)),
+        AcknowledgeNotice ack when c.Vendor(ack.OrganisationId) is not { } v => NotOnCase(),
+        AcknowledgeNotice ack when c.Vendor(ack.OrganisationId)!.NotifiedAt is null =>
+            Conflict("Not notified yet", "There is no notice to acknowledge: the coordinator has not notified this organisation."),
+        AcknowledgeNotice ack when c.Vendor(ack.OrganisationId)!.AcknowledgedAt is not null => CoordinationDecision.Of(), // once is enough
+        AcknowledgeNotice ack => CoordinationDecision.Of(new VendorAcknowledgedCase(c.Id, ack.OrganisationId, by, now, c.TrackingNumber)),
         _ => throw new ArgumentOutOfRangeException(nameof(command)),
     };
+
+    /// <summary>What the clocks call for at <paramref name="now"/>: reminders, then escalations, each once per notice.</summary>
+    public static IReadOnlyList<object> Due(CoordinationCase c, DateTimeOffset now)
+    {
+        var due = new List<object>();
+        foreach (var v in c.Vendors.Where(v => v.AcknowledgedAt is null && v.NotifiedAt is not null))
+        {
+            if (!v.Reminded && v.RemindAt is { } remind && now >= remind) due.Add(new VendorRemindedOfNotice(c.Id, v.OrganisationId, remind, now, c.TrackingNumber));
+            if (!v.Escalated && v.EscalateAt is { } escalate && now >= escalate) due.Add(new VendorEscalated(c.Id, v.OrganisationId, v.NotifiedAt!.Value, now, c.TrackingNumber));
+        }
+        return due;
+    }
 
     private static CoordinationDecision NotOnCase() =>
         CoordinationDecision.Refused(StatusCodes.Status404NotFound, "Vendor not on the case", "This organisation is not part of the case.");

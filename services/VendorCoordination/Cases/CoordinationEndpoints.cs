@@ -11,6 +11,12 @@ namespace VulnPlatform.VendorCoordination.Cases;
 public sealed record AddVendorRequest(Guid? OrganisationId);
 public sealed record StatusRequest(string? Status, string? Justification, string? FixedVersion);
 public sealed record StatementRequest(string? Text);
+public sealed record NotifyRequest(string? Summary);
+
+public sealed class NotifyValidator : AbstractValidator<NotifyRequest>
+{
+    public NotifyValidator() => RuleFor(r => r.Summary).NotEmpty().MaximumLength(20_000).MultiLineText();
+}
 
 public sealed class StatusValidator : AbstractValidator<StatusRequest>
 {
@@ -49,8 +55,9 @@ public static class CoordinationEndpoints
     public static void MapCoordination(this IEndpointRouteBuilder app)
     {
         var cases = app.MapGroup("/api/coordination/cases").WithTags("Coordination").RequireAuthorization(CoordinationAccess.Coordinators);
-        cases.MapGet("/", async (IQuerySession session, int? page, int? pageSize, CancellationToken ct) =>
-            await PageAsync(session.Query<CoordinationCase>(), page, pageSize, c => c, ct)).WithName("CoordinationCases");
+        cases.MapGet("/", async (IQuerySession session, bool? overdue, int? page, int? pageSize, CancellationToken ct) =>
+            await PageAsync(overdue == true ? session.Query<CoordinationCase>().Where(c => c.Overdue) : session.Query<CoordinationCase>(), page, pageSize, c => c, ct))
+            .WithName("CoordinationCases");
         cases.MapGet("/{trackingNumber}", async (string trackingNumber, IQuerySession session, CancellationToken ct) =>
             await FindAsync(session, trackingNumber, ct) is { } c ? Results.Ok(c) : NoSuchCase()).WithName("GetCoordinationCase");
         cases.MapPost("/{trackingNumber}/vendors", async (string trackingNumber, AddVendorRequest request, ClaimsPrincipal user, IDocumentSession session,
@@ -72,6 +79,10 @@ public static class CoordinationEndpoints
                 ClaimsPrincipal user, IDocumentSession session, TimeProvider time, CancellationToken ct) =>
             DecideAsync(session, trackingNumber, new PostStatement(organisationId, request.Text!.Trim()), Staff(user), time, c => Results.Ok(c), ct))
             .WithValidation<StatementRequest>().WithName("PostVendorStatement");
+        cases.MapPost("/{trackingNumber}/vendors/{organisationId:guid}/notify", (string trackingNumber, Guid organisationId, NotifyRequest request,
+                ClaimsPrincipal user, IDocumentSession session, TimeProvider time, CancellationToken ct) =>
+            DecideAsync(session, trackingNumber, new NotifyVendor(organisationId, request.Summary!.Trim()), Staff(user), time, c => Results.Ok(c), ct))
+            .WithValidation<NotifyRequest>().WithName("NotifyVendor");
 
         var vendor = app.MapGroup("/api/coordination/vendor/cases").WithTags("Vendor view").RequireAuthorization(CoordinationAccess.Vendors);
         vendor.MapGet("/", async (ClaimsPrincipal user, IQuerySession session, int? page, int? pageSize, CancellationToken ct) =>
@@ -101,6 +112,13 @@ public static class CoordinationEndpoints
                     c => Results.Ok(ViewFor(c, organisation)), ct, mustBeOn: organisation);
             })
             .WithValidation<StatementRequest>().WithName("VendorPostsStatement");
+        vendor.MapPost("/{trackingNumber}/acknowledge", (string trackingNumber, ClaimsPrincipal user, IDocumentSession session, TimeProvider time, CancellationToken ct) =>
+            {
+                var organisation = CoordinationAccess.OrganisationOf(user);
+                return DecideAsync(session, trackingNumber, new AcknowledgeNotice(organisation), VendorActor(user), time, c => Results.Ok(ViewFor(c, organisation)), ct,
+                    mustBeOn: organisation);
+            })
+            .WithName("VendorAcknowledges");
     }
 
     private static async Task<IResult> DecideAsync(

@@ -14,3 +14,18 @@ public sealed record VendorStatusChanged(
 /// <summary>A vendor's public statement on the vulnerability (text for the advisory; no personal data).</summary>
 public sealed record VendorStatementPosted(
     Guid CaseId, Guid ReportId, string? TrackingNumber, Guid OrganisationId, string Statement, Actor PostedBy, DateTimeOffset PostedAt);
+
+/// <summary>
+/// A vendor organisation is sent the case's notice: <see cref="Summary"/> is the coordinator's text for it.
+/// Notification e-mails the organisation's security contacts (asked for at sending time) and adds the
+/// reporter's identity only when the reporter's consent allows it then.
+/// </summary>
+public sealed record VendorNotified(Guid CaseId, Guid ReportId, string? TrackingNumber, Guid OrganisationId, string Summary, Actor NotifiedBy, DateTimeOffset NotifiedAt);
+
+public sealed record VendorAcknowledged(Guid CaseId, Guid ReportId, string? TrackingNumber, Guid OrganisationId, Actor AcknowledgedBy, DateTimeOffset AcknowledgedAt);
+
+/// <summary>The vendor did not acknowledge the notice by <see cref="DueAt"/> and is reminded.</summary>
+public sealed record VendorReminded(Guid CaseId, Guid ReportId, string? TrackingNumber, Guid OrganisationId, DateTimeOffset DueAt, DateTimeOffset RemindedAt);
+
+/// <summary>The vendor has still not acknowledged: the coordinator takes it up (escalation).</summary>
+public sealed record VendorUnresponsive(Guid CaseId, Guid ReportId, string? TrackingNumber, Guid OrganisationId, DateTimeOffset NotifiedAt, DateTimeOffset EscalatedAt);

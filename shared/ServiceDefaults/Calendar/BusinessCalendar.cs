@@ -1,9 +1,11 @@
-namespace VulnPlatform.Triage.Sla;
+using Microsoft.Extensions.Configuration;
 
-/// <summary>The organisation's working week (section <c>Triage:Calendar</c>): Monday to Friday, no holidays, UTC unless configured.</summary>
+namespace VulnPlatform.ServiceDefaults.Calendar;
+
+/// <summary>The organisation's working week (section <c>Calendar</c>, one for the platform): Monday to Friday, no holidays, UTC unless configured.</summary>
 public sealed class BusinessCalendarOptions
 {
-    public const string Section = "Triage:Calendar";
+    public const string Section = "Calendar";
 
     /// <summary>An IANA time zone name (e.g. <c>Asia/Shanghai</c>): days begin and end there.</summary>
     public string TimeZone { get; set; } = "UTC";
@@ -34,6 +36,10 @@ public sealed class BusinessCalendar
         _holidays = [.. options.Holidays];
         if (_workingDays.Count == 0) throw new ArgumentException("A business calendar needs at least one working day.", nameof(options));
     }
+
+    /// <summary>The platform's calendar from configuration (section <c>Calendar</c>; the defaults when absent).</summary>
+    public static BusinessCalendar From(IConfiguration configuration) =>
+        new(configuration.GetSection(BusinessCalendarOptions.Section).Get<BusinessCalendarOptions>() ?? new BusinessCalendarOptions());
 
     public bool IsBusinessDay(DateOnly day) => _workingDays.Contains(day.DayOfWeek) && !_holidays.Contains(day);
 

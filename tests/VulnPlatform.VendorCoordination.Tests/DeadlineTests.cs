@@ -1,0 +1,126 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Claims;
+using System.Text.Json;
+using Marten;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using VulnPlatform.Contracts;
+using VulnPlatform.Contracts.Triage;
+using VulnPlatform.Testing;
+using VulnPlatform.VendorCoordination.Cases;
+
+namespace VulnPlatform.VendorCoordination.Tests;
+
+/// <summary>
+/// A vendor's acknowledgement deadline with a clock the test moves and two instances of the service on
+/// one database, both watching: the reminder after 5 business days and the escalation after 10 are
+/// each recorded once; an acknowledgement stops both.
+/// </summary>
+public sealed class DeadlineTests : IAsyncLifetime
+{
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero)); // a Monday
+    private readonly TestTokens _tokens = new("https://localhost:8443/");
+    private readonly List<WebApplicationFactory<Program>> _instances = [];
+    private TestServers _servers = null!;
+    private string _database = "";
+
+    public async Task InitializeAsync()
+    {
+        _servers = await TestServers.GetAsync();
+        _database = await _servers.CreateDatabaseAsync("coordination_deadline_test");
+        for (var i = 0; i < 2; i++)
+        {
+            var instance = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
+            {
+                foreach (var (key, value) in _servers.ServiceSettings(_database)) host.UseSetting(key, value);
+                host.UseSetting("Coordination:Deadlines:PollInterval", "01:00:00");
+                host.ConfigureTestServices(services =>
+                {
+                    services.AddSingleton<TimeProvider>(_clock);
+                    _tokens.TrustedBy(services);
+                });
+            });
+            _ = instance.Server;
+            await BusReadiness.WaitAsync(instance.Services);
+            _instances.Add(instance);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var instance in _instances) await instance.DisposeAsync();
+        await _servers.DropDatabaseAsync(_database);
+    }
+
+    [Fact]
+    public async Task An_unresponsive_vendor_is_reminded_then_escalated_once_each_and_acknowledging_stops_the_clock()
+    {
+        await using var unresponsive = await RawSubscriber.StartAsync(_servers, "VulnPlatform.Contracts.VendorCoordination:VendorUnresponsive");
+        var coordinator = _tokens.Person(Guid.NewGuid(), "coordinator");
+        var registered = await SendAsync(HttpMethod.Post, "/api/coordination/vendors", coordinator, new
+        {
+            name = "Slow Vendor", products = new[] { new { name = "Camera" } }, securityContacts = new[] { "psirt@slow.example" },
+        });
+        var organisation = (await registered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var reportId = Guid.CreateVersion7();
+        var trackingNumber = $"VR-2026-{Random.Shared.Next(100_000, 999_999)}";
+        await RawPublisher.PublishAsync(_servers, new ThirdPartyIdentified(reportId, reportId, "Slow Vendor", "Camera",
+            new Actor(ActorKinds.Staff, Guid.NewGuid().ToString()), _clock.GetUtcNow(), trackingNumber));
+        Assert.True(await Eventually.HoldsAsync(async () =>
+            (await SendAsync(HttpMethod.Get, $"/api/coordination/cases/{trackingNumber}", coordinator)).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(30)));
+        await SendAsync(HttpMethod.Post, $"/api/coordination/cases/{trackingNumber}/vendors", coordinator, new { organisationId = organisation });
+        var vendor = _tokens.PersonWith(Guid.NewGuid(), [new Claim("vendor_org", organisation.ToString())], "vendor");
+        Assert.Equal(HttpStatusCode.Conflict, (await SendAsync(HttpMethod.Post, $"/api/coordination/vendor/cases/{trackingNumber}/acknowledge", vendor)).StatusCode);
+        var notified = await SendAsync(HttpMethod.Post, $"/api/coordination/cases/{trackingNumber}/vendors/{organisation}/notify", coordinator,
+            new { summary = "A stored XSS in the camera's admin page; details attached." });
+        Assert.Equal(HttpStatusCode.OK, notified.StatusCode);
+
+        // Mon 09:00 + 5 business days = next Mon 09:00: the reminder, once.
+        _clock.Advance(TimeSpan.FromDays(7) - TimeSpan.FromMinutes(1));
+        await BothWatchAsync();
+        Assert.Empty(await EventsAsync<VendorRemindedOfNotice>(reportId));
+        _clock.Advance(TimeSpan.FromMinutes(2));
+        await BothWatchAsync();
+        await BothWatchAsync();
+        Assert.Single(await EventsAsync<VendorRemindedOfNotice>(reportId));
+        Assert.Empty(await EventsAsync<VendorEscalated>(reportId));
+
+        // + 10 business days: escalated once; the case shows as overdue in the coordinator's queue.
+        _clock.Advance(TimeSpan.FromDays(7));
+        await BothWatchAsync();
+        await BothWatchAsync();
+        Assert.Single(await EventsAsync<VendorEscalated>(reportId));
+        var overdue = await (await SendAsync(HttpMethod.Get, "/api/coordination/cases?overdue=true", coordinator)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains(overdue.GetProperty("items").EnumerateArray(), i => i.GetProperty("trackingNumber").GetString() == trackingNumber);
+        await unresponsive.WaitForAsync(all => all.Any(m => m.Message.GetProperty("caseId").GetGuid() == reportId), TimeSpan.FromSeconds(30));
+
+        // The vendor acknowledges: no deadline runs any more, and the case is no longer overdue.
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Post, $"/api/coordination/vendor/cases/{trackingNumber}/acknowledge", vendor)).StatusCode);
+        var view = await (await SendAsync(HttpMethod.Get, $"/api/coordination/cases/{trackingNumber}", coordinator)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.False(view.GetProperty("overdue").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, view.GetProperty("nextDeadlineAt").ValueKind);
+        _clock.Advance(TimeSpan.FromDays(30));
+        Assert.Equal(0, await _instances[0].Services.GetRequiredService<VendorDeadlineWatch>().RunOnceAsync(CancellationToken.None));
+    }
+
+    private Task BothWatchAsync() =>
+        Task.WhenAll(_instances.Select(i => i.Services.GetRequiredService<VendorDeadlineWatch>().RunOnceAsync(CancellationToken.None)));
+
+    private async Task<List<T>> EventsAsync<T>(Guid caseId)
+    {
+        await using var session = _instances[0].Services.GetRequiredService<IDocumentStore>().QuerySession();
+        return (await session.Events.FetchStreamAsync(caseId)).Select(e => e.Data).OfType<T>().ToList();
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string token, object? body = null)
+    {
+        using var client = _instances[1].CreateClient();
+        var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        request.Headers.Authorization = new("Bearer", token);
+        return await client.SendAsync(request);
+    }
+}
