@@ -55,6 +55,7 @@ service_env() { # name
       echo "Notification__Client__TokenEndpoint=http://127.0.0.1:$IDENTITY_PORT/connect/token"
       echo "Notification__Client__IntakeAddress=http://127.0.0.1:$INTAKE_PORT/"
       echo "Notification__Client__IdentityAddress=http://127.0.0.1:$IDENTITY_PORT/"
+      echo "Notification__Client__CoordinationAddress=http://127.0.0.1:$COORDINATION_PORT/"
       echo "Notification__Smtp__Host=127.0.0.1"
       echo "Notification__Smtp__Port=$MAIL_PORT"
       echo "Notification__Smtp__Security=None"

@@ -27,6 +27,8 @@ public static class NotificationModule
         typeof(ReporterConsentChanged), typeof(ReporterDataErased),
         typeof(EmailConfirmationRequested), typeof(AccountSignedIn), typeof(TwoFactorEnabled), typeof(TwoFactorDisabled),
         typeof(AccountLockedOut), typeof(PasswordChanged),
+        typeof(VulnPlatform.Contracts.VendorCoordination.VendorNotified), typeof(VulnPlatform.Contracts.VendorCoordination.VendorReminded),
+        typeof(VulnPlatform.Contracts.VendorCoordination.VendorUnresponsive),
     ];
 
     public static IHostApplicationBuilder AddNotification(this IHostApplicationBuilder builder)

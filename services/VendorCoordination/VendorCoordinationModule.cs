@@ -23,7 +23,9 @@ public static class VendorCoordinationModule
             .AddIntegrationMessaging<CoordinationIntegrationEvents>(builder, ServiceName,
                 bus => bus.AddConsumersFromNamespaceContaining<ThirdPartyIdentifiedConsumer>());
         builder.AddPlatformAuthentication(ServiceName);
-        CoordinationAccess.AddPolicies(builder.Services.AddAuthorizationBuilder());
+        var authorization = builder.Services.AddAuthorizationBuilder();
+        CoordinationAccess.AddPolicies(authorization);
+        VendorContactEndpoint.AddPolicy(authorization);
         builder.Services.AddValidatorsFromAssemblyContaining<OrganisationValidator>(ServiceLifetime.Singleton);
         builder.Services.AddServiceOpenApi(builder.Configuration, ServiceName);
         builder.Services.Configure<VendorDeadlineOptions>(builder.Configuration.GetSection(VendorDeadlineOptions.Section));
@@ -45,6 +47,7 @@ public static class VendorCoordinationModule
     {
         app.MapDirectory();
         app.MapCoordination();
+        app.MapVendorContact();
         app.MapServiceOpenApi();
         return app;
     }

@@ -82,6 +82,7 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
         coordination GET    /api/coordination/vendor/cases/{trackingNumber}              401 403 403 404 403 403 403 401  same
         coordination POST   /api/coordination/vendor/cases/{trackingNumber}/status       401 403 403 404 403 403 403 401  same
         coordination POST   /api/coordination/vendor/cases/{trackingNumber}/statements   401 403 403 404 403 403 403 401  same
+        coordination GET    /internal/vendors/{id:guid}/contact                          401 403 403 403 403 403 403 401  unrouted
         coordination GET    /api/openapi/{documentName}.json                             ok  ok  ok  ok  ok  ok  ok  401  same
         coordination GET    /internal/relay/dead-letters                                 401 401 401 401 401 401 401 401  unrouted
         coordination POST   /internal/relay/dead-letters/{id:guid}/republish             401 401 401 401 401 401 401 401  unrouted

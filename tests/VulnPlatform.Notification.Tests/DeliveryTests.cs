@@ -213,17 +213,17 @@ public sealed class DeliveryTests(NotificationFixture fixture)
         var (trackingNumber, _, reportId) = await fixture.SubmitAsync(Report(email, "en"));
         Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(fixture.MailTo(email).Any()), TimeSpan.FromSeconds(30)));
 
-        var leaking = await QueueVendorNoticeAsync(reportId, trackingNumber, "vendor-a@example.net", new()
+        var leaking = await QueueVendorNoticeAsync(reportId, trackingNumber, await fixture.VendorAsync("Vendor A", "vendor-a@example.net"), new()
         {
-            ["product"] = "Shop", ["summary"] = "Stored XSS in reviews.", ["reporterName"] = ReporterName,
+            ["summary"] = $"Stored XSS in reviews, found by {ReporterName}.",
         });
-        var hidden = await QueueVendorNoticeAsync(reportId, trackingNumber, "vendor-b@example.net", new()
+        var hidden = await QueueVendorNoticeAsync(reportId, trackingNumber, await fixture.VendorAsync("Vendor B", "vendor-b@example.net"), new()
         {
-            ["product"] = "Shop", ["summary"] = $"Stored XSS; ask {email.ToUpperInvariant()} for details.",
+            ["summary"] = $"Stored XSS; ask {email.ToUpperInvariant()} for details.",
         });
-        var clean = await QueueVendorNoticeAsync(reportId, trackingNumber, "vendor-c@example.net", new()
+        var clean = await QueueVendorNoticeAsync(reportId, trackingNumber, await fixture.VendorAsync("Vendor C", "vendor-c@example.net", "psirt-c@example.net"), new()
         {
-            ["product"] = "Shop", ["summary"] = "Stored XSS in reviews.",
+            ["summary"] = "Stored XSS in reviews.",
         });
 
         Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(fixture.MailTo("vendor-c@example.net").Any()), TimeSpan.FromSeconds(30)));
@@ -238,7 +238,52 @@ public sealed class DeliveryTests(NotificationFixture fixture)
         }
         Assert.Empty(fixture.MailTo("vendor-a@example.net"));
         Assert.Empty(fixture.MailTo("vendor-b@example.net"));
-        Assert.DoesNotContain(ReporterName, Assert.Single(fixture.MailTo("vendor-c@example.net")).TextBody);
+        var sent = Assert.Single(fixture.MailTo("vendor-c@example.net"));
+        Assert.DoesNotContain(ReporterName, sent.TextBody);
+        Assert.Contains("psirt-c@example.net", sent.To.Mailboxes.Select(m => m.Address)); // every security contact of the organisation
+    }
+
+    /// <summary>
+    /// For every combination of the reporter's consent and vendor-bound message: the reporter's name and
+    /// address are in what the vendor receives exactly when the message names the reporter and the
+    /// reporter consented at the time of sending; never otherwise.
+    /// </summary>
+    [Theory]
+    [InlineData(false, "notice")]
+    [InlineData(true, "notice")]
+    [InlineData(false, "reminder")]
+    [InlineData(true, "reminder")]
+    public async Task The_reporter_is_named_to_a_vendor_exactly_when_they_consented(bool consent, string message)
+    {
+        var email = $"consent.{Guid.NewGuid():N}@example.org";
+        var (trackingNumber, token, reportId) = await fixture.SubmitAsync(Report(email, "en"));
+        Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(fixture.MailTo(email).Any()), TimeSpan.FromSeconds(30)));
+        if (consent)
+        {
+            var change = fixture.Request(HttpMethod.Put, $"/api/reports/{trackingNumber}/consent", null, new { shareIdentityWithVendor = true, publicCredit = false });
+            change.Headers.Add("X-Follow-Up-Token", token);
+            Assert.Equal(HttpStatusCode.OK, (await fixture.Intake.SendAsync(change)).StatusCode);
+            Assert.True(await Eventually.HoldsAsync(async () =>
+            {
+                await using var session = fixture.Store.QuerySession();
+                return (await session.LoadAsync<VulnPlatform.Notification.Recipients.ReportRecipient>(reportId))?.ShareIdentityWithVendor == true;
+            }, TimeSpan.FromSeconds(30)));
+        }
+        var contact = $"psirt.{Guid.NewGuid():N}@vendor.example";
+        var organisation = await fixture.VendorAsync("Consent Vendor", contact);
+        var coordinator = new Actor(ActorKinds.Staff, Guid.NewGuid().ToString());
+        object vendorEvent = message == "notice"
+            ? new VulnPlatform.Contracts.VendorCoordination.VendorNotified(reportId, reportId, trackingNumber, organisation, "Stored XSS in reviews.", coordinator, DateTimeOffset.UtcNow)
+            : new VulnPlatform.Contracts.VendorCoordination.VendorReminded(reportId, reportId, trackingNumber, organisation, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
+        await RawPublisher.PublishAsync(fixture.Servers, vendorEvent);
+
+        Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(fixture.MailTo(contact).Any()), TimeSpan.FromSeconds(30)), "the vendor got nothing");
+        var received = Assert.Single(fixture.MailTo(contact));
+        var everything = received.Subject + received.TextBody + received.HtmlBody;
+        var named = consent && message == "notice";
+        Assert.Equal(named, everything.Contains(ReporterName));
+        Assert.Equal(named, everything.Contains(email));
+        Assert.Contains(trackingNumber, received.Subject);
     }
 
     [Fact]
@@ -263,10 +308,10 @@ public sealed class DeliveryTests(NotificationFixture fixture)
         Assert.DoesNotContain(fixture.MailTo("support-desk@example.com"), m => m.Subject!.Contains(trackingNumber));
     }
 
-    private async Task<Guid> QueueVendorNoticeAsync(Guid reportId, string trackingNumber, string vendorAddress, Dictionary<string, string?> values)
+    private async Task<Guid> QueueVendorNoticeAsync(Guid reportId, string trackingNumber, Guid organisation, Dictionary<string, string?> values)
     {
         values["trackingNumber"] = trackingNumber;
-        var recipient = new Recipient(Recipient.Vendor, vendorAddress);
+        var recipient = new Recipient(Recipient.Vendor, organisation.ToString());
         var id = DeliveryIds.For(Guid.NewGuid(), recipient, DeliveryChannels.Email);
         await using var session = fixture.Store.LightweightSession();
         session.Events.StartStream<Delivery>(id, new NotificationQueued(id, Guid.NewGuid(), "VendorNotified", "vendor-notice", DeliveryChannels.Email, recipient,

@@ -1,4 +1,5 @@
 extern alias intake;
+extern alias coordination;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
@@ -15,19 +16,23 @@ using VulnPlatform.Notification.Recipients;
 using VulnPlatform.SmtpSink;
 using VulnPlatform.Testing;
 using IntakeProgram = intake::Program;
+using CoordinationProgram = coordination::Program;
 
 namespace VulnPlatform.Notification.Tests;
 
 /// <summary>
 /// Notification as it runs, with the real Intake beside it (reports are submitted through Intake's
 /// API; their events reach Notification over RabbitMQ; Notification reads the reporter's contact from
-/// Intake's internal endpoint), each on a fresh database, and a real SMTP server on loopback.
+/// Intake's internal endpoint) and the real VendorCoordination (vendors' security contacts), each on a
+/// fresh database, and a real SMTP server on loopback.
 /// Identity's token endpoint is the one stand-in: it hands out tokens signed by the key both trust.
 /// </summary>
 public sealed class NotificationFixture : IAsyncLifetime
 {
     private WebApplicationFactory<IntakeProgram>? _intake;
     private WebApplicationFactory<Program>? _notification;
+    private WebApplicationFactory<CoordinationProgram>? _coordination;
+    private string _coordinationDatabase = "";
     private string _intakeDatabase = "";
     private string _notificationDatabase = "";
 
@@ -37,6 +42,7 @@ public sealed class NotificationFixture : IAsyncLifetime
     public MailSink? Mail { get; private set; }
     public HttpClient Intake { get; private set; } = null!;
     public HttpClient Notification { get; private set; } = null!;
+    public HttpClient Coordination { get; private set; } = null!;
     public IServiceProvider Services => _notification!.Services;
     public IDocumentStore Store => Services.GetRequiredService<IDocumentStore>();
 
@@ -45,6 +51,7 @@ public sealed class NotificationFixture : IAsyncLifetime
         Servers = await TestServers.GetAsync();
         _intakeDatabase = await Servers.CreateDatabaseAsync("intake_for_notification_test");
         _notificationDatabase = await Servers.CreateDatabaseAsync("notification_test");
+        _coordinationDatabase = await Servers.CreateDatabaseAsync("coordination_for_notification_test");
         Mail = MailSink.Start(SmtpPort);
         var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         _intake = new WebApplicationFactory<IntakeProgram>().WithWebHostBuilder(host =>
@@ -55,7 +62,17 @@ public sealed class NotificationFixture : IAsyncLifetime
             host.ConfigureTestServices(services => Tokens.TrustedBy(services));
         });
         Intake = _intake.CreateClient();
-        var intakeHandler = _intake.Server.CreateHandler();
+        _coordination = new WebApplicationFactory<CoordinationProgram>().WithWebHostBuilder(host =>
+        {
+            foreach (var (k, v) in Servers.ServiceSettings(_coordinationDatabase)) host.UseSetting(k, v);
+            host.ConfigureTestServices(services => Tokens.TrustedBy(services));
+        });
+        Coordination = _coordination.CreateClient();
+        var backends = new Dictionary<string, HttpMessageHandler>
+        {
+            ["intake.internal"] = _intake.Server.CreateHandler(),
+            ["coordination.internal"] = _coordination.Server.CreateHandler(),
+        };
         _notification = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
         {
             foreach (var (k, v) in Servers.ServiceSettings(_notificationDatabase)) host.UseSetting(k, v);
@@ -71,11 +88,13 @@ public sealed class NotificationFixture : IAsyncLifetime
             host.UseSetting("Notification:Desks:Mailboxes:sales", "sales-desk@example.com");
             host.UseSetting("Notification:Desks:Mailboxes:support", "support-desk@example.com");
             host.UseSetting("Notification:Desks:Mailboxes:staff-on-duty", "duty@example.com");
+            host.UseSetting("Notification:Client:IntakeAddress", "http://intake.internal/");
+            host.UseSetting("Notification:Client:CoordinationAddress", "http://coordination.internal/");
             host.ConfigureTestServices(services =>
             {
                 Tokens.TrustedBy(services);
                 services.Configure<HttpClientFactoryOptions>(ContactDirectory.ClientName,
-                    o => o.HttpMessageHandlerBuilderActions.Add(b => b.PrimaryHandler = intakeHandler));
+                    o => o.HttpMessageHandlerBuilderActions.Add(b => b.PrimaryHandler = new ByHost(backends)));
                 services.Configure<HttpClientFactoryOptions>(ServiceTokens.ClientName,
                     o => o.HttpMessageHandlerBuilderActions.Add(b => b.PrimaryHandler = new TokenEndpoint(Tokens)));
             });
@@ -83,6 +102,7 @@ public sealed class NotificationFixture : IAsyncLifetime
         Notification = _notification.CreateClient();
         await BusReadiness.WaitAsync(_intake.Services);
         await BusReadiness.WaitAsync(_notification.Services);
+        await BusReadiness.WaitAsync(_coordination.Services);
     }
 
     public async Task DisposeAsync()
@@ -90,6 +110,8 @@ public sealed class NotificationFixture : IAsyncLifetime
         if (Mail is not null) await Mail.DisposeAsync();
         if (_notification is not null) await _notification.DisposeAsync();
         if (_intake is not null) await _intake.DisposeAsync();
+        if (_coordination is not null) await _coordination.DisposeAsync();
+        await Servers.DropDatabaseAsync(_coordinationDatabase);
         await Servers.DropDatabaseAsync(_notificationDatabase);
         await Servers.DropDatabaseAsync(_intakeDatabase);
     }
@@ -125,6 +147,16 @@ public sealed class NotificationFixture : IAsyncLifetime
         return await session.Query<Delivery>().Where(d => d.TrackingNumber == trackingNumber).ToListAsync();
     }
 
+    /// <summary>Registers a vendor organisation in VendorCoordination's directory; returns its id.</summary>
+    public async Task<Guid> VendorAsync(string name, params string[] contacts)
+    {
+        using var request = Request(HttpMethod.Post, "/api/coordination/vendors", Tokens.Person(Guid.NewGuid(), "coordinator"),
+            new { name, products = new[] { new { name = "Product" } }, securityContacts = contacts });
+        var response = await Coordination.SendAsync(request);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+    }
+
     public HttpRequestMessage Request(HttpMethod method, string path, string? bearer, object? body = null)
     {
         var request = new HttpRequestMessage(method, path);
@@ -140,6 +172,13 @@ public sealed class NotificationFixture : IAsyncLifetime
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>Requests to the in-process services, by host name.</summary>
+    private sealed class ByHost(IReadOnlyDictionary<string, HttpMessageHandler> backends) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            new HttpMessageInvoker(backends[request.RequestUri!.Host], disposeHandler: false).SendAsync(request, cancellationToken);
+    }
+
     /// <summary>Identity's token endpoint for client credentials, as far as Notification uses it.</summary>
     private sealed class TokenEndpoint(TestTokens tokens) : HttpMessageHandler
     {
@@ -148,7 +187,8 @@ public sealed class NotificationFixture : IAsyncLifetime
             var form = (await request.Content!.ReadAsStringAsync(cancellationToken)).Split('&')
                 .Select(p => p.Split('=')).ToDictionary(p => Uri.UnescapeDataString(p[0]), p => Uri.UnescapeDataString(p[1]));
             var scope = form["scope"];
-            var token = tokens.Service(form["client_id"], scope.Split('.')[0], scope);
+            var audience = scope.Split('.')[0] is "coordination" ? "vendorcoordination" : scope.Split('.')[0];
+            var token = tokens.Service(form["client_id"], audience, scope);
             return new HttpResponseMessage(HttpStatusCode.OK)
             {
                 Content = JsonContent.Create(new { access_token = token, token_type = "Bearer", expires_in = 600 }),

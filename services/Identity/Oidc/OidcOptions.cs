@@ -60,10 +60,12 @@ public static class ApiScopes
 
     public const string IntakeContactRead = "intake.contact.read";
     public const string IdentityContactRead = "identity.contact.read";
+    public const string CoordinationContactRead = "coordination.contact.read";
 
     public static readonly IReadOnlyDictionary<string, string> ServiceScopes = new Dictionary<string, string>
     {
         [IntakeContactRead] = "intake",
         [IdentityContactRead] = "identity",
+        [CoordinationContactRead] = "vendorcoordination",
     };
 }

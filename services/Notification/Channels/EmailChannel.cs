@@ -38,12 +38,13 @@ public sealed class EmailChannel(IOptions<SmtpOptions> options, ILogger<EmailCha
 {
     private readonly ConcurrentBag<SmtpClient> _idle = [];
 
-    public MimeMessage Compose(Guid deliveryId, string to, string? toName, RenderedMessage rendered, string? replyTo = null)
+    public MimeMessage Compose(Guid deliveryId, string to, string? toName, RenderedMessage rendered, string? replyTo = null, IEnumerable<string>? alsoTo = null)
     {
         var settings = options.Value;
         var message = new MimeMessage { Subject = rendered.Subject };
         message.From.Add(new MailboxAddress(settings.FromName, settings.FromAddress));
         message.To.Add(new MailboxAddress(MessageTemplates.OneLine(toName ?? ""), to));
+        foreach (var other in alsoTo ?? []) message.To.Add(MailboxAddress.Parse(other));
         if (replyTo is not null) message.ReplyTo.Add(MailboxAddress.Parse(replyTo));
         var domain = settings.FromAddress.Contains('@') ? settings.FromAddress[(settings.FromAddress.IndexOf('@') + 1)..] : "vulnplatform.local";
         message.MessageId = $"{deliveryId:N}@{domain}";

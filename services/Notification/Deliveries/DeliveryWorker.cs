@@ -147,16 +147,9 @@ public sealed class DeliveryWorker(
         var values = new Dictionary<string, string?>(delivery.Values);
         string? replyTo = null;
         Contact contact;
-        if (delivery.Recipient.Kind == Recipient.Vendor)
-        {
-            contact = new Contact(delivery.Recipient.Ref, null, values.GetValueOrDefault("language") ?? MessageTemplates.English);
-        }
-        else
-        {
-            var lookup = await contacts.FindAsync(session, delivery.Recipient, cancellationToken);
-            if (lookup.Contact is not { } found) return lookup.Permanent ? SendOutcome.Permanent(lookup.Problem!) : SendOutcome.Retry(lookup.Problem!);
-            contact = found;
-        }
+        var lookup = await contacts.FindAsync(session, delivery.Recipient, cancellationToken);
+        if (lookup.Contact is not { } found) return lookup.Permanent ? SendOutcome.Permanent(lookup.Problem!) : SendOutcome.Retry(lookup.Problem!);
+        contact = found;
         if (delivery.Template == "email-confirmation")
         {
             var link = await contacts.IdentityAsync<EmailConfirmationLink>(
@@ -172,24 +165,28 @@ public sealed class DeliveryWorker(
             replyTo = sender.Contact?.Email;
         }
 
-        var rendered = templates.Render(delivery.Template, contact.Language, values);
-        if (RedactionGuard.IsVendorBound(delivery))
+        var consent = (Consented: false, Reporter: (Contact?)null);
+        if (RedactionGuard.IsVendorBound(delivery) && delivery.ReportId is { } reportId)
         {
-            var refusal = await CheckRedactionAsync(session, delivery, rendered, cancellationToken);
-            if (refusal is not null) return refusal;
+            // The reporter's identity as it stands now: named to the vendor only with consent now, and looked for otherwise.
+            var reporter = await session.LoadAsync<ReportRecipient>(reportId, cancellationToken);
+            if (reporter is null) return SendOutcome.Retry("The report's reporter is not known yet; a vendor message waits until the redaction guard can check it.");
+            var identity = await contacts.FindAsync(session, new Recipient(Recipient.Reporter, reportId.ToString()), cancellationToken);
+            if (identity.Contact is null && !identity.Permanent) return SendOutcome.Retry($"The redaction guard could not read the reporter's identity: {identity.Problem}");
+            consent = (reporter.ShareIdentityWithVendor, identity.Contact);
+            if (consent.Consented && identity.Contact is { } shared)
+            {
+                values["reporterName"] = shared.Name;
+                values["reporterEmail"] = shared.Email;
+            }
         }
-        return await email.SendAsync(email.Compose(delivery.Id, contact.Email, contact.Name, rendered, replyTo), cancellationToken);
-    }
 
-    private async Task<SendOutcome?> CheckRedactionAsync(IQuerySession session, Delivery delivery, RenderedMessage rendered, CancellationToken cancellationToken)
-    {
-        if (delivery.ReportId is not { } reportId) return null;
-        var reporter = await session.LoadAsync<ReportRecipient>(reportId, cancellationToken);
-        if (reporter is null) return SendOutcome.Retry("The report's reporter is not known yet; a vendor message waits until the redaction guard can check it.");
-        if (reporter.ShareIdentityWithVendor || !reporter.HasContact) return null;
-        var lookup = await contacts.ReporterAsync(reportId, cancellationToken);
-        if (lookup.Contact is null && !lookup.Permanent) return SendOutcome.Retry($"The redaction guard could not read the reporter's identity: {lookup.Problem}");
-        return RedactionGuard.Check(rendered, lookup.Contact, consented: false) is { } problem ? SendOutcome.Permanent(problem) : null;
+        var rendered = templates.Render(delivery.Template, contact.Language, values);
+        if (RedactionGuard.IsVendorBound(delivery) && RedactionGuard.Check(rendered, consent.Reporter, consent.Consented) is { } refused)
+        {
+            return SendOutcome.Permanent(refused);
+        }
+        return await email.SendAsync(email.Compose(delivery.Id, contact.Email, contact.Name, rendered, replyTo, contact.AlsoTo), cancellationToken);
     }
 
     private async Task RecordAsync(Delivery delivery, int attempt, SendOutcome outcome, CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using VulnPlatform.Contracts;
 using VulnPlatform.Contracts.Identity;
 using VulnPlatform.Contracts.Intake;
 using VulnPlatform.Contracts.Triage;
+using VulnPlatform.Contracts.VendorCoordination;
 using VulnPlatform.Notification.Webhooks;
 
 namespace VulnPlatform.Notification.Deliveries;
@@ -56,6 +57,10 @@ public static class NotificationPlan
         ReporterReminded m => [ToReporter("reminder", m.ReportId, m.TrackingNumber, new() { ["questionAskedAt"] = Instant(m.QuestionAskedAt) })],
         SlaWarning m => [ToStaff("sla-warning", m.AssigneeId, m.ReportId, m.TrackingNumber, m.Clock, m.DueAt)],
         SlaBreached m => [ToStaff("sla-breached", m.AssigneeId, m.ReportId, m.TrackingNumber, m.Clock, m.DueAt)],
+        VendorNotified m => [ToVendor("vendor-notice", m.OrganisationId, m.ReportId, m.TrackingNumber, new() { ["summary"] = m.Summary })],
+        VendorReminded m => [ToVendor("vendor-reminder", m.OrganisationId, m.ReportId, m.TrackingNumber, new() { ["dueAt"] = Instant(m.DueAt) })],
+        VendorUnresponsive m => [new PlannedMessage("vendor-unresponsive", new Recipient(Recipient.Desk, StaffDesks.Coordination), m.ReportId, m.TrackingNumber,
+            Values(m.TrackingNumber ?? "", new() { ["notifiedAt"] = Instant(m.NotifiedAt) }), Inbox: false)],
         EmailConfirmationRequested m => [ToAccount("email-confirmation", m.AccountId, new() { ["requestId"] = m.RequestId.ToString() }, inbox: false)],
         AccountSignedIn m => [ToAccount("new-sign-in", m.AccountId, new()
         {
@@ -85,6 +90,10 @@ public static class NotificationPlan
             Values(trackingNumber, new() { ["clock"] = clock, ["dueAt"] = Instant(dueAt) }), Inbox: recipient.Kind == Recipient.Account);
     }
 
+    /// <summary>To a vendor organisation's security contacts; never an inbox (vendors read their cases in their own view).</summary>
+    private static PlannedMessage ToVendor(string template, Guid organisationId, Guid reportId, string? trackingNumber, Dictionary<string, string?> values) =>
+        new(template, new Recipient(Recipient.Vendor, organisationId.ToString()), reportId, trackingNumber, Values(trackingNumber ?? "", values), Inbox: false);
+
     private static PlannedMessage ToAccount(string template, Guid accountId, Dictionary<string, string?> values, bool inbox = true) =>
         new(template, new Recipient(Recipient.Account, accountId.ToString()), null, null, values, Inbox: inbox);
 
@@ -105,4 +114,7 @@ public static class StaffDesks
 {
     /// <summary>The mailbox of whoever is on duty for triage (SLA notices of unassigned cases).</summary>
     public const string OnDuty = "staff-on-duty";
+
+    /// <summary>The coordinators' mailbox (vendors that do not answer).</summary>
+    public const string Coordination = "coordination";
 }

@@ -7,7 +7,7 @@ using VulnPlatform.Notification.Deliveries;
 namespace VulnPlatform.Notification.Recipients;
 
 /// <summary>An address to write to, asked for at the moment of sending and never stored.</summary>
-public sealed record Contact(string Email, string? Name, string Language);
+public sealed record Contact(string Email, string? Name, string Language, IReadOnlyList<string>? AlsoTo = null);
 
 /// <summary>Why there is no address: <see cref="Permanent"/> means asking again will not help (anonymous, erased, no such account).</summary>
 public sealed record ContactLookup(Contact? Contact, string? Problem, bool Permanent)
@@ -35,6 +35,7 @@ public sealed class ContactDirectory(IHttpClientFactory clients, ServiceTokens t
     public const string ClientName = "contacts";
     public const string IntakeScope = "intake.contact.read";
     public const string IdentityScope = "identity.contact.read";
+    public const string CoordinationScope = "coordination.contact.read";
 
     public async Task<ContactLookup> FindAsync(IQuerySession session, Recipient recipient, CancellationToken cancellationToken)
     {
@@ -46,6 +47,8 @@ public sealed class ContactDirectory(IHttpClientFactory clients, ServiceTokens t
                     : ContactLookup.Missing($"No mailbox is configured for the {recipient.Ref} desk (Notification:Desks:Mailboxes:{recipient.Ref}).");
             case Recipient.Account:
                 return await AccountAsync(Guid.Parse(recipient.Ref), cancellationToken);
+            case Recipient.Vendor:
+                return await VendorAsync(Guid.Parse(recipient.Ref), cancellationToken);
             case Recipient.Reporter:
                 var reportId = Guid.Parse(recipient.Ref);
                 var reporter = await session.LoadAsync<ReportRecipient>(reportId, cancellationToken);
@@ -77,6 +80,17 @@ public sealed class ContactDirectory(IHttpClientFactory clients, ServiceTokens t
         if (response.StatusCode == HttpStatusCode.NotFound) return default;
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadFromJsonAsync<T>(cancellationToken);
+    }
+
+    /// <summary>A vendor organisation's security contacts (all of them on one message), in its language.</summary>
+    private async Task<ContactLookup> VendorAsync(Guid organisationId, CancellationToken cancellationToken)
+    {
+        using var response = await GetAsync(options.Value.CoordinationAddress, $"internal/vendors/{organisationId}/contact", CoordinationScope, cancellationToken);
+        if (response.StatusCode != HttpStatusCode.OK) return Failed(response, "VendorCoordination");
+        var body = (await response.Content.ReadFromJsonAsync<VendorContactAnswer>(cancellationToken))!;
+        return body.SecurityContacts.Count == 0
+            ? ContactLookup.Missing("The vendor has no security contact.")
+            : ContactLookup.Found(new Contact(body.SecurityContacts[0], body.Name, body.Language, [.. body.SecurityContacts.Skip(1)]));
     }
 
     private async Task<ContactLookup> AccountAsync(Guid accountId, CancellationToken cancellationToken)
@@ -115,6 +129,8 @@ public sealed class ContactDirectory(IHttpClientFactory clients, ServiceTokens t
     private sealed record IntakeContact(string? Name, string Email, string Language);
 
     private sealed record AccountContact(Guid AccountId, string Email, bool EmailConfirmed);
+
+    private sealed record VendorContactAnswer(Guid OrganisationId, string Name, IReadOnlyList<string> SecurityContacts, string Language);
 }
 
 public sealed record EmailConfirmationLink(Guid AccountId, string Email, Uri Link, DateTimeOffset ExpiresAt);

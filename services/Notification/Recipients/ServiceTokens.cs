@@ -16,6 +16,7 @@ public sealed class ServiceClientOptions
     public Uri TokenEndpoint { get; set; } = new("http://127.0.0.1:5106/connect/token");
     public Uri IntakeAddress { get; set; } = new("http://127.0.0.1:5101/");
     public Uri IdentityAddress { get; set; } = new("http://127.0.0.1:5106/");
+    public Uri CoordinationAddress { get; set; } = new("http://127.0.0.1:5104/");
 }
 
 /// <summary>Client-credentials access tokens per scope, kept until a minute before they expire.</summary>
