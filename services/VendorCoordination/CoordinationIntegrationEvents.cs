@@ -19,7 +19,7 @@ public sealed class CoordinationIntegrationEvents : IIntegrationEventMap
         CoordinationOpened e => new CoordinationCaseOpened(e.CaseId, e.ReportId, e.TrackingNumber, e.At),
         VendorStatusSet e => new VendorStatusChanged(e.CaseId, e.CaseId, e.TrackingNumber, e.OrganisationId, e.Status, e.Justification, e.FixedVersion, e.By, e.At),
         VendorStatementMade e => new VendorStatementPosted(e.CaseId, e.CaseId, e.TrackingNumber, e.OrganisationId, e.Text, e.By, e.At),
-        VendorNotificationSent e => new VendorNotified(e.CaseId, e.CaseId, e.TrackingNumber, e.OrganisationId, e.Summary, e.By, e.At),
+        VendorNotificationSent e => new VendorNotified(e.CaseId, e.CaseId, e.TrackingNumber, e.OrganisationId, e.Summary, e.By, e.At, e.OrganisationName),
         VendorAcknowledgedCase e => new VendorAcknowledged(e.CaseId, e.CaseId, e.TrackingNumber, e.OrganisationId, e.By, e.At),
         VendorRemindedOfNotice e => new VendorReminded(e.CaseId, e.CaseId, e.TrackingNumber, e.OrganisationId, e.DueAt, e.At),
         VendorEscalated e => new VendorUnresponsive(e.CaseId, e.CaseId, e.TrackingNumber, e.OrganisationId, e.NotifiedAt, e.At),

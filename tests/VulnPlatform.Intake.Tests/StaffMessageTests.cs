@@ -103,4 +103,20 @@ public sealed class StaffMessageTests(IntakeFixture intake)
         Assert.Equal([("staff", "Which browser did you use?"), ("reporter", "Firefox 133.")],
             answered.GetProperty("messages").EnumerateArray().Select(m => (m.GetProperty("from").GetString(), m.GetProperty("text").GetString())));
     }
+
+    [Fact]
+    public async Task The_reporter_sees_which_vendor_was_notified_when_and_what_it_was_told()
+    {
+        var report = await intake.SubmitAsync(Reports.Valid());
+        var notified = new VulnPlatform.Contracts.VendorCoordination.VendorNotified(report.ReportId, report.ReportId, report.TrackingNumber, Guid.NewGuid(),
+            "A stored XSS in the review form of your shop software.", new Actor(ActorKinds.Staff, "coordinator-1"), DateTimeOffset.UtcNow, "Acme Software");
+        await Bus.Publish(notified, c => c.MessageId = NewId.NextGuid());
+
+        var view = await ViewWhenAsync(report, v => v.GetProperty("sharedWithVendors").GetArrayLength() == 1);
+        var shared = view.GetProperty("sharedWithVendors")[0];
+        Assert.Equal("Acme Software", shared.GetProperty("organisation").GetString());
+        Assert.Equal("A stored XSS in the review form of your shop software.", shared.GetProperty("summary").GetString());
+        Assert.Contains(view.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("event").GetString() == "vendor-notified");
+        Assert.Equal(0, StaffMessages(view)); // not a message from the team
+    }
 }

@@ -79,6 +79,12 @@ public sealed record StaffMessageReceived(
     Actor SentBy,
     DateTimeOffset SentAt);
 
+/// <summary>
+/// A vendor organisation was sent a notice about the report (through vendor coordination):
+/// which one, when, and the summary it was given — what the reporter may see of what was shared.
+/// </summary>
+public sealed record SharedWithVendor(Guid ReportId, string TrackingNumber, Guid MessageId, string Organisation, string Summary, DateTimeOffset At);
+
 public static class StaffMessageKinds
 {
     public const string Acknowledgement = "acknowledgement";

@@ -34,7 +34,8 @@ public sealed record VendorStatusSet(Guid CaseId, Guid OrganisationId, string St
 public sealed record VendorStatementMade(Guid CaseId, Guid OrganisationId, string Text, Actor By, DateTimeOffset At, string? TrackingNumber = null);
 
 /// <summary>The coordinator sent the vendor its notice (through Notification), with a summary written for it.</summary>
-public sealed record VendorNotificationSent(Guid CaseId, Guid OrganisationId, string Summary, Actor By, DateTimeOffset At, string? TrackingNumber = null);
+public sealed record VendorNotificationSent(
+    Guid CaseId, Guid OrganisationId, string Summary, Actor By, DateTimeOffset At, string? TrackingNumber = null, string? OrganisationName = null);
 
 public sealed record VendorAcknowledgedCase(Guid CaseId, Guid OrganisationId, Actor By, DateTimeOffset At, string? TrackingNumber = null);
 

@@ -36,7 +36,7 @@ public static class CoordinationDecider
         PostStatement post when c.Vendor(post.OrganisationId) is null => NotOnCase(),
         PostStatement post => CoordinationDecision.Of(new VendorStatementMade(c.Id, post.OrganisationId, post.Text, by, now, c.TrackingNumber)),
         NotifyVendor notify when c.Vendor(notify.OrganisationId) is null => NotOnCase(),
-        NotifyVendor notify => CoordinationDecision.Of(new VendorNotificationSent(c.Id, notify.OrganisationId, notify.Summary, by, now, c.TrackingNumber)),
+        NotifyVendor notify => CoordinationDecision.Of(new VendorNotificationSent(c.Id, notify.OrganisationId, notify.Summary, by, now, c.TrackingNumber, c.Vendor(notify.OrganisationId)!.Name)),
         AcknowledgeNotice ack when c.Vendor(ack.OrganisationId) is not { } v => NotOnCase(),
         AcknowledgeNotice ack when c.Vendor(ack.OrganisationId)!.NotifiedAt is null =>
             Conflict("Not notified yet", "There is no notice to acknowledge: the coordinator has not notified this organisation."),

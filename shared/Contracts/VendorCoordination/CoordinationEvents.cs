@@ -18,9 +18,12 @@ public sealed record VendorStatementPosted(
 /// <summary>
 /// A vendor organisation is sent the case's notice: <see cref="Summary"/> is the coordinator's text for it.
 /// Notification e-mails the organisation's security contacts (asked for at sending time) and adds the
-/// reporter's identity only when the reporter's consent allows it then.
+/// reporter's identity only when the reporter's consent allows it then. Intake shows the reporter which
+/// organisation was told (<see cref="OrganisationName"/>) and what (<see cref="Summary"/>).
 /// </summary>
-public sealed record VendorNotified(Guid CaseId, Guid ReportId, string? TrackingNumber, Guid OrganisationId, string Summary, Actor NotifiedBy, DateTimeOffset NotifiedAt);
+public sealed record VendorNotified(
+    Guid CaseId, Guid ReportId, string? TrackingNumber, Guid OrganisationId, string Summary, Actor NotifiedBy, DateTimeOffset NotifiedAt,
+    string? OrganisationName = null);
 
 public sealed record VendorAcknowledged(Guid CaseId, Guid ReportId, string? TrackingNumber, Guid OrganisationId, Actor AcknowledgedBy, DateTimeOffset AcknowledgedAt);
 

@@ -19,7 +19,8 @@ public sealed record ReportStatusResponse(
     IReadOnlyList<TimelineEntry> Timeline,
     IReadOnlyList<MessageView> Messages,
     IReadOnlyList<AttachmentView> Attachments,
-    IReadOnlyList<string> NextSteps);
+    IReadOnlyList<string> NextSteps,
+    IReadOnlyList<VendorShareView> SharedWithVendors);
 
 /// <summary>What the status view says of the reporter's personal data.</summary>
 public static class PersonalDataStates
@@ -70,7 +71,8 @@ public static class GetReportStatusEndpoint
             view.Timeline,
             view.Messages.OrderBy(m => m.At).ToList(),
             view.Attachments,
-            NextSteps.For(view.Kind, contact?.Language ?? ReporterLanguages.FromAcceptLanguage(http))));
+            NextSteps.For(view.Kind, contact?.Language ?? ReporterLanguages.FromAcceptLanguage(http)),
+            view.SharedWithVendors));
     }
 
     private static async Task<(ReporterContact?, string)> OpenContactAsync(

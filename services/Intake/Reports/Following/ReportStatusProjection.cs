@@ -37,6 +37,12 @@ public sealed class ReportStatusProjection : SingleStreamProjection<ReportStatus
         Record(view, added.AddedAt, "attachment-added", $"Attachment {added.FileName} added ({added.Size} bytes).");
     }
 
+    public static void Apply(SharedWithVendor shared, ReportStatusView view)
+    {
+        view.SharedWithVendors.Add(new VendorShareView(shared.Organisation, shared.Summary, shared.At));
+        Record(view, shared.At, "vendor-notified", $"{shared.Organisation} was notified of this vulnerability; see what they were told.");
+    }
+
     public static void Apply(StaffMessageReceived received, ReportStatusView view)
     {
         view.Messages.Add(new MessageView(received.MessageId, "staff", received.Text, [], received.SentAt));

@@ -27,7 +27,11 @@ public sealed class ReportStatusView
     public List<TimelineEntry> Timeline { get; set; } = [];
     public List<AttachmentView> Attachments { get; set; } = [];
     public List<MessageView> Messages { get; set; } = [];
+    /// <summary>The organisations notified of the report and what each was told (never their internals).</summary>
+    public List<VendorShareView> SharedWithVendors { get; set; } = [];
 }
+
+public sealed record VendorShareView(string Organisation, string Summary, DateTimeOffset At);
 
 public sealed record TimelineEntry(DateTimeOffset At, string Event, string Description);
 

@@ -65,3 +65,27 @@ public sealed class ProgressUpdatePostedConsumer(ISessionFactory sessions, TimeP
     protected override (Guid, string, string, Actor, DateTimeOffset) Read(ProgressUpdatePosted m) =>
         (m.ReportId, StaffMessageKinds.ProgressUpdate, m.Update, m.PostedBy, m.PostedAt);
 }
+
+/// <summary>
+/// Vendor coordination notified an organisation: the reporter's view shows which one, when and what
+/// it was told (the coordinator's summary; nothing of the vendor's own records).
+/// </summary>
+public sealed class VendorNotifiedConsumer(ISessionFactory sessions, TimeProvider time)
+    : IdempotentConsumer<VulnPlatform.Contracts.VendorCoordination.VendorNotified>(sessions, time)
+{
+    protected override string ConsumerName => "intake.vendor-notified";
+
+    protected override async Task HandleAsync(
+        VulnPlatform.Contracts.VendorCoordination.VendorNotified m, Delivery delivery, IDocumentSession session, CancellationToken cancellationToken)
+    {
+        var organisation = m.OrganisationName ?? "A vendor";
+        if (m.Summary.Length > StaffMessageConsumer<ReportAcknowledged>.MaxText || !TextRules.IsClean(m.Summary, allowLineBreaks: true)
+            || organisation.Length > 200 || !TextRules.IsClean(organisation, allowLineBreaks: false))
+        {
+            throw new UnacceptableStaffText(nameof(m), m.ReportId);
+        }
+        var stream = await session.Events.FetchForExclusiveWriting<Report>(m.ReportId, cancellationToken);
+        var report = stream.Aggregate ?? throw new InvalidOperationException($"VendorNotified refers to report {m.ReportId}, which Intake does not have.");
+        stream.AppendOne(new SharedWithVendor(m.ReportId, report.TrackingNumber, delivery.MessageId, organisation, m.Summary, m.NotifiedAt));
+    }
+}
