@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help up down test bench bench-rewrap bench-triage bench-notification build servers compose-check
+.PHONY: help up down test bench bench-rewrap bench-triage bench-notification bench-coordination build servers compose-check
 
 help:
 	@echo "make up      start PostgreSQL, RabbitMQ, the services and the gateway (https://localhost:8443)"
@@ -11,6 +11,7 @@ help:
 	@echo "make bench   submission throughput through the gateway vs. raw PostgreSQL"
 	@echo "make bench-rewrap  time to re-wrap 100,000 report data keys under a new key (VP_REWRAP_KEYS)"
 	@echo "make bench-triage  the staff queue's latency over 100,000 cases (VP_TRIAGE_CASES)"
+	@echo "make bench-coordination  a vendor's queue and the coordinator's overdue queue over 10,000 cases x 5 vendors (VP_COORDINATION_CASES)"
 	@echo "make bench-notification  receipts: ReportSubmitted on the bus -> SMTP accepted at 100/s (p50/p99), e-mails/s in a burst"
 
 servers:
@@ -36,6 +37,11 @@ bench: servers
 bench-notification: servers
 	dotnet build VulnPlatform.sln -c Release -nologo -clp:ErrorsOnly -v quiet
 	deploy/local/bench.sh --notification
+
+bench-coordination: servers
+	dotnet build tests/VulnPlatform.Benchmarks -c Release -nologo -clp:ErrorsOnly -v quiet
+	eval "$$(deploy/local/servers.sh env)" && dotnet run --project tests/VulnPlatform.Benchmarks -c Release --no-build -- \
+	  --coordination-queue $${VP_COORDINATION_CASES:-10000} --postgres "$$VP_TEST_POSTGRES"
 
 bench-rewrap: servers
 	dotnet build tests/VulnPlatform.Benchmarks -c Release -nologo -clp:ErrorsOnly -v quiet

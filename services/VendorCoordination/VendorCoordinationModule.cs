@@ -40,7 +40,9 @@ public static class VendorCoordinationModule
         options.Projections.Add<OrganisationProjection>(ProjectionLifecycle.Inline);
         options.Projections.Add(new CoordinationCaseProjection(calendar, deadlines), ProjectionLifecycle.Inline);
         options.Schema.For<Organisation>().Index(o => o.Name);
-        options.Schema.For<CoordinationCase>().Index(c => c.TrackingNumber).Index(c => c.OpenedAt).Index(c => c.NextDeadlineAt);
+        // A vendor's queue asks for the cases naming its organisation (jsonb containment, GIN); the coordinator's for the overdue ones.
+        options.Schema.For<CoordinationCase>().Index(c => c.TrackingNumber).Index(c => c.OpenedAt).Index(c => c.NextDeadlineAt)
+            .GinIndexJsonData().Duplicate(c => c.Overdue);
     }
 
     public static WebApplication MapVendorCoordinationApi(this WebApplication app)

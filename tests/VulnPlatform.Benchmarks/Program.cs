@@ -24,6 +24,12 @@ if (args.Contains("--notification"))
     return 0;
 }
 
+// `--coordination-queue N --postgres <server connection string>`: vendors' and coordinators' queues (make bench-coordination).
+if (args.Length >= 4 && args[0] == "--coordination-queue" && args[2] == "--postgres")
+{
+    return await CoordinationQueueBench.RunAsync(args[3], int.Parse(args[1], CultureInfo.InvariantCulture));
+}
+
 // `--triage-queue N --postgres <server connection string>`: the staff queue over N cases (make bench-triage).
 if (args.Length >= 4 && args[0] == "--triage-queue" && args[2] == "--postgres")
 {
