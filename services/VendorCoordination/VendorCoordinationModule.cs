@@ -43,6 +43,7 @@ public static class VendorCoordinationModule
         // A vendor's queue asks for the cases naming its organisation (jsonb containment, GIN); the coordinator's for the overdue ones.
         options.Schema.For<CoordinationCase>().Index(c => c.TrackingNumber).Index(c => c.OpenedAt).Index(c => c.NextDeadlineAt)
             .GinIndexJsonData().Duplicate(c => c.Overdue);
+        options.Schema.For<ReportScores>();
     }
 
     public static WebApplication MapVendorCoordinationApi(this WebApplication app)

@@ -141,6 +141,20 @@ public sealed class CoordinationTests(CoordinationFixture fixture)
             await fixture.SendAsync(HttpMethod.Post, $"/api/coordination/cases/{trackingNumber}/vendors", coordinator, new { organisationId = organisation });
         }
         await fixture.SendAsync(HttpMethod.Post, $"/api/coordination/vendor/cases/{trackingNumber}/statements", fixture.VendorOf(other), new { text = "Other's private note." });
+        await fixture.SendAsync(HttpMethod.Post, $"/api/coordination/cases/{trackingNumber}/vendors/{mine}/notify", coordinator, new { summary = "For Mine: XSS in the widget." });
+        await fixture.SendAsync(HttpMethod.Post, $"/api/coordination/cases/{trackingNumber}/vendors/{other}/notify", coordinator, new { summary = "For Other: a gadget issue." });
+        await RawPublisher.PublishAsync(fixture.Servers, new CaseAssessed(reportId, reportId, "CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N", 6.1m, "Medium", "CWE-79",
+            new Actor(ActorKinds.Staff, Guid.NewGuid().ToString()), DateTimeOffset.UtcNow));
+        JsonElement mineView = default;
+        Assert.True(await Eventually.HoldsAsync(async () =>
+        {
+            mineView = await (await fixture.SendAsync(HttpMethod.Get, $"/api/coordination/vendor/cases/{trackingNumber}", fixture.VendorOf(mine))).Content.ReadFromJsonAsync<JsonElement>();
+            return mineView.GetProperty("cwe").ValueKind == JsonValueKind.String;
+        }, TimeSpan.FromSeconds(30)), "the scores did not reach the vendor's view");
+        Assert.Equal("CWE-79", mineView.GetProperty("cwe").GetString());
+        Assert.Equal(6.1m, mineView.GetProperty("baseScore").GetDecimal());
+        Assert.Equal("For Mine: XSS in the widget.", Assert.Single(mineView.GetProperty("entry").GetProperty("notices").EnumerateArray()).GetProperty("summary").GetString());
+        Assert.DoesNotContain("For Other", mineView.ToString());
 
         var view = await (await fixture.SendAsync(HttpMethod.Get, $"/api/coordination/vendor/cases/{trackingNumber}", fixture.VendorOf(mine))).Content.ReadAsStringAsync();
         Assert.Contains(mine.ToString(), view);

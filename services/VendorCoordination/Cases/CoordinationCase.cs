@@ -56,6 +56,18 @@ public sealed record NamedProduct(string Vendor, string Product, IReadOnlyList<G
 
 public sealed record Statement(string Text, string? ById, string ByKind, DateTimeOffset At);
 
+public sealed record Notice(string Summary, DateTimeOffset At);
+
+/// <summary>The vulnerability's scores from Triage (no personal data): what a vendor's view shows beside the coordinator's summary.</summary>
+public sealed class ReportScores
+{
+    public Guid Id { get; set; }
+    public string? CvssVector { get; set; }
+    public decimal? BaseScore { get; set; }
+    public string? Severity { get; set; }
+    public string? Cwe { get; set; }
+}
+
 /// <summary>One vendor's part in a case: what the disclosure needs for its affected / not-affected / fixed lists.</summary>
 public sealed class VendorEntry
 {
@@ -69,6 +81,8 @@ public sealed class VendorEntry
     public string? FixedVersion { get; set; }
     public DateTimeOffset? StatusAt { get; set; }
     public List<Statement> Statements { get; set; } = [];
+    /// <summary>What the coordinator sent this vendor, each notice with its summary.</summary>
+    public List<Notice> Notices { get; set; } = [];
     /// <summary>While unacknowledged: when the reminder is due, then when the case escalates.</summary>
     public DateTimeOffset? RemindAt { get; set; }
     public DateTimeOffset? EscalateAt { get; set; }
@@ -146,6 +160,7 @@ public sealed class CoordinationCaseProjection(VulnPlatform.ServiceDefaults.Cale
     {
         var vendor = c.Vendor(e.Data.OrganisationId)!;
         vendor.NotifiedAt ??= e.Data.At;
+        vendor.Notices.Add(new Notice(e.Data.Summary, e.Data.At));
         if (vendor.AcknowledgedAt is not null) return;
         // A new notice starts the clocks again from it.
         vendor.RemindAt = calendar.AddBusinessDays(e.Data.At, deadlines.RemindAfterBusinessDays);

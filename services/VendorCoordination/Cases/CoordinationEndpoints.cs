@@ -40,8 +40,13 @@ public sealed class AddVendorValidator : AbstractValidator<AddVendorRequest>
     public AddVendorValidator() => RuleFor(r => r.OrganisationId).NotEmpty();
 }
 
-/// <summary>What a vendor sees of a case: the products named and its own part, nothing of the reporter or of other vendors.</summary>
-public sealed record VendorCaseView(string? TrackingNumber, DateTimeOffset OpenedAt, IReadOnlyList<string> Products, VendorEntry Entry);
+/// <summary>
+/// What a vendor sees of a case: the products named, the scores, and its own part (with the notices the
+/// coordinator sent it) — nothing of the reporter, of Triage's internals or of other vendors.
+/// </summary>
+public sealed record VendorCaseView(
+    string? TrackingNumber, DateTimeOffset OpenedAt, IReadOnlyList<string> Products,
+    string? CvssVector, decimal? BaseScore, string? Severity, string? Cwe, VendorEntry Entry);
 
 /// <summary>
 /// <c>/api/coordination/cases</c> for coordinators (every vendor of every case) and
@@ -89,18 +94,20 @@ public static class CoordinationEndpoints
         {
             var organisation = CoordinationAccess.OrganisationOf(user);
             return await PageAsync(session.Query<CoordinationCase>().Where(c => c.OrganisationIds.Contains(organisation)), page, pageSize,
-                c => ViewFor(c, organisation), ct);
+                c => ViewFor(c, organisation, null), ct);
         }).WithName("VendorCases");
         vendor.MapGet("/{trackingNumber}", async (string trackingNumber, ClaimsPrincipal user, IQuerySession session, CancellationToken ct) =>
         {
             var organisation = CoordinationAccess.OrganisationOf(user);
-            return await FindAsync(session, trackingNumber, ct) is { } c && c.Vendor(organisation) is not null ? Results.Ok(ViewFor(c, organisation)) : NoSuchCase();
+            return await FindAsync(session, trackingNumber, ct) is { } c && c.Vendor(organisation) is not null
+                ? Results.Ok(ViewFor(c, organisation, await session.LoadAsync<ReportScores>(c.ReportId, ct)))
+                : NoSuchCase();
         }).WithName("VendorCase");
         vendor.MapPost("/{trackingNumber}/status", (string trackingNumber, StatusRequest request, ClaimsPrincipal user, IDocumentSession session,
                 TimeProvider time, CancellationToken ct) =>
             {
                 var organisation = CoordinationAccess.OrganisationOf(user);
-                return DecideAsync(session, trackingNumber, Status(organisation, request), VendorActor(user), time, c => Results.Ok(ViewFor(c, organisation)), ct,
+                return DecideAsync(session, trackingNumber, Status(organisation, request), VendorActor(user), time, c => Results.Ok(ViewFor(c, organisation, null)), ct,
                     mustBeOn: organisation);
             })
             .WithValidation<StatusRequest>().WithName("VendorSetsStatus");
@@ -109,13 +116,13 @@ public static class CoordinationEndpoints
             {
                 var organisation = CoordinationAccess.OrganisationOf(user);
                 return DecideAsync(session, trackingNumber, new PostStatement(organisation, request.Text!.Trim()), VendorActor(user), time,
-                    c => Results.Ok(ViewFor(c, organisation)), ct, mustBeOn: organisation);
+                    c => Results.Ok(ViewFor(c, organisation, null)), ct, mustBeOn: organisation);
             })
             .WithValidation<StatementRequest>().WithName("VendorPostsStatement");
         vendor.MapPost("/{trackingNumber}/acknowledge", (string trackingNumber, ClaimsPrincipal user, IDocumentSession session, TimeProvider time, CancellationToken ct) =>
             {
                 var organisation = CoordinationAccess.OrganisationOf(user);
-                return DecideAsync(session, trackingNumber, new AcknowledgeNotice(organisation), VendorActor(user), time, c => Results.Ok(ViewFor(c, organisation)), ct,
+                return DecideAsync(session, trackingNumber, new AcknowledgeNotice(organisation), VendorActor(user), time, c => Results.Ok(ViewFor(c, organisation, null)), ct,
                     mustBeOn: organisation);
             })
             .WithName("VendorAcknowledges");
@@ -145,8 +152,12 @@ public static class CoordinationEndpoints
         return Results.Ok(paging.Of(items.Select(shape).ToList(), total));
     }
 
-    private static VendorCaseView ViewFor(CoordinationCase c, Guid organisation) =>
-        new(c.TrackingNumber, c.OpenedAt, [.. c.Products.Select(p => p.Product).Distinct()], c.Vendor(organisation)!);
+    private static VendorCaseView ViewFor(CoordinationCase c, Guid organisation, ReportScores? scores)
+    {
+        var entry = c.Vendor(organisation)!;
+        return new(c.TrackingNumber, c.OpenedAt, [.. c.Products.Select(p => p.Product).Distinct()],
+            scores?.CvssVector, scores?.BaseScore, scores?.Severity, scores?.Cwe, entry);
+    }
 
     private static SetVendorStatus Status(Guid organisation, StatusRequest r) =>
         new(organisation, r.Status!, r.Justification, string.IsNullOrWhiteSpace(r.FixedVersion) ? null : r.FixedVersion.Trim());

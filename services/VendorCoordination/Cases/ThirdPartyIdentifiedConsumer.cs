@@ -28,3 +28,19 @@ public sealed class ThirdPartyIdentifiedConsumer(ISessionFactory sessions, TimeP
         }
     }
 }
+
+/// <summary>Triage scored the vulnerability: its CVSS and CWE are kept for the vendors' views (whether or not a case exists yet).</summary>
+public sealed class CaseAssessedConsumer(ISessionFactory sessions, TimeProvider time) : IdempotentConsumer<CaseAssessed>(sessions, time)
+{
+    protected override string ConsumerName => "vendorcoordination.case-assessed";
+
+    protected override async Task HandleAsync(CaseAssessed m, Delivery delivery, IDocumentSession session, CancellationToken cancellationToken)
+    {
+        var scores = await session.LoadAsync<ReportScores>(m.ReportId, cancellationToken) ?? new ReportScores { Id = m.ReportId };
+        scores.CvssVector = m.CvssVector ?? scores.CvssVector;
+        scores.BaseScore = m.BaseScore ?? scores.BaseScore;
+        scores.Severity = m.Severity ?? scores.Severity;
+        scores.Cwe = m.Cwe ?? scores.Cwe;
+        session.Store(scores);
+    }
+}
