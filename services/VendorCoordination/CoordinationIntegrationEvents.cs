@@ -11,7 +11,8 @@ public sealed class CoordinationIntegrationEvents : IIntegrationEventMap
     public IReadOnlyCollection<Type> ContractTypes =>
     [
         typeof(CoordinationCaseOpened), typeof(VendorStatusChanged), typeof(VendorStatementPosted), typeof(VendorNotified), typeof(VendorAcknowledged),
-        typeof(VendorReminded), typeof(VendorUnresponsive),
+        typeof(VendorReminded), typeof(VendorUnresponsive), typeof(Contracts.VendorCoordination.DisclosureDateProposed),
+        typeof(Contracts.VendorCoordination.DisclosureDateAgreed), typeof(Contracts.VendorCoordination.DisclosureDateReached),
     ];
 
     public object? ToIntegrationEvent(IEvent @event) => @event.Data switch
@@ -23,6 +24,9 @@ public sealed class CoordinationIntegrationEvents : IIntegrationEventMap
         VendorAcknowledgedCase e => new VendorAcknowledged(e.CaseId, e.CaseId, e.TrackingNumber, e.OrganisationId, e.By, e.At),
         VendorRemindedOfNotice e => new VendorReminded(e.CaseId, e.CaseId, e.TrackingNumber, e.OrganisationId, e.DueAt, e.At),
         VendorEscalated e => new VendorUnresponsive(e.CaseId, e.CaseId, e.TrackingNumber, e.OrganisationId, e.NotifiedAt, e.At),
+        Cases.DisclosureDateProposed e => new Contracts.VendorCoordination.DisclosureDateProposed(e.CaseId, e.CaseId, e.TrackingNumber, e.DisclosureAt, e.ExploitedInTheWild, e.At),
+        Cases.DisclosureDateAgreed e => new Contracts.VendorCoordination.DisclosureDateAgreed(e.CaseId, e.CaseId, e.TrackingNumber, e.DisclosureAt, e.By, e.At),
+        Cases.DisclosureDateReached e => new Contracts.VendorCoordination.DisclosureDateReached(e.CaseId, e.CaseId, e.TrackingNumber, e.DisclosureAt, e.At),
         _ => null,
     };
 }

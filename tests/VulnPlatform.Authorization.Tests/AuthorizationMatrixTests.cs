@@ -77,7 +77,9 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
         coordination POST   /api/coordination/cases/{trackingNumber}/vendors/{organisationId:guid}/status 401 403 403 403 403 404 403 401  same
         coordination POST   /api/coordination/cases/{trackingNumber}/vendors/{organisationId:guid}/statements 401 403 403 403 403 404 403 401  same
         coordination POST   /api/coordination/cases/{trackingNumber}/vendors/{organisationId:guid}/notify 401 403 403 403 403 404 403 401  same
+        coordination POST   /api/coordination/cases/{trackingNumber}/disclosure-date     401 403 403 403 403 404 403 401  same
         coordination GET    /api/coordination/vendor/cases/                              401 403 403 ok  403 403 403 401  same
+        coordination POST   /api/coordination/vendor/cases/{trackingNumber}/disclosure-date-requests 401 403 403 404 403 403 403 401  same
         coordination POST   /api/coordination/vendor/cases/{trackingNumber}/acknowledge  401 403 403 404 403 403 403 401  same
         coordination GET    /api/coordination/vendor/cases/{trackingNumber}              401 403 403 404 403 403 403 401  same
         coordination POST   /api/coordination/vendor/cases/{trackingNumber}/status       401 403 403 404 403 403 403 401  same
@@ -277,6 +279,8 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
             }),
             ("POST", "/api/coordination/cases/{trackingNumber}/vendors") => JsonContent.Create(new { organisationId = Guid.NewGuid() }),
             ("POST", "/api/coordination/cases/{trackingNumber}/vendors/{organisationId:guid}/notify") => JsonContent.Create(new { summary = "A summary." }),
+            ("POST", "/api/coordination/cases/{trackingNumber}/disclosure-date" or "/api/coordination/vendor/cases/{trackingNumber}/disclosure-date-requests") =>
+                JsonContent.Create(new { disclosureAt = DateTimeOffset.UtcNow.AddDays(60), reason = "The matrix asks." }),
             ("POST", "/api/coordination/cases/{trackingNumber}/vendors/{organisationId:guid}/status" or "/api/coordination/vendor/cases/{trackingNumber}/status") =>
                 JsonContent.Create(new { status = "affected" }),
             ("POST", "/api/coordination/cases/{trackingNumber}/vendors/{organisationId:guid}/statements" or "/api/coordination/vendor/cases/{trackingNumber}/statements") =>

@@ -102,9 +102,58 @@ public sealed class DeadlineTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Post, $"/api/coordination/vendor/cases/{trackingNumber}/acknowledge", vendor)).StatusCode);
         var view = await (await SendAsync(HttpMethod.Get, $"/api/coordination/cases/{trackingNumber}", coordinator)).Content.ReadFromJsonAsync<JsonElement>();
         Assert.False(view.GetProperty("overdue").GetBoolean());
-        Assert.Equal(JsonValueKind.Null, view.GetProperty("nextDeadlineAt").ValueKind);
+        // What still runs is the disclosure date proposed with the first notice, 90 days after it.
+        Assert.Equal(view.GetProperty("disclosure").GetProperty("disclosureAt").GetDateTimeOffset(), view.GetProperty("nextDeadlineAt").GetDateTimeOffset());
+        Assert.Equal(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero).AddDays(90), view.GetProperty("disclosure").GetProperty("disclosureAt").GetDateTimeOffset());
         _clock.Advance(TimeSpan.FromDays(30));
-        Assert.Equal(0, await _instances[0].Services.GetRequiredService<VendorDeadlineWatch>().RunOnceAsync(CancellationToken.None));
+        Assert.Equal(0, await _instances[0].Services.GetRequiredService<VendorDeadlineWatch>().RunOnceAsync(CancellationToken.None)); // no reminder again
+    }
+
+    [Fact]
+    public async Task An_exploited_vulnerability_gets_an_early_date_a_vendor_asks_for_another_the_coordinator_decides_and_the_date_fires_once()
+    {
+        var coordinator = _tokens.Person(Guid.NewGuid(), "coordinator");
+        var registered = await SendAsync(HttpMethod.Post, "/api/coordination/vendors", coordinator, new
+        {
+            name = "Busy Vendor", products = new[] { new { name = "Mailer" } }, securityContacts = new[] { "psirt@busy.example" },
+        });
+        var organisation = (await registered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var reportId = Guid.CreateVersion7();
+        var trackingNumber = $"VR-2026-{Random.Shared.Next(100_000, 999_999)}";
+        await RawPublisher.PublishAsync(_servers, new ThirdPartyIdentified(reportId, reportId, "Busy Vendor", "Mailer",
+            new Actor(ActorKinds.Staff, Guid.NewGuid().ToString()), _clock.GetUtcNow(), trackingNumber));
+        Assert.True(await Eventually.HoldsAsync(async () =>
+            (await SendAsync(HttpMethod.Get, $"/api/coordination/cases/{trackingNumber}", coordinator)).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(30)));
+        await SendAsync(HttpMethod.Post, $"/api/coordination/cases/{trackingNumber}/vendors", coordinator, new { organisationId = organisation });
+        var notified = await (await SendAsync(HttpMethod.Post, $"/api/coordination/cases/{trackingNumber}/vendors/{organisation}/notify", coordinator,
+            new { summary = "Remote code execution in the mailer, exploited in the wild.", exploitedInTheWild = true })).Content.ReadFromJsonAsync<JsonElement>();
+        var start = _clock.GetUtcNow();
+        Assert.Equal(start.AddDays(7), notified.GetProperty("disclosure").GetProperty("disclosureAt").GetDateTimeOffset()); // not 90 days
+
+        var vendor = _tokens.PersonWith(Guid.NewGuid(), [new Claim("vendor_org", organisation.ToString())], "vendor");
+        var asked = await SendAsync(HttpMethod.Post, $"/api/coordination/vendor/cases/{trackingNumber}/disclosure-date-requests", vendor,
+            new { disclosureAt = start.AddDays(30), reason = "Our release train leaves in four weeks." });
+        Assert.Equal(HttpStatusCode.OK, asked.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await SendAsync(HttpMethod.Post, $"/api/coordination/vendor/cases/{trackingNumber}/disclosure-date-requests", vendor,
+            new { disclosureAt = start.AddDays(-1), reason = "Yesterday." })).StatusCode);
+        var pending = await (await SendAsync(HttpMethod.Get, $"/api/coordination/cases/{trackingNumber}", coordinator)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Our release train leaves in four weeks.", Assert.Single(pending.GetProperty("disclosure").GetProperty("requests").EnumerateArray()).GetProperty("reason").GetString());
+
+        var agreed = await (await SendAsync(HttpMethod.Post, $"/api/coordination/cases/{trackingNumber}/disclosure-date", coordinator,
+            new { disclosureAt = start.AddDays(14) })).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(agreed.GetProperty("disclosure").GetProperty("agreed").GetBoolean());
+        Assert.Empty(agreed.GetProperty("disclosure").GetProperty("requests").EnumerateArray());
+        var view = await (await SendAsync(HttpMethod.Get, $"/api/coordination/vendor/cases/{trackingNumber}", vendor)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(start.AddDays(14), view.GetProperty("disclosureAt").GetDateTimeOffset());
+
+        _clock.Advance(TimeSpan.FromDays(14) - TimeSpan.FromMinutes(1));
+        await BothWatchAsync();
+        Assert.Empty(await EventsAsync<DisclosureDateReached>(reportId));
+        _clock.Advance(TimeSpan.FromMinutes(2));
+        await BothWatchAsync();
+        await BothWatchAsync();
+        var reached = Assert.Single(await EventsAsync<DisclosureDateReached>(reportId));
+        Assert.Equal(start.AddDays(14), reached.DisclosureAt);
     }
 
     private Task BothWatchAsync() =>

@@ -45,11 +45,24 @@ public sealed record VendorRemindedOfNotice(Guid CaseId, Guid OrganisationId, Da
 /// <summary>Still no acknowledgement after the second period: the coordinator is told (once per notice).</summary>
 public sealed record VendorEscalated(Guid CaseId, Guid OrganisationId, DateTimeOffset NotifiedAt, DateTimeOffset At, string? TrackingNumber = null);
 
+/// <summary>The disclosure date the platform proposes at the first notice: 90 days on, or fewer when the vulnerability is exploited in the wild.</summary>
+public sealed record DisclosureDateProposed(Guid CaseId, DateTimeOffset DisclosureAt, bool ExploitedInTheWild, DateTimeOffset At, string? TrackingNumber = null);
+
+/// <summary>A vendor asks for another date (with why); the coordinator decides.</summary>
+public sealed record DisclosureDateChangeRequested(Guid CaseId, Guid OrganisationId, DateTimeOffset DisclosureAt, string Reason, Actor By, DateTimeOffset At);
+
+/// <summary>The coordinator set the date all parties work to (answering any requests).</summary>
+public sealed record DisclosureDateAgreed(Guid CaseId, DateTimeOffset DisclosureAt, Actor By, DateTimeOffset At, string? TrackingNumber = null);
+
+/// <summary>The agreed (or proposed) disclosure date passed: once per date.</summary>
+public sealed record DisclosureDateReached(Guid CaseId, DateTimeOffset DisclosureAt, DateTimeOffset At, string? TrackingNumber = null);
+
 public static class CoordinationEventTypes
 {
     public static readonly Type[] All =
         [typeof(CoordinationOpened), typeof(ThirdPartyProductNamed), typeof(VendorAdded), typeof(VendorStatusSet), typeof(VendorStatementMade),
-         typeof(VendorNotificationSent), typeof(VendorAcknowledgedCase), typeof(VendorRemindedOfNotice), typeof(VendorEscalated)];
+         typeof(VendorNotificationSent), typeof(VendorAcknowledgedCase), typeof(VendorRemindedOfNotice), typeof(VendorEscalated),
+         typeof(DisclosureDateProposed), typeof(DisclosureDateChangeRequested), typeof(DisclosureDateAgreed), typeof(DisclosureDateReached)];
 }
 
 public sealed record NamedProduct(string Vendor, string Product, IReadOnlyList<Guid> Suggested);
@@ -95,6 +108,18 @@ public sealed class VendorEntry
 
 public sealed record CoordinationStep(DateTimeOffset At, string Event, Guid? OrganisationId, string? ById);
 
+public sealed record DateRequest(Guid OrganisationId, DateTimeOffset DisclosureAt, string Reason, DateTimeOffset At);
+
+/// <summary>The case's disclosure date: proposed, then agreed by the coordinator; vendors' open requests to move it.</summary>
+public sealed class DisclosurePlan
+{
+    public DateTimeOffset? DisclosureAt { get; set; }
+    public bool Agreed { get; set; }
+    public bool ExploitedInTheWild { get; set; }
+    public bool Reached { get; set; }
+    public List<DateRequest> Requests { get; set; } = [];
+}
+
 /// <summary>A coordination case as it stands (inline with its events): the products Triage named and every vendor's part.</summary>
 public sealed class CoordinationCase
 {
@@ -107,7 +132,8 @@ public sealed class CoordinationCase
     /// <summary>The organisations on the case (what a vendor's own view filters on).</summary>
     public List<Guid> OrganisationIds { get; set; } = [];
     public List<CoordinationStep> History { get; set; } = [];
-    /// <summary>The earliest vendor deadline (a reminder or an escalation): what the watcher and the coordinator's queue look at.</summary>
+    public DisclosurePlan Disclosure { get; set; } = new();
+    /// <summary>The earliest deadline (a vendor's reminder or escalation, or the disclosure date): what the watcher and the coordinator's queue look at.</summary>
     public DateTimeOffset? NextDeadlineAt { get; set; }
     /// <summary>A vendor did not acknowledge in time and the case was escalated.</summary>
     public bool Overdue { get; set; }
@@ -122,6 +148,9 @@ public sealed class VendorDeadlineOptions
     public const string Section = "Coordination:Deadlines";
 
     public int RemindAfterBusinessDays { get; set; } = 5;
+    /// <summary>The disclosure date proposed at the first notice, and the shorter one when the vulnerability is exploited in the wild.</summary>
+    public int DisclosureAfterDays { get; set; } = 90;
+    public int ExploitedDisclosureAfterDays { get; set; } = 7;
     public int EscalateAfterBusinessDays { get; set; } = 10;
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(30);
 }
@@ -178,11 +207,33 @@ public sealed class CoordinationCaseProjection(VulnPlatform.ServiceDefaults.Cale
     public void Apply(IEvent<VendorEscalated> e, CoordinationCase c) =>
         Step(c, e, e.Data.At, "escalated", e.Data.OrganisationId, null, () => c.Vendor(e.Data.OrganisationId)!.Escalated = true);
 
+    public void Apply(IEvent<DisclosureDateProposed> e, CoordinationCase c) => Step(c, e, e.Data.At, "disclosure-date-proposed", null, null, () =>
+    {
+        c.Disclosure.DisclosureAt = e.Data.DisclosureAt;
+        c.Disclosure.ExploitedInTheWild = e.Data.ExploitedInTheWild;
+        c.Disclosure.Reached = false;
+    });
+
+    public void Apply(IEvent<DisclosureDateChangeRequested> e, CoordinationCase c) => Step(c, e, e.Data.At, "disclosure-date-change-requested", e.Data.OrganisationId,
+        e.Data.By.Id, () => c.Disclosure.Requests.Add(new DateRequest(e.Data.OrganisationId, e.Data.DisclosureAt, e.Data.Reason, e.Data.At)));
+
+    public void Apply(IEvent<DisclosureDateAgreed> e, CoordinationCase c) => Step(c, e, e.Data.At, "disclosure-date-agreed", null, e.Data.By.Id, () =>
+    {
+        c.Disclosure.DisclosureAt = e.Data.DisclosureAt;
+        c.Disclosure.Agreed = true;
+        c.Disclosure.Reached = false;
+        c.Disclosure.Requests.Clear();
+    });
+
+    public void Apply(IEvent<DisclosureDateReached> e, CoordinationCase c) =>
+        Step(c, e, e.Data.At, "disclosure-date-reached", null, null, () => c.Disclosure.Reached = true);
+
     private static void Step(CoordinationCase c, IEvent e, DateTimeOffset at, string name, Guid? organisation, string? by, Action change)
     {
         change();
         c.History.Add(new CoordinationStep(at, name, organisation, by));
-        c.NextDeadlineAt = c.Vendors.Select(v => v.NextDeadline).Where(d => d is not null).Min();
+        c.NextDeadlineAt = c.Vendors.Select(v => v.NextDeadline)
+            .Append(c.Disclosure is { Reached: false, DisclosureAt: { } disclosure } ? disclosure : null).Where(d => d is not null).Min();
         c.Overdue = c.Vendors.Any(v => v.Escalated && v.AcknowledgedAt is null);
         c.Version = e.Version;
     }

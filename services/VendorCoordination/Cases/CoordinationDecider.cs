@@ -7,7 +7,10 @@ public abstract record CoordinationCommand;
 public sealed record AddVendor(Guid OrganisationId, string OrganisationName) : CoordinationCommand;
 public sealed record SetVendorStatus(Guid OrganisationId, string Status, string? Justification, string? FixedVersion) : CoordinationCommand;
 public sealed record PostStatement(Guid OrganisationId, string Text) : CoordinationCommand;
-public sealed record NotifyVendor(Guid OrganisationId, string Summary) : CoordinationCommand;
+/// <summary>Send the vendor its notice; the first notice proposes a disclosure date <see cref="DisclosureAfterDays"/> on.</summary>
+public sealed record NotifyVendor(Guid OrganisationId, string Summary, bool ExploitedInTheWild = false, int DisclosureAfterDays = 90) : CoordinationCommand;
+public sealed record RequestDisclosureDate(Guid OrganisationId, DateTimeOffset DisclosureAt, string Reason) : CoordinationCommand;
+public sealed record AgreeDisclosureDate(DateTimeOffset DisclosureAt) : CoordinationCommand;
 public sealed record AcknowledgeNotice(Guid OrganisationId) : CoordinationCommand;
 
 public sealed record CoordinationDecision(IReadOnlyList<object> Events, Refusal? Refusal)
@@ -36,7 +39,14 @@ public static class CoordinationDecider
         PostStatement post when c.Vendor(post.OrganisationId) is null => NotOnCase(),
         PostStatement post => CoordinationDecision.Of(new VendorStatementMade(c.Id, post.OrganisationId, post.Text, by, now, c.TrackingNumber)),
         NotifyVendor notify when c.Vendor(notify.OrganisationId) is null => NotOnCase(),
-        NotifyVendor notify => CoordinationDecision.Of(new VendorNotificationSent(c.Id, notify.OrganisationId, notify.Summary, by, now, c.TrackingNumber, c.Vendor(notify.OrganisationId)!.Name)),
+        NotifyVendor notify => CoordinationDecision.Of([
+            new VendorNotificationSent(c.Id, notify.OrganisationId, notify.Summary, by, now, c.TrackingNumber, c.Vendor(notify.OrganisationId)!.Name),
+            .. Proposal(c, notify, now)]),
+        RequestDisclosureDate request when c.Vendor(request.OrganisationId) is null => NotOnCase(),
+        RequestDisclosureDate request when request.DisclosureAt <= now => Invalid("A date to come", "The disclosure date asked for has passed already."),
+        RequestDisclosureDate request => CoordinationDecision.Of(new DisclosureDateChangeRequested(c.Id, request.OrganisationId, request.DisclosureAt, request.Reason, by, now)),
+        AgreeDisclosureDate agree when agree.DisclosureAt <= now => Invalid("A date to come", "The disclosure date must be in the future."),
+        AgreeDisclosureDate agree => CoordinationDecision.Of(new DisclosureDateAgreed(c.Id, agree.DisclosureAt, by, now, c.TrackingNumber)),
         AcknowledgeNotice ack when c.Vendor(ack.OrganisationId) is not { } v => NotOnCase(),
         AcknowledgeNotice ack when c.Vendor(ack.OrganisationId)!.NotifiedAt is null =>
             Conflict("Not notified yet", "There is no notice to acknowledge: the coordinator has not notified this organisation."),
@@ -44,6 +54,15 @@ public static class CoordinationDecider
         AcknowledgeNotice ack => CoordinationDecision.Of(new VendorAcknowledgedCase(c.Id, ack.OrganisationId, by, now, c.TrackingNumber)),
         _ => throw new ArgumentOutOfRangeException(nameof(command)),
     };
+
+    /// <summary>The first notice of a case proposes its disclosure date; a notice saying the vulnerability is exploited brings it forward.</summary>
+    private static IEnumerable<object> Proposal(CoordinationCase c, NotifyVendor notify, DateTimeOffset now)
+    {
+        if (c.Disclosure.Agreed) yield break;
+        var proposed = now.AddDays(notify.DisclosureAfterDays);
+        if (c.Disclosure.DisclosureAt is { } existing && existing <= proposed) yield break;
+        yield return new DisclosureDateProposed(c.Id, proposed, notify.ExploitedInTheWild, now, c.TrackingNumber);
+    }
 
     /// <summary>What the clocks call for at <paramref name="now"/>: reminders, then escalations, each once per notice.</summary>
     public static IReadOnlyList<object> Due(CoordinationCase c, DateTimeOffset now)
@@ -53,6 +72,10 @@ public static class CoordinationDecider
         {
             if (!v.Reminded && v.RemindAt is { } remind && now >= remind) due.Add(new VendorRemindedOfNotice(c.Id, v.OrganisationId, remind, now, c.TrackingNumber));
             if (!v.Escalated && v.EscalateAt is { } escalate && now >= escalate) due.Add(new VendorEscalated(c.Id, v.OrganisationId, v.NotifiedAt!.Value, now, c.TrackingNumber));
+        }
+        if (c.Disclosure is { Reached: false, DisclosureAt: { } disclosure } && now >= disclosure)
+        {
+            due.Add(new DisclosureDateReached(c.Id, disclosure, now, c.TrackingNumber));
         }
         return due;
     }

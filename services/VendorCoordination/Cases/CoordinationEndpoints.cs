@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using FluentValidation;
 using Marten;
+using Microsoft.Extensions.Options;
 using VulnPlatform.Contracts;
 using VulnPlatform.ServiceDefaults.Http;
 using VulnPlatform.ServiceDefaults.Security;
@@ -11,7 +12,17 @@ namespace VulnPlatform.VendorCoordination.Cases;
 public sealed record AddVendorRequest(Guid? OrganisationId);
 public sealed record StatusRequest(string? Status, string? Justification, string? FixedVersion);
 public sealed record StatementRequest(string? Text);
-public sealed record NotifyRequest(string? Summary);
+public sealed record NotifyRequest(string? Summary, bool? ExploitedInTheWild);
+public sealed record DisclosureDateRequest(DateTimeOffset? DisclosureAt, string? Reason);
+
+public sealed class DisclosureDateValidator : AbstractValidator<DisclosureDateRequest>
+{
+    public DisclosureDateValidator()
+    {
+        RuleFor(r => r.DisclosureAt).NotNull();
+        RuleFor(r => r.Reason).MaximumLength(2_000).MultiLineText();
+    }
+}
 
 public sealed class NotifyValidator : AbstractValidator<NotifyRequest>
 {
@@ -46,7 +57,7 @@ public sealed class AddVendorValidator : AbstractValidator<AddVendorRequest>
 /// </summary>
 public sealed record VendorCaseView(
     string? TrackingNumber, DateTimeOffset OpenedAt, IReadOnlyList<string> Products,
-    string? CvssVector, decimal? BaseScore, string? Severity, string? Cwe, VendorEntry Entry);
+    string? CvssVector, decimal? BaseScore, string? Severity, string? Cwe, DateTimeOffset? DisclosureAt, bool DisclosureAgreed, VendorEntry Entry);
 
 /// <summary>
 /// <c>/api/coordination/cases</c> for coordinators (every vendor of every case) and
@@ -85,9 +96,18 @@ public static class CoordinationEndpoints
             DecideAsync(session, trackingNumber, new PostStatement(organisationId, request.Text!.Trim()), Staff(user), time, c => Results.Ok(c), ct))
             .WithValidation<StatementRequest>().WithName("PostVendorStatement");
         cases.MapPost("/{trackingNumber}/vendors/{organisationId:guid}/notify", (string trackingNumber, Guid organisationId, NotifyRequest request,
-                ClaimsPrincipal user, IDocumentSession session, TimeProvider time, CancellationToken ct) =>
-            DecideAsync(session, trackingNumber, new NotifyVendor(organisationId, request.Summary!.Trim()), Staff(user), time, c => Results.Ok(c), ct))
+                ClaimsPrincipal user, IDocumentSession session, TimeProvider time, IOptions<VendorDeadlineOptions> options, CancellationToken ct) =>
+            {
+                var exploited = request.ExploitedInTheWild == true;
+                var days = exploited ? options.Value.ExploitedDisclosureAfterDays : options.Value.DisclosureAfterDays;
+                return DecideAsync(session, trackingNumber, new NotifyVendor(organisationId, request.Summary!.Trim(), exploited, days), Staff(user), time,
+                    c => Results.Ok(c), ct);
+            })
             .WithValidation<NotifyRequest>().WithName("NotifyVendor");
+        cases.MapPost("/{trackingNumber}/disclosure-date", (string trackingNumber, DisclosureDateRequest request, ClaimsPrincipal user, IDocumentSession session,
+                TimeProvider time, CancellationToken ct) =>
+            DecideAsync(session, trackingNumber, new AgreeDisclosureDate(request.DisclosureAt!.Value), Staff(user), time, c => Results.Ok(c), ct))
+            .WithValidation<DisclosureDateRequest>().WithName("AgreeDisclosureDate");
 
         var vendor = app.MapGroup("/api/coordination/vendor/cases").WithTags("Vendor view").RequireAuthorization(CoordinationAccess.Vendors);
         vendor.MapGet("/", async (ClaimsPrincipal user, IQuerySession session, int? page, int? pageSize, CancellationToken ct) =>
@@ -126,6 +146,14 @@ public static class CoordinationEndpoints
                     mustBeOn: organisation);
             })
             .WithName("VendorAcknowledges");
+        vendor.MapPost("/{trackingNumber}/disclosure-date-requests", (string trackingNumber, DisclosureDateRequest request, ClaimsPrincipal user,
+                IDocumentSession session, TimeProvider time, CancellationToken ct) =>
+            {
+                var organisation = CoordinationAccess.OrganisationOf(user);
+                return DecideAsync(session, trackingNumber, new RequestDisclosureDate(organisation, request.DisclosureAt!.Value, request.Reason?.Trim() ?? ""),
+                    VendorActor(user), time, c => Results.Ok(ViewFor(c, organisation, null)), ct, mustBeOn: organisation);
+            })
+            .WithValidation<DisclosureDateRequest>().WithName("VendorRequestsDisclosureDate");
     }
 
     private static async Task<IResult> DecideAsync(
@@ -156,7 +184,7 @@ public static class CoordinationEndpoints
     {
         var entry = c.Vendor(organisation)!;
         return new(c.TrackingNumber, c.OpenedAt, [.. c.Products.Select(p => p.Product).Distinct()],
-            scores?.CvssVector, scores?.BaseScore, scores?.Severity, scores?.Cwe, entry);
+            scores?.CvssVector, scores?.BaseScore, scores?.Severity, scores?.Cwe, c.Disclosure.DisclosureAt, c.Disclosure.Agreed, entry);
     }
 
     private static SetVendorStatus Status(Guid organisation, StatusRequest r) =>

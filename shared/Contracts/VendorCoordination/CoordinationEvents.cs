@@ -32,3 +32,12 @@ public sealed record VendorReminded(Guid CaseId, Guid ReportId, string? Tracking
 
 /// <summary>The vendor has still not acknowledged: the coordinator takes it up (escalation).</summary>
 public sealed record VendorUnresponsive(Guid CaseId, Guid ReportId, string? TrackingNumber, Guid OrganisationId, DateTimeOffset NotifiedAt, DateTimeOffset EscalatedAt);
+
+/// <summary>The disclosure date the platform proposes (at the first notice; earlier when exploited in the wild).</summary>
+public sealed record DisclosureDateProposed(Guid CaseId, Guid ReportId, string? TrackingNumber, DateTimeOffset DisclosureAt, bool ExploitedInTheWild, DateTimeOffset ProposedAt);
+
+/// <summary>The coordinator set the disclosure date every party works to.</summary>
+public sealed record DisclosureDateAgreed(Guid CaseId, Guid ReportId, string? TrackingNumber, DateTimeOffset DisclosureAt, Actor AgreedBy, DateTimeOffset AgreedAt);
+
+/// <summary>The case's disclosure date came (fired once per date).</summary>
+public sealed record DisclosureDateReached(Guid CaseId, Guid ReportId, string? TrackingNumber, DateTimeOffset DisclosureAt, DateTimeOffset ReachedAt);
