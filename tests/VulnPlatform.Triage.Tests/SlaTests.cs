@@ -24,37 +24,19 @@ public sealed class SlaTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero)); // a Monday
     private readonly TestTokens _tokens = new("https://localhost:8443/");
-    private readonly List<WebApplicationFactory<Program>> _instances = [];
-    private TestServers _servers = null!;
-    private string _database = "";
+    private ServiceInstances<Program> _service = null!;
+
+    private IReadOnlyList<WebApplicationFactory<Program>> Instances => _service.Instances;
 
     public async Task InitializeAsync()
     {
+        _service = await ServiceInstances<Program>.StartAsync("triage_sla_test", 2, _clock, _tokens, new Dictionary<string, string> { ["Triage:Sla:PollInterval"] = "01:00:00" });
         _servers = await TestServers.GetAsync();
-        _database = await _servers.CreateDatabaseAsync("triage_sla_test");
-        for (var i = 0; i < 2; i++)
-        {
-            var instance = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
-            {
-                foreach (var (key, value) in _servers.ServiceSettings(_database)) host.UseSetting(key, value);
-                host.UseSetting("Triage:Sla:PollInterval", "01:00:00");
-                host.ConfigureTestServices(services =>
-                {
-                    services.AddSingleton<TimeProvider>(_clock);
-                    _tokens.TrustedBy(services);
-                });
-            });
-            _ = instance.Server;
-            await BusReadiness.WaitAsync(instance.Services);
-            _instances.Add(instance);
-        }
     }
 
-    public async Task DisposeAsync()
-    {
-        foreach (var instance in _instances) await instance.DisposeAsync();
-        await _servers.DropDatabaseAsync(_database);
-    }
+    public async Task DisposeAsync() => await _service.DisposeAsync();
+
+    private TestServers _servers = null!;
 
     [Fact]
     public async Task Warnings_and_misses_are_recorded_once_the_acknowledgement_stops_its_clock_and_silence_ends_in_a_reminder_then_a_close()
@@ -141,7 +123,7 @@ public sealed class SlaTests : IAsyncLifetime
     [Fact]
     public async Task Queue_filters_that_make_no_sense_are_refused_with_the_reason()
     {
-        using var client = _instances[0].CreateClient();
+        using var client = Instances[0].CreateClient();
         foreach (var query in new[] { "state=sleeping", "sort=severity", $"assignee={new string('a', 65)}", "dueBefore=tomorrow" })
         {
             var request = new HttpRequestMessage(HttpMethod.Get, $"/api/triage/cases?{query}");
@@ -154,7 +136,7 @@ public sealed class SlaTests : IAsyncLifetime
 
     private async Task<JsonElement?> QueueEntryAsync(string trackingNumber, string filter = "")
     {
-        using var client = _instances[0].CreateClient();
+        using var client = Instances[0].CreateClient();
         var request = new HttpRequestMessage(HttpMethod.Get, $"/api/triage/cases?pageSize=200&{filter}");
         request.Headers.Authorization = new("Bearer", _tokens.Person(Guid.NewGuid(), "analyst"));
         var response = await client.SendAsync(request);
@@ -168,11 +150,11 @@ public sealed class SlaTests : IAsyncLifetime
     }
 
     private Task BothWatchAsync() =>
-        Task.WhenAll(_instances.Select(i => i.Services.GetRequiredService<SlaWatch>().RunOnceAsync(CancellationToken.None)));
+        Task.WhenAll(Instances.Select(i => i.Services.GetRequiredService<SlaWatch>().RunOnceAsync(CancellationToken.None)));
 
     private async Task<List<object>> EventsAsync(Guid caseId)
     {
-        await using var session = _instances[0].Services.GetRequiredService<IDocumentStore>().QuerySession();
+        await using var session = Instances[0].Services.GetRequiredService<IDocumentStore>().QuerySession();
         return (await session.Events.FetchStreamAsync(caseId)).Select(e => e.Data).ToList();
     }
 
@@ -181,13 +163,13 @@ public sealed class SlaTests : IAsyncLifetime
 
     private async Task<SlaClock> ClockAsync(Guid caseId)
     {
-        await using var session = _instances[0].Services.GetRequiredService<IDocumentStore>().QuerySession();
+        await using var session = Instances[0].Services.GetRequiredService<IDocumentStore>().QuerySession();
         return (await session.LoadAsync<SlaClock>(caseId))!;
     }
 
     private async Task<string> CommandAsync(string trackingNumber, string action, object body, string? etag = null)
     {
-        using var client = _instances[1].CreateClient();
+        using var client = Instances[1].CreateClient();
         var token = _tokens.Person(Guid.NewGuid(), "analyst");
         if (etag is null)
         {

@@ -24,37 +24,19 @@ public sealed class DeadlineTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero)); // a Monday
     private readonly TestTokens _tokens = new("https://localhost:8443/");
-    private readonly List<WebApplicationFactory<Program>> _instances = [];
-    private TestServers _servers = null!;
-    private string _database = "";
+    private ServiceInstances<Program> _service = null!;
+
+    private IReadOnlyList<WebApplicationFactory<Program>> Instances => _service.Instances;
 
     public async Task InitializeAsync()
     {
+        _service = await ServiceInstances<Program>.StartAsync("coordination_deadline_test", 2, _clock, _tokens, new Dictionary<string, string> { ["Coordination:Deadlines:PollInterval"] = "01:00:00" });
         _servers = await TestServers.GetAsync();
-        _database = await _servers.CreateDatabaseAsync("coordination_deadline_test");
-        for (var i = 0; i < 2; i++)
-        {
-            var instance = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
-            {
-                foreach (var (key, value) in _servers.ServiceSettings(_database)) host.UseSetting(key, value);
-                host.UseSetting("Coordination:Deadlines:PollInterval", "01:00:00");
-                host.ConfigureTestServices(services =>
-                {
-                    services.AddSingleton<TimeProvider>(_clock);
-                    _tokens.TrustedBy(services);
-                });
-            });
-            _ = instance.Server;
-            await BusReadiness.WaitAsync(instance.Services);
-            _instances.Add(instance);
-        }
     }
 
-    public async Task DisposeAsync()
-    {
-        foreach (var instance in _instances) await instance.DisposeAsync();
-        await _servers.DropDatabaseAsync(_database);
-    }
+    public async Task DisposeAsync() => await _service.DisposeAsync();
+
+    private TestServers _servers = null!;
 
     [Fact]
     public async Task An_unresponsive_vendor_is_reminded_then_escalated_once_each_and_acknowledging_stops_the_clock()
@@ -106,7 +88,7 @@ public sealed class DeadlineTests : IAsyncLifetime
         Assert.Equal(view.GetProperty("disclosure").GetProperty("disclosureAt").GetDateTimeOffset(), view.GetProperty("nextDeadlineAt").GetDateTimeOffset());
         Assert.Equal(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero).AddDays(90), view.GetProperty("disclosure").GetProperty("disclosureAt").GetDateTimeOffset());
         _clock.Advance(TimeSpan.FromDays(30));
-        Assert.Equal(0, await _instances[0].Services.GetRequiredService<VendorDeadlineWatch>().RunOnceAsync(CancellationToken.None)); // no reminder again
+        Assert.Equal(0, await Instances[0].Services.GetRequiredService<VendorDeadlineWatch>().RunOnceAsync(CancellationToken.None)); // no reminder again
     }
 
     [Fact]
@@ -157,17 +139,17 @@ public sealed class DeadlineTests : IAsyncLifetime
     }
 
     private Task BothWatchAsync() =>
-        Task.WhenAll(_instances.Select(i => i.Services.GetRequiredService<VendorDeadlineWatch>().RunOnceAsync(CancellationToken.None)));
+        Task.WhenAll(Instances.Select(i => i.Services.GetRequiredService<VendorDeadlineWatch>().RunOnceAsync(CancellationToken.None)));
 
     private async Task<List<T>> EventsAsync<T>(Guid caseId)
     {
-        await using var session = _instances[0].Services.GetRequiredService<IDocumentStore>().QuerySession();
+        await using var session = Instances[0].Services.GetRequiredService<IDocumentStore>().QuerySession();
         return (await session.Events.FetchStreamAsync(caseId)).Select(e => e.Data).OfType<T>().ToList();
     }
 
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string token, object? body = null)
     {
-        using var client = _instances[1].CreateClient();
+        using var client = Instances[1].CreateClient();
         var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
         request.Headers.Authorization = new("Bearer", token);
         return await client.SendAsync(request);

@@ -1,4 +1,5 @@
 using Marten;
+using VulnPlatform.ServiceDefaults.Persistence;
 using Microsoft.Extensions.Options;
 using VulnPlatform.Contracts;
 using VulnPlatform.Triage.Cases;
@@ -37,56 +38,25 @@ public static class SlaDecider
 }
 
 /// <summary>
-/// Looks at the cases whose next SLA moment has come (the schedule is in the database, so a restart
-/// or a second instance loses nothing) and appends what is due. Each case is handled under its
-/// stream's exclusive lock, reading the clock again after taking it, so with several instances every
-/// warning and miss is recorded exactly once.
+/// The SLA clocks' watcher: cases whose next SLA moment has come get their warnings, misses, reminder
+/// or no-response close, each exactly once across instances (see <see cref="ScheduleWatch{TAggregate}"/>).
 /// </summary>
 public sealed class SlaWatch(
-    IDocumentStore store, TimeProvider time, IOptions<SlaOptions> options, TriageMetrics metrics, ILogger<SlaWatch> logger) : BackgroundService
+    IDocumentStore store, TimeProvider time, IOptions<SlaOptions> options, TriageMetrics metrics, ILogger<SlaWatch> logger)
+    : ScheduleWatch<TriageCase>(store, time, logger)
 {
-    private const int Batch = 200;
+    protected override TimeSpan PollInterval => options.Value.PollInterval;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await RunOnceAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogWarning(e, "SLA watch round failed; it runs again in {Interval}", options.Value.PollInterval);
-            }
-            await Task.Delay(options.Value.PollInterval, time, stoppingToken);
-        }
-    }
+    protected override async Task<IReadOnlyList<Guid>> DueAsync(IQuerySession session, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await session.Query<SlaClock>().Where(c => c.NextAt != null && c.NextAt <= now).OrderBy(c => c.NextAt)
+            .Select(c => c.Id).Take(Batch).ToListAsync(cancellationToken);
 
-    /// <summary>One round: returns how many events it recorded.</summary>
-    public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    protected override async Task<IReadOnlyList<object>> DecideAsync(
+        IDocumentSession session, Guid id, TriageCase aggregate, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await session.LoadAsync<SlaClock>(id, cancellationToken) is { } clock ? SlaDecider.Due(clock, aggregate, options.Value, now) : [];
+
+    protected override async Task RecordedAsync(IDocumentSession session, Guid id, IReadOnlyList<object> events, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        IReadOnlyList<Guid> due;
-        await using (var query = store.QuerySession())
-        {
-            due = await query.Query<SlaClock>().Where(c => c.NextAt != null && c.NextAt <= now).OrderBy(c => c.NextAt)
-                .Select(c => c.Id).Take(Batch).ToListAsync(cancellationToken);
-        }
-        var recorded = 0;
-        foreach (var id in due)
-        {
-            await using var session = store.LightweightSession();
-            var stream = await session.Events.FetchForExclusiveWriting<TriageCase>(id, cancellationToken);
-            var clock = await session.LoadAsync<SlaClock>(id, cancellationToken);
-            if (stream.Aggregate is not { } c || clock is null) continue;
-            var events = SlaDecider.Due(clock, c, options.Value, now);
-            if (events.Count == 0) continue;
-            stream.AppendMany(events);
-            await session.SaveChangesAsync(cancellationToken);
-            recorded += events.Count;
-            if (await session.LoadAsync<CaseView>(id, cancellationToken) is { } view) metrics.Record(view, events);
-        }
-        return recorded;
+        if (await session.LoadAsync<CaseView>(id, cancellationToken) is { } view) metrics.Record(view, events);
     }
 }

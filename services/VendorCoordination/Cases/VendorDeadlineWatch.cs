@@ -1,53 +1,23 @@
 using Marten;
 using Microsoft.Extensions.Options;
+using VulnPlatform.ServiceDefaults.Persistence;
 
 namespace VulnPlatform.VendorCoordination.Cases;
 
 /// <summary>
-/// Looks at the cases whose next vendor deadline has come (the schedule is in the database) and
-/// records what is due — a reminder, then an escalation — each case under its stream's exclusive lock,
-/// reading it again after taking the lock, so that with several instances each is recorded once.
+/// Vendors' deadlines: cases whose next deadline has come get the reminder, the escalation or the
+/// disclosure date's arrival, each once across instances (see <see cref="ScheduleWatch{TAggregate}"/>).
 /// </summary>
 public sealed class VendorDeadlineWatch(IDocumentStore store, TimeProvider time, IOptions<VendorDeadlineOptions> options, ILogger<VendorDeadlineWatch> logger)
-    : BackgroundService
+    : ScheduleWatch<CoordinationCase>(store, time, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await RunOnceAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogWarning(e, "Vendor deadline round failed; it runs again in {Interval}", options.Value.PollInterval);
-            }
-            await Task.Delay(options.Value.PollInterval, time, stoppingToken);
-        }
-    }
+    protected override TimeSpan PollInterval => options.Value.PollInterval;
 
-    public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        IReadOnlyList<Guid> due;
-        await using (var query = store.QuerySession())
-        {
-            due = await query.Query<CoordinationCase>().Where(c => c.NextDeadlineAt != null && c.NextDeadlineAt <= now)
-                .OrderBy(c => c.NextDeadlineAt).Select(c => c.Id).Take(200).ToListAsync(cancellationToken);
-        }
-        var recorded = 0;
-        foreach (var id in due)
-        {
-            await using var session = store.LightweightSession();
-            var stream = await session.Events.FetchForExclusiveWriting<CoordinationCase>(id, cancellationToken);
-            if (stream.Aggregate is not { } c) continue;
-            var events = CoordinationDecider.Due(c, now);
-            if (events.Count == 0) continue;
-            stream.AppendMany(events);
-            await session.SaveChangesAsync(cancellationToken);
-            recorded += events.Count;
-        }
-        return recorded;
-    }
+    protected override async Task<IReadOnlyList<Guid>> DueAsync(IQuerySession session, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await session.Query<CoordinationCase>().Where(c => c.NextDeadlineAt != null && c.NextDeadlineAt <= now)
+            .OrderBy(c => c.NextDeadlineAt).Select(c => c.Id).Take(Batch).ToListAsync(cancellationToken);
+
+    protected override Task<IReadOnlyList<object>> DecideAsync(
+        IDocumentSession session, Guid id, CoordinationCase aggregate, DateTimeOffset now, CancellationToken cancellationToken) =>
+        Task.FromResult(CoordinationDecider.Due(aggregate, now));
 }
