@@ -21,24 +21,10 @@ static class CoordinationQueueBench
 {
     public static async Task<int> RunAsync(string server, int count)
     {
-        const string database = "vp_coordination_queue_bench";
-        await using (var admin = new NpgsqlConnection(server))
+        await using var bench = await BenchStore.StartAsync(server, "vp_coordination_queue_bench",
+            options => CoordinationModule.ConfigureStore(options, new BusinessCalendar(new BusinessCalendarOptions()), new VendorDeadlineOptions()));
         {
-            await admin.OpenAsync();
-            await new NpgsqlCommand($"drop database if exists {database} with (force); create database {database}", admin).ExecuteNonQueryAsync();
-        }
-        try
-        {
-            var builder = Host.CreateApplicationBuilder();
-            var connection = new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString;
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["ConnectionStrings:Marten"] = connection, ["Marten:DaemonMode"] = "Disabled", ["Logging:LogLevel:Default"] = "Warning",
-            });
-            builder.AddMartenDefaults(options => CoordinationModule.ConfigureStore(options, new BusinessCalendar(new BusinessCalendarOptions()), new VendorDeadlineOptions()));
-            using var host = builder.Build();
-            await host.StartAsync();
-            var store = host.Services.GetRequiredService<IDocumentStore>();
+            var store = bench.Store;
 
             var organisations = Enumerable.Range(0, 500).Select(_ => Guid.NewGuid()).ToArray();
             var random = new Random(7);
@@ -57,11 +43,7 @@ static class CoordinationQueueBench
                     };
                 }));
             }
-            await using (var npgsql = new NpgsqlConnection(connection))
-            {
-                await npgsql.OpenAsync();
-                await new NpgsqlCommand("vacuum analyze", npgsql).ExecuteNonQueryAsync();
-            }
+            await bench.VacuumAsync();
             Console.WriteLine($"coordination queue: {count} cases x 5 vendors seeded in {watch.Elapsed.TotalSeconds:F1} s");
 
             async Task<(double P50, double P99)> TimeAsync(Func<IQuerySession, int, Task<int>> query)
@@ -97,15 +79,7 @@ static class CoordinationQueueBench
                 return total + page.Count;
             });
             Console.WriteLine($"coordination queue: the coordinator's overdue cases (page of 50 + total) over {count} cases: p50 {overdue.P50:F1} ms  p99 {overdue.P99:F1} ms");
-            await host.StopAsync();
             return 0;
-        }
-        finally
-        {
-            NpgsqlConnection.ClearAllPools();
-            await using var admin = new NpgsqlConnection(server);
-            await admin.OpenAsync();
-            await new NpgsqlCommand($"drop database if exists {database} with (force)", admin).ExecuteNonQueryAsync();
         }
     }
 }

@@ -28,25 +28,10 @@ static class TriageQueueBench
 {
     public static async Task<int> RunAsync(string server, int count)
     {
-        const string database = "vp_triage_queue_bench";
-        await using (var admin = new NpgsqlConnection(server))
+        await using var bench = await BenchStore.StartAsync(server, "vp_triage_queue_bench",
+            options => TriageModule.ConfigureStore(options, new BusinessCalendar(new BusinessCalendarOptions()), new SlaOptions()));
         {
-            await admin.OpenAsync();
-            await new NpgsqlCommand($"drop database if exists {database} with (force); create database {database}", admin).ExecuteNonQueryAsync();
-        }
-        try
-        {
-            var builder = Host.CreateApplicationBuilder();
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["ConnectionStrings:Marten"] = new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString,
-                ["Marten:DaemonMode"] = "Disabled",
-                ["Logging:LogLevel:Default"] = "Warning",
-            });
-            builder.AddMartenDefaults(options => TriageModule.ConfigureStore(options, new BusinessCalendar(new BusinessCalendarOptions()), new SlaOptions()));
-            using var host = builder.Build();
-            await host.StartAsync();
-            var store = host.Services.GetRequiredService<IDocumentStore>();
+            var store = bench.Store;
 
             var watch = Stopwatch.StartNew();
             var start = DateTimeOffset.UtcNow.AddDays(-365);
@@ -64,11 +49,7 @@ static class TriageQueueBench
                     },
                 }));
             }
-            await using (var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString))
-            {
-                await connection.OpenAsync();
-                await new NpgsqlCommand("vacuum analyze", connection).ExecuteNonQueryAsync(); // the steady state autovacuum keeps (visibility map for index-only counts)
-            }
+            await bench.VacuumAsync(); // the steady state autovacuum keeps (visibility map for index-only counts)
             Console.WriteLine($"triage queue: {count} cases seeded in {watch.Elapsed.TotalSeconds:F1} s");
 
             var latencies = new List<double>();
@@ -86,7 +67,7 @@ static class TriageQueueBench
             {
                 await using var session = store.QuerySession();
                 var command = CaseQueue.PageCommand(session, new QueueFilter(), new Paging(3, 50), DateTimeOffset.UtcNow);
-                await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString);
+                await using var connection = new NpgsqlConnection(bench.ConnectionString);
                 await connection.OpenAsync();
                 var explain = new NpgsqlCommand("explain analyze " + command.CommandText, connection);
                 foreach (NpgsqlParameter p in command.Parameters) explain.Parameters.Add(p.Clone());
@@ -116,15 +97,7 @@ static class TriageQueueBench
             var rebuilding = Stopwatch.StartNew();
             await daemon.RebuildProjectionAsync<CaseViewProjection>(CancellationToken.None);
             Console.WriteLine($"triage rebuild: the case view over {events} events rebuilt in {rebuilding.Elapsed.TotalSeconds:F1} s ({events / rebuilding.Elapsed.TotalSeconds:F0} events/s)");
-            await host.StopAsync();
             return 0;
-        }
-        finally
-        {
-            NpgsqlConnection.ClearAllPools();
-            await using var admin = new NpgsqlConnection(server);
-            await admin.OpenAsync();
-            await new NpgsqlCommand($"drop database if exists {database} with (force)", admin).ExecuteNonQueryAsync();
         }
     }
 }
