@@ -44,6 +44,7 @@ public static class VendorCoordinationModule
         options.Schema.For<CoordinationCase>().Index(c => c.TrackingNumber).Index(c => c.OpenedAt).Index(c => c.NextDeadlineAt)
             .GinIndexJsonData().Duplicate(c => c.Overdue);
         options.Schema.For<ReportScores>();
+        options.Schema.For<ReportReference>().UniqueIndex(r => r.TrackingNumber);
     }
 
     public static WebApplication MapVendorCoordinationApi(this WebApplication app)

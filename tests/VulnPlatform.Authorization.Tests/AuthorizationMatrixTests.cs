@@ -72,6 +72,7 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
         coordination GET    /api/coordination/vendors/{id:guid}                          401 403 403 403 403 404 403 401  same
         coordination PUT    /api/coordination/vendors/{id:guid}                          401 403 403 403 403 404 403 401  same
         coordination GET    /api/coordination/cases/                                     401 403 403 403 403 ok  403 401  same
+        coordination POST   /api/coordination/cases/                                     401 403 403 403 403 ok  403 401  same
         coordination GET    /api/coordination/cases/{trackingNumber}                     401 403 403 403 403 404 403 401  same
         coordination POST   /api/coordination/cases/{trackingNumber}/vendors             401 403 403 403 403 ok  403 401  same
         coordination POST   /api/coordination/cases/{trackingNumber}/vendors/{organisationId:guid}/status 401 403 403 403 403 404 403 401  same
@@ -277,6 +278,7 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
             {
                 name = "Matrix Vendor", products = new[] { new { name = "Router" } }, securityContacts = new[] { "psirt@vendor.example" },
             }),
+            ("POST", "/api/coordination/cases/") => JsonContent.Create(new { trackingNumber = "VR-2026-000000", vendor = "Acme", product = "Shop" }),
             ("POST", "/api/coordination/cases/{trackingNumber}/vendors") => JsonContent.Create(new { organisationId = Guid.NewGuid() }),
             ("POST", "/api/coordination/cases/{trackingNumber}/vendors/{organisationId:guid}/notify") => JsonContent.Create(new { summary = "A summary." }),
             ("POST", "/api/coordination/cases/{trackingNumber}/disclosure-date" or "/api/coordination/vendor/cases/{trackingNumber}/disclosure-date-requests") =>

@@ -173,4 +173,26 @@ public sealed class CoordinationTests(CoordinationFixture fixture)
         Assert.Equal(HttpStatusCode.Forbidden, (await fixture.SendAsync(HttpMethod.Get, "/api/coordination/vendor/cases", fixture.Tokens.Person(Guid.NewGuid(), "vendor"))).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await fixture.SendAsync(HttpMethod.Get, $"/api/coordination/cases/{trackingNumber}", fixture.VendorOf(mine))).StatusCode);
     }
+
+    [Fact]
+    public async Task A_coordinator_opens_coordination_for_a_report_by_its_number_once_and_not_for_unknown_numbers()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var maker = await RegisterAsync(Vendor($"Printer{suffix}", $"Spooler{suffix}"));
+        var reportId = Guid.CreateVersion7();
+        var trackingNumber = $"VR-2026-{Random.Shared.Next(100_000, 999_999)}";
+        await RawPublisher.PublishAsync(fixture.Servers, new VulnPlatform.Contracts.Intake.ReportSubmitted(reportId, trackingNumber, ReportKinds.Vulnerability,
+            "Spooler overflow", "A long job name overflows.", null, false, null, null, null, true, Actor.AnonymousReporter, DateTimeOffset.UtcNow));
+        var coordinator = fixture.Coordinator();
+        var body = new { trackingNumber, vendor = $"Printer{suffix}", product = $"Spooler{suffix}" };
+        HttpResponseMessage opened = null!;
+        Assert.True(await Eventually.HoldsAsync(async () =>
+            (opened = await fixture.SendAsync(HttpMethod.Post, "/api/coordination/cases", coordinator, body)).StatusCode == HttpStatusCode.Created, TimeSpan.FromSeconds(30)));
+        var created = await opened.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(maker, created.GetProperty("products")[0].GetProperty("suggested")[0].GetGuid());
+        Assert.Equal(HttpStatusCode.Conflict, (await fixture.SendAsync(HttpMethod.Post, "/api/coordination/cases", coordinator, body)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await fixture.SendAsync(HttpMethod.Post, "/api/coordination/cases", coordinator,
+            new { trackingNumber = "VR-2026-000000", vendor = "X", product = "Y" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await fixture.SendAsync(HttpMethod.Post, "/api/coordination/cases", fixture.Tokens.Person(Guid.NewGuid(), "analyst"), body)).StatusCode);
+    }
 }

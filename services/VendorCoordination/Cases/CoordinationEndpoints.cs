@@ -10,6 +10,17 @@ using VulnPlatform.VendorCoordination.Directory;
 namespace VulnPlatform.VendorCoordination.Cases;
 
 public sealed record AddVendorRequest(Guid? OrganisationId);
+public sealed record OpenCaseRequest(string? TrackingNumber, string? Vendor, string? Product);
+
+public sealed class OpenCaseValidator : AbstractValidator<OpenCaseRequest>
+{
+    public OpenCaseValidator()
+    {
+        RuleFor(r => r.TrackingNumber).NotEmpty().MaximumLength(32).SingleLineText();
+        RuleFor(r => r.Vendor).NotEmpty().MaximumLength(200).SingleLineText();
+        RuleFor(r => r.Product).NotEmpty().MaximumLength(200).SingleLineText();
+    }
+}
 public sealed record StatusRequest(string? Status, string? Justification, string? FixedVersion);
 public sealed record StatementRequest(string? Text);
 public sealed record NotifyRequest(string? Summary, bool? ExploitedInTheWild);
@@ -74,6 +85,7 @@ public static class CoordinationEndpoints
         cases.MapGet("/", async (IQuerySession session, bool? overdue, int? page, int? pageSize, CancellationToken ct) =>
             await PageAsync(overdue == true ? session.Query<CoordinationCase>().Where(c => c.Overdue) : session.Query<CoordinationCase>(), page, pageSize, c => c, ct))
             .WithName("CoordinationCases");
+        cases.MapPost("/", OpenAsync).WithValidation<OpenCaseRequest>().WithName("OpenCoordinationCase");
         cases.MapGet("/{trackingNumber}", async (string trackingNumber, IQuerySession session, CancellationToken ct) =>
             await FindAsync(session, trackingNumber, ct) is { } c ? Results.Ok(c) : NoSuchCase()).WithName("GetCoordinationCase");
         cases.MapPost("/{trackingNumber}/vendors", async (string trackingNumber, AddVendorRequest request, ClaimsPrincipal user, IDocumentSession session,
@@ -154,6 +166,28 @@ public static class CoordinationEndpoints
                     VendorActor(user), time, c => Results.Ok(ViewFor(c, organisation, null)), ct, mustBeOn: organisation);
             })
             .WithValidation<DisclosureDateRequest>().WithName("VendorRequestsDisclosureDate");
+    }
+
+    /// <summary>A coordinator opens coordination for a vulnerability report Triage has not (yet) marked as concerning a third party.</summary>
+    private static async Task<IResult> OpenAsync(OpenCaseRequest request, ClaimsPrincipal user, IDocumentSession session, TimeProvider time, CancellationToken ct)
+    {
+        var number = request.TrackingNumber!.Trim();
+        if (await session.Query<ReportReference>().FirstOrDefaultAsync(r => r.TrackingNumber == number, ct) is not { } report)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, type: ProblemTypes.Validation, title: "No such report",
+                detail: "No vulnerability report has this tracking number.");
+        }
+        if (await session.Events.FetchStreamStateAsync(report.Id, ct) is not null)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status409Conflict, type: ProblemTypes.Conflict, title: "Already coordinated",
+                detail: $"Coordination for {number} is open already.");
+        }
+        var now = time.GetUtcNow();
+        var suggested = (await Suggestions.ForAsync(session, request.Vendor, request.Product, ct)).Select(s => s.OrganisationId).ToList();
+        session.Events.StartStream<CoordinationCase>(report.Id, new CoordinationOpened(report.Id, report.Id, number, Staff(user), now),
+            new ThirdPartyProductNamed(report.Id, request.Vendor!.Trim(), request.Product!.Trim(), suggested, now));
+        await session.SaveChangesAsync(ct);
+        return Results.Created($"/api/coordination/cases/{number}", await session.LoadAsync<CoordinationCase>(report.Id, ct));
     }
 
     private static async Task<IResult> DecideAsync(

@@ -1,5 +1,6 @@
 using Marten;
 using VulnPlatform.Contracts;
+using VulnPlatform.Contracts.Intake;
 using VulnPlatform.Contracts.Triage;
 using VulnPlatform.ServiceDefaults.Messaging;
 using VulnPlatform.VendorCoordination.Directory;
@@ -42,5 +43,23 @@ public sealed class CaseAssessedConsumer(ISessionFactory sessions, TimeProvider 
         scores.Severity = m.Severity ?? scores.Severity;
         scores.Cwe = m.Cwe ?? scores.Cwe;
         session.Store(scores);
+    }
+}
+
+/// <summary>A vulnerability report's tracking number, so that a coordinator can open coordination for it by number.</summary>
+public sealed class ReportReference
+{
+    public Guid Id { get; set; }
+    public string TrackingNumber { get; set; } = "";
+}
+
+public sealed class ReportSubmittedConsumer(ISessionFactory sessions, TimeProvider time) : IdempotentConsumer<ReportSubmitted>(sessions, time)
+{
+    protected override string ConsumerName => "vendorcoordination.report-submitted";
+
+    protected override Task HandleAsync(ReportSubmitted m, Delivery delivery, IDocumentSession session, CancellationToken cancellationToken)
+    {
+        if (m.Kind == ReportKinds.Vulnerability) session.Store(new ReportReference { Id = m.ReportId, TrackingNumber = m.TrackingNumber });
+        return Task.CompletedTask;
     }
 }
