@@ -23,6 +23,9 @@ public sealed class ServiceInstances<TProgram> : IAsyncDisposable where TProgram
 
     public IReadOnlyList<WebApplicationFactory<TProgram>> Instances { get; }
 
+    /// <summary>The PostgreSQL and RabbitMQ the instances use (for publishing and observing the bus).</summary>
+    public TestServers Servers => _servers;
+
     public static async Task<ServiceInstances<TProgram>> StartAsync(
         string databasePrefix, int count, TimeProvider clock, TestTokens tokens, IReadOnlyDictionary<string, string> settings)
     {

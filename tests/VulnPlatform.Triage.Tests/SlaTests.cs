@@ -28,23 +28,19 @@ public sealed class SlaTests : IAsyncLifetime
 
     private IReadOnlyList<WebApplicationFactory<Program>> Instances => _service.Instances;
 
-    public async Task InitializeAsync()
-    {
-        _service = await ServiceInstances<Program>.StartAsync("triage_sla_test", 2, _clock, _tokens, new Dictionary<string, string> { ["Triage:Sla:PollInterval"] = "01:00:00" });
-        _servers = await TestServers.GetAsync();
-    }
+    private TestServers Servers => _service.Servers;
+
+    public async Task InitializeAsync() => _service = await ServiceInstances<Program>.StartAsync("triage_sla_test", 2, _clock, _tokens, new Dictionary<string, string> { ["Triage:Sla:PollInterval"] = "01:00:00" });
 
     public async Task DisposeAsync() => await _service.DisposeAsync();
-
-    private TestServers _servers = null!;
 
     [Fact]
     public async Task Warnings_and_misses_are_recorded_once_the_acknowledgement_stops_its_clock_and_silence_ends_in_a_reminder_then_a_close()
     {
-        await using var warnings = await RawSubscriber.StartAsync(_servers, "VulnPlatform.Contracts.Triage:SlaWarning");
+        await using var warnings = await RawSubscriber.StartAsync(Servers, "VulnPlatform.Contracts.Triage:SlaWarning");
         var report = new ReportSubmitted(Guid.CreateVersion7(), $"VR-2026-{Random.Shared.Next(100_000, 999_999)}", ReportKinds.Vulnerability,
             "XXE in import", "External entities resolve.", null, false, null, null, null, true, Actor.AnonymousReporter, _clock.GetUtcNow());
-        await RawPublisher.PublishAsync(_servers, report);
+        await RawPublisher.PublishAsync(Servers, report);
         Assert.True(await Eventually.HoldsAsync(async () => (await EventsAsync(report.ReportId)).Count > 0, TimeSpan.FromSeconds(30)));
 
         // 20 h in: the acknowledgement is due in 4 h, staff are warned, once, whichever instance sees it.
@@ -89,7 +85,7 @@ public sealed class SlaTests : IAsyncLifetime
     {
         var report = new ReportSubmitted(Guid.CreateVersion7(), $"VR-2026-{Random.Shared.Next(100_000, 999_999)}", ReportKinds.Vulnerability,
             "SSRF in webhook preview", "The preview fetches internal URLs.", null, false, null, null, null, true, Actor.AnonymousReporter, _clock.GetUtcNow());
-        await RawPublisher.PublishAsync(_servers, report);
+        await RawPublisher.PublishAsync(Servers, report);
         Assert.True(await Eventually.HoldsAsync(async () => (await EventsAsync(report.ReportId)).Count > 0, TimeSpan.FromSeconds(30)));
 
         var entry = (await QueueEntryAsync(report.TrackingNumber))!.Value;

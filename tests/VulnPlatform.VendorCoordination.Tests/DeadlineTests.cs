@@ -28,20 +28,16 @@ public sealed class DeadlineTests : IAsyncLifetime
 
     private IReadOnlyList<WebApplicationFactory<Program>> Instances => _service.Instances;
 
-    public async Task InitializeAsync()
-    {
-        _service = await ServiceInstances<Program>.StartAsync("coordination_deadline_test", 2, _clock, _tokens, new Dictionary<string, string> { ["Coordination:Deadlines:PollInterval"] = "01:00:00" });
-        _servers = await TestServers.GetAsync();
-    }
+    private TestServers Servers => _service.Servers;
+
+    public async Task InitializeAsync() => _service = await ServiceInstances<Program>.StartAsync("coordination_deadline_test", 2, _clock, _tokens, new Dictionary<string, string> { ["Coordination:Deadlines:PollInterval"] = "01:00:00" });
 
     public async Task DisposeAsync() => await _service.DisposeAsync();
-
-    private TestServers _servers = null!;
 
     [Fact]
     public async Task An_unresponsive_vendor_is_reminded_then_escalated_once_each_and_acknowledging_stops_the_clock()
     {
-        await using var unresponsive = await RawSubscriber.StartAsync(_servers, "VulnPlatform.Contracts.VendorCoordination:VendorUnresponsive");
+        await using var unresponsive = await RawSubscriber.StartAsync(Servers, "VulnPlatform.Contracts.VendorCoordination:VendorUnresponsive");
         var coordinator = _tokens.Person(Guid.NewGuid(), "coordinator");
         var registered = await SendAsync(HttpMethod.Post, "/api/coordination/vendors", coordinator, new
         {
@@ -50,7 +46,7 @@ public sealed class DeadlineTests : IAsyncLifetime
         var organisation = (await registered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
         var reportId = Guid.CreateVersion7();
         var trackingNumber = $"VR-2026-{Random.Shared.Next(100_000, 999_999)}";
-        await RawPublisher.PublishAsync(_servers, new ThirdPartyIdentified(reportId, reportId, "Slow Vendor", "Camera",
+        await RawPublisher.PublishAsync(Servers, new ThirdPartyIdentified(reportId, reportId, "Slow Vendor", "Camera",
             new Actor(ActorKinds.Staff, Guid.NewGuid().ToString()), _clock.GetUtcNow(), trackingNumber));
         Assert.True(await Eventually.HoldsAsync(async () =>
             (await SendAsync(HttpMethod.Get, $"/api/coordination/cases/{trackingNumber}", coordinator)).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(30)));
@@ -102,7 +98,7 @@ public sealed class DeadlineTests : IAsyncLifetime
         var organisation = (await registered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
         var reportId = Guid.CreateVersion7();
         var trackingNumber = $"VR-2026-{Random.Shared.Next(100_000, 999_999)}";
-        await RawPublisher.PublishAsync(_servers, new ThirdPartyIdentified(reportId, reportId, "Busy Vendor", "Mailer",
+        await RawPublisher.PublishAsync(Servers, new ThirdPartyIdentified(reportId, reportId, "Busy Vendor", "Mailer",
             new Actor(ActorKinds.Staff, Guid.NewGuid().ToString()), _clock.GetUtcNow(), trackingNumber));
         Assert.True(await Eventually.HoldsAsync(async () =>
             (await SendAsync(HttpMethod.Get, $"/api/coordination/cases/{trackingNumber}", coordinator)).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(30)));
