@@ -34,7 +34,7 @@ public static class IntakeModule
                 [
                     typeof(ReportFiled), typeof(ReporterContactGiven), typeof(ReportRoutedToDesk), typeof(AttachmentStored),
                     typeof(ReporterWrote), typeof(ConsentRecorded), typeof(WithdrawalRecorded), typeof(StaffMessageReceived),
-                    typeof(PersonalDataErased), typeof(AttachmentAccessed), typeof(ReporterIdentityRevealed), typeof(SharedWithVendor),
+                    typeof(PersonalDataErased), typeof(AttachmentAccessed), typeof(ReporterIdentityRevealed), typeof(SharedWithVendor), typeof(VendorWrote),
                 ]);
                 options.Projections.Add<ReportStatusProjection>(ProjectionLifecycle.Inline);
                 options.Schema.For<ReportStatusView>().UniqueIndex(view => view.TrackingNumber);
@@ -46,9 +46,14 @@ public static class IntakeModule
 
         builder.AddEncryptionAtRest();
         builder.AddPlatformAuthentication(ServiceName);
-        builder.Services.AddAuthorizationBuilder().AddPolicy(GetReporterContactEndpoint.ContactReaders, policy => policy
-            .RequireClaim("aud", ServiceName).RequireClaim("client_id", GetReporterContactEndpoint.NotificationClient)
+        var authorization = builder.Services.AddAuthorizationBuilder();
+        VendorAttachmentEndpoint.AddPolicy(authorization);
+        authorization.AddPolicy(GetReporterContactEndpoint.ContactReaders, policy => policy
+            .RequireClaim("aud", ServiceName).RequireClaim("client_id", GetReporterContactEndpoint.NotificationClient, VendorAttachmentEndpoint.CoordinationClient)
             .RequireAssertion(context => context.User.HasScope(GetReporterContactEndpoint.Scope)))
+            .AddPolicy(FollowUpAccessEndpoint.FollowUpCheckers, policy => policy
+                .RequireClaim("aud", ServiceName).RequireClaim("client_id", GetReporterContactEndpoint.NotificationClient)
+                .RequireAssertion(context => context.User.HasScope(GetReporterContactEndpoint.Scope)))
             .AddPolicy(StaffReportAccess.ReportStaff, policy => policy
                 .RequireClaim("aud", PlatformAccess.UserAudience).RequireRole(PlatformAccess.Analyst, PlatformAccess.Coordinator));
         builder.Services.Configure<AttachmentOptions>(builder.Configuration.GetSection(AttachmentLimits.Section));
@@ -79,6 +84,7 @@ public static class IntakeModule
         reports.MapWithdrawReport();
         reports.MapEraseReport();
         app.MapGetReporterContact();
+        app.MapVendorAttachment();
         app.MapFollowUpAccess();
         app.MapStaffReportAccess();
         app.MapServiceOpenApi();

@@ -28,7 +28,7 @@ public static class NotificationModule
         typeof(EmailConfirmationRequested), typeof(AccountSignedIn), typeof(TwoFactorEnabled), typeof(TwoFactorDisabled),
         typeof(AccountLockedOut), typeof(PasswordChanged),
         typeof(VulnPlatform.Contracts.VendorCoordination.VendorNotified), typeof(VulnPlatform.Contracts.VendorCoordination.VendorReminded),
-        typeof(VulnPlatform.Contracts.VendorCoordination.VendorUnresponsive),
+        typeof(VulnPlatform.Contracts.VendorCoordination.VendorUnresponsive), typeof(VulnPlatform.Contracts.VendorCoordination.VendorMessageRelayed),
     ];
 
     public static IHostApplicationBuilder AddNotification(this IHostApplicationBuilder builder)
@@ -52,22 +52,20 @@ public static class NotificationModule
                 .RequireClaim("aud", PlatformAccess.UserAudience).RequireRole(PlatformAccess.Analyst, PlatformAccess.Coordinator));
 
         var services = builder.Services;
+        builder.AddServiceTokens("Notification:Client", "notification");
         services.Configure<NotificationPolicyOptions>(builder.Configuration.GetSection(NotificationPolicyOptions.Section));
         services.Configure<SmtpOptions>(builder.Configuration.GetSection(SmtpOptions.Section));
         services.Configure<WebhookOptions>(builder.Configuration.GetSection(WebhookOptions.Section));
         services.Configure<DeliveryOptions>(builder.Configuration.GetSection(DeliveryOptions.Section));
         services.Configure<DeskOptions>(builder.Configuration.GetSection(DeskOptions.Section));
-        services.Configure<ServiceClientOptions>(builder.Configuration.GetSection(ServiceClientOptions.Section));
         services.AddSingleton(MessageTemplates.FromApplication());
         services.AddSingleton<DeliverySignal>();
         services.AddSingleton<NotificationMetrics>();
         services.AddSingleton<EmailChannel>();
         services.AddSingleton<WebhookUrlGuard>();
         services.AddSingleton<WebhookSender>();
-        services.AddSingleton<ServiceTokens>();
         services.AddSingleton<ContactDirectory>();
         services.AddSingleton<ReporterAccessCheck>();
-        services.AddHttpClient(ServiceTokens.ClientName);
         services.AddHttpClient(ContactDirectory.ClientName);
         WebhookSender.AddClient(services);
         services.AddSingleton<DeliveryWorker>();

@@ -12,7 +12,7 @@ public sealed class CoordinationIntegrationEvents : IIntegrationEventMap
     [
         typeof(CoordinationCaseOpened), typeof(VendorStatusChanged), typeof(VendorStatementPosted), typeof(VendorNotified), typeof(VendorAcknowledged),
         typeof(VendorReminded), typeof(VendorUnresponsive), typeof(Contracts.VendorCoordination.DisclosureDateProposed),
-        typeof(Contracts.VendorCoordination.DisclosureDateAgreed), typeof(Contracts.VendorCoordination.DisclosureDateReached),
+        typeof(Contracts.VendorCoordination.DisclosureDateAgreed), typeof(Contracts.VendorCoordination.DisclosureDateReached), typeof(VendorMessageRelayed),
     ];
 
     public object? ToIntegrationEvent(IEvent @event) => @event.Data switch
@@ -27,6 +27,10 @@ public sealed class CoordinationIntegrationEvents : IIntegrationEventMap
         Cases.DisclosureDateProposed e => new Contracts.VendorCoordination.DisclosureDateProposed(e.CaseId, e.CaseId, e.TrackingNumber, e.DisclosureAt, e.ExploitedInTheWild, e.At),
         Cases.DisclosureDateAgreed e => new Contracts.VendorCoordination.DisclosureDateAgreed(e.CaseId, e.CaseId, e.TrackingNumber, e.DisclosureAt, e.By, e.At),
         Cases.DisclosureDateReached e => new Contracts.VendorCoordination.DisclosureDateReached(e.CaseId, e.CaseId, e.TrackingNumber, e.DisclosureAt, e.At),
+        RelayMessageReceived { Held: false } e => new VendorMessageRelayed(e.CaseId, e.CaseId, e.TrackingNumber, e.OrganisationId, e.OrganisationName,
+            e.MessageId, e.Direction, e.Text, e.At),
+        RelayMessageReleased e => new VendorMessageRelayed(e.CaseId, e.CaseId, e.TrackingNumber, e.OrganisationId, e.OrganisationName,
+            e.MessageId, e.Direction, e.Text, e.At),
         _ => null,
     };
 }

@@ -21,7 +21,11 @@ public static class VendorCoordinationModule
         var deadlines = builder.Configuration.GetSection(VendorDeadlineOptions.Section).Get<VendorDeadlineOptions>() ?? new VendorDeadlineOptions();
         builder.AddMartenDefaults(options => ConfigureStore(options, calendar, deadlines))
             .AddIntegrationMessaging<CoordinationIntegrationEvents>(builder, ServiceName,
-                bus => bus.AddConsumersFromNamespaceContaining<ThirdPartyIdentifiedConsumer>());
+                bus =>
+                {
+                    bus.AddConsumersFromNamespaceContaining<ThirdPartyIdentifiedConsumer>();
+                    bus.AddConsumersFromNamespaceContaining<VendorRoleGrantedConsumer>();
+                });
         builder.AddPlatformAuthentication(ServiceName);
         var authorization = builder.Services.AddAuthorizationBuilder();
         CoordinationAccess.AddPolicies(authorization);
@@ -29,6 +33,9 @@ public static class VendorCoordinationModule
         builder.Services.AddValidatorsFromAssemblyContaining<OrganisationValidator>(ServiceLifetime.Singleton);
         builder.Services.AddServiceOpenApi(builder.Configuration, ServiceName);
         builder.Services.Configure<VendorDeadlineOptions>(builder.Configuration.GetSection(VendorDeadlineOptions.Section));
+        builder.AddServiceTokens("Coordination:Client", "coordination");
+        builder.Services.AddSingleton<ReporterIdentities>();
+        builder.Services.AddHttpClient(ReporterIdentities.ClientName);
         builder.Services.AddSingleton<VendorDeadlineWatch>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<VendorDeadlineWatch>());
         return builder;
@@ -45,6 +52,9 @@ public static class VendorCoordinationModule
             .GinIndexJsonData().Duplicate(c => c.Overdue);
         options.Schema.For<ReportScores>();
         options.Schema.For<ReportReference>().UniqueIndex(r => r.TrackingNumber);
+        options.Schema.For<ReportFiles>();
+        options.Schema.For<ReporterConsent>();
+        options.Schema.For<OrganisationMember>().Index(m => m.OrganisationId);
     }
 
     public static WebApplication MapVendorCoordinationApi(this WebApplication app)

@@ -13,6 +13,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http;
 using VulnPlatform.Notification.Deliveries;
 using VulnPlatform.Notification.Recipients;
+using VulnPlatform.ServiceDefaults.Security;
 using VulnPlatform.SmtpSink;
 using VulnPlatform.Testing;
 using IntakeProgram = intake::Program;
@@ -45,6 +46,8 @@ public sealed class NotificationFixture : IAsyncLifetime
     public HttpClient Coordination { get; private set; } = null!;
     public IServiceProvider Services => _notification!.Services;
     public IDocumentStore Store => Services.GetRequiredService<IDocumentStore>();
+    public IDocumentStore CoordinationStore => _coordination!.Services.GetRequiredService<IDocumentStore>();
+    public IDocumentStore IntakeStore => _intake!.Services.GetRequiredService<IDocumentStore>();
 
     public async Task InitializeAsync()
     {
@@ -62,10 +65,19 @@ public sealed class NotificationFixture : IAsyncLifetime
             host.ConfigureTestServices(services => Tokens.TrustedBy(services));
         });
         Intake = _intake.CreateClient();
+        var intakeBackend = new Dictionary<string, HttpMessageHandler> { ["intake.internal"] = _intake.Server.CreateHandler() };
         _coordination = new WebApplicationFactory<CoordinationProgram>().WithWebHostBuilder(host =>
         {
             foreach (var (k, v) in Servers.ServiceSettings(_coordinationDatabase)) host.UseSetting(k, v);
-            host.ConfigureTestServices(services => Tokens.TrustedBy(services));
+            host.UseSetting("Coordination:Client:IntakeAddress", "http://intake.internal/");
+            host.ConfigureTestServices(services =>
+            {
+                Tokens.TrustedBy(services);
+                services.Configure<HttpClientFactoryOptions>(coordination::VulnPlatform.VendorCoordination.Cases.ReporterIdentities.ClientName,
+                    o => o.HttpMessageHandlerBuilderActions.Add(b => b.PrimaryHandler = new ByHost(intakeBackend)));
+                services.Configure<HttpClientFactoryOptions>(ServiceTokens.ClientName,
+                    o => o.HttpMessageHandlerBuilderActions.Add(b => b.PrimaryHandler = new TokenEndpoint(Tokens)));
+            });
         });
         Coordination = _coordination.CreateClient();
         var backends = new Dictionary<string, HttpMessageHandler>

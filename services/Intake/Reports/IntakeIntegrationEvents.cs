@@ -23,7 +23,7 @@ public sealed class IntakeIntegrationEvents : IIntegrationEventMap
         AttachmentStored e => new AttachmentAdded(
             e.ReportId, e.TrackingNumber, e.AttachmentId, e.FileName, e.Size, e.Sha256, e.SniffedContentType, e.AddedBy, e.AddedAt),
         ReporterWrote e => new ReporterMessagePosted(
-            e.ReportId, e.TrackingNumber, e.MessageId, e.Text, e.AttachmentIds, e.PostedBy, e.PostedAt),
+            e.ReportId, e.TrackingNumber, e.MessageId, e.Text, e.AttachmentIds, e.PostedBy, e.PostedAt, e.ToOrganisationId),
         ConsentRecorded e => new ReporterConsentChanged(
             e.ReportId, e.TrackingNumber, e.ShareIdentityWithVendor, e.PublicCredit, e.CreditName, e.ChangedBy, e.ChangedAt),
         WithdrawalRecorded e => new ReportWithdrawn(e.ReportId, e.TrackingNumber, e.Reason, e.WithdrawnBy, e.WithdrawnAt),

@@ -11,8 +11,15 @@ public sealed record Report(
     IReadOnlyList<Guid> AttachmentIds,
     long AttachmentBytes,
     ReporterConsent Consent,
-    bool IsErased = false)
+    bool IsErased = false,
+    IReadOnlyList<Guid>? VendorOrganisations = null)
 {
+    /// <summary>The vendor organisations the report was shared with: the ones the reporter may write to through the coordinator.</summary>
+    public IReadOnlyList<Guid> SharedWith => VendorOrganisations ?? [];
+
+    public Report Apply(SharedWithVendor shared) =>
+        shared.OrganisationId is { } organisation && !SharedWith.Contains(organisation) ? this with { VendorOrganisations = [.. SharedWith, organisation] } : this;
+
     public bool IsWithdrawn => Status == ReportStatuses.Withdrawn;
 
     /// <summary>The report as the given events (of a new stream) leave it.</summary>
@@ -40,7 +47,7 @@ public sealed record Report(
     public Report Apply(StaffMessageReceived received) =>
         this with { Status = ReportStatuses.AfterStaffMessage(received.Kind, Status) };
 
-    public Report Apply(ReporterWrote posted) => this with { Status = ReportStatuses.AfterReporterMessage(Status) };
+    public Report Apply(ReporterWrote posted) => posted.ToOrganisationId is null ? this with { Status = ReportStatuses.AfterReporterMessage(Status) } : this;
 
     public Report Apply(WithdrawalRecorded withdrawn) => this with { Status = ReportStatuses.AfterWithdrawal };
 

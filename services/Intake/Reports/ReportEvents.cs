@@ -48,7 +48,8 @@ public sealed record ReporterWrote(
     string Text,
     IReadOnlyList<Guid> AttachmentIds,
     Actor PostedBy,
-    DateTimeOffset PostedAt);
+    DateTimeOffset PostedAt,
+    Guid? ToOrganisationId = null);
 
 public sealed record ConsentRecorded(
     Guid ReportId,
@@ -83,7 +84,15 @@ public sealed record StaffMessageReceived(
 /// A vendor organisation was sent a notice about the report (through vendor coordination):
 /// which one, when, and the summary it was given — what the reporter may see of what was shared.
 /// </summary>
-public sealed record SharedWithVendor(Guid ReportId, string TrackingNumber, Guid MessageId, string Organisation, string Summary, DateTimeOffset At);
+public sealed record SharedWithVendor(
+    Guid ReportId, string TrackingNumber, Guid MessageId, string Organisation, string Summary, DateTimeOffset At, Guid? OrganisationId = null);
+
+/// <summary>
+/// A vendor organisation wrote to the reporter through the coordinator (relayed by vendor
+/// coordination): the organisation, never the person who wrote it.
+/// </summary>
+public sealed record VendorWrote(
+    Guid ReportId, string TrackingNumber, Guid MessageId, Guid OrganisationId, string Organisation, string Text, DateTimeOffset At);
 
 public static class StaffMessageKinds
 {

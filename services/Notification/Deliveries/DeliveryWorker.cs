@@ -165,7 +165,7 @@ public sealed class DeliveryWorker(
             replyTo = sender.Contact?.Email;
         }
 
-        var consent = (Consented: false, Reporter: (Contact?)null);
+        var consent = (Consented: false, Reporter: (Contact?)null, Credit: (string?)null);
         if (RedactionGuard.IsVendorBound(delivery) && delivery.ReportId is { } reportId)
         {
             // The reporter's identity as it stands now: named to the vendor only with consent now, and looked for otherwise.
@@ -173,16 +173,17 @@ public sealed class DeliveryWorker(
             if (reporter is null) return SendOutcome.Retry("The report's reporter is not known yet; a vendor message waits until the redaction guard can check it.");
             var identity = await contacts.FindAsync(session, new Recipient(Recipient.Reporter, reportId.ToString()), cancellationToken);
             if (identity.Contact is null && !identity.Permanent) return SendOutcome.Retry($"The redaction guard could not read the reporter's identity: {identity.Problem}");
-            consent = (reporter.ShareIdentityWithVendor, identity.Contact);
+            consent = (reporter.ShareIdentityWithVendor, identity.Contact, reporter.CreditName);
             if (consent.Consented && identity.Contact is { } shared)
             {
                 values["reporterName"] = shared.Name;
                 values["reporterEmail"] = shared.Email;
             }
+            if (consent.Consented) values["reporterCredit"] = reporter.CreditName;
         }
 
         var rendered = templates.Render(delivery.Template, contact.Language, values);
-        if (RedactionGuard.IsVendorBound(delivery) && RedactionGuard.Check(rendered, consent.Reporter, consent.Consented) is { } refused)
+        if (RedactionGuard.IsVendorBound(delivery) && RedactionGuard.Check(rendered, consent.Reporter, consent.Consented, consent.Credit) is { } refused)
         {
             return SendOutcome.Permanent(refused);
         }

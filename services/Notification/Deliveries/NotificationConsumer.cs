@@ -97,13 +97,18 @@ public sealed class NotificationConsumer<TMessage>(
                 });
                 break;
             case ReporterConsentChanged m:
-                await UpdateAsync(m.ReportId, m.TrackingNumber, r => r.ShareIdentityWithVendor = m.ShareIdentityWithVendor);
+                await UpdateAsync(m.ReportId, m.TrackingNumber, r =>
+                {
+                    r.ShareIdentityWithVendor = m.ShareIdentityWithVendor;
+                    r.CreditName = m.PublicCredit && !r.Erased ? m.CreditName : null;
+                });
                 break;
             case ReporterDataErased m:
                 await UpdateAsync(m.ReportId, m.TrackingNumber, r =>
                 {
                     r.HasContact = false;
                     r.Erased = true;
+                    r.CreditName = null;
                 });
                 break;
         }

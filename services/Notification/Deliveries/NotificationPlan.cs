@@ -59,6 +59,12 @@ public static class NotificationPlan
         SlaBreached m => [ToStaff("sla-breached", m.AssigneeId, m.ReportId, m.TrackingNumber, m.Clock, m.DueAt)],
         VendorNotified m => [ToVendor("vendor-notice", m.OrganisationId, m.ReportId, m.TrackingNumber, new() { ["summary"] = m.Summary })],
         VendorReminded m => [ToVendor("vendor-reminder", m.OrganisationId, m.ReportId, m.TrackingNumber, new() { ["dueAt"] = Instant(m.DueAt) })],
+        VendorMessageRelayed { Direction: RelayDirections.ToVendor } m =>
+            [ToVendor("vendor-message", m.OrganisationId, m.ReportId, m.TrackingNumber, new() { ["text"] = m.Text })],
+        VendorMessageRelayed m => [ToReporter("vendor-reply", m.ReportId, m.TrackingNumber ?? "", new()
+        {
+            ["text"] = m.Text, ["organisation"] = m.OrganisationName ?? "A vendor",
+        })],
         VendorUnresponsive m => [new PlannedMessage("vendor-unresponsive", new Recipient(Recipient.Desk, StaffDesks.Coordination), m.ReportId, m.TrackingNumber,
             Values(m.TrackingNumber ?? "", new() { ["notifiedAt"] = Instant(m.NotifiedAt) }), Inbox: false)],
         EmailConfirmationRequested m => [ToAccount("email-confirmation", m.AccountId, new() { ["requestId"] = m.RequestId.ToString() }, inbox: false)],

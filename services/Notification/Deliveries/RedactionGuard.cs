@@ -6,7 +6,7 @@ namespace VulnPlatform.Notification.Deliveries;
 
 /// <summary>
 /// The last check before anything reaches a vendor: the rendered message must not contain the
-/// reporter's name or e-mail address unless the reporter consented to share their identity with vendors.
+/// reporter's name, e-mail address or credit name unless the reporter consented to share their identity with vendors.
 /// </summary>
 public static class RedactionGuard
 {
@@ -14,12 +14,14 @@ public static class RedactionGuard
         delivery.Recipient.Kind == Recipient.Vendor || delivery.Template.StartsWith("vendor-", StringComparison.Ordinal);
 
     /// <summary>Null when the message may go; otherwise why not (never quoting the identity it found).</summary>
-    public static string? Check(RenderedMessage message, Contact? reporter, bool consented)
+    public static string? Check(RenderedMessage message, Contact? reporter, bool consented, string? creditName = null)
     {
-        if (consented || reporter is null) return null;
+        if (consented) return null;
         var haystacks = new[] { message.Subject, message.Text, WebUtility.HtmlDecode(message.Html) };
-        var needles = new List<(string What, string Value)> { ("e-mail address", reporter.Email) };
-        if (!string.IsNullOrWhiteSpace(reporter.Name) && reporter.Name.Trim().Length >= 2) needles.Add(("name", reporter.Name.Trim()));
+        var needles = new List<(string What, string Value)>();
+        if (reporter is not null) needles.Add(("e-mail address", reporter.Email));
+        if (reporter?.Name?.Trim() is { Length: >= 2 } name) needles.Add(("name", name));
+        if (creditName?.Trim() is { Length: >= 2 } credit) needles.Add(("credit name", credit));
         foreach (var (what, value) in needles)
         {
             if (haystacks.Any(h => h.Contains(value, StringComparison.OrdinalIgnoreCase)))

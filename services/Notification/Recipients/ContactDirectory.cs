@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Marten;
 using Microsoft.Extensions.Options;
 using VulnPlatform.Notification.Deliveries;
+using VulnPlatform.ServiceDefaults.Security;
 
 namespace VulnPlatform.Notification.Recipients;
 
@@ -30,7 +31,7 @@ public sealed class DeskOptions
 /// account without contact details, through Identity; an account through Identity; a desk from
 /// configuration. Both services are asked with Notification's own client-credentials token.
 /// </summary>
-public sealed class ContactDirectory(IHttpClientFactory clients, ServiceTokens tokens, IOptions<ServiceClientOptions> options, IOptions<DeskOptions> desks)
+public sealed class ContactDirectory(ServiceTokens tokens, IOptions<ServiceClientOptions> options, IOptions<DeskOptions> desks)
 {
     public const string ClientName = "contacts";
     public const string IntakeScope = "intake.contact.read";
@@ -113,8 +114,7 @@ public sealed class ContactDirectory(IHttpClientFactory clients, ServiceTokens t
     /// <summary>A request to Intake or Identity with Notification's client-credentials token for <paramref name="scope"/>.</summary>
     public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, string scope, CancellationToken cancellationToken)
     {
-        request.Headers.Authorization = await tokens.BearerAsync(scope, cancellationToken);
-        return await clients.CreateClient(ClientName).SendAsync(request, cancellationToken);
+        return await tokens.SendAsync(ClientName, request, scope, cancellationToken);
     }
 
     public Uri IntakeAddress => options.Value.IntakeAddress;

@@ -12,5 +12,7 @@ public sealed class ReportRecipient
     public Guid? AccountId { get; set; }
     public bool HasContact { get; set; }
     public bool ShareIdentityWithVendor { get; set; }
+    /// <summary>The name the reporter chose for public credit (from the bus; only while they want credit).</summary>
+    public string? CreditName { get; set; }
     public bool Erased { get; set; }
 }

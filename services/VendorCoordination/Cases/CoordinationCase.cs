@@ -62,7 +62,9 @@ public static class CoordinationEventTypes
     public static readonly Type[] All =
         [typeof(CoordinationOpened), typeof(ThirdPartyProductNamed), typeof(VendorAdded), typeof(VendorStatusSet), typeof(VendorStatementMade),
          typeof(VendorNotificationSent), typeof(VendorAcknowledgedCase), typeof(VendorRemindedOfNotice), typeof(VendorEscalated),
-         typeof(DisclosureDateProposed), typeof(DisclosureDateChangeRequested), typeof(DisclosureDateAgreed), typeof(DisclosureDateReached)];
+         typeof(DisclosureDateProposed), typeof(DisclosureDateChangeRequested), typeof(DisclosureDateAgreed), typeof(DisclosureDateReached),
+         typeof(RelayReviewChanged), typeof(RelayMessageReceived), typeof(RelayMessageReleased), typeof(RelayMessageDeclined),
+         typeof(AttachmentShared), typeof(AttachmentUnshared)];
 }
 
 public sealed record NamedProduct(string Vendor, string Product, IReadOnlyList<Guid> Suggested);
@@ -101,6 +103,10 @@ public sealed class VendorEntry
     public DateTimeOffset? EscalateAt { get; set; }
     public bool Reminded { get; set; }
     public bool Escalated { get; set; }
+    /// <summary>The relay with the reporter: both directions, held ones included (the vendor sees the reporter's only once relayed).</summary>
+    public List<RelayedMessage> Messages { get; set; } = [];
+    /// <summary>The reporter's files the coordinator shared with this vendor.</summary>
+    public List<SharedFile> Files { get; set; } = [];
 
     /// <summary>The vendor's next deadline, if one is running.</summary>
     public DateTimeOffset? NextDeadline => AcknowledgedAt is not null ? null : Reminded ? (Escalated ? null : EscalateAt) : RemindAt;
@@ -137,7 +143,13 @@ public sealed class CoordinationCase
     public DateTimeOffset? NextDeadlineAt { get; set; }
     /// <summary>A vendor did not acknowledge in time and the case was escalated.</summary>
     public bool Overdue { get; set; }
+    /// <summary>Relayed messages wait for the coordinator's review.</summary>
+    public bool HoldMessages { get; set; }
+    /// <summary>How many messages are waiting for that review.</summary>
+    public int HeldMessages { get; set; }
     public long Version { get; set; }
+
+    public RelayedMessage? Message(Guid messageId) => Vendors.SelectMany(v => v.Messages).FirstOrDefault(m => m.Id == messageId);
 
     public VendorEntry? Vendor(Guid organisationId) => Vendors.FirstOrDefault(v => v.OrganisationId == organisationId);
 }
@@ -228,6 +240,38 @@ public sealed class CoordinationCaseProjection(VulnPlatform.ServiceDefaults.Cale
     public void Apply(IEvent<DisclosureDateReached> e, CoordinationCase c) =>
         Step(c, e, e.Data.At, "disclosure-date-reached", null, null, () => c.Disclosure.Reached = true);
 
+    public void Apply(IEvent<RelayReviewChanged> e, CoordinationCase c) =>
+        Step(c, e, e.Data.At, e.Data.Hold ? "relay-review-on" : "relay-review-off", null, e.Data.By.Id, () => c.HoldMessages = e.Data.Hold);
+
+    public void Apply(IEvent<RelayMessageReceived> e, CoordinationCase c) => Step(c, e, e.Data.At, "message-" + e.Data.Direction, e.Data.OrganisationId,
+        e.Data.By.Id, () => c.Vendor(e.Data.OrganisationId)!.Messages.Add(new RelayedMessage
+        {
+            Id = e.Data.MessageId, Direction = e.Data.Direction, Text = e.Data.Text, At = e.Data.At,
+            State = e.Data.Held ? RelayStates.Held : RelayStates.Relayed, DecidedAt = e.Data.Held ? null : e.Data.At,
+        }));
+
+    public void Apply(IEvent<RelayMessageReleased> e, CoordinationCase c) => Step(c, e, e.Data.At, "message-released", e.Data.OrganisationId, e.Data.By.Id, () =>
+    {
+        var message = c.Message(e.Data.MessageId)!;
+        message.State = RelayStates.Relayed;
+        message.DecidedAt = e.Data.At;
+    });
+
+    public void Apply(IEvent<RelayMessageDeclined> e, CoordinationCase c) => Step(c, e, e.Data.At, "message-declined", e.Data.OrganisationId, e.Data.By.Id, () =>
+    {
+        var message = c.Message(e.Data.MessageId)!;
+        message.State = RelayStates.Declined;
+        message.DecidedAt = e.Data.At;
+        message.Reason = e.Data.Reason;
+    });
+
+    public void Apply(IEvent<AttachmentShared> e, CoordinationCase c) => Step(c, e, e.Data.At, "attachment-shared", e.Data.OrganisationId, e.Data.By.Id,
+        () => c.Vendor(e.Data.OrganisationId)!.Files.Add(
+            new SharedFile(e.Data.AttachmentId, e.Data.FileName, e.Data.Size, e.Data.Sha256, e.Data.ContentType, e.Data.At)));
+
+    public void Apply(IEvent<AttachmentUnshared> e, CoordinationCase c) => Step(c, e, e.Data.At, "attachment-unshared", e.Data.OrganisationId, e.Data.By.Id,
+        () => c.Vendor(e.Data.OrganisationId)!.Files.RemoveAll(f => f.AttachmentId == e.Data.AttachmentId));
+
     private static void Step(CoordinationCase c, IEvent e, DateTimeOffset at, string name, Guid? organisation, string? by, Action change)
     {
         change();
@@ -235,6 +279,7 @@ public sealed class CoordinationCaseProjection(VulnPlatform.ServiceDefaults.Cale
         c.NextDeadlineAt = c.Vendors.Select(v => v.NextDeadline)
             .Append(c.Disclosure is { Reached: false, DisclosureAt: { } disclosure } ? disclosure : null).Where(d => d is not null).Min();
         c.Overdue = c.Vendors.Any(v => v.Escalated && v.AcknowledgedAt is null);
+        c.HeldMessages = c.Vendors.Sum(v => v.Messages.Count(m => m.State == RelayStates.Held));
         c.Version = e.Version;
     }
 }

@@ -12,6 +12,13 @@ public sealed record NotifyVendor(Guid OrganisationId, string Summary, bool Expl
 public sealed record RequestDisclosureDate(Guid OrganisationId, DateTimeOffset DisclosureAt, string Reason) : CoordinationCommand;
 public sealed record AgreeDisclosureDate(DateTimeOffset DisclosureAt) : CoordinationCommand;
 public sealed record AcknowledgeNotice(Guid OrganisationId) : CoordinationCommand;
+/// <summary>A message for the other side of the relay (<see cref="Direction"/> one of RelayDirections).</summary>
+public sealed record RelayMessage(Guid OrganisationId, Guid MessageId, string Direction, string Text) : CoordinationCommand;
+public sealed record SetRelayReview(bool Hold) : CoordinationCommand;
+public sealed record ReleaseMessage(Guid MessageId) : CoordinationCommand;
+public sealed record DeclineMessage(Guid MessageId, string Reason) : CoordinationCommand;
+/// <summary>Share (or stop sharing) one of the reporter's files with one vendor; <see cref="File"/> is what Intake said the file is.</summary>
+public sealed record ShareAttachment(Guid OrganisationId, ReportFile File, bool Share) : CoordinationCommand;
 
 public sealed record CoordinationDecision(IReadOnlyList<object> Events, Refusal? Refusal)
 {
@@ -52,6 +59,28 @@ public static class CoordinationDecider
             Conflict("Not notified yet", "There is no notice to acknowledge: the coordinator has not notified this organisation."),
         AcknowledgeNotice ack when c.Vendor(ack.OrganisationId)!.AcknowledgedAt is not null => CoordinationDecision.Of(), // once is enough
         AcknowledgeNotice ack => CoordinationDecision.Of(new VendorAcknowledgedCase(c.Id, ack.OrganisationId, by, now, c.TrackingNumber)),
+        RelayMessage relay when c.Vendor(relay.OrganisationId) is null => NotOnCase(),
+        RelayMessage relay when c.Message(relay.MessageId) is not null => CoordinationDecision.Of(), // the same message again
+        RelayMessage relay when relay.Direction == Contracts.VendorCoordination.RelayDirections.ToReporter && c.Vendor(relay.OrganisationId)!.NotifiedAt is null =>
+            Conflict("Not notified yet", "The vendor can write to the reporter once the coordinator has sent it the notice."),
+        RelayMessage relay => CoordinationDecision.Of(new RelayMessageReceived(c.Id, relay.OrganisationId, relay.MessageId, relay.Direction, relay.Text,
+            c.HoldMessages, by, now, c.TrackingNumber, c.Vendor(relay.OrganisationId)!.Name)),
+        SetRelayReview review when review.Hold == c.HoldMessages => CoordinationDecision.Of(),
+        SetRelayReview review => CoordinationDecision.Of(new RelayReviewChanged(c.Id, review.Hold, by, now)),
+        ReleaseMessage release when c.Message(release.MessageId) is not { } m => NoSuchMessage(),
+        ReleaseMessage release when c.Message(release.MessageId)!.State != RelayStates.Held =>
+            Conflict("Not held", $"The message was {c.Message(release.MessageId)!.State} already."),
+        ReleaseMessage release => Released(c, c.Message(release.MessageId)!, by, now),
+        DeclineMessage decline when c.Message(decline.MessageId) is null => NoSuchMessage(),
+        DeclineMessage decline when c.Message(decline.MessageId)!.State != RelayStates.Held =>
+            Conflict("Not held", $"The message was {c.Message(decline.MessageId)!.State} already."),
+        DeclineMessage decline => CoordinationDecision.Of(new RelayMessageDeclined(c.Id, OwnerOf(c, decline.MessageId).OrganisationId, decline.MessageId,
+            decline.Reason, by, now)),
+        ShareAttachment share when c.Vendor(share.OrganisationId) is null => NotOnCase(),
+        ShareAttachment share when share.Share == c.Vendor(share.OrganisationId)!.Files.Any(f => f.AttachmentId == share.File.AttachmentId) => CoordinationDecision.Of(),
+        ShareAttachment share when share.Share => CoordinationDecision.Of(new AttachmentShared(c.Id, share.OrganisationId, share.File.AttachmentId,
+            share.File.FileName, share.File.Size, share.File.Sha256, share.File.ContentType, by, now)),
+        ShareAttachment share => CoordinationDecision.Of(new AttachmentUnshared(c.Id, share.OrganisationId, share.File.AttachmentId, by, now)),
         _ => throw new ArgumentOutOfRangeException(nameof(command)),
     };
 
@@ -79,6 +108,18 @@ public static class CoordinationDecider
         }
         return due;
     }
+
+    private static CoordinationDecision Released(CoordinationCase c, RelayedMessage message, Actor by, DateTimeOffset now)
+    {
+        var vendor = OwnerOf(c, message.Id);
+        return CoordinationDecision.Of(new RelayMessageReleased(c.Id, vendor.OrganisationId, message.Id, message.Direction, message.Text, by, now,
+            c.TrackingNumber, vendor.Name));
+    }
+
+    private static VendorEntry OwnerOf(CoordinationCase c, Guid messageId) => c.Vendors.First(v => v.Messages.Any(m => m.Id == messageId));
+
+    private static CoordinationDecision NoSuchMessage() =>
+        CoordinationDecision.Refused(StatusCodes.Status404NotFound, "No such message", "The case has no relayed message with this id.");
 
     private static CoordinationDecision NotOnCase() =>
         CoordinationDecision.Refused(StatusCodes.Status404NotFound, "Vendor not on the case", "This organisation is not part of the case.");

@@ -62,13 +62,73 @@ public sealed class AddVendorValidator : AbstractValidator<AddVendorRequest>
     public AddVendorValidator() => RuleFor(r => r.OrganisationId).NotEmpty();
 }
 
+public sealed record RelayReviewRequest(bool? Hold);
+public sealed record DeclineRequest(string? Reason);
+public sealed record ShareFileRequest(Guid? AttachmentId);
+public sealed record VendorMessageRequest(string? Text);
+
+public sealed class RelayReviewValidator : AbstractValidator<RelayReviewRequest>
+{
+    public RelayReviewValidator() => RuleFor(r => r.Hold).NotNull();
+}
+
+public sealed class DeclineValidator : AbstractValidator<DeclineRequest>
+{
+    public DeclineValidator() => RuleFor(r => r.Reason).NotEmpty().MaximumLength(2_000).MultiLineText();
+}
+
+public sealed class ShareFileValidator : AbstractValidator<ShareFileRequest>
+{
+    public ShareFileValidator() => RuleFor(r => r.AttachmentId).NotEmpty();
+}
+
+public sealed class VendorMessageValidator : AbstractValidator<VendorMessageRequest>
+{
+    public VendorMessageValidator() => RuleFor(r => r.Text).NotEmpty().MaximumLength(10_000).MultiLineText();
+}
+
 /// <summary>
 /// What a vendor sees of a case: the products named, the scores, and its own part (with the notices the
-/// coordinator sent it) — nothing of the reporter, of Triage's internals or of other vendors.
+/// coordinator sent it, the relay with the reporter and the files shared with it) — nothing of Triage's
+/// internals or of other vendors, and the reporter only as "the reporter" unless their consent allows
+/// <see cref="Reporter"/> (asked for at the time of viewing; never in lists).
 /// </summary>
 public sealed record VendorCaseView(
     string? TrackingNumber, DateTimeOffset OpenedAt, IReadOnlyList<string> Products,
-    string? CvssVector, decimal? BaseScore, string? Severity, string? Cwe, DateTimeOffset? DisclosureAt, bool DisclosureAgreed, VendorEntry Entry);
+    string? CvssVector, decimal? BaseScore, string? Severity, string? Cwe, DateTimeOffset? DisclosureAt, bool DisclosureAgreed, VendorPart Entry,
+    ReporterIdentity? Reporter);
+
+/// <summary>A vendor's own part of a case as the vendor sees it (no staff or reporter account ids).</summary>
+public sealed record VendorPart(
+    Guid OrganisationId, string Name, DateTimeOffset? NotifiedAt, DateTimeOffset? AcknowledgedAt, string Status, string? Justification, string? FixedVersion,
+    DateTimeOffset? StatusAt, IReadOnlyList<VendorStatement> Statements, IReadOnlyList<Notice> Notices, IReadOnlyList<VendorMessage> Messages,
+    IReadOnlyList<VendorFile> Files, DateTimeOffset? AcknowledgeBy)
+{
+    public static VendorPart Of(CoordinationCase c, VendorEntry v) => new(v.OrganisationId, v.Name, v.NotifiedAt, v.AcknowledgedAt, v.Status, v.Justification,
+        v.FixedVersion, v.StatusAt, [.. v.Statements.Select(s => new VendorStatement(s.Text, s.ByKind, s.At))], v.Notices,
+        [.. v.Messages.Where(m => m.Direction == Contracts.VendorCoordination.RelayDirections.ToReporter || m.State == RelayStates.Relayed)
+            .Select(m => m.Direction == Contracts.VendorCoordination.RelayDirections.ToReporter
+                ? new VendorMessage(m.Id, "vendor", m.Text, m.At, m.State, m.Reason)
+                : new VendorMessage(m.Id, "reporter", m.Text, m.DecidedAt ?? m.At, m.State, null))],
+        [.. v.Files.Select((f, i) => new VendorFile(f.AttachmentId, VendorFile.NeutralName(c.TrackingNumber, i, f.FileName), f.Size, f.Sha256, f.ContentType))],
+        v.AcknowledgedAt is null ? v.RemindAt : null);
+}
+
+public sealed record VendorStatement(string Text, string ByKind, DateTimeOffset At);
+
+/// <summary>A relay message as the vendor sees it: <see cref="From"/> is <c>vendor</c> (its own, with the coordinator's decision) or <c>reporter</c>.</summary>
+public sealed record VendorMessage(Guid Id, string From, string Text, DateTimeOffset At, string State, string? Reason);
+
+/// <summary>A shared file under a neutral name (the reporter's own file name could say who they are).</summary>
+public sealed record VendorFile(Guid Id, string FileName, long Size, string Sha256, string ContentType)
+{
+    public static string NeutralName(string? trackingNumber, int index, string original)
+    {
+        var extension = Path.GetExtension(original);
+        if (extension.Length is < 2 or > 10 || !extension.Skip(1).All(char.IsAsciiLetterOrDigit)) extension = ".bin";
+        return $"{trackingNumber ?? "case"}-file-{index + 1}{extension.ToLowerInvariant()}";
+    }
+}
 
 /// <summary>
 /// <c>/api/coordination/cases</c> for coordinators (every vendor of every case) and
@@ -82,8 +142,13 @@ public static class CoordinationEndpoints
     public static void MapCoordination(this IEndpointRouteBuilder app)
     {
         var cases = app.MapGroup("/api/coordination/cases").WithTags("Coordination").RequireAuthorization(CoordinationAccess.Coordinators);
-        cases.MapGet("/", async (IQuerySession session, bool? overdue, int? page, int? pageSize, CancellationToken ct) =>
-            await PageAsync(overdue == true ? session.Query<CoordinationCase>().Where(c => c.Overdue) : session.Query<CoordinationCase>(), page, pageSize, c => c, ct))
+        cases.MapGet("/", async (IQuerySession session, bool? overdue, bool? held, int? page, int? pageSize, CancellationToken ct) =>
+            {
+                var query = session.Query<CoordinationCase>().AsQueryable();
+                if (overdue == true) query = query.Where(c => c.Overdue);
+                if (held == true) query = query.Where(c => c.HeldMessages > 0);
+                return await PageAsync(query, page, pageSize, c => c, ct);
+            })
             .WithName("CoordinationCases");
         cases.MapPost("/", OpenAsync).WithValidation<OpenCaseRequest>().WithName("OpenCoordinationCase");
         cases.MapGet("/{trackingNumber}", async (string trackingNumber, IQuerySession session, CancellationToken ct) =>
@@ -120,6 +185,30 @@ public static class CoordinationEndpoints
                 TimeProvider time, CancellationToken ct) =>
             DecideAsync(session, trackingNumber, new AgreeDisclosureDate(request.DisclosureAt!.Value), Staff(user), time, c => Results.Ok(c), ct))
             .WithValidation<DisclosureDateRequest>().WithName("AgreeDisclosureDate");
+        cases.MapPut("/{trackingNumber}/relay-review", (string trackingNumber, RelayReviewRequest request, ClaimsPrincipal user, IDocumentSession session,
+                TimeProvider time, CancellationToken ct) =>
+            DecideAsync(session, trackingNumber, new SetRelayReview(request.Hold!.Value), Staff(user), time, c => Results.Ok(c), ct))
+            .WithValidation<RelayReviewRequest>().WithName("SetRelayReview");
+        cases.MapPost("/{trackingNumber}/messages/{messageId:guid}/release", (string trackingNumber, Guid messageId, ClaimsPrincipal user,
+                IDocumentSession session, TimeProvider time, CancellationToken ct) =>
+            DecideAsync(session, trackingNumber, new ReleaseMessage(messageId), Staff(user), time, c => Results.Ok(c), ct))
+            .WithName("ReleaseRelayMessage");
+        cases.MapPost("/{trackingNumber}/messages/{messageId:guid}/decline", (string trackingNumber, Guid messageId, DeclineRequest request,
+                ClaimsPrincipal user, IDocumentSession session, TimeProvider time, CancellationToken ct) =>
+            DecideAsync(session, trackingNumber, new DeclineMessage(messageId, request.Reason!.Trim()), Staff(user), time, c => Results.Ok(c), ct))
+            .WithValidation<DeclineRequest>().WithName("DeclineRelayMessage");
+        cases.MapGet("/{trackingNumber}/files", async (string trackingNumber, IQuerySession session, CancellationToken ct) =>
+            await FindAsync(session, trackingNumber, ct) is { } c
+                ? Results.Ok((await session.LoadAsync<ReportFiles>(c.ReportId, ct))?.Files ?? [])
+                : NoSuchCase()).WithName("ReportFilesForSharing");
+        cases.MapPost("/{trackingNumber}/vendors/{organisationId:guid}/files", (string trackingNumber, Guid organisationId, ShareFileRequest request,
+                ClaimsPrincipal user, IDocumentSession session, TimeProvider time, CancellationToken ct) =>
+            ShareAsync(session, trackingNumber, organisationId, request.AttachmentId!.Value, true, Staff(user), time, ct))
+            .WithValidation<ShareFileRequest>().WithName("ShareFileWithVendor");
+        cases.MapDelete("/{trackingNumber}/vendors/{organisationId:guid}/files/{attachmentId:guid}", (string trackingNumber, Guid organisationId,
+                Guid attachmentId, ClaimsPrincipal user, IDocumentSession session, TimeProvider time, CancellationToken ct) =>
+            ShareAsync(session, trackingNumber, organisationId, attachmentId, false, Staff(user), time, ct))
+            .WithName("UnshareFileWithVendor");
 
         var vendor = app.MapGroup("/api/coordination/vendor/cases").WithTags("Vendor view").RequireAuthorization(CoordinationAccess.Vendors);
         vendor.MapGet("/", async (ClaimsPrincipal user, IQuerySession session, int? page, int? pageSize, CancellationToken ct) =>
@@ -128,13 +217,27 @@ public static class CoordinationEndpoints
             return await PageAsync(session.Query<CoordinationCase>().Where(c => c.OrganisationIds.Contains(organisation)), page, pageSize,
                 c => ViewFor(c, organisation, null), ct);
         }).WithName("VendorCases");
-        vendor.MapGet("/{trackingNumber}", async (string trackingNumber, ClaimsPrincipal user, IQuerySession session, CancellationToken ct) =>
+        vendor.MapGet("/{trackingNumber}", async (string trackingNumber, ClaimsPrincipal user, IQuerySession session, ReporterIdentities identities,
+            HttpContext http, CancellationToken ct) =>
         {
             var organisation = CoordinationAccess.OrganisationOf(user);
-            return await FindAsync(session, trackingNumber, ct) is { } c && c.Vendor(organisation) is not null
-                ? Results.Ok(ViewFor(c, organisation, await session.LoadAsync<ReportScores>(c.ReportId, ct)))
-                : NoSuchCase();
+            if (await FindAsync(session, trackingNumber, ct) is not { } c || c.Vendor(organisation) is null) return NoSuchCase();
+            http.Response.Headers.CacheControl = "no-store";
+            return Results.Ok(ViewFor(c, organisation, await session.LoadAsync<ReportScores>(c.ReportId, ct),
+                c.Vendor(organisation)!.NotifiedAt is null ? null : await identities.ForVendorAsync(session, c.ReportId, ct)));
         }).WithName("VendorCase");
+        vendor.MapPost("/{trackingNumber}/messages", async (string trackingNumber, VendorMessageRequest request, ClaimsPrincipal user, IDocumentSession session,
+                TimeProvider time, CancellationToken ct) =>
+            {
+                var organisation = CoordinationAccess.OrganisationOf(user);
+                var messageId = Guid.CreateVersion7(time.GetUtcNow());
+                return await DecideAsync(session, trackingNumber,
+                    new RelayMessage(organisation, messageId, Contracts.VendorCoordination.RelayDirections.ToReporter, request.Text!.Trim()), VendorActor(user), time,
+                    c => Results.Created($"/api/coordination/vendor/cases/{trackingNumber}", ViewFor(c, organisation, null)), ct, mustBeOn: organisation);
+            })
+            .WithValidation<VendorMessageRequest>().WithName("VendorWritesToReporter");
+        vendor.MapGet("/{trackingNumber}/files/{attachmentId:guid}", DownloadAsync).WithName("VendorDownloadsFile")
+            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream");
         vendor.MapPost("/{trackingNumber}/status", (string trackingNumber, StatusRequest request, ClaimsPrincipal user, IDocumentSession session,
                 TimeProvider time, CancellationToken ct) =>
             {
@@ -214,11 +317,57 @@ public static class CoordinationEndpoints
         return Results.Ok(paging.Of(items.Select(shape).ToList(), total));
     }
 
-    private static VendorCaseView ViewFor(CoordinationCase c, Guid organisation, ReportScores? scores)
+    private static VendorCaseView ViewFor(CoordinationCase c, Guid organisation, ReportScores? scores, ReporterIdentity? reporter = null) =>
+        new(c.TrackingNumber, c.OpenedAt, [.. c.Products.Select(p => p.Product).Distinct()],
+            scores?.CvssVector, scores?.BaseScore, scores?.Severity, scores?.Cwe, c.Disclosure.DisclosureAt, c.Disclosure.Agreed,
+            VendorPart.Of(c, c.Vendor(organisation)!), reporter);
+
+    private static async Task<IResult> ShareAsync(
+        IDocumentSession session, string trackingNumber, Guid organisation, Guid attachmentId, bool share, Actor by, TimeProvider time, CancellationToken ct)
     {
-        var entry = c.Vendor(organisation)!;
-        return new(c.TrackingNumber, c.OpenedAt, [.. c.Products.Select(p => p.Product).Distinct()],
-            scores?.CvssVector, scores?.BaseScore, scores?.Severity, scores?.Cwe, c.Disclosure.DisclosureAt, c.Disclosure.Agreed, entry);
+        if (await FindAsync(session, trackingNumber, ct) is not { } c) return NoSuchCase();
+        var file = (await session.LoadAsync<ReportFiles>(c.ReportId, ct))?.Files.FirstOrDefault(f => f.AttachmentId == attachmentId)
+            ?? c.Vendor(organisation)?.Files.Where(f => f.AttachmentId == attachmentId)
+                .Select(f => new ReportFile(f.AttachmentId, f.FileName, f.Size, f.Sha256, f.ContentType, f.SharedAt)).FirstOrDefault();
+        if (file is null)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound, type: ProblemTypes.NotFound, title: "No such file",
+                detail: "The report has no attachment with this id.");
+        }
+        return await DecideAsync(session, trackingNumber, new ShareAttachment(organisation, file, share), by, time, c => Results.Ok(c), ct);
+    }
+
+    /// <summary>A file shared with the caller's organisation, streamed from Intake as a download (Intake records that the vendor received it).</summary>
+    private static async Task<IResult> DownloadAsync(
+        string trackingNumber, Guid attachmentId, ClaimsPrincipal user, IQuerySession session, ReporterIdentities intake, HttpContext http, CancellationToken ct)
+    {
+        var organisation = CoordinationAccess.OrganisationOf(user);
+        if (await FindAsync(session, trackingNumber, ct) is not { } c || c.Vendor(organisation) is not { } vendor
+            || vendor.Files.FindIndex(f => f.AttachmentId == attachmentId) is var index && index < 0)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound, type: ProblemTypes.NotFound, title: "No such file",
+                detail: "No file with this id was shared with your organisation on this case.");
+        }
+        var file = vendor.Files[index];
+        var response = await intake.AttachmentAsync(c.ReportId, attachmentId, $"{organisation}/{user.AccountId()}", ct);
+        if (!response.IsSuccessStatusCode)
+        {
+            var status = (int)response.StatusCode;
+            response.Dispose();
+            return status == StatusCodes.Status410Gone
+                ? Results.Problem(statusCode: StatusCodes.Status410Gone, type: ProblemTypes.Base + "erased",
+                    title: "File erased", detail: "The reporter's data, this file included, was erased.")
+                : Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, type: ProblemTypes.Base + "unavailable",
+                    title: "File unavailable", detail: "The file cannot be fetched just now; try again shortly.");
+        }
+        http.Response.RegisterForDispose(response);
+        var headers = http.Response.Headers;
+        headers.XContentTypeOptions = "nosniff";
+        headers.CacheControl = "no-store";
+        headers.ContentSecurityPolicy = "default-src 'none'; sandbox";
+        http.Response.ContentLength = response.Content.Headers.ContentLength;
+        return Results.Stream(await response.Content.ReadAsStreamAsync(ct), "application/octet-stream",
+            VendorFile.NeutralName(c.TrackingNumber, index, file.FileName));
     }
 
     private static SetVendorStatus Status(Guid organisation, StatusRequest r) =>

@@ -52,6 +52,7 @@ public static class DirectoryEndpoints
         vendors.MapGet("/", ListAsync).WithName("ListVendors");
         vendors.MapPost("/", RegisterAsync).WithValidation<OrganisationRequest>().WithName("RegisterVendor");
         vendors.MapGet("/suggestions", SuggestAsync).WithName("SuggestVendors");
+        vendors.MapMembers();
         vendors.MapGet("/{id:guid}", async (Guid id, HttpContext http, IQuerySession session, CancellationToken ct) =>
         {
             if (await session.LoadAsync<Organisation>(id, ct) is not { } organisation) return NoSuchVendor();

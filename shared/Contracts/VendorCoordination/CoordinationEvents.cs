@@ -41,3 +41,19 @@ public sealed record DisclosureDateAgreed(Guid CaseId, Guid ReportId, string? Tr
 
 /// <summary>The case's disclosure date came (fired once per date).</summary>
 public sealed record DisclosureDateReached(Guid CaseId, Guid ReportId, string? TrackingNumber, DateTimeOffset DisclosureAt, DateTimeOffset ReachedAt);
+
+/// <summary>
+/// A message passed between a vendor and the reporter through the coordinator (after the coordinator's
+/// review when the case holds messages). <see cref="Direction"/> is one of <see cref="RelayDirections"/>.
+/// Neither side's identity is in it: the vendor is its organisation, the reporter "the reporter"; the
+/// reporter's own text reaches a vendor only as Intake allowed it (no name or address without consent).
+/// </summary>
+public sealed record VendorMessageRelayed(
+    Guid CaseId, Guid ReportId, string? TrackingNumber, Guid OrganisationId, string? OrganisationName, Guid MessageId, string Direction, string Text,
+    DateTimeOffset RelayedAt);
+
+public static class RelayDirections
+{
+    public const string ToReporter = "to-reporter";
+    public const string ToVendor = "to-vendor";
+}

@@ -15,6 +15,8 @@ public sealed record FollowUpAccess(Guid ReportId);
 /// </summary>
 public static class FollowUpAccessEndpoint
 {
+    public const string FollowUpCheckers = "follow-up-checkers";
+
     public static RouteHandlerBuilder MapFollowUpAccess(this IEndpointRouteBuilder app) =>
         app.MapPost("/internal/reports/follow-up-access", async (FollowUpAccessRequest request, IQuerySession session, HttpContext context, CancellationToken ct) =>
             {
@@ -25,7 +27,7 @@ public static class FollowUpAccessEndpoint
                 return view is null ? NoMatch() : Results.Ok(new FollowUpAccess(view.Id));
             })
             .WithName("CheckFollowUpAccess")
-            .RequireAuthorization(GetReporterContactEndpoint.ContactReaders)
+            .RequireAuthorization(FollowUpCheckers)
             .ExcludeFromDescription();
 
     private static IResult NoMatch() => Results.Problem(statusCode: StatusCodes.Status404NotFound, type: ProblemTypes.NotFound,

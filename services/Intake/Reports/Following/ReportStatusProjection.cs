@@ -39,7 +39,7 @@ public sealed class ReportStatusProjection : SingleStreamProjection<ReportStatus
 
     public static void Apply(SharedWithVendor shared, ReportStatusView view)
     {
-        view.SharedWithVendors.Add(new VendorShareView(shared.Organisation, shared.Summary, shared.At));
+        view.SharedWithVendors.Add(new VendorShareView(shared.Organisation, shared.Summary, shared.At, shared.OrganisationId));
         Record(view, shared.At, "vendor-notified", $"{shared.Organisation} was notified of this vulnerability; see what they were told.");
     }
 
@@ -58,9 +58,22 @@ public sealed class ReportStatusProjection : SingleStreamProjection<ReportStatus
 
     public static void Apply(ReporterWrote posted, ReportStatusView view)
     {
+        if (posted.ToOrganisationId is { } organisation)
+        {
+            var name = view.SharedWithVendors.LastOrDefault(v => v.OrganisationId == organisation)?.Organisation;
+            view.Messages.Add(new MessageView(posted.MessageId, "reporter", posted.Text, posted.AttachmentIds, posted.PostedAt, name, organisation));
+            Record(view, posted.PostedAt, "message-to-vendor", $"You sent a message to {name ?? "a vendor"} through the coordinator.");
+            return;
+        }
         view.Status = ReportStatuses.AfterReporterMessage(view.Status);
         view.Messages.Add(new MessageView(posted.MessageId, "reporter", posted.Text, posted.AttachmentIds, posted.PostedAt));
         Record(view, posted.PostedAt, "message-posted", "You sent a message.");
+    }
+
+    public static void Apply(VendorWrote wrote, ReportStatusView view)
+    {
+        view.Messages.Add(new MessageView(wrote.MessageId, "vendor", wrote.Text, [], wrote.At, wrote.Organisation, wrote.OrganisationId));
+        Record(view, wrote.At, "vendor-message", $"{wrote.Organisation} sent you a message through the coordinator.");
     }
 
     public static void Apply(ConsentRecorded changed, ReportStatusView view)

@@ -31,7 +31,8 @@ public sealed class ReportStatusView
     public List<VendorShareView> SharedWithVendors { get; set; } = [];
 }
 
-public sealed record VendorShareView(string Organisation, string Summary, DateTimeOffset At);
+/// <summary>An organisation the report was shared with (<see cref="OrganisationId"/> is what the reporter writes to it by).</summary>
+public sealed record VendorShareView(string Organisation, string Summary, DateTimeOffset At, Guid? OrganisationId = null);
 
 public sealed record TimelineEntry(DateTimeOffset At, string Event, string Description);
 
@@ -49,8 +50,13 @@ public sealed record AttachmentView(
         added.Size, added.Sha256, added.DeclaredContentType, added.SniffedContentType, added.AddedAt);
 }
 
-/// <summary>A message on the report: the reporter's (<c>reporter</c>) or a reply from the people handling it (<c>staff</c>).</summary>
-public sealed record MessageView(Guid Id, string From, string Text, IReadOnlyList<Guid> AttachmentIds, DateTimeOffset At);
+/// <summary>
+/// A message on the report: the reporter's (<c>reporter</c>), a reply from the people handling it
+/// (<c>staff</c>) or a vendor organisation's, relayed by the coordinator (<c>vendor</c>).
+/// <see cref="Organisation"/> names the vendor it came from or (for the reporter's) went to.
+/// </summary>
+public sealed record MessageView(
+    Guid Id, string From, string Text, IReadOnlyList<Guid> AttachmentIds, DateTimeOffset At, string? Organisation = null, Guid? OrganisationId = null);
 
 public sealed record ConsentView(bool ShareIdentityWithVendor, bool PublicCredit, string? CreditName, DateTimeOffset? ChangedAt);
 

@@ -7,7 +7,11 @@ using VulnPlatform.ServiceDefaults.Http;
 
 namespace VulnPlatform.Intake.Reports.Messaging;
 
-public sealed record PostMessageRequest(string? Text, IReadOnlyList<Guid>? AttachmentIds);
+/// <summary>
+/// A message from the reporter: to the people handling the report, or — with <see cref="ToVendor"/>, the
+/// id of an organisation the report was shared with — to that vendor through the coordinator.
+/// </summary>
+public sealed record PostMessageRequest(string? Text, IReadOnlyList<Guid>? AttachmentIds, Guid? ToVendor = null);
 
 public sealed record PostMessageResponse(Guid MessageId, DateTimeOffset PostedAt);
 
@@ -28,11 +32,39 @@ public sealed class PostMessageValidator : AbstractValidator<PostMessageRequest>
 
 public static class PostMessageDecider
 {
-    public static Decision Decide(Report report, PostMessageRequest request, Guid messageId, Actor by, DateTimeOffset now)
+    /// <summary>Which part of the reporter's identity the text contains (name of two letters or more, e-mail address), if any.</summary>
+    public static string? Names(string text, ReporterContact? identity)
+    {
+        if (identity is null) return null;
+        if (text.Contains(identity.Email, StringComparison.OrdinalIgnoreCase)) return "e-mail address";
+        return identity.Name?.Trim() is { Length: >= 2 } name && text.Contains(name, StringComparison.OrdinalIgnoreCase) ? "name" : null;
+    }
+
+    public static Decision Decide(Report report, PostMessageRequest request, Guid messageId, Actor by, DateTimeOffset now, ReporterContact? identity = null)
     {
         if (report.RefuseIfWithdrawn() is { } withdrawn)
         {
             return withdrawn;
+        }
+
+        if (request.ToVendor is { } vendor)
+        {
+            if (!report.SharedWith.Contains(vendor))
+            {
+                return new Refusal(StatusCodes.Status400BadRequest, ProblemTypes.Validation, "Not a vendor of this report",
+                    "The report was not shared with this organisation; you can write to the organisations listed under sharedWithVendors.");
+            }
+            if (request.AttachmentIds is { Count: > 0 })
+            {
+                return new Refusal(StatusCodes.Status400BadRequest, ProblemTypes.Validation, "Files go to vendors through the coordinator",
+                    "Send files to the security team (a message without toVendor); the coordinator decides what a vendor may receive.");
+            }
+            if (!report.Consent.ShareIdentityWithVendor && Names(request.Text!, identity) is { } what)
+            {
+                return new Refusal(StatusCodes.Status400BadRequest, ProblemTypes.Validation, "The message would reveal who you are",
+                    $"This message goes to the vendor and contains your {what}, but you have not agreed to share your identity with vendors. "
+                    + "Remove it, or change your consent first.");
+            }
         }
 
         var attachmentIds = request.AttachmentIds ?? [];
@@ -45,7 +77,7 @@ public static class PostMessageDecider
 
         return new object[]
         {
-            new ReporterWrote(report.Id, report.TrackingNumber, messageId, request.Text!, attachmentIds, by, now),
+            new ReporterWrote(report.Id, report.TrackingNumber, messageId, request.Text!, attachmentIds, by, now, request.ToVendor),
         };
     }
 }
@@ -58,19 +90,27 @@ public static class PostMessageEndpoint
             .Produces<PostMessageResponse>(StatusCodes.Status201Created)
             .WithValidation<PostMessageRequest>();
 
-    private static Task<IResult> HandleAsync(
+    private static async Task<IResult> HandleAsync(
         string trackingNumber,
         [FromHeader(Name = FollowUpTokens.Header)] string? followUpToken,
         ClaimsPrincipal user,
         PostMessageRequest request,
         IDocumentSession session,
+        ReportKeys keys,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var messageId = Guid.CreateVersion7(now);
-        return ReporterAccess.ChangeAsync(session, trackingNumber, followUpToken, user,
-            report => PostMessageDecider.Decide(report, request, messageId, ReporterAccess.ActorOf(user), now),
+        // A message to a vendor is checked against the reporter's own name and address (opened only for the check).
+        ReporterContact? identity = null;
+        if (request.ToVendor is not null && await ReporterAccess.FindAsync(session, trackingNumber, followUpToken, user, cancellationToken) is { Contact: { } sealedContact } view
+            && (await keys.LoadAsync(session, view.Id, cancellationToken)).DataKey is { } dataKey)
+        {
+            identity = ReporterContacts.Open(view.Id, dataKey, sealedContact);
+        }
+        return await ReporterAccess.ChangeAsync(session, trackingNumber, followUpToken, user,
+            report => PostMessageDecider.Decide(report, request, messageId, ReporterAccess.ActorOf(user), now, identity),
             (report, _) => Results.Created($"/api/reports/{report.TrackingNumber}", new PostMessageResponse(messageId, now)),
             cancellationToken);
     }

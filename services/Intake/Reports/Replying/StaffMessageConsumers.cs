@@ -86,6 +86,31 @@ public sealed class VendorNotifiedConsumer(ISessionFactory sessions, TimeProvide
         }
         var stream = await session.Events.FetchForExclusiveWriting<Report>(m.ReportId, cancellationToken);
         var report = stream.Aggregate ?? throw new InvalidOperationException($"VendorNotified refers to report {m.ReportId}, which Intake does not have.");
-        stream.AppendOne(new SharedWithVendor(m.ReportId, report.TrackingNumber, delivery.MessageId, organisation, m.Summary, m.NotifiedAt));
+        stream.AppendOne(new SharedWithVendor(m.ReportId, report.TrackingNumber, delivery.MessageId, organisation, m.Summary, m.NotifiedAt, m.OrganisationId));
+    }
+}
+
+/// <summary>
+/// A vendor's message relayed to the reporter by vendor coordination joins the report's thread, from
+/// the organisation (never the person). Messages the other way (the reporter's, relayed to a vendor) are Intake's own.
+/// </summary>
+public sealed class VendorMessageRelayedConsumer(ISessionFactory sessions, TimeProvider time)
+    : IdempotentConsumer<VulnPlatform.Contracts.VendorCoordination.VendorMessageRelayed>(sessions, time)
+{
+    protected override string ConsumerName => "intake.vendor-message-relayed";
+
+    protected override async Task HandleAsync(
+        VulnPlatform.Contracts.VendorCoordination.VendorMessageRelayed m, Delivery delivery, IDocumentSession session, CancellationToken cancellationToken)
+    {
+        if (m.Direction != VulnPlatform.Contracts.VendorCoordination.RelayDirections.ToReporter) return;
+        var organisation = m.OrganisationName ?? "A vendor";
+        if (string.IsNullOrWhiteSpace(m.Text) || m.Text.Length > StaffMessageConsumer<ReportAcknowledged>.MaxText || !TextRules.IsClean(m.Text, allowLineBreaks: true)
+            || organisation.Length > 200 || !TextRules.IsClean(organisation, allowLineBreaks: false))
+        {
+            throw new UnacceptableStaffText(nameof(m), m.ReportId);
+        }
+        var stream = await session.Events.FetchForExclusiveWriting<Report>(m.ReportId, cancellationToken);
+        var report = stream.Aggregate ?? throw new InvalidOperationException($"VendorMessageRelayed refers to report {m.ReportId}, which Intake does not have.");
+        stream.AppendOne(new VendorWrote(m.ReportId, report.TrackingNumber, m.MessageId, m.OrganisationId, organisation, m.Text, m.RelayedAt));
     }
 }

@@ -1,16 +1,17 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace VulnPlatform.Notification.Recipients;
+namespace VulnPlatform.ServiceDefaults.Security;
 
-/// <summary>Section <c>Notification:Client</c>: Notification's own client-credentials login at Identity.</summary>
-public sealed class ServiceClientOptions
+/// <summary>A service's own client-credentials login at Identity (each service binds its own section, e.g. <c>Notification:Client</c>).</summary>
+public class ServiceClientOptions
 {
-    public const string Section = "Notification:Client";
-
-    public string ClientId { get; set; } = "notification";
+    public string ClientId { get; set; } = "";
     public string? Secret { get; set; }
     /// <summary>Identity's token endpoint as the service reaches it (internal address).</summary>
     public Uri TokenEndpoint { get; set; } = new("http://127.0.0.1:5106/connect/token");
@@ -40,7 +41,7 @@ public sealed class ServiceTokens(IHttpClientFactory clients, IOptions<ServiceCl
             }), cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
-                throw new HttpRequestException($"Identity refused Notification's client credentials for {scope} ({(int)response.StatusCode}).");
+                throw new HttpRequestException($"Identity refused the client credentials of {settings.ClientId} for {scope} ({(int)response.StatusCode}).");
             }
             using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
             var token = json.RootElement.GetProperty("access_token").GetString()!;
@@ -52,5 +53,29 @@ public sealed class ServiceTokens(IHttpClientFactory clients, IOptions<ServiceCl
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>A request to another service with this service's token for <paramref name="scope"/>, on the named client.</summary>
+    public async Task<HttpResponseMessage> SendAsync(string clientName, HttpRequestMessage request, string scope, CancellationToken cancellationToken,
+        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
+    {
+        request.Headers.Authorization = await BearerAsync(scope, cancellationToken);
+        return await clients.CreateClient(clientName).SendAsync(request, completion, cancellationToken);
+    }
+}
+
+public static class ServiceTokenRegistration
+{
+    /// <summary>The service's client login from <paramref name="section"/> (<c>ClientId</c> defaulting to <paramref name="clientId"/>).</summary>
+    public static IServiceCollection AddServiceTokens(this IHostApplicationBuilder builder, string section, string clientId)
+    {
+        builder.Services.Configure<ServiceClientOptions>(options =>
+        {
+            options.ClientId = clientId;
+            builder.Configuration.GetSection(section).Bind(options);
+        });
+        builder.Services.AddSingleton<ServiceTokens>();
+        builder.Services.AddHttpClient(ServiceTokens.ClientName);
+        return builder.Services;
     }
 }
