@@ -41,6 +41,7 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
         intake   POST   /api/staff/reports/{trackingNumber}/reveal                       401 403 403 403 ok  ok  403 401  same
         intake   GET    /api/openapi/{documentName}.json                                 ok  ok  ok  ok  ok  ok  ok  401  same
         intake   GET    /internal/reports/{reportId:guid}/contact                        401 403 403 403 403 403 403 401  unrouted
+        intake   GET    /internal/reports/{reportId:guid}/attachments/{attachmentId:guid} 401 403 403 403 403 403 403 401  unrouted
         intake   POST   /internal/reports/follow-up-access                               401 403 403 403 403 403 403 401  unrouted
         intake   GET    /internal/relay/dead-letters                                     401 401 401 401 401 401 401 401  unrouted
         intake   POST   /internal/relay/dead-letters/{id:guid}/republish                 401 401 401 401 401 401 401 401  unrouted
@@ -79,7 +80,16 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
         coordination POST   /api/coordination/cases/{trackingNumber}/vendors/{organisationId:guid}/statements 401 403 403 403 403 404 403 401  same
         coordination POST   /api/coordination/cases/{trackingNumber}/vendors/{organisationId:guid}/notify 401 403 403 403 403 404 403 401  same
         coordination POST   /api/coordination/cases/{trackingNumber}/disclosure-date     401 403 403 403 403 404 403 401  same
+        coordination GET    /api/coordination/vendors/{id:guid}/accounts                 401 403 403 403 403 404 403 401  same
+        coordination PUT    /api/coordination/cases/{trackingNumber}/relay-review        401 403 403 403 403 404 403 401  same
+        coordination POST   /api/coordination/cases/{trackingNumber}/messages/{messageId:guid}/release 401 403 403 403 403 404 403 401  same
+        coordination POST   /api/coordination/cases/{trackingNumber}/messages/{messageId:guid}/decline 401 403 403 403 403 404 403 401  same
+        coordination GET    /api/coordination/cases/{trackingNumber}/files               401 403 403 403 403 404 403 401  same
+        coordination POST   /api/coordination/cases/{trackingNumber}/vendors/{organisationId:guid}/files 401 403 403 403 403 404 403 401  same
+        coordination DELETE /api/coordination/cases/{trackingNumber}/vendors/{organisationId:guid}/files/{attachmentId:guid} 401 403 403 403 403 404 403 401  same
         coordination GET    /api/coordination/vendor/cases/                              401 403 403 ok  403 403 403 401  same
+        coordination POST   /api/coordination/vendor/cases/{trackingNumber}/messages     401 403 403 404 403 403 403 401  same
+        coordination GET    /api/coordination/vendor/cases/{trackingNumber}/files/{attachmentId:guid} 401 403 403 404 403 403 403 401  same
         coordination POST   /api/coordination/vendor/cases/{trackingNumber}/disclosure-date-requests 401 403 403 404 403 403 403 401  same
         coordination POST   /api/coordination/vendor/cases/{trackingNumber}/acknowledge  401 403 403 404 403 403 403 401  same
         coordination GET    /api/coordination/vendor/cases/{trackingNumber}              401 403 403 404 403 403 403 401  same
@@ -261,7 +271,7 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
                 .Replace("{attachmentId:guid}", report.AttachmentId.ToString());
         }
         path = path.Replace("{documentName}", row.Service == "coordination" ? "vendorcoordination" : row.Service).Replace("{role}", "analyst")
-            .Replace("{requestId:guid}", Guid.NewGuid().ToString()).Replace("{organisationId:guid}", Guid.NewGuid().ToString())
+            .Replace("{requestId:guid}", Guid.NewGuid().ToString()).Replace("{messageId:guid}", Guid.NewGuid().ToString()).Replace("{organisationId:guid}", Guid.NewGuid().ToString())
             .Replace("{id:guid}", path.StartsWith("/api/identity") || path.StartsWith("/internal/accounts") ? targetAccount.ToString() : Guid.NewGuid().ToString());
         content = (row.Method, row.Route) switch
         {
@@ -287,6 +297,10 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
                 JsonContent.Create(new { status = "affected" }),
             ("POST", "/api/coordination/cases/{trackingNumber}/vendors/{organisationId:guid}/statements" or "/api/coordination/vendor/cases/{trackingNumber}/statements") =>
                 JsonContent.Create(new { text = "A statement." }),
+            ("PUT", "/api/coordination/cases/{trackingNumber}/relay-review") => JsonContent.Create(new { hold = true }),
+            ("POST", "/api/coordination/cases/{trackingNumber}/messages/{messageId:guid}/decline") => JsonContent.Create(new { reason = "The matrix asks." }),
+            ("POST", "/api/coordination/cases/{trackingNumber}/vendors/{organisationId:guid}/files") => JsonContent.Create(new { attachmentId = Guid.NewGuid() }),
+            ("POST", "/api/coordination/vendor/cases/{trackingNumber}/messages") => JsonContent.Create(new { text = "A question." }),
             ("POST", "/api/notifications/webhooks/") => JsonContent.Create(new { url = "https://203.0.113.10/hook", eventTypes = new[] { "triage.case-opened" } }),
             ("POST", "/api/identity/accounts/") => JsonContent.Create(new { email = $"m{Guid.NewGuid():N}@example.org", roles = new[] { "reporter" } }),
             ("POST", "/api/identity/accounts/{id:guid}/roles") => JsonContent.Create(new { role = "analyst" }),

@@ -108,5 +108,51 @@ public sealed class CoordinationJourneyTests
             return view.GetProperty("sharedWithVendors").GetArrayLength() == 1;
         }, TimeSpan.FromSeconds(30)), "the reporter's view does not show the notified vendor");
         Assert.Equal($"Router Maker {suffix}", view.GetProperty("sharedWithVendors")[0].GetProperty("organisation").GetString());
+
+        // The relay: the vendor asks, the reporter reads it as from the organisation and answers it.
+        var followUp = report.GetProperty("followUpToken").GetString()!;
+        Assert.Equal(HttpStatusCode.Created, (await api.SendAsync(Platform.Bearer(HttpMethod.Post, $"/api/coordination/vendor/cases/{trackingNumber}/messages", vendor,
+            JsonContent.Create(new { text = "Does the attack need the admin to be logged in?" })))).StatusCode);
+        Assert.True(await Eventually.HoldsAsync(async () =>
+        {
+            view = await ReporterViewAsync(api, trackingNumber, followUp);
+            return view.GetProperty("messages").EnumerateArray().Any(m => m.GetProperty("from").GetString() == "vendor");
+        }, TimeSpan.FromSeconds(30)), "the vendor's question did not reach the reporter");
+        var answer = new HttpRequestMessage(HttpMethod.Post, $"/api/reports/{trackingNumber}/messages")
+        {
+            Content = JsonContent.Create(new { text = "No: the ping page needs no login.", toVendor = organisation }),
+        };
+        answer.Headers.Add("X-Follow-Up-Token", followUp);
+        Assert.Equal(HttpStatusCode.Created, (await api.SendAsync(answer)).StatusCode);
+        JsonElement vendorView = default;
+        Assert.True(await Eventually.HoldsAsync(async () =>
+        {
+            vendorView = await (await api.SendAsync(Platform.Bearer(HttpMethod.Get, $"/api/coordination/vendor/cases/{trackingNumber}", vendor)))
+                .Content.ReadFromJsonAsync<JsonElement>();
+            return vendorView.GetProperty("entry").GetProperty("messages").EnumerateArray().Any(m => m.GetProperty("from").GetString() == "reporter");
+        }, TimeSpan.FromSeconds(30)), "the reporter's answer did not reach the vendor");
+        Assert.Equal(JsonValueKind.Null, vendorView.GetProperty("reporter").ValueKind);
+
+        // The reporter allows their identity: the vendor's view names them now (VendorCoordination asks Intake with its own client credentials).
+        var consent = new HttpRequestMessage(HttpMethod.Put, $"/api/reports/{trackingNumber}/consent")
+        {
+            Content = JsonContent.Create(new { shareIdentityWithVendor = true, publicCredit = false }),
+        };
+        consent.Headers.Add("X-Follow-Up-Token", followUp);
+        Assert.Equal(HttpStatusCode.OK, (await api.SendAsync(consent)).StatusCode);
+        Assert.True(await Eventually.HoldsAsync(async () =>
+        {
+            vendorView = await (await api.SendAsync(Platform.Bearer(HttpMethod.Get, $"/api/coordination/vendor/cases/{trackingNumber}", vendor)))
+                .Content.ReadFromJsonAsync<JsonElement>();
+            return vendorView.GetProperty("reporter").ValueKind == JsonValueKind.Object;
+        }, TimeSpan.FromSeconds(30)), "the consented identity did not reach the vendor's view");
+        Assert.Equal("Private Person", vendorView.GetProperty("reporter").GetProperty("name").GetString());
+    }
+
+    private static async Task<JsonElement> ReporterViewAsync(HttpClient api, string trackingNumber, string followUpToken)
+    {
+        var status = new HttpRequestMessage(HttpMethod.Get, $"/api/reports/{trackingNumber}");
+        status.Headers.Add("X-Follow-Up-Token", followUpToken);
+        return await (await api.SendAsync(status)).Content.ReadFromJsonAsync<JsonElement>();
     }
 }
