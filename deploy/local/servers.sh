@@ -54,6 +54,7 @@ install_missing() {
   command -v openssl >/dev/null || missing+=(openssl)
   command -v oathtool >/dev/null || missing+=(oathtool)   # the tests check TOTP against an independent implementation
   command -v chromium >/dev/null || missing+=(chromium)   # the browser tests drive it (Playwright, offline)
+  command -v npm >/dev/null || missing+=(nodejs npm)      # BSI's CSAF validator checks the advisories the tests generate
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" -ne 0 ]; then
     log "missing: ${missing[*]}. Install them with: sudo apt-get install -y ${missing[*]}"

@@ -10,6 +10,14 @@ eval "$(deploy/local/servers.sh env)"
 
 dotnet build VulnPlatform.sln -c Release -nologo -clp:ErrorsOnly || exit 1
 
+# BSI's CSAF validator (schema and the mandatory tests of CSAF 2.0 section 6.1), from the npm registry, once.
+CSAF_VALIDATOR_VERSION=2.0.10
+export VP_CSAF_VALIDATOR="$ROOT/.run/tools/csaf-validator-$CSAF_VALIDATOR_VERSION/node_modules/@secvisogram/csaf-validator-lib"
+if [ ! -f "$VP_CSAF_VALIDATOR/package.json" ]; then
+  npm install --silent --no-audit --no-fund --prefix "$ROOT/.run/tools/csaf-validator-$CSAF_VALIDATOR_VERSION" \
+    "@secvisogram/csaf-validator-lib@$CSAF_VALIDATOR_VERSION" || { echo "could not install the CSAF validator from npm"; exit 1; }
+fi
+
 # The end-to-end tests talk to a whole platform over HTTPS: a second one, on ports, databases, a
 # RabbitMQ virtual host and a state folder of its own, so a developer's `make up` is neither used
 # nor disturbed. It runs for the end-to-end project only.

@@ -55,7 +55,7 @@ public sealed partial class ContractShapeTests
         },
         {
             new ReporterMessagePosted(Report, "VR-2026-000123", Item, "See attached.", [Item], Actor.AnonymousReporter, At),
-            """{"reportId":"0193a000-0000-7000-8000-000000000001","trackingNumber":"VR-2026-000123","messageId":"0193a000-0000-7000-8000-0000000000aa","text":"See attached.","attachmentIds":["0193a000-0000-7000-8000-0000000000aa"],"postedBy":{"kind":"reporter","id":null},"postedAt":"2026-11-25T09:30:00+00:00"}"""
+            """{"reportId":"0193a000-0000-7000-8000-000000000001","trackingNumber":"VR-2026-000123","messageId":"0193a000-0000-7000-8000-0000000000aa","text":"See attached.","attachmentIds":["0193a000-0000-7000-8000-0000000000aa"],"postedBy":{"kind":"reporter","id":null},"postedAt":"2026-11-25T09:30:00+00:00","toVendorOrganisationId":null}"""
         },
         {
             new ReporterConsentChanged(Report, "VR-2026-000123", false, true, "Z. Wei", Actor.AnonymousReporter, At),

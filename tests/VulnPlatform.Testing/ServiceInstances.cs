@@ -13,15 +13,22 @@ public sealed class ServiceInstances<TProgram> : IAsyncDisposable where TProgram
 {
     private readonly TestServers _servers;
     private readonly string _database;
+    private readonly TimeProvider _clock;
+    private readonly TestTokens _tokens;
+    private readonly IReadOnlyDictionary<string, string> _settings;
+    private readonly List<WebApplicationFactory<TProgram>> _instances = [];
 
-    private ServiceInstances(TestServers servers, string database, IReadOnlyList<WebApplicationFactory<TProgram>> instances)
+    private ServiceInstances(TestServers servers, string database, TimeProvider clock, TestTokens tokens, IReadOnlyDictionary<string, string> settings)
     {
         _servers = servers;
         _database = database;
-        Instances = instances;
+        _clock = clock;
+        _tokens = tokens;
+        _settings = settings;
     }
 
-    public IReadOnlyList<WebApplicationFactory<TProgram>> Instances { get; }
+    /// <summary>The running instances (a stopped one stays in the list, disposed).</summary>
+    public IReadOnlyList<WebApplicationFactory<TProgram>> Instances => _instances;
 
     /// <summary>The PostgreSQL and RabbitMQ the instances use (for publishing and observing the bus).</summary>
     public TestServers Servers => _servers;
@@ -31,29 +38,33 @@ public sealed class ServiceInstances<TProgram> : IAsyncDisposable where TProgram
     {
         var servers = await TestServers.GetAsync();
         var database = await servers.CreateDatabaseAsync(databasePrefix);
-        var instances = new List<WebApplicationFactory<TProgram>>();
-        for (var i = 0; i < count; i++)
+        var service = new ServiceInstances<TProgram>(servers, database, clock, tokens, settings);
+        for (var i = 0; i < count; i++) await service.StartAnotherAsync();
+        return service;
+    }
+
+    /// <summary>One more instance on the same database and clock (e.g. a restart after the others stopped).</summary>
+    public async Task<WebApplicationFactory<TProgram>> StartAnotherAsync()
+    {
+        var instance = new WebApplicationFactory<TProgram>().WithWebHostBuilder(host =>
         {
-            var instance = new WebApplicationFactory<TProgram>().WithWebHostBuilder(host =>
+            foreach (var (key, value) in _servers.ServiceSettings(_database)) host.UseSetting(key, value);
+            foreach (var (key, value) in _settings) host.UseSetting(key, value);
+            host.ConfigureTestServices(services =>
             {
-                foreach (var (key, value) in servers.ServiceSettings(database)) host.UseSetting(key, value);
-                foreach (var (key, value) in settings) host.UseSetting(key, value);
-                host.ConfigureTestServices(services =>
-                {
-                    services.AddSingleton(clock);
-                    tokens.TrustedBy(services);
-                });
+                services.AddSingleton(_clock);
+                _tokens.TrustedBy(services);
             });
-            _ = instance.Server;
-            await BusReadiness.WaitAsync(instance.Services);
-            instances.Add(instance);
-        }
-        return new ServiceInstances<TProgram>(servers, database, instances);
+        });
+        _ = instance.Server;
+        await BusReadiness.WaitAsync(instance.Services);
+        _instances.Add(instance);
+        return instance;
     }
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var instance in Instances) await instance.DisposeAsync();
+        foreach (var instance in _instances) await instance.DisposeAsync();
         await _servers.DropDatabaseAsync(_database);
     }
 }

@@ -57,7 +57,7 @@ public sealed class RelayTests(CoordinationFixture fixture)
             new { text = "Which build did you test?" })).StatusCode);
         var first = await relayed.WaitForAsync(r => r.Any(m => Text(m) == "Which build did you test?"), TimeSpan.FromSeconds(30));
         var question = Assert.Single(first, m => Text(m) == "Which build did you test?").Message;
-        Assert.Equal(RelayDirections.ToReporter, question.GetProperty("direction").GetString());
+        Assert.Equal(VendorMessageRelayed.ToReporter, question.GetProperty("direction").GetString());
         Assert.Equal(organisation, question.GetProperty("organisationId").GetGuid());
 
         // The coordinator turns review on: both directions wait.

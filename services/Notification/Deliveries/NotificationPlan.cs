@@ -59,7 +59,7 @@ public static class NotificationPlan
         SlaBreached m => [ToStaff("sla-breached", m.AssigneeId, m.ReportId, m.TrackingNumber, m.Clock, m.DueAt)],
         VendorNotified m => [ToVendor("vendor-notice", m.OrganisationId, m.ReportId, m.TrackingNumber, new() { ["summary"] = m.Summary })],
         VendorReminded m => [ToVendor("vendor-reminder", m.OrganisationId, m.ReportId, m.TrackingNumber, new() { ["dueAt"] = Instant(m.DueAt) })],
-        VendorMessageRelayed { Direction: RelayDirections.ToVendor } m =>
+        VendorMessageRelayed { Direction: VendorMessageRelayed.ToVendor } m =>
             [ToVendor("vendor-message", m.OrganisationId, m.ReportId, m.TrackingNumber, new() { ["text"] = m.Text })],
         VendorMessageRelayed m => [ToReporter("vendor-reply", m.ReportId, m.TrackingNumber ?? "", new()
         {

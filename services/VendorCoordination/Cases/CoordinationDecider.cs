@@ -61,7 +61,7 @@ public static class CoordinationDecider
         AcknowledgeNotice ack => CoordinationDecision.Of(new VendorAcknowledgedCase(c.Id, ack.OrganisationId, by, now, c.TrackingNumber)),
         RelayMessage relay when c.Vendor(relay.OrganisationId) is null => NotOnCase(),
         RelayMessage relay when c.Message(relay.MessageId) is not null => CoordinationDecision.Of(), // the same message again
-        RelayMessage relay when relay.Direction == Contracts.VendorCoordination.RelayDirections.ToReporter && c.Vendor(relay.OrganisationId)!.NotifiedAt is null =>
+        RelayMessage relay when relay.Direction == Contracts.VendorCoordination.VendorMessageRelayed.ToReporter && c.Vendor(relay.OrganisationId)!.NotifiedAt is null =>
             Conflict("Not notified yet", "The vendor can write to the reporter once the coordinator has sent it the notice."),
         RelayMessage relay => CoordinationDecision.Of(new RelayMessageReceived(c.Id, relay.OrganisationId, relay.MessageId, relay.Direction, relay.Text,
             c.HoldMessages, by, now, c.TrackingNumber, c.Vendor(relay.OrganisationId)!.Name)),

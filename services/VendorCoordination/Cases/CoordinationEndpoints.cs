@@ -106,8 +106,8 @@ public sealed record VendorPart(
 {
     public static VendorPart Of(CoordinationCase c, VendorEntry v) => new(v.OrganisationId, v.Name, v.NotifiedAt, v.AcknowledgedAt, v.Status, v.Justification,
         v.FixedVersion, v.StatusAt, [.. v.Statements.Select(s => new VendorStatement(s.Text, s.ByKind, s.At))], v.Notices,
-        [.. v.Messages.Where(m => m.Direction == Contracts.VendorCoordination.RelayDirections.ToReporter || m.State == RelayStates.Relayed)
-            .Select(m => m.Direction == Contracts.VendorCoordination.RelayDirections.ToReporter
+        [.. v.Messages.Where(m => m.Direction == Contracts.VendorCoordination.VendorMessageRelayed.ToReporter || m.State == RelayStates.Relayed)
+            .Select(m => m.Direction == Contracts.VendorCoordination.VendorMessageRelayed.ToReporter
                 ? new VendorMessage(m.Id, "vendor", m.Text, m.At, m.State, m.Reason)
                 : new VendorMessage(m.Id, "reporter", m.Text, m.DecidedAt ?? m.At, m.State, null))],
         [.. v.Files.Select((f, i) => new VendorFile(f.AttachmentId, VendorFile.NeutralName(c.TrackingNumber, i, f.FileName), f.Size, f.Sha256, f.ContentType))],
@@ -232,7 +232,7 @@ public static class CoordinationEndpoints
                 var organisation = CoordinationAccess.OrganisationOf(user);
                 var messageId = Guid.CreateVersion7(time.GetUtcNow());
                 return await DecideAsync(session, trackingNumber,
-                    new RelayMessage(organisation, messageId, Contracts.VendorCoordination.RelayDirections.ToReporter, request.Text!.Trim()), VendorActor(user), time,
+                    new RelayMessage(organisation, messageId, Contracts.VendorCoordination.VendorMessageRelayed.ToReporter, request.Text!.Trim()), VendorActor(user), time,
                     c => Results.Created($"/api/coordination/vendor/cases/{trackingNumber}", ViewFor(c, organisation, null)), ct, mustBeOn: organisation);
             })
             .WithValidation<VendorMessageRequest>().WithName("VendorWritesToReporter");

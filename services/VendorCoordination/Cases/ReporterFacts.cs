@@ -89,7 +89,7 @@ public sealed class ReporterMessageConsumer(ISessionFactory sessions, TimeProvid
         {
             throw new InvalidOperationException($"The reporter of {m.TrackingNumber} wrote to a vendor, but there is no coordination case for it.");
         }
-        var decision = CoordinationDecider.Decide(c, new RelayMessage(organisation, m.MessageId, Contracts.VendorCoordination.RelayDirections.ToVendor, m.Text),
+        var decision = CoordinationDecider.Decide(c, new RelayMessage(organisation, m.MessageId, Contracts.VendorCoordination.VendorMessageRelayed.ToVendor, m.Text),
             new Actor(ActorKinds.Reporter, null), m.PostedAt);
         if (decision.Refusal is { } refusal) throw new InvalidOperationException($"The reporter's message to a vendor of {m.TrackingNumber} was refused: {refusal.Detail}");
         stream.AppendMany(decision.Events);

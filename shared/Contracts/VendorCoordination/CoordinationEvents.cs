@@ -44,15 +44,13 @@ public sealed record DisclosureDateReached(Guid CaseId, Guid ReportId, string? T
 
 /// <summary>
 /// A message passed between a vendor and the reporter through the coordinator (after the coordinator's
-/// review when the case holds messages). <see cref="Direction"/> is one of <see cref="RelayDirections"/>.
+/// review when the case holds messages). <see cref="Direction"/> is <see cref="ToReporter"/> or <see cref="ToVendor"/>.
 /// Neither side's identity is in it: the vendor is its organisation, the reporter "the reporter"; the
 /// reporter's own text reaches a vendor only as Intake allowed it (no name or address without consent).
 /// </summary>
 public sealed record VendorMessageRelayed(
     Guid CaseId, Guid ReportId, string? TrackingNumber, Guid OrganisationId, string? OrganisationName, Guid MessageId, string Direction, string Text,
-    DateTimeOffset RelayedAt);
-
-public static class RelayDirections
+    DateTimeOffset RelayedAt)
 {
     public const string ToReporter = "to-reporter";
     public const string ToVendor = "to-vendor";

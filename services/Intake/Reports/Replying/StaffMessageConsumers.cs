@@ -102,7 +102,7 @@ public sealed class VendorMessageRelayedConsumer(ISessionFactory sessions, TimeP
     protected override async Task HandleAsync(
         VulnPlatform.Contracts.VendorCoordination.VendorMessageRelayed m, Delivery delivery, IDocumentSession session, CancellationToken cancellationToken)
     {
-        if (m.Direction != VulnPlatform.Contracts.VendorCoordination.RelayDirections.ToReporter) return;
+        if (m.Direction != VulnPlatform.Contracts.VendorCoordination.VendorMessageRelayed.ToReporter) return;
         var organisation = m.OrganisationName ?? "A vendor";
         if (string.IsNullOrWhiteSpace(m.Text) || m.Text.Length > StaffMessageConsumer<ReportAcknowledged>.MaxText || !TextRules.IsClean(m.Text, allowLineBreaks: true)
             || organisation.Length > 200 || !TextRules.IsClean(organisation, allowLineBreaks: false))

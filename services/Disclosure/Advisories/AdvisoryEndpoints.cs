@@ -1,0 +1,240 @@
+using System.Security.Claims;
+using FluentValidation;
+using Marten;
+using VulnPlatform.Contracts;
+using VulnPlatform.Disclosure.Facts;
+using VulnPlatform.Disclosure.Publication;
+using VulnPlatform.ServiceDefaults.Http;
+using VulnPlatform.ServiceDefaults.Persistence;
+using VulnPlatform.ServiceDefaults.Security;
+
+namespace VulnPlatform.Disclosure.Advisories;
+
+public sealed record ScheduleRequest(string? Date, string? Time, string? TimeZone, string? Offset);
+
+public sealed class ScheduleValidator : AbstractValidator<ScheduleRequest>
+{
+    public ScheduleValidator()
+    {
+        RuleFor(r => r.Date).NotEmpty().MaximumLength(10);
+        RuleFor(r => r.Time).NotEmpty().MaximumLength(8);
+        RuleFor(r => r.TimeZone).NotEmpty().MaximumLength(64).SingleLineText();
+        RuleFor(r => r.Offset).MaximumLength(6);
+    }
+}
+
+/// <summary>A case's advisories and when they go public.</summary>
+public sealed record SetView(Guid Id, string TrackingNumber, PublicationTime? Time, bool Published, DateTimeOffset? PublishedAt, IReadOnlyList<Advisory> Advisories);
+
+/// <summary>
+/// <c>/api/advisories</c>, for coordinators: drafts assembled from the case, revisions (each with what
+/// changed; after publication every change is a public revision), and the publication instant of the
+/// case's advisories — set, moved or cancelled until it passes.
+/// </summary>
+public static class AdvisoryEndpoints
+{
+    public const string Coordinators = "disclosure-coordinators";
+    public const string Staff = "disclosure-staff";
+
+    public static void MapAdvisories(this IEndpointRouteBuilder app)
+    {
+        var advisories = app.MapGroup("/api/advisories").WithTags("Advisories");
+        advisories.MapGet("/", async (IQuerySession session, string? trackingNumber, int? page, int? pageSize, CancellationToken ct) =>
+        {
+            var (paging, invalid) = Paging.From(page, pageSize, defaultSize: 50, maxSize: 200);
+            if (invalid is not null) return invalid;
+            var query = session.Query<Advisory>().AsQueryable();
+            if (trackingNumber is { Length: > 0 and <= 32 }) query = query.Where(a => a.TrackingNumber == trackingNumber);
+            var total = await query.CountAsync(ct);
+            var items = await query.OrderByDescending(a => a.UpdatedAt).Skip(paging.Skip).Take(paging.Size).ToListAsync(ct);
+            return Results.Ok(paging.Of(items, total));
+        }).RequireAuthorization(Staff).WithName("ListAdvisories");
+        advisories.MapPost("/", DraftAsync).RequireAuthorization(Coordinators).WithValidation<DraftRequest>().WithName("DraftAdvisory");
+        advisories.MapGet("/{publicId}", async (string publicId, IQuerySession session, HttpContext http, CancellationToken ct) =>
+        {
+            if (await FindAsync(session, publicId, ct) is not { } advisory) return NoSuchAdvisory();
+            http.Response.Headers.ETag = $"\"{advisory.Version}\"";
+            return Results.Ok(advisory);
+        }).RequireAuthorization(Staff).WithName("GetAdvisory");
+        advisories.MapPut("/{publicId}", ReviseAsync).RequireAuthorization(Coordinators).WithValidation<ReviseRequest>().WithName("ReviseAdvisory");
+        advisories.MapGet("/{publicId}/preview/csaf", async (string publicId, IQuerySession session, PublicRecords records, TimeProvider time, CancellationToken ct) =>
+        {
+            if (await FindAsync(session, publicId, ct) is not { } advisory) return NoSuchAdvisory();
+            var set = await session.LoadAsync<DisclosureSet>(advisory.SetId, ct);
+            var now = time.GetUtcNow();
+            var facts = await session.LoadAsync<CaseFacts>(advisory.SetId, ct);
+            var preview = records.Build(advisory, set?.Time ?? new PublicationTime(now, "UTC", ""), facts?.AllowedCredit, now);
+            return Results.Text(preview.Csaf, "application/json");
+        }).RequireAuthorization(Staff).WithName("PreviewAdvisoryCsaf");
+
+        var sets = app.MapGroup("/api/advisories/sets").WithTags("Publication");
+        sets.MapGet("/{trackingNumber}", async (string trackingNumber, IQuerySession session, CancellationToken ct) =>
+            await SetAsync(session, trackingNumber, ct) is { } view ? Results.Ok(view) : NoSuchSet()).RequireAuthorization(Staff).WithName("GetAdvisorySet");
+        sets.MapPut("/{trackingNumber}/schedule", ScheduleAsync).RequireAuthorization(Coordinators).WithValidation<ScheduleRequest>().WithName("ScheduleAdvisories");
+        sets.MapDelete("/{trackingNumber}/schedule", CancelAsync).RequireAuthorization(Coordinators).WithName("CancelAdvisorySchedule");
+    }
+
+    public static void AddPolicies(Microsoft.AspNetCore.Authorization.AuthorizationBuilder authorization) => authorization
+        .AddPolicy(Coordinators, policy => policy.RequireClaim("aud", PlatformAccess.UserAudience).RequireRole(PlatformAccess.Coordinator))
+        .AddPolicy(Staff, policy => policy.RequireClaim("aud", PlatformAccess.UserAudience).RequireRole(PlatformAccess.Coordinator, PlatformAccess.Analyst));
+
+    private static async Task<IResult> DraftAsync(
+        DraftRequest request, ClaimsPrincipal user, IDocumentSession session, AdvisoryIds ids, PublicRecords records, TimeProvider time, CancellationToken ct)
+    {
+        var number = request.TrackingNumber!.Trim();
+        if (await session.Query<CaseFacts>().FirstOrDefaultAsync(f => f.TrackingNumber == number, ct) is not { Title.Length: > 0 } facts)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, type: ProblemTypes.Validation, title: "No such report",
+                detail: "No vulnerability report with this tracking number has reached Disclosure.");
+        }
+        if (request.OrganisationId is { } organisation && facts.Vendors.All(v => v.OrganisationId != organisation))
+        {
+            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, type: ProblemTypes.Validation, title: "Not a vendor of this case",
+                detail: "A vendor's advisory is drafted for an organisation notified on the case.");
+        }
+        var now = time.GetUtcNow();
+        var set = await session.LoadAsync<DisclosureSet>(facts.Id, ct);
+        if (set?.IsPublicAt(now) == true)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status409Conflict, type: ProblemTypes.Conflict, title: "Published already",
+                detail: "This case's advisories are public; revise them instead of adding one.");
+        }
+        var id = Guid.CreateVersion7(now);
+        var publicId = await ids.NextAsync(now.Year, ct);
+        session.Events.StartStream<Advisory>(id, new AdvisoryDrafted(id, publicId, facts.Id, facts.TrackingNumber, request.OrganisationId,
+            Drafts.From(facts, request.OrganisationId), Coordinator(user), now));
+        await session.SaveChangesAsync(ct);
+        var advisory = (await session.LoadAsync<Advisory>(id, ct))!;
+        if (set?.Time is not null)
+        {
+            await records.RefreshAsync(session, facts.Id, now, ct, set);
+            await session.SaveChangesAsync(ct);
+        }
+        return Results.Created($"/api/advisories/{publicId}", advisory);
+    }
+
+    private static async Task<IResult> ReviseAsync(
+        string publicId, ReviseRequest request, HttpContext http, ClaimsPrincipal user, IDocumentSession session, PublicRecords records, TimeProvider time,
+        CancellationToken ct)
+    {
+        if (await FindAsync(session, publicId, ct) is not { } found) return NoSuchAdvisory();
+        var stream = await session.Events.FetchForExclusiveWriting<Advisory>(found.Id, ct);
+        var advisory = stream.Aggregate!;
+        var expected = http.Request.Headers.IfMatch.ToString().Trim('"', ' ', 'W', '/');
+        if (expected.Length > 0 && expected != advisory.Version.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        {
+            return Results.Problem(statusCode: StatusCodes.Status412PreconditionFailed, type: ProblemTypes.Conflict, title: "Changed by someone else",
+                detail: "The advisory changed since you read it; reload it and apply your change again.");
+        }
+        var now = time.GetUtcNow();
+        var content = request.ToContent();
+        var set = await session.LoadAsync<DisclosureSet>(advisory.SetId, ct);
+        var isPublic = set?.IsPublicAt(now) == true;
+        var summary = request.ChangeSummary?.Trim();
+        if (isPublic && string.IsNullOrEmpty(summary))
+        {
+            return Invalid("changeSummary", "The advisory is public: say what this revision changes (it is listed in the revision history).");
+        }
+        var facts = await session.LoadAsync<CaseFacts>(advisory.SetId, ct);
+        if (content.Credit is { } credit && credit != facts?.AllowedCredit)
+        {
+            return Invalid("credit", "The credit is the name the reporter chose for public credit, and only while they consent to it.");
+        }
+        foreach (var cve in content.CveIds)
+        {
+            if (await session.Query<Advisory>().AnyAsync(a => a.Id != advisory.Id && a.Content.CveIds.Contains(cve), ct))
+            {
+                return Invalid("cveIds", $"{cve} is already used by another advisory.");
+            }
+        }
+        stream.AppendOne(new AdvisoryRevised(advisory.Id, content, summary is { Length: > 0 } ? summary : "Edited.", Coordinator(user), now,
+            advisory.PublicId, advisory.SetId, isPublic));
+        await session.SaveChangesAsync(ct);
+        var revised = (await session.LoadAsync<Advisory>(advisory.Id, ct))!;
+        if (set?.Time is not null)
+        {
+            await records.RefreshAsync(session, advisory.SetId, now, ct, set);
+            await session.SaveChangesAsync(ct);
+        }
+        http.Response.Headers.ETag = $"\"{revised.Version}\"";
+        return Results.Ok(revised);
+    }
+
+    private static async Task<IResult> ScheduleAsync(
+        string trackingNumber, ScheduleRequest request, ClaimsPrincipal user, IDocumentSession session, PublicRecords records, TimeProvider time,
+        CancellationToken ct)
+    {
+        var (publication, problem) = PublicationTimes.Resolve(request.Date!, request.Time!, request.TimeZone!.Trim(), request.Offset);
+        if (publication is null) return Invalid("time", problem!);
+        var now = time.GetUtcNow();
+        if (publication.Instant <= now) return Invalid("time", "The publication instant must be in the future.");
+        return await ChangeSetAsync(session, trackingNumber, records, now, ct, (set, setId, number) => set is null
+            ? new PublicationScheduled(setId, number, publication, Coordinator(user), now)
+            : new PublicationRescheduled(setId, publication, Coordinator(user), now, number));
+    }
+
+    private static Task<IResult> CancelAsync(string trackingNumber, ClaimsPrincipal user, IDocumentSession session, PublicRecords records, TimeProvider time, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        return ChangeSetAsync(session, trackingNumber, records, now, ct, (set, setId, number) => set?.Time is null ? null : new PublicationCancelled(setId, Coordinator(user), now, number));
+    }
+
+    /// <summary>Changes a set's schedule under its stream's lock, only while its instant has not passed, and rebuilds its public records in the same transaction.</summary>
+    private static async Task<IResult> ChangeSetAsync(
+        IDocumentSession session, string trackingNumber, PublicRecords records, DateTimeOffset now, CancellationToken ct,
+        Func<DisclosureSet?, Guid, string, object?> change)
+    {
+        var advisories = trackingNumber.Length <= 32
+            ? await session.Query<Advisory>().Where(a => a.TrackingNumber == trackingNumber).ToListAsync(ct)
+            : [];
+        if (advisories.Count == 0) return NoSuchSet();
+        var setId = advisories[0].SetId;
+        var stream = await session.Events.FetchForExclusiveWriting<DisclosureSet>(setId, ct);
+        if (stream.Aggregate is { } current && current.IsPublicAt(now))
+        {
+            return Results.Problem(statusCode: StatusCodes.Status409Conflict, type: ProblemTypes.Conflict, title: "Published already",
+                detail: "The publication instant has passed; the advisories are public and can only be revised.");
+        }
+        if (change(stream.Aggregate, setId, trackingNumber) is { } @event)
+        {
+            stream.AppendOne(@event);
+            await session.SaveChangesAsync(ct);
+            await records.RefreshAsync(session, setId, now, ct, await session.LoadAsync<DisclosureSet>(setId, ct), advisories);
+            await session.SaveChangesAsync(ct);
+        }
+        return Results.Ok(await SetAsync(session, trackingNumber, ct));
+    }
+
+    private static async Task<SetView?> SetAsync(IQuerySession session, string trackingNumber, CancellationToken ct)
+    {
+        if (trackingNumber.Length > 32) return null;
+        var advisories = await session.Query<Advisory>().Where(a => a.TrackingNumber == trackingNumber).OrderBy(a => a.DraftedAt).ToListAsync(ct);
+        if (advisories.Count == 0) return null;
+        var set = await session.LoadAsync<DisclosureSet>(advisories[0].SetId, ct);
+        return new SetView(advisories[0].SetId, trackingNumber, set?.Time, set?.Published == true, set?.PublishedAt, advisories);
+    }
+
+    private static Task<Advisory?> FindAsync(IQuerySession session, string publicId, CancellationToken ct) =>
+        publicId.Length > 32 ? Task.FromResult<Advisory?>(null) : session.Query<Advisory>().FirstOrDefaultAsync(a => a.PublicId == publicId, ct);
+
+    private static Actor Coordinator(ClaimsPrincipal user) => new(ActorKinds.Staff, user.AccountId());
+
+    private static IResult Invalid(string field, string message) =>
+        Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, type: ProblemTypes.Validation, title: "The request is not valid");
+
+    private static IResult NoSuchAdvisory() => Results.Problem(statusCode: StatusCodes.Status404NotFound, type: ProblemTypes.NotFound,
+        title: "No such advisory", detail: "No advisory has this id.");
+
+    private static IResult NoSuchSet() => Results.Problem(statusCode: StatusCodes.Status404NotFound, type: ProblemTypes.NotFound,
+        title: "No advisories", detail: "No advisory was drafted for this tracking number.");
+}
+
+/// <summary>Advisory ids (<c>VP-2026-0001</c>) from a sequence per year in Disclosure's database.</summary>
+public sealed class AdvisoryIds(IConfiguration configuration, IDocumentStore store) : IDisposable
+{
+    private readonly YearlySequence _sequence = new("disclosure_advisory_ids", configuration, store);
+
+    public void Dispose() => _sequence.Dispose();
+
+    public async Task<string> NextAsync(int year, CancellationToken ct) => $"VP-{year}-{await _sequence.NextAsync(year, ct):D4}";
+}

@@ -1,0 +1,64 @@
+using FluentValidation;
+using JasperFx.Events.Projections;
+using MassTransit;
+using VulnPlatform.Disclosure.Advisories;
+using VulnPlatform.Disclosure.Csaf;
+using VulnPlatform.Disclosure.Facts;
+using VulnPlatform.Disclosure.Public;
+using VulnPlatform.Disclosure.Publication;
+using VulnPlatform.ServiceDefaults.Http;
+using VulnPlatform.ServiceDefaults.Messaging;
+using VulnPlatform.ServiceDefaults.Persistence;
+using VulnPlatform.ServiceDefaults.Security;
+
+namespace VulnPlatform.Disclosure;
+
+public static class DisclosureModule
+{
+    public const string ServiceName = "disclosure";
+
+    public static IHostApplicationBuilder AddDisclosure(this IHostApplicationBuilder builder)
+    {
+        builder.AddMartenDefaults(ConfigureStore)
+            .AddIntegrationMessaging<DisclosureIntegrationEvents>(builder, ServiceName, bus =>
+            {
+                foreach (var type in CaseFacts.Sources)
+                {
+                    bus.AddConsumer(typeof(CaseFactsConsumer<>).MakeGenericType(type))
+                        .Endpoint(e => e.Name = $"{ServiceName}.{KebabCaseEndpointNameFormatter.Instance.SanitizeName(type.Name)}");
+                }
+            });
+        builder.AddPlatformAuthentication(ServiceName);
+        AdvisoryEndpoints.AddPolicies(builder.Services.AddAuthorizationBuilder());
+        builder.Services.AddValidatorsFromAssemblyContaining<ReviseValidator>(ServiceLifetime.Singleton);
+        builder.Services.AddServiceOpenApi(builder.Configuration, ServiceName);
+        builder.Services.Configure<PublisherOptions>(builder.Configuration.GetSection(PublisherOptions.Section));
+        builder.Services.Configure<PublicationOptions>(builder.Configuration.GetSection(PublicationOptions.Section));
+        builder.Services.AddSingleton<AdvisoryIds>();
+        builder.Services.AddSingleton<PublicRecords>();
+        builder.Services.AddSingleton<PublicationWatch>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PublicationWatch>());
+        return builder;
+    }
+
+    public static void ConfigureStore(Marten.StoreOptions options)
+    {
+        options.Events.AddEventTypes([typeof(AdvisoryDrafted), typeof(AdvisoryRevised), typeof(PublicationScheduled), typeof(PublicationRescheduled),
+            typeof(PublicationCancelled), typeof(SetPublished)]);
+        options.Projections.Add<AdvisoryProjection>(ProjectionLifecycle.Inline);
+        options.Projections.Add<DisclosureSetProjection>(ProjectionLifecycle.Inline);
+        options.Schema.For<Advisory>().UniqueIndex(a => a.PublicId).Index(a => a.TrackingNumber).Index(a => a.SetId).Index(a => a.UpdatedAt);
+        options.Schema.For<DisclosureSet>().Index(s => s.DueAt);
+        options.Schema.For<PublicAdvisory>().UniqueIndex(p => p.PublicId).Index(p => p.VisibleFrom).Index(p => p.SetId).Index(p => p.CurrentReleaseDate);
+        // Several source queues update one case's facts: the version check turns a lost update into a retry.
+        options.Schema.For<CaseFacts>().UseOptimisticConcurrency(true).Index(f => f.TrackingNumber);
+    }
+
+    public static WebApplication MapDisclosureApi(this WebApplication app)
+    {
+        app.MapAdvisories();
+        app.MapPublicAdvisories();
+        app.MapServiceOpenApi();
+        return app;
+    }
+}

@@ -1,0 +1,160 @@
+using Marten;
+using VulnPlatform.Contracts.Intake;
+using VulnPlatform.Contracts.Triage;
+using VulnPlatform.Contracts.VendorCoordination;
+using VulnPlatform.ServiceDefaults.Messaging;
+
+namespace VulnPlatform.Disclosure.Facts;
+
+public sealed record ProductFact(string Vendor, string Name, string? Version);
+
+public sealed record StatementFact(string Text, DateTimeOffset At);
+
+/// <summary>One vendor's part as VendorCoordination published it: what the affected / fixed lists need.</summary>
+public sealed class VendorFact
+{
+    public Guid OrganisationId { get; set; }
+    public string Name { get; set; } = "";
+    public string Status { get; set; } = "unknown";
+    public string? Justification { get; set; }
+    public string? FixedVersion { get; set; }
+    public List<StatementFact> Statements { get; set; } = [];
+}
+
+/// <summary>
+/// What the platform knows of a case that an advisory is drafted from, gathered from the bus: the
+/// report (Intake), the assessment and fix (Triage), every vendor's status and statements
+/// (VendorCoordination) and the reporter's public-credit consent — the credit name only while they
+/// want credit. Nothing else of the reporter is here.
+/// </summary>
+public sealed class CaseFacts
+{
+    public Guid Id { get; set; }
+    public string TrackingNumber { get; set; } = "";
+    public string Title { get; set; } = "";
+    public string Description { get; set; } = "";
+    public ProductFact? Product { get; set; }
+    public string? Impact { get; set; }
+    public string? CvssVector { get; set; }
+    public decimal? BaseScore { get; set; }
+    public string? Severity { get; set; }
+    public string? Cwe { get; set; }
+    public string? Remediation { get; set; }
+    public string? FixedVersion { get; set; }
+    public bool Validated { get; set; }
+    public bool PublicCredit { get; set; }
+    public string? CreditName { get; set; }
+    public bool Erased { get; set; }
+    public List<VendorFact> Vendors { get; set; } = [];
+    /// <summary>The third-party products Triage named (vendor and product names as written).</summary>
+    public List<ProductFact> ThirdPartyProducts { get; set; } = [];
+    public DateTimeOffset? AgreedDisclosureAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>The credit the reporter allows now (none after erasure or without public-credit consent).</summary>
+    public string? AllowedCredit => PublicCredit && !Erased ? CreditName : null;
+
+    public VendorFact Vendor(Guid organisationId, string? name = null)
+    {
+        var vendor = Vendors.FirstOrDefault(v => v.OrganisationId == organisationId);
+        if (vendor is null)
+        {
+            vendor = new VendorFact { OrganisationId = organisationId, Name = name ?? "" };
+            Vendors.Add(vendor);
+        }
+        if (!string.IsNullOrEmpty(name)) vendor.Name = name;
+        return vendor;
+    }
+
+    /// <summary>Applies an integration event (false when it says nothing an advisory needs).</summary>
+    public static bool Apply(CaseFacts facts, object message)
+    {
+        switch (message)
+        {
+            case ReportSubmitted m:
+                facts.TrackingNumber = m.TrackingNumber;
+                facts.Title = m.Title;
+                facts.Description = m.Description;
+                facts.Impact = m.Impact;
+                facts.Cwe ??= m.Cwe;
+                facts.Product = m.Product is { } p ? new ProductFact(p.Vendor, p.Name, p.Version) : null;
+                return true;
+            case CaseAssessed m:
+                facts.CvssVector = m.CvssVector ?? facts.CvssVector;
+                facts.BaseScore = m.BaseScore ?? facts.BaseScore;
+                facts.Severity = m.Severity ?? facts.Severity;
+                facts.Cwe = m.Cwe ?? facts.Cwe;
+                return true;
+            case ThirdPartyIdentified m:
+                if (!facts.ThirdPartyProducts.Any(p => p.Vendor == m.Vendor && p.Name == m.Product)) facts.ThirdPartyProducts.Add(new ProductFact(m.Vendor, m.Product, null));
+                return true;
+            case CaseValidated m:
+                facts.TrackingNumber = m.TrackingNumber;
+                facts.Validated = true;
+                return true;
+            case RemediationPlanned m:
+                facts.Remediation = m.Plan;
+                return true;
+            case CaseFixed m:
+                facts.FixedVersion = m.FixedVersion;
+                return true;
+            case ReporterConsentChanged m:
+                facts.PublicCredit = m.PublicCredit;
+                facts.CreditName = m.PublicCredit ? m.CreditName : null;
+                return true;
+            case ReporterDataErased:
+                facts.Erased = true;
+                facts.CreditName = null;
+                return true;
+            case VendorNotified m:
+                facts.Vendor(m.OrganisationId, m.OrganisationName);
+                return true;
+            case VendorStatusChanged m:
+                var vendor = facts.Vendor(m.OrganisationId);
+                vendor.Status = m.Status;
+                vendor.Justification = m.Justification;
+                vendor.FixedVersion = m.FixedVersion;
+                return true;
+            case VendorStatementPosted m:
+                facts.Vendor(m.OrganisationId).Statements.Add(new StatementFact(m.Statement, m.PostedAt));
+                return true;
+            case Contracts.VendorCoordination.DisclosureDateAgreed m:
+                facts.AgreedDisclosureAt = m.DisclosureAt;
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    public static readonly Type[] Sources =
+    [
+        typeof(ReportSubmitted), typeof(CaseAssessed), typeof(ThirdPartyIdentified), typeof(CaseValidated), typeof(RemediationPlanned), typeof(CaseFixed),
+        typeof(ReporterConsentChanged), typeof(ReporterDataErased), typeof(VendorNotified), typeof(VendorStatusChanged),
+        typeof(VendorStatementPosted), typeof(Contracts.VendorCoordination.DisclosureDateAgreed),
+    ];
+}
+
+/// <summary>One consumer per source event type (each its own queue), keeping the case's facts; the optimistic version check makes concurrent updates retry.</summary>
+public sealed class CaseFactsConsumer<TMessage>(ISessionFactory sessions, TimeProvider time, Publication.PublicRecords records)
+    : IdempotentConsumer<TMessage>(sessions, time)
+    where TMessage : class
+{
+    private readonly TimeProvider _time = time;
+
+    protected override string ConsumerName => $"disclosure.{typeof(TMessage).Name}";
+
+    protected override async Task HandleAsync(TMessage message, Delivery delivery, IDocumentSession session, CancellationToken cancellationToken)
+    {
+        if (message.GetType().GetProperty("ReportId")?.GetValue(message) is not Guid reportId) return;
+        if (message is ReportSubmitted { Kind: not Contracts.ReportKinds.Vulnerability }) return;
+        var facts = await session.LoadAsync<CaseFacts>(reportId, cancellationToken) ?? new CaseFacts { Id = reportId };
+        if (!CaseFacts.Apply(facts, message)) return;
+        facts.UpdatedAt = _time.GetUtcNow();
+        session.Store(facts);
+        if (message is ReporterConsentChanged or ReporterDataErased && await session.LoadAsync<Publication.DisclosureSet>(reportId, cancellationToken) is { Time: not null } set)
+        {
+            // The published credit follows the reporter's consent as it stands (withdrawn consent removes it).
+            await records.RefreshAsync(session, reportId, facts.UpdatedAt, cancellationToken, set, facts: facts);
+        }
+    }
+}

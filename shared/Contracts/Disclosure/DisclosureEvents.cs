@@ -1,0 +1,25 @@
+namespace VulnPlatform.Contracts.Disclosure;
+
+// What Disclosure tells the platform: identifiers, times and public addresses — no personal data and
+// nothing of an advisory's embargoed text before it is public.
+
+/// <summary>A coordinator drafted an advisory for a case (<see cref="OrganisationId"/> for a vendor's linked advisory).</summary>
+public sealed record AdvisoryDrafted(Guid AdvisoryId, string AdvisoryPublicId, Guid ReportId, string TrackingNumber, Guid? OrganisationId, Actor DraftedBy, DateTimeOffset DraftedAt);
+
+/// <summary>A new version of an advisory; <see cref="IsPublicRevision"/> when the advisory was public already.</summary>
+public sealed record AdvisoryRevised(Guid AdvisoryId, string AdvisoryPublicId, Guid ReportId, int Version, bool IsPublicRevision, string ChangeSummary, Actor RevisedBy, DateTimeOffset RevisedAt);
+
+/// <summary>A case's advisories got their publication instant (given in <see cref="TimeZone"/> as <see cref="LocalTime"/>).</summary>
+public sealed record AdvisoriesScheduled(Guid ReportId, string TrackingNumber, DateTimeOffset PublishAt, string TimeZone, string LocalTime, Actor ScheduledBy, DateTimeOffset ScheduledAt);
+
+/// <summary>The instant moved (or, with <see cref="PublishAt"/> null, was cancelled) before it passed.</summary>
+public sealed record AdvisoriesRescheduled(Guid ReportId, string TrackingNumber, DateTimeOffset? PublishAt, string? TimeZone, string? LocalTime, Actor RescheduledBy, DateTimeOffset RescheduledAt);
+
+/// <summary>A published advisory of the set: its public identifier, page and CVE ids.</summary>
+public sealed record PublishedAdvisory(string AdvisoryPublicId, string Title, Uri Page, IReadOnlyList<string> CveIds);
+
+/// <summary>
+/// Every advisory of a case became public at <see cref="PublishedAt"/> (once per set). The reporter is
+/// sent the public notice; <see cref="Credit"/> is the credit as published (present only with the reporter's consent).
+/// </summary>
+public sealed record AdvisoriesPublished(Guid ReportId, string TrackingNumber, DateTimeOffset PublishedAt, IReadOnlyList<PublishedAdvisory> Advisories, string? Credit);

@@ -1,0 +1,264 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Marten;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using VulnPlatform.Contracts;
+using VulnPlatform.Contracts.Intake;
+using VulnPlatform.Contracts.Triage;
+using VulnPlatform.Contracts.VendorCoordination;
+using VulnPlatform.Disclosure.Publication;
+using VulnPlatform.Testing;
+
+namespace VulnPlatform.Disclosure.Tests;
+
+/// <summary>
+/// Coordinated publication with two instances on one database and a clock the test moves: a case's
+/// advisories drafted from the platform's events, scheduled in a time zone whose clocks change before
+/// the day, invisible everywhere until the instant and all there at it, recorded once; revised after;
+/// and a restart that spans the instant catches up.
+/// </summary>
+public sealed class PublicationTests : IAsyncLifetime
+{
+    // 2026-10-20 is summer time in Berlin (UTC+2); 2026-11-02 10:00 there is winter time (UTC+1), i.e. 09:00 UTC.
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 10, 20, 12, 0, 0, TimeSpan.Zero));
+    private static readonly DateTimeOffset Instant = new(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);
+    private readonly TestTokens _tokens = new("https://localhost:8443/");
+    private ServiceInstances<Program> _service = null!;
+
+    public async Task InitializeAsync() => _service = await ServiceInstances<Program>.StartAsync("disclosure_publication_test", 2, _clock, _tokens,
+        new Dictionary<string, string> { ["Disclosure:Publication:PollInterval"] = "01:00:00", ["PublicOrigin"] = "https://security.example.com" });
+
+    public async Task DisposeAsync() => await _service.DisposeAsync();
+
+    private static readonly string[] SetUrls =
+    [
+        "/advisories", "/advisories/feed.atom", "/acknowledgments", "/.well-known/csaf/white/index.txt", "/.well-known/csaf/white/changes.csv",
+        "/.well-known/csaf/white/", "/.well-known/csaf/provider-metadata.json",
+    ];
+
+    private static string[] AdvisoryUrls(string publicId) =>
+    [
+        $"/advisories/{publicId}", $"/advisories/{publicId}.json", $"/.well-known/csaf/white/2026/{publicId.ToLowerInvariant()}.json",
+        $"/.well-known/csaf/white/2026/{publicId.ToLowerInvariant()}.json.sha256", $"/.well-known/csaf/white/2026/{publicId.ToLowerInvariant()}.json.sha512",
+        "/.well-known/csaf/white/2026/",
+    ];
+
+    [Fact]
+    public async Task A_case_s_advisories_appear_together_exactly_at_the_instant_and_are_recorded_once()
+    {
+        await using var published = await RawSubscriber.StartAsync(_service.Servers, "VulnPlatform.Contracts.Disclosure:AdvisoriesPublished");
+        var (trackingNumber, organisation) = await CaseAsync(publicCredit: true);
+        var coordinator = _tokens.Person(Guid.NewGuid(), "coordinator");
+        var own = await DraftAsync(coordinator, new { trackingNumber });
+        var vendors = await DraftAsync(coordinator, new { trackingNumber, organisationId = organisation });
+        Assert.Equal("Fang Credit", own.GetProperty("content").GetProperty("credit").GetString());
+        Assert.Equal("known_affected", vendors.GetProperty("content").GetProperty("products")[0].GetProperty("status").GetString());
+        Assert.Equal("3.0.1", vendors.GetProperty("content").GetProperty("products")[0].GetProperty("fixedVersion").GetString());
+        var ids = new[] { own.GetProperty("publicId").GetString()!, vendors.GetProperty("publicId").GetString()! };
+
+        // Berlin's clocks go back between now and the day: 10:00 on 2 November is 09:00 UTC.
+        var scheduled = await SendAsync(HttpMethod.Put, $"/api/advisories/sets/{trackingNumber}/schedule", coordinator,
+            new { date = "2026-11-02", time = "10:00", timeZone = "Europe/Berlin" });
+        Assert.Equal(HttpStatusCode.OK, scheduled.StatusCode);
+        var time = (await scheduled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("time");
+        Assert.Equal(Instant, time.GetProperty("instant").GetDateTimeOffset());
+        Assert.Equal("2026-11-02T10:00+01:00", time.GetProperty("localTime").GetString());
+
+        // A millisecond before: nothing of it anywhere, on either instance.
+        _clock.SetUtcNow(Instant.AddMilliseconds(-1));
+        foreach (var instance in _service.Instances)
+        {
+            foreach (var id in ids)
+            {
+                foreach (var url in AdvisoryUrls(id)) Assert.Equal(HttpStatusCode.NotFound, (await instance.CreateClient().GetAsync(url)).StatusCode);
+            }
+            foreach (var url in SetUrls)
+            {
+                var body = await (await instance.CreateClient().GetAsync(url)).Content.ReadAsStringAsync();
+                Assert.DoesNotContain(ids[0], body, StringComparison.OrdinalIgnoreCase);
+                Assert.DoesNotContain(ids[1], body, StringComparison.OrdinalIgnoreCase);
+                Assert.DoesNotContain("Fang Credit", body);
+                Assert.DoesNotContain("Path traversal", body);
+            }
+        }
+        Assert.Equal(0, await WatchAsync(_service.Instances[0]));
+
+        // At the instant: every advisory of the set, on both instances, in every list.
+        _clock.SetUtcNow(Instant);
+        foreach (var instance in _service.Instances)
+        {
+            foreach (var id in ids)
+            {
+                foreach (var url in AdvisoryUrls(id)) Assert.Equal(HttpStatusCode.OK, (await instance.CreateClient().GetAsync(url)).StatusCode);
+            }
+            var index = await instance.CreateClient().GetStringAsync("/.well-known/csaf/white/index.txt");
+            Assert.Equal([.. ids.Select(i => $"2026/{i.ToLowerInvariant()}.json").Order()], index.Trim().Split('\n').Order().ToArray());
+            Assert.Contains("Fang Credit", await instance.CreateClient().GetStringAsync("/acknowledgments"));
+        }
+        var csaf = await _service.Instances[1].CreateClient().GetStringAsync($"/.well-known/csaf/white/2026/{ids[0].ToLowerInvariant()}.json");
+        var sha256 = await _service.Instances[0].CreateClient().GetStringAsync($"/.well-known/csaf/white/2026/{ids[0].ToLowerInvariant()}.json.sha256");
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(csaf))), sha256.Split(' ')[0]);
+        await CsafTests.AssertValidAsync(csaf);
+        var page = await _service.Instances[0].CreateClient().GetAsync($"/advisories/{ids[0]}?lang=zh-CN");
+        Assert.Contains("受影响的产品", await page.Content.ReadAsStringAsync());
+        Assert.Contains("default-src 'none'", page.Headers.GetValues("Content-Security-Policy").Single());
+
+        // Both instances watch at once: the publication is recorded (and announced) once.
+        var rounds = await Task.WhenAll(_service.Instances.Select(WatchAsync));
+        Assert.Equal(1, rounds.Sum());
+        Assert.Equal(0, await WatchAsync(_service.Instances[0]));
+        var announced = await published.WaitForAsync(r => r.Count > 0, TimeSpan.FromSeconds(30));
+        await Task.Delay(500);
+        // Delivery is at least once (a relay may repeat a message after a takeover); a subscriber sees one message id.
+        var announcement = Assert.Single(published.Received.DistinctBy(m => m.MessageId)).Message;
+        Assert.Equal(2, announcement.GetProperty("advisories").GetArrayLength());
+        Assert.Equal("Fang Credit", announcement.GetProperty("credit").GetString());
+
+        // Past the instant the date cannot move; a public advisory is revised with a summary, never silently.
+        Assert.Equal(HttpStatusCode.Conflict, (await SendAsync(HttpMethod.Put, $"/api/advisories/sets/{trackingNumber}/schedule", coordinator,
+            new { date = "2026-12-01", time = "10:00", timeZone = "Europe/Berlin" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await SendAsync(HttpMethod.Delete, $"/api/advisories/sets/{trackingNumber}/schedule", coordinator)).StatusCode);
+        var content = own.GetProperty("content");
+        var edit = new Dictionary<string, object?>
+        {
+            ["title"] = content.GetProperty("title").GetString(), ["summary"] = content.GetProperty("summary").GetString() + " Exploitation needs a malicious update server.",
+            ["products"] = JsonSerializer.Deserialize<object>(content.GetProperty("products").GetRawText()), ["cveIds"] = new[] { "CVE-2026-40001" },
+            ["credit"] = "Fang Credit",
+        };
+        Assert.Equal(HttpStatusCode.BadRequest, (await SendAsync(HttpMethod.Put, $"/api/advisories/{ids[0]}", coordinator, edit)).StatusCode);
+        _clock.Advance(TimeSpan.FromDays(1));
+        edit["changeSummary"] = "Added the CVE id and the attack's precondition.";
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Put, $"/api/advisories/{ids[0]}", coordinator, edit)).StatusCode);
+        var revised = await _service.Instances[1].CreateClient().GetStringAsync($"/.well-known/csaf/white/2026/{ids[0].ToLowerInvariant()}.json");
+        Assert.Contains("CVE-2026-40001", revised);
+        Assert.Contains("Added the CVE id", revised);
+        await CsafTests.AssertValidAsync(revised);
+        Assert.Contains("(revision 2)", await _service.Instances[0].CreateClient().GetStringAsync("/advisories/feed.atom"));
+        // Another advisory cannot take the same CVE id.
+        edit["changeSummary"] = "Same CVE.";
+        Assert.Equal(HttpStatusCode.BadRequest, (await SendAsync(HttpMethod.Put, $"/api/advisories/{ids[1]}", coordinator, edit)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_restart_spanning_the_instant_catches_up_and_the_credit_follows_the_reporter_s_consent()
+    {
+        await using var published = await RawSubscriber.StartAsync(_service.Servers, "VulnPlatform.Contracts.Disclosure:AdvisoriesPublished");
+        var (trackingNumber, _) = await CaseAsync(publicCredit: true);
+        var coordinator = _tokens.Person(Guid.NewGuid(), "coordinator");
+        var id = (await DraftAsync(coordinator, new { trackingNumber })).GetProperty("publicId").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Put, $"/api/advisories/sets/{trackingNumber}/schedule", coordinator,
+            new { date = "2026-11-02", time = "09:00", timeZone = "UTC" })).StatusCode);
+        // The reporter withdraws their public-credit consent before the day: the credit goes.
+        var reportId = (await (await SendAsync(HttpMethod.Get, $"/api/advisories/{id}", coordinator)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("setId").GetGuid();
+        await RawPublisher.PublishAsync(_service.Servers, new ReporterConsentChanged(reportId, trackingNumber, false, false, null, Actor.AnonymousReporter, _clock.GetUtcNow()));
+        Assert.True(await Eventually.HoldsAsync(async () =>
+        {
+            await using var session = _service.Instances[0].Services.GetRequiredService<IDocumentStore>().QuerySession();
+            return (await session.LoadAsync<PublicAdvisory>((await session.Query<PublicAdvisory>().FirstAsync(p => p.PublicId == id)).Id))!.Content.Credit is null;
+        }, TimeSpan.FromSeconds(30)), "the withdrawn credit stayed in the prepared advisory");
+
+        // Every instance stops before the instant; one starts after it.
+        foreach (var instance in _service.Instances) await instance.DisposeAsync();
+        _clock.SetUtcNow(Instant.AddMinutes(5));
+        var restarted = await _service.StartAnotherAsync();
+        Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(published.Received.Count > 0), TimeSpan.FromSeconds(30)),
+            "the publication was not recorded after the restart");
+        Assert.Equal(0, await WatchAsync(restarted));
+        var page = await restarted.CreateClient().GetStringAsync($"/advisories/{id}");
+        Assert.DoesNotContain("Fang Credit", page);
+        Assert.DoesNotContain("Fang Credit", await restarted.CreateClient().GetStringAsync("/acknowledgments"));
+        Assert.Equal(JsonValueKind.Null, Assert.Single(published.Received.DistinctBy(m => m.MessageId)).Message.GetProperty("credit").ValueKind);
+    }
+
+    [Fact]
+    public async Task Bad_schedules_and_credits_without_consent_are_refused_and_change_nothing()
+    {
+        var (trackingNumber, _) = await CaseAsync(publicCredit: false);
+        var coordinator = _tokens.Person(Guid.NewGuid(), "coordinator");
+        var draft = await DraftAsync(coordinator, new { trackingNumber });
+        Assert.Equal(JsonValueKind.Null, draft.GetProperty("content").GetProperty("credit").ValueKind);
+        var id = draft.GetProperty("publicId").GetString()!;
+        foreach (var body in new object[]
+        {
+            new { date = "2027-03-28", time = "02:30", timeZone = "Europe/Berlin" }, // skipped by the clocks
+            new { date = "2026-10-25", time = "02:30", timeZone = "Europe/Berlin" }, // happens twice, no offset
+            new { date = "2026-10-01", time = "09:00", timeZone = "UTC" },           // passed
+            new { date = "2026-13-01", time = "09:00", timeZone = "UTC" },
+            new { date = "2026-12-01", time = "09:00", timeZone = "Mars/Olympus" },
+            new { date = "2026-12-01", time = "9am", timeZone = "UTC" },
+        })
+        {
+            var refused = await SendAsync(HttpMethod.Put, $"/api/advisories/sets/{trackingNumber}/schedule", coordinator, body);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        }
+        var twice = await SendAsync(HttpMethod.Put, $"/api/advisories/sets/{trackingNumber}/schedule", coordinator,
+            new { date = "2026-10-25", time = "02:30", timeZone = "Europe/Berlin", offset = "+01:00" });
+        Assert.Equal(HttpStatusCode.OK, twice.StatusCode);
+        Assert.Equal(new DateTimeOffset(2026, 10, 25, 1, 30, 0, TimeSpan.Zero),
+            (await twice.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("time").GetProperty("instant").GetDateTimeOffset());
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Delete, $"/api/advisories/sets/{trackingNumber}/schedule", coordinator)).StatusCode);
+        _clock.SetUtcNow(new DateTimeOffset(2026, 10, 26, 0, 0, 0, TimeSpan.Zero));
+        Assert.Equal(HttpStatusCode.NotFound, (await _service.Instances[0].CreateClient().GetAsync($"/advisories/{id}")).StatusCode);
+
+        var content = draft.GetProperty("content");
+        var credited = await SendAsync(HttpMethod.Put, $"/api/advisories/{id}", coordinator, new
+        {
+            title = content.GetProperty("title").GetString(), summary = content.GetProperty("summary").GetString(), products = Array.Empty<object>(),
+            credit = "Somebody",
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, credited.StatusCode);
+        Assert.Contains("credit", await credited.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(HttpMethod.Post, "/api/advisories", _tokens.Person(Guid.NewGuid(), "analyst"), new { trackingNumber })).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(HttpMethod.Get, $"/api/advisories/{id}", null)).StatusCode);
+    }
+
+    /// <summary>A vulnerability report as the bus tells Disclosure about it: submitted, scored, credited, a vendor notified that fixed it.</summary>
+    private async Task<(string TrackingNumber, Guid Organisation)> CaseAsync(bool publicCredit)
+    {
+        var reportId = Guid.CreateVersion7();
+        var trackingNumber = $"VR-2026-{Random.Shared.Next(100_000, 999_999)}";
+        var organisation = Guid.NewGuid();
+        var staff = new Actor(ActorKinds.Staff, Guid.NewGuid().ToString());
+        var at = _clock.GetUtcNow();
+        foreach (var message in new object[]
+        {
+            new ReportSubmitted(reportId, trackingNumber, ReportKinds.Vulnerability, "Path traversal in Updater", "The updater writes outside its directory.",
+                new AffectedProduct("Maker", "Updater", "3.0"), true, "Serve an archive with ../ entries.", "Code execution.", "CWE-22", false, Actor.AnonymousReporter, at),
+            new CaseAssessed(reportId, reportId, "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", 9.8m, "Critical", "CWE-22", staff, at),
+            new ReporterConsentChanged(reportId, trackingNumber, false, publicCredit, publicCredit ? "Fang Credit" : null, Actor.AnonymousReporter, at),
+            new VendorNotified(reportId, reportId, trackingNumber, organisation, "Path traversal.", staff, at, "Maker"),
+            new VendorStatusChanged(reportId, reportId, trackingNumber, organisation, "fixed", null, "3.0.1", staff, at),
+        })
+        {
+            await RawPublisher.PublishAsync(_service.Servers, message);
+        }
+        Assert.True(await Eventually.HoldsAsync(async () =>
+        {
+            await using var session = _service.Instances[0].Services.GetRequiredService<IDocumentStore>().QuerySession();
+            var facts = await session.LoadAsync<Facts.CaseFacts>(reportId);
+            return facts is { Title.Length: > 0, BaseScore: not null, Vendors: [{ Status: "fixed", Name: "Maker" }] } && facts.PublicCredit == publicCredit;
+        }, TimeSpan.FromSeconds(30)), "the case's facts did not reach Disclosure");
+        return (trackingNumber, organisation);
+    }
+
+    private async Task<JsonElement> DraftAsync(string coordinator, object body)
+    {
+        var response = await SendAsync(HttpMethod.Post, "/api/advisories", coordinator, body);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    private static Task<int> WatchAsync(WebApplicationFactory<Program> instance) =>
+        instance.Services.GetRequiredService<PublicationWatch>().RunOnceAsync(CancellationToken.None);
+
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, object? body = null)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        if (token is not null) request.Headers.Authorization = new("Bearer", token);
+        return await _service.Instances.Last().CreateClient().SendAsync(request);
+    }
+}
