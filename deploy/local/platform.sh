@@ -15,6 +15,7 @@ IDENTITY_PORT="${VP_IDENTITY_PORT:-5106}"
 TRIAGE_PORT="${VP_TRIAGE_PORT:-5102}"
 NOTIFICATION_PORT="${VP_NOTIFICATION_PORT:-5103}"
 COORDINATION_PORT="${VP_COORDINATION_PORT:-5104}"
+DISCLOSURE_PORT="${VP_DISCLOSURE_PORT:-5105}"
 MAIL_PORT="${VP_MAIL_PORT:-2525}"        # the development mail sink (every message kept as .eml under $RUN/mail)
 DB_SUFFIX="${VP_DB_SUFFIX:-}"          # a second platform (the end-to-end tests) uses databases of its own
 CERT_DIR="$RUN/certs"
@@ -32,6 +33,7 @@ SERVICES=(
   "triage|services/Triage|VulnPlatform.Triage|vp_triage|http://127.0.0.1:$TRIAGE_PORT|Triage"
   "notification|services/Notification|VulnPlatform.Notification|vp_notification|http://127.0.0.1:$NOTIFICATION_PORT|Notification"
   "vendorcoordination|services/VendorCoordination|VulnPlatform.VendorCoordination|vp_vendorcoordination|http://127.0.0.1:$COORDINATION_PORT|VendorCoordination"
+  "disclosure|services/Disclosure|VulnPlatform.Disclosure|vp_disclosure|http://127.0.0.1:$DISCLOSURE_PORT|Disclosure"
 )
 DEV_ADMIN_EMAIL="admin@vulnplatform.local"
 
@@ -62,6 +64,9 @@ service_env() { # name
       echo "Notification__Smtp__Security=None"
       # Development: webhooks may go to http:// on this machine (tools listening on loopback).
       echo "Notification__Webhooks__AllowLoopback=true"
+      ;;
+    disclosure)
+      echo "Disclosure__Publisher__Namespace=https://localhost:$HTTPS_PORT"
       ;;
     vendorcoordination)
       echo "Coordination__Client__Secret=$(cat "$KEY_DIR/coordination-client")"
@@ -218,13 +223,14 @@ up() {
     "Kestrel__Endpoints__Https__Url=https://localhost:$HTTPS_PORT" \
     "Kestrel__Endpoints__Https__Certificate__Path=${VP_GATEWAY_CERT:-$CERT_DIR/gateway.crt}" \
     "Kestrel__Endpoints__Https__Certificate__KeyPath=${VP_GATEWAY_CERT_KEY:-$CERT_DIR/gateway.key}" \
-    "Gateway__HttpsPort=$HTTPS_PORT" "PublicOrigin=https://localhost:$HTTPS_PORT" \
+    "Gateway__HttpsPort=$HTTPS_PORT" "PublicOrigin=https://localhost:$HTTPS_PORT" "SecurityTxt__Acknowledgments=https://localhost:$HTTPS_PORT/acknowledgments" \
     "Authentication__JwksUri=http://127.0.0.1:$IDENTITY_PORT/.well-known/jwks" \
     "ReverseProxy__Clusters__intake__Destinations__intake-1__Address=http://127.0.0.1:$INTAKE_PORT/" \
     "ReverseProxy__Clusters__identity__Destinations__identity-1__Address=http://127.0.0.1:$IDENTITY_PORT/" \
     "ReverseProxy__Clusters__triage__Destinations__triage-1__Address=http://127.0.0.1:$TRIAGE_PORT/" \
     "ReverseProxy__Clusters__notification__Destinations__notification-1__Address=http://127.0.0.1:$NOTIFICATION_PORT/" \
-    "ReverseProxy__Clusters__vendorcoordination__Destinations__vendorcoordination-1__Address=http://127.0.0.1:$COORDINATION_PORT/" "${otel[@]}"
+    "ReverseProxy__Clusters__vendorcoordination__Destinations__vendorcoordination-1__Address=http://127.0.0.1:$COORDINATION_PORT/" \
+    "ReverseProxy__Clusters__disclosure__Destinations__disclosure-1__Address=http://127.0.0.1:$DISCLOSURE_PORT/" "${otel[@]}"
   for entry in "${SERVICES[@]}"; do
     IFS='|' read -r name _ _ _ url _ <<<"$entry"
     wait_ready "$name" "$url/health/ready"

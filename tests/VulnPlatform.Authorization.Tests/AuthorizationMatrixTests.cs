@@ -4,6 +4,7 @@ extern alias gateway;
 extern alias triage;
 extern alias notification;
 extern alias coordination;
+extern alias disclosure;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -96,6 +97,32 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
         coordination POST   /api/coordination/vendor/cases/{trackingNumber}/status       401 403 403 404 403 403 403 401  same
         coordination POST   /api/coordination/vendor/cases/{trackingNumber}/statements   401 403 403 404 403 403 403 401  same
         coordination GET    /internal/vendors/{id:guid}/contact                          401 403 403 403 403 403 403 401  unrouted
+        disclosure GET    /api/advisories/                                               401 403 403 403 ok  ok  403 401  same
+        disclosure POST   /api/advisories/                                               401 403 403 403 403 ok  403 401  same
+        disclosure GET    /api/advisories/{publicId}                                     401 403 403 403 404 404 403 401  same
+        disclosure PUT    /api/advisories/{publicId}                                     401 403 403 403 403 404 403 401  same
+        disclosure GET    /api/advisories/{publicId}/preview/csaf                        401 403 403 403 404 404 403 401  same
+        disclosure GET    /api/advisories/sets/{trackingNumber}                          401 403 403 403 404 404 403 401  same
+        disclosure PUT    /api/advisories/sets/{trackingNumber}/schedule                 401 403 403 403 403 404 403 401  same
+        disclosure DELETE /api/advisories/sets/{trackingNumber}/schedule                 401 403 403 403 403 404 403 401  same
+        disclosure GET    /advisories                                                    ok  ok  ok  ok  ok  ok  ok  401  same
+        disclosure GET    /advisories/feed.atom                                          ok  ok  ok  ok  ok  ok  ok  401  same
+        disclosure GET    /advisories/{publicId}.json                                    404 404 404 404 404 404 404 401  same
+        disclosure GET    /advisories/{publicId}                                         404 404 404 404 404 404 404 401  same
+        disclosure GET    /acknowledgments                                               ok  ok  ok  ok  ok  ok  ok  401  same
+        disclosure GET    /.well-known/csaf/provider-metadata.json                       ok  ok  ok  ok  ok  ok  ok  401  same
+        disclosure GET    /.well-known/csaf/white/index.txt                              ok  ok  ok  ok  ok  ok  ok  401  same
+        disclosure GET    /.well-known/csaf/white/changes.csv                            ok  ok  ok  ok  ok  ok  ok  401  same
+        disclosure GET    /.well-known/csaf/white/                                       ok  ok  ok  ok  ok  ok  ok  401  same
+        disclosure GET    /.well-known/csaf/white/{year:int}/                            404 404 404 404 404 404 404 401  same
+        disclosure GET    /.well-known/csaf/white/{year:int}/{file}                      404 404 404 404 404 404 404 401  same
+        disclosure GET    /api/openapi/{documentName}.json                               ok  ok  ok  ok  ok  ok  ok  401  same
+        disclosure GET    /internal/relay/dead-letters                                   401 401 401 401 401 401 401 401  unrouted
+        disclosure POST   /internal/relay/dead-letters/{id:guid}/republish               401 401 401 401 401 401 401 401  unrouted
+        disclosure DELETE /internal/relay/dead-letters/{id:guid}                         401 401 401 401 401 401 401 401  unrouted
+        disclosure POST   /internal/relay/replay                                         401 401 401 401 401 401 401 401  unrouted
+        disclosure ANY    /health/live                                                   ok  ok  ok  ok  ok  ok  ok  401  own
+        disclosure ANY    /health/ready                                                  ok  ok  ok  ok  ok  ok  ok  401  own
         coordination GET    /api/openapi/{documentName}.json                             ok  ok  ok  ok  ok  ok  ok  401  same
         coordination GET    /internal/relay/dead-letters                                 401 401 401 401 401 401 401 401  unrouted
         coordination POST   /internal/relay/dead-letters/{id:guid}/republish             401 401 401 401 401 401 401 401  unrouted
@@ -183,6 +210,7 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
             .Concat(PlatformFixture.Routes(platform.Triage.Services).Select(r => "triage " + r))
             .Concat(PlatformFixture.Routes(platform.Notification.Services).Select(r => "notification " + r))
             .Concat(PlatformFixture.Routes(platform.Coordination.Services).Select(r => "coordination " + r))
+            .Concat(PlatformFixture.Routes(platform.Disclosure.Services).Select(r => "disclosure " + r))
             .Order().ToList();
         var named = Rows().Select(r => $"{r.Service} {r.Method} {r.Route}").Order().ToList();
         Assert.Equal(mapped, named);
@@ -239,6 +267,7 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
         "triage" => platform.Client(platform.Triage),
         "notification" => platform.Client(platform.Notification),
         "coordination" => platform.Client(platform.Coordination),
+        "disclosure" => platform.Client(platform.Disclosure),
         _ => platform.Client(platform.Identity),
     };
 
@@ -271,7 +300,8 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
                 .Replace("{attachmentId:guid}", report.AttachmentId.ToString());
         }
         path = path.Replace("{documentName}", row.Service == "coordination" ? "vendorcoordination" : row.Service).Replace("{role}", "analyst")
-            .Replace("{requestId:guid}", Guid.NewGuid().ToString()).Replace("{messageId:guid}", Guid.NewGuid().ToString()).Replace("{organisationId:guid}", Guid.NewGuid().ToString())
+            .Replace("{requestId:guid}", Guid.NewGuid().ToString()).Replace("{messageId:guid}", Guid.NewGuid().ToString()).Replace("{publicId}", "VP-2026-9999").Replace("{year:int}", "2026")
+            .Replace("{file}", "vp-2026-9999.json").Replace("{organisationId:guid}", Guid.NewGuid().ToString())
             .Replace("{id:guid}", path.StartsWith("/api/identity") || path.StartsWith("/internal/accounts") ? targetAccount.ToString() : Guid.NewGuid().ToString());
         content = (row.Method, row.Route) switch
         {
@@ -297,6 +327,9 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
                 JsonContent.Create(new { status = "affected" }),
             ("POST", "/api/coordination/cases/{trackingNumber}/vendors/{organisationId:guid}/statements" or "/api/coordination/vendor/cases/{trackingNumber}/statements") =>
                 JsonContent.Create(new { text = "A statement." }),
+            ("POST", "/api/advisories/") => JsonContent.Create(new { trackingNumber = "VR-2026-000000" }),
+            ("PUT", "/api/advisories/{publicId}") => JsonContent.Create(new { title = "T", summary = "S", products = Array.Empty<object>() }),
+            ("PUT", "/api/advisories/sets/{trackingNumber}/schedule") => JsonContent.Create(new { date = "2030-01-01", time = "09:00", timeZone = "UTC" }),
             ("PUT", "/api/coordination/cases/{trackingNumber}/relay-review") => JsonContent.Create(new { hold = true }),
             ("POST", "/api/coordination/cases/{trackingNumber}/messages/{messageId:guid}/decline") => JsonContent.Create(new { reason = "The matrix asks." }),
             ("POST", "/api/coordination/cases/{trackingNumber}/vendors/{organisationId:guid}/files") => JsonContent.Create(new { attachmentId = Guid.NewGuid() }),

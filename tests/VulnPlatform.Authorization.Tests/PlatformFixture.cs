@@ -4,6 +4,7 @@ extern alias gateway;
 extern alias triage;
 extern alias notification;
 extern alias coordination;
+extern alias disclosure;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Hosting;
@@ -39,6 +40,7 @@ public sealed class PlatformFixture : IAsyncLifetime
     public WebApplicationFactory<triage::Program> Triage { get; private set; } = null!;
     public WebApplicationFactory<notification::Program> Notification { get; private set; } = null!;
     public WebApplicationFactory<coordination::Program> Coordination { get; private set; } = null!;
+    public WebApplicationFactory<disclosure::Program> Disclosure { get; private set; } = null!;
     public TestTokens Tokens { get; private set; } = null!;
     public string AdminTotpSecret { get; } = Base32Encoding.ToString(RandomNumberGenerator.GetBytes(20));
 
@@ -51,6 +53,7 @@ public sealed class PlatformFixture : IAsyncLifetime
         var triageDatabase = await CreateAsync(servers, "matrix_triage");
         var notificationDatabase = await CreateAsync(servers, "matrix_notification");
         var coordinationDatabase = await CreateAsync(servers, "matrix_coordination");
+        var disclosureDatabase = await CreateAsync(servers, "matrix_disclosure");
 
         Identity = new WebApplicationFactory<identity::Program>().WithWebHostBuilder(host =>
         {
@@ -87,8 +90,14 @@ public sealed class PlatformFixture : IAsyncLifetime
             Common(host, servers, coordinationDatabase);
             TrustIdentity(host);
         });
+        Disclosure = new WebApplicationFactory<disclosure::Program>().WithWebHostBuilder(host =>
+        {
+            Common(host, servers, disclosureDatabase);
+            TrustIdentity(host);
+        });
         _ = Notification.Server;
         _ = Coordination.Server;
+        _ = Disclosure.Server;
         var backends = new Dictionary<string, HttpMessageHandler>
         {
             ["intake.internal"] = Intake.Server.CreateHandler(),
@@ -96,6 +105,7 @@ public sealed class PlatformFixture : IAsyncLifetime
             ["triage.internal"] = Triage.Server.CreateHandler(),
             ["notification.internal"] = Notification.Server.CreateHandler(),
             ["coordination.internal"] = Coordination.Server.CreateHandler(),
+            ["disclosure.internal"] = Disclosure.Server.CreateHandler(),
         };
         Gateway = new WebApplicationFactory<gateway::Program>().WithWebHostBuilder(host =>
         {
@@ -105,6 +115,7 @@ public sealed class PlatformFixture : IAsyncLifetime
             host.UseSetting("ReverseProxy:Clusters:triage:Destinations:triage-1:Address", "http://triage.internal/");
             host.UseSetting("ReverseProxy:Clusters:notification:Destinations:notification-1:Address", "http://notification.internal/");
             host.UseSetting("ReverseProxy:Clusters:vendorcoordination:Destinations:vendorcoordination-1:Address", "http://coordination.internal/");
+            host.UseSetting("ReverseProxy:Clusters:disclosure:Destinations:disclosure-1:Address", "http://disclosure.internal/");
             foreach (var budget in new[] { "ReporterWritesPerMinute", "ReporterReadsPerMinute", "SignInPerMinute", "TokenPerMinute", "ConcurrentDownloadsPerClient" })
             {
                 host.UseSetting($"Gateway:RateLimits:{budget}", "1000000");
@@ -128,6 +139,7 @@ public sealed class PlatformFixture : IAsyncLifetime
     public HttpClient Client(WebApplicationFactory<triage::Program> factory) => Https(factory);
     public HttpClient Client(WebApplicationFactory<notification::Program> factory) => Https(factory);
     public HttpClient Client(WebApplicationFactory<coordination::Program> factory) => Https(factory);
+    public HttpClient Client(WebApplicationFactory<disclosure::Program> factory) => Https(factory);
 
     public string AdminCode(DateTimeOffset at) => new Totp(Base32Encoding.ToBytes(AdminTotpSecret)).ComputeTotp(at.UtcDateTime);
 
@@ -135,6 +147,7 @@ public sealed class PlatformFixture : IAsyncLifetime
     {
         await Gateway.DisposeAsync();
         await Coordination.DisposeAsync();
+        await Disclosure.DisposeAsync();
         await Notification.DisposeAsync();
         await Triage.DisposeAsync();
         await Intake.DisposeAsync();
