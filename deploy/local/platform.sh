@@ -59,6 +59,7 @@ service_env() { # name
       echo "Notification__Client__IntakeAddress=http://127.0.0.1:$INTAKE_PORT/"
       echo "Notification__Client__IdentityAddress=http://127.0.0.1:$IDENTITY_PORT/"
       echo "Notification__Client__CoordinationAddress=http://127.0.0.1:$COORDINATION_PORT/"
+      echo "Notification__Client__DisclosureAddress=http://127.0.0.1:$DISCLOSURE_PORT/"
       echo "Notification__Smtp__Host=127.0.0.1"
       echo "Notification__Smtp__Port=$MAIL_PORT"
       echo "Notification__Smtp__Security=None"

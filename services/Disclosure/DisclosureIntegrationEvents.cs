@@ -9,7 +9,8 @@ namespace VulnPlatform.Disclosure;
 public sealed class DisclosureIntegrationEvents : IIntegrationEventMap
 {
     public IReadOnlyCollection<Type> ContractTypes =>
-        [typeof(AdvisoryDrafted), typeof(AdvisoryRevised), typeof(AdvisoriesScheduled), typeof(AdvisoriesRescheduled), typeof(AdvisoriesPublished)];
+        [typeof(AdvisoryDrafted), typeof(AdvisoryRevised), typeof(AdvisoriesScheduled), typeof(AdvisoriesRescheduled), typeof(AdvisoriesPublished),
+         typeof(CustomersPreNotified)];
 
     public object? ToIntegrationEvent(IEvent @event) => @event.Data switch
     {
@@ -22,6 +23,8 @@ public sealed class DisclosureIntegrationEvents : IIntegrationEventMap
         Internal.Publication.PublicationCancelled e => new AdvisoriesRescheduled(e.SetId, e.TrackingNumber ?? "", null, null, null, e.By, e.At),
         Internal.Publication.SetPublished e => new AdvisoriesPublished(e.SetId, e.TrackingNumber ?? "", e.Instant,
             [.. (e.Advisories ?? []).Select(a => new PublishedAdvisory(a.PublicId, a.Title, a.Page, a.CveIds))], e.Credit),
+        Internal.Publication.CustomersPreNotified e => new CustomersPreNotified(e.SetId, e.TrackingNumber ?? "", e.Instant, e.TimeZone ?? "UTC", e.Contacts,
+            [.. e.Advisories.Select(a => new PublishedAdvisory(a.PublicId, a.Title, a.Page, a.CveIds))], e.At),
         _ => null,
     };
 }

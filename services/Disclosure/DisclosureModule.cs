@@ -29,7 +29,9 @@ public static class DisclosureModule
                 }
             });
         builder.AddPlatformAuthentication(ServiceName);
-        AdvisoryEndpoints.AddPolicies(builder.Services.AddAuthorizationBuilder());
+        var authorization = builder.Services.AddAuthorizationBuilder();
+        AdvisoryEndpoints.AddPolicies(authorization);
+        Customers.CustomerEndpoints.AddPolicy(authorization);
         builder.Services.AddValidatorsFromAssemblyContaining<ReviseValidator>(ServiceLifetime.Singleton);
         builder.Services.AddServiceOpenApi(builder.Configuration, ServiceName);
         builder.Services.Configure<PublisherOptions>(builder.Configuration.GetSection(PublisherOptions.Section));
@@ -44,7 +46,8 @@ public static class DisclosureModule
     public static void ConfigureStore(Marten.StoreOptions options)
     {
         options.Events.AddEventTypes([typeof(AdvisoryDrafted), typeof(AdvisoryRevised), typeof(PublicationScheduled), typeof(PublicationRescheduled),
-            typeof(PublicationCancelled), typeof(SetPublished)]);
+            typeof(PublicationCancelled), typeof(SetPublished), typeof(CustomersPreNotified)]);
+        options.Schema.For<Customers.CustomerContact>().Index(c => c.Organisation);
         options.Projections.Add<AdvisoryProjection>(ProjectionLifecycle.Inline);
         options.Projections.Add<DisclosureSetProjection>(ProjectionLifecycle.Inline);
         options.Schema.For<Advisory>().UniqueIndex(a => a.PublicId).Index(a => a.TrackingNumber).Index(a => a.SetId).Index(a => a.UpdatedAt);
@@ -57,6 +60,7 @@ public static class DisclosureModule
     public static WebApplication MapDisclosureApi(this WebApplication app)
     {
         app.MapAdvisories();
+        Customers.CustomerEndpoints.MapCustomers(app);
         app.MapPublicAdvisories();
         app.MapServiceOpenApi();
         return app;

@@ -50,8 +50,15 @@ public sealed class PublicationTests : IAsyncLifetime
     public async Task A_case_s_advisories_appear_together_exactly_at_the_instant_and_are_recorded_once()
     {
         await using var published = await RawSubscriber.StartAsync(_service.Servers, "VulnPlatform.Contracts.Disclosure:AdvisoriesPublished");
+        await using var preNotified = await RawSubscriber.StartAsync(_service.Servers, "VulnPlatform.Contracts.Disclosure:CustomersPreNotified");
         var (trackingNumber, organisation) = await CaseAsync(publicCredit: true);
         var coordinator = _tokens.Person(Guid.NewGuid(), "coordinator");
+        var customer = await SendAsync(HttpMethod.Post, "/api/advisories/customers", coordinator,
+            new { organisation = "Big Customer", name = "Ops Lead", email = "ops@customer.example", language = "zh-CN" });
+        Assert.Equal(HttpStatusCode.Created, customer.StatusCode);
+        var customerId = (await customer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.BadRequest, (await SendAsync(HttpMethod.Post, "/api/advisories/customers", coordinator,
+            new { organisation = "Bad", email = "not an address" })).StatusCode);
         var own = await DraftAsync(coordinator, new { trackingNumber });
         var vendors = await DraftAsync(coordinator, new { trackingNumber, organisationId = organisation });
         Assert.Equal("Fang Credit", own.GetProperty("content").GetProperty("credit").GetString());
@@ -66,6 +73,18 @@ public sealed class PublicationTests : IAsyncLifetime
         var time = (await scheduled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("time");
         Assert.Equal(Instant, time.GetProperty("instant").GetDateTimeOffset());
         Assert.Equal("2026-11-02T10:00+01:00", time.GetProperty("localTime").GetString());
+
+        // Three days before (the lead time), the customer contacts get the embargoed pre-notice, once; nothing is public.
+        _clock.SetUtcNow(Instant.AddDays(-3).AddMilliseconds(-1));
+        Assert.Equal(0, (await Task.WhenAll(_service.Instances.Select(WatchAsync))).Sum());
+        _clock.SetUtcNow(Instant.AddDays(-3));
+        Assert.Equal(1, (await Task.WhenAll(_service.Instances.Select(WatchAsync))).Sum());
+        await preNotified.WaitForAsync(r => r.Count > 0, TimeSpan.FromSeconds(30));
+        var preNotice = Assert.Single(preNotified.Received.DistinctBy(m => m.MessageId)).Message;
+        Assert.Equal(customerId, preNotice.GetProperty("customerContactIds")[0].GetGuid());
+        Assert.Equal(Instant, preNotice.GetProperty("publishAt").GetDateTimeOffset());
+        Assert.DoesNotContain("ops@customer.example", preNotified.Received.First().RawJson);
+        Assert.Equal(HttpStatusCode.NotFound, (await _service.Instances[0].CreateClient().GetAsync($"/advisories/{ids[0]}")).StatusCode);
 
         // A millisecond before: nothing of it anywhere, on either instance.
         _clock.SetUtcNow(Instant.AddMilliseconds(-1));

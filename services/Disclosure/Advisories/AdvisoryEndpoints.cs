@@ -162,12 +162,14 @@ public static class AdvisoryEndpoints
 
     private static async Task<IResult> ScheduleAsync(
         string trackingNumber, ScheduleRequest request, ClaimsPrincipal user, IDocumentSession session, PublicRecords records, TimeProvider time,
-        CancellationToken ct)
+        Microsoft.Extensions.Options.IOptions<PublicationOptions> options, CancellationToken ct)
     {
-        var (publication, problem) = PublicationTimes.Resolve(request.Date!, request.Time!, request.TimeZone!.Trim(), request.Offset);
-        if (publication is null) return Invalid("time", problem!);
+        var (resolved, problem) = PublicationTimes.Resolve(request.Date!, request.Time!, request.TimeZone!.Trim(), request.Offset);
+        if (resolved is null) return Invalid("time", problem!);
         var now = time.GetUtcNow();
-        if (publication.Instant <= now) return Invalid("time", "The publication instant must be in the future.");
+        if (resolved.Instant <= now) return Invalid("time", "The publication instant must be in the future.");
+        var lead = resolved.Instant - options.Value.PreNoticeLeadTime;
+        var publication = resolved with { PreNoticeAt = lead > now ? lead : now };
         return await ChangeSetAsync(session, trackingNumber, records, now, ct, (set, setId, number) => set is null
             ? new PublicationScheduled(setId, number, publication, Coordinator(user), now)
             : new PublicationRescheduled(setId, publication, Coordinator(user), now, number));

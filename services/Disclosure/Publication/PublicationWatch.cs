@@ -11,6 +11,9 @@ public sealed class PublicationOptions
 
     /// <summary>How often the watch looks for sets whose instant passed (the pages do not wait for it).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long before the instant the customer contacts get the embargoed pre-notice.</summary>
+    public TimeSpan PreNoticeLeadTime { get; set; } = TimeSpan.FromDays(3);
 }
 
 /// <summary>
@@ -30,9 +33,15 @@ public sealed class PublicationWatch(IDocumentStore store, TimeProvider time, IO
     protected override async Task<IReadOnlyList<object>> DecideAsync(
         IDocumentSession session, Guid id, DisclosureSet set, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (set.Published || set.Time is not { } time || time.Instant > now) return [];
+        if (set.Published || set.Time is not { } time) return [];
         var published = await session.Query<PublicAdvisory>().Where(p => p.SetId == id).OrderBy(p => p.PublicId).ToListAsync(cancellationToken);
         var entries = published.Select(p => new PublishedEntry(p.PublicId, p.Content.Title, new Uri(records.Origin, $"advisories/{p.PublicId}"), p.Content.CveIds)).ToList();
+        if (set.PreNoticeDueAt(now))
+        {
+            var contacts = await session.Query<Customers.CustomerContact>().Where(c => c.Active).Select(c => c.Id).ToListAsync(cancellationToken);
+            return [new CustomersPreNotified(id, time.Instant, contacts, entries, now, set.TrackingNumber, time.TimeZone)];
+        }
+        if (time.Instant > now) return [];
         var credit = published.Select(p => p.Content.Credit).FirstOrDefault(c => c is not null);
         return [new SetPublished(id, time.Instant, now, set.TrackingNumber, entries, credit)];
     }

@@ -63,11 +63,13 @@ public static class ApiScopes
     public const string CoordinationContactRead = "coordination.contact.read";
     /// <summary>Files of a report the coordinator shared with a vendor, fetched by VendorCoordination for that vendor.</summary>
     public const string IntakeAttachmentsRead = "intake.attachments.read";
+    public const string DisclosureContactRead = "disclosure.contact.read";
 
     public static readonly IReadOnlyDictionary<string, string> ServiceScopes = new Dictionary<string, string>
     {
         [IntakeContactRead] = "intake",
         [IntakeAttachmentsRead] = "intake",
+        [DisclosureContactRead] = "disclosure",
         [IdentityContactRead] = "identity",
         [CoordinationContactRead] = "vendorcoordination",
     };

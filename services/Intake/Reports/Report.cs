@@ -51,6 +51,8 @@ public sealed record Report(
 
     public Report Apply(WithdrawalRecorded withdrawn) => this with { Status = ReportStatuses.AfterWithdrawal };
 
+    public Report Apply(ReportDisclosed disclosed) => this with { Status = ReportStatuses.AfterDisclosure(Status) };
+
     public Report Apply(PersonalDataErased erased) => this with { IsErased = true, Consent = Consent with { CreditName = null } };
 
     /// <summary>The refusal every change to a withdrawn report gets.</summary>
@@ -73,6 +75,7 @@ public static class ReportStatuses
     public const string Withdrawn = "withdrawn";
     public const string Acknowledged = "acknowledged";
     public const string MoreInformationRequested = "more-information-requested";
+    public const string Disclosed = "disclosed";
 
     // The status rules, shared by the write model and the reporter's view so the two cannot drift.
 
@@ -90,6 +93,9 @@ public static class ReportStatuses
         (StaffMessageKinds.Acknowledgement, Received) => Acknowledged,
         _ => current,
     };
+
+    /// <summary>A disclosed vulnerability is disclosed from then on (a withdrawn report stays withdrawn).</summary>
+    public static string AfterDisclosure(string current) => current == Withdrawn ? Withdrawn : Disclosed;
 
     /// <summary>The reporter's message answers an open question, which hands the report back to staff.</summary>
     public static string AfterReporterMessage(string current) =>

@@ -94,6 +94,11 @@ public sealed record SharedWithVendor(
 public sealed record VendorWrote(
     Guid ReportId, string TrackingNumber, Guid MessageId, Guid OrganisationId, string Organisation, string Text, DateTimeOffset At);
 
+/// <summary>The report's vulnerability was disclosed: its public advisories (identifier, title, page) as published.</summary>
+public sealed record ReportDisclosed(Guid ReportId, string TrackingNumber, Guid MessageId, IReadOnlyList<DisclosedAdvisory> Advisories, string? Credit, DateTimeOffset At);
+
+public sealed record DisclosedAdvisory(string Id, string Title, Uri Page);
+
 public static class StaffMessageKinds
 {
     public const string Acknowledgement = "acknowledgement";

@@ -21,6 +21,8 @@ public sealed record Recipient(string Kind, string Ref)
     public const string Desk = "desk";
     public const string Webhook = "webhook";
     public const string Vendor = "vendor";
+    /// <summary>A customer contact of Disclosure's (embargoed pre-notices), by its id.</summary>
+    public const string Customer = "customer";
 
     public override string ToString() => $"{Kind}:{Ref}";
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using VulnPlatform.Contracts;
 using VulnPlatform.Contracts.Identity;
+using VulnPlatform.Contracts.Disclosure;
 using VulnPlatform.Contracts.Intake;
 using VulnPlatform.Contracts.Triage;
 using VulnPlatform.Contracts.VendorCoordination;
@@ -65,6 +66,18 @@ public static class NotificationPlan
         {
             ["text"] = m.Text, ["organisation"] = m.OrganisationName ?? "A vendor",
         })],
+        AdvisoriesPublished m => [ToReporter("disclosed", m.ReportId, m.TrackingNumber, new()
+        {
+            ["advisories"] = string.Join("\n", m.Advisories.Select(a => $"{a.AdvisoryPublicId}: {a.Title} — {a.Page}")),
+            ["firstPage"] = m.Advisories.FirstOrDefault()?.Page.ToString(), ["credit"] = m.Credit,
+            ["publishedAt"] = Instant(m.PublishedAt),
+        })],
+        CustomersPreNotified m => [.. m.CustomerContactIds.Select(id => new PlannedMessage("customer-prenotice", new Recipient(Recipient.Customer, id.ToString()),
+            m.ReportId, m.TrackingNumber, Values(m.TrackingNumber, new()
+            {
+                ["advisories"] = string.Join("\n", m.Advisories.Select(a => $"{a.AdvisoryPublicId}: {a.Title} — {a.Page}")),
+                ["publishAt"] = Instant(m.PublishAt), ["timeZone"] = m.TimeZone, ["localPublishAt"] = Local(m.PublishAt, m.TimeZone),
+            }), Inbox: false))],
         VendorUnresponsive m => [new PlannedMessage("vendor-unresponsive", new Recipient(Recipient.Desk, StaffDesks.Coordination), m.ReportId, m.TrackingNumber,
             Values(m.TrackingNumber ?? "", new() { ["notifiedAt"] = Instant(m.NotifiedAt) }), Inbox: false)],
         EmailConfirmationRequested m => [ToAccount("email-confirmation", m.AccountId, new() { ["requestId"] = m.RequestId.ToString() }, inbox: false)],
@@ -112,6 +125,10 @@ public static class NotificationPlan
     private static string Flag(bool value) => value ? "true" : "false";
 
     private static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static string Local(DateTimeOffset at, string zone) => TimeZoneInfo.TryFindSystemTimeZoneById(zone, out var tz)
+        ? TimeZoneInfo.ConvertTime(at, tz).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " " + zone
+        : Instant(at);
 
     private static string Instant(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
 }

@@ -37,6 +37,7 @@ public sealed class ContactDirectory(ServiceTokens tokens, IOptions<ServiceClien
     public const string IntakeScope = "intake.contact.read";
     public const string IdentityScope = "identity.contact.read";
     public const string CoordinationScope = "coordination.contact.read";
+    public const string DisclosureScope = "disclosure.contact.read";
 
     public async Task<ContactLookup> FindAsync(IQuerySession session, Recipient recipient, CancellationToken cancellationToken)
     {
@@ -50,6 +51,8 @@ public sealed class ContactDirectory(ServiceTokens tokens, IOptions<ServiceClien
                 return await AccountAsync(Guid.Parse(recipient.Ref), cancellationToken);
             case Recipient.Vendor:
                 return await VendorAsync(Guid.Parse(recipient.Ref), cancellationToken);
+            case Recipient.Customer:
+                return await CustomerAsync(Guid.Parse(recipient.Ref), cancellationToken);
             case Recipient.Reporter:
                 var reportId = Guid.Parse(recipient.Ref);
                 var reporter = await session.LoadAsync<ReportRecipient>(reportId, cancellationToken);
@@ -94,6 +97,15 @@ public sealed class ContactDirectory(ServiceTokens tokens, IOptions<ServiceClien
             : ContactLookup.Found(new Contact(body.SecurityContacts[0], body.Name, body.Language, [.. body.SecurityContacts.Skip(1)]));
     }
 
+    /// <summary>A customer contact for embargoed pre-notices, from Disclosure.</summary>
+    private async Task<ContactLookup> CustomerAsync(Guid contactId, CancellationToken cancellationToken)
+    {
+        using var response = await GetAsync(options.Value.DisclosureAddress, $"internal/customers/{contactId}/contact", DisclosureScope, cancellationToken);
+        if (response.StatusCode != HttpStatusCode.OK) return Failed(response, "Disclosure");
+        var body = (await response.Content.ReadFromJsonAsync<CustomerContactAnswer>(cancellationToken))!;
+        return ContactLookup.Found(new Contact(body.Email, body.Name, body.Language));
+    }
+
     private async Task<ContactLookup> AccountAsync(Guid accountId, CancellationToken cancellationToken)
     {
         using var response = await GetAsync(options.Value.IdentityAddress, $"internal/accounts/{accountId}/contact", IdentityScope, cancellationToken);
@@ -129,6 +141,8 @@ public sealed class ContactDirectory(ServiceTokens tokens, IOptions<ServiceClien
     private sealed record IntakeContact(string? Name, string Email, string Language);
 
     private sealed record AccountContact(Guid AccountId, string Email, bool EmailConfirmed);
+
+    private sealed record CustomerContactAnswer(Guid Id, string Organisation, string? Name, string Email, string Language);
 
     private sealed record VendorContactAnswer(Guid OrganisationId, string Name, IReadOnlyList<string> SecurityContacts, string Language);
 }

@@ -23,3 +23,11 @@ public sealed record PublishedAdvisory(string AdvisoryPublicId, string Title, Ur
 /// sent the public notice; <see cref="Credit"/> is the credit as published (present only with the reporter's consent).
 /// </summary>
 public sealed record AdvisoriesPublished(Guid ReportId, string TrackingNumber, DateTimeOffset PublishedAt, IReadOnlyList<PublishedAdvisory> Advisories, string? Credit);
+
+/// <summary>
+/// The configured customer contacts (by id; Notification asks Disclosure for their addresses) are to
+/// get the embargoed pre-notice of a case's advisories: their ids and titles and the publication instant.
+/// </summary>
+public sealed record CustomersPreNotified(
+    Guid ReportId, string TrackingNumber, DateTimeOffset PublishAt, string TimeZone, IReadOnlyList<Guid> CustomerContactIds,
+    IReadOnlyList<PublishedAdvisory> Advisories, DateTimeOffset PreNotifiedAt);

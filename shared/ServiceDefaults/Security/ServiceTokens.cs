@@ -18,6 +18,7 @@ public class ServiceClientOptions
     public Uri IntakeAddress { get; set; } = new("http://127.0.0.1:5101/");
     public Uri IdentityAddress { get; set; } = new("http://127.0.0.1:5106/");
     public Uri CoordinationAddress { get; set; } = new("http://127.0.0.1:5104/");
+    public Uri DisclosureAddress { get; set; } = new("http://127.0.0.1:5105/");
 }
 
 /// <summary>Client-credentials access tokens per scope, kept until a minute before they expire.</summary>

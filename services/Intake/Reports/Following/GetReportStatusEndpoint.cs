@@ -20,7 +20,8 @@ public sealed record ReportStatusResponse(
     IReadOnlyList<MessageView> Messages,
     IReadOnlyList<AttachmentView> Attachments,
     IReadOnlyList<string> NextSteps,
-    IReadOnlyList<VendorShareView> SharedWithVendors);
+    IReadOnlyList<VendorShareView> SharedWithVendors,
+    IReadOnlyList<DisclosedAdvisory> Advisories);
 
 /// <summary>What the status view says of the reporter's personal data.</summary>
 public static class PersonalDataStates
@@ -72,7 +73,8 @@ public static class GetReportStatusEndpoint
             view.Messages.OrderBy(m => m.At).ToList(),
             view.Attachments,
             NextSteps.For(view.Kind, contact?.Language ?? ReporterLanguages.FromAcceptLanguage(http)),
-            view.SharedWithVendors));
+            view.SharedWithVendors,
+            view.Advisories));
     }
 
     private static async Task<(ReporterContact?, string)> OpenContactAsync(

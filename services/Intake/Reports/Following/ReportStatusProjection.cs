@@ -84,6 +84,14 @@ public sealed class ReportStatusProjection : SingleStreamProjection<ReportStatus
             (changed.PublicCredit ? $"public credit as \"{changed.CreditName}\"." : "no public credit."));
     }
 
+    public static void Apply(ReportDisclosed disclosed, ReportStatusView view)
+    {
+        view.Status = ReportStatuses.AfterDisclosure(view.Status);
+        view.Advisories = [.. disclosed.Advisories];
+        Record(view, disclosed.At, "disclosed", "The vulnerability was disclosed publicly: " + string.Join(", ", disclosed.Advisories.Select(a => a.Id))
+            + (disclosed.Credit is { } credit ? $", crediting \"{credit}\"." : "."));
+    }
+
     public static void Apply(PersonalDataErased erased, ReportStatusView view)
     {
         view.Contact = null;

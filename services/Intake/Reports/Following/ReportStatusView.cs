@@ -29,6 +29,8 @@ public sealed class ReportStatusView
     public List<MessageView> Messages { get; set; } = [];
     /// <summary>The organisations notified of the report and what each was told (never their internals).</summary>
     public List<VendorShareView> SharedWithVendors { get; set; } = [];
+    /// <summary>The public advisories of the report's vulnerability, once disclosed.</summary>
+    public List<DisclosedAdvisory> Advisories { get; set; } = [];
 }
 
 /// <summary>An organisation the report was shared with (<see cref="OrganisationId"/> is what the reporter writes to it by).</summary>

@@ -114,3 +114,24 @@ public sealed class VendorMessageRelayedConsumer(ISessionFactory sessions, TimeP
         stream.AppendOne(new VendorWrote(m.ReportId, report.TrackingNumber, m.MessageId, m.OrganisationId, organisation, m.Text, m.RelayedAt));
     }
 }
+
+/// <summary>The advisories went public: the reporter's view shows them and the report is disclosed.</summary>
+public sealed class AdvisoriesPublishedConsumer(ISessionFactory sessions, TimeProvider time)
+    : IdempotentConsumer<VulnPlatform.Contracts.Disclosure.AdvisoriesPublished>(sessions, time)
+{
+    protected override string ConsumerName => "intake.advisories-published";
+
+    protected override async Task HandleAsync(
+        VulnPlatform.Contracts.Disclosure.AdvisoriesPublished m, Delivery delivery, IDocumentSession session, CancellationToken cancellationToken)
+    {
+        if (m.Advisories.Any(a => a.Title.Length > 300 || !TextRules.IsClean(a.Title, allowLineBreaks: false) || a.Page.Scheme != Uri.UriSchemeHttps)
+            || m.Credit is { } credit && (credit.Length > 200 || !TextRules.IsClean(credit, allowLineBreaks: false)))
+        {
+            throw new UnacceptableStaffText(nameof(m), m.ReportId);
+        }
+        var stream = await session.Events.FetchForExclusiveWriting<Report>(m.ReportId, cancellationToken);
+        var report = stream.Aggregate ?? throw new InvalidOperationException($"AdvisoriesPublished refers to report {m.ReportId}, which Intake does not have.");
+        stream.AppendOne(new ReportDisclosed(m.ReportId, report.TrackingNumber, delivery.MessageId,
+            [.. m.Advisories.Select(a => new DisclosedAdvisory(a.AdvisoryPublicId, a.Title, a.Page))], m.Credit, m.PublishedAt));
+    }
+}
