@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help up down test bench bench-rewrap bench-triage bench-notification bench-coordination build servers compose-check
+.PHONY: help up down test bench bench-rewrap bench-triage bench-notification bench-coordination bench-disclosure build servers compose-check
 
 help:
 	@echo "make up      start PostgreSQL, RabbitMQ, the services and the gateway (https://localhost:8443)"
@@ -12,6 +12,7 @@ help:
 	@echo "make bench-rewrap  time to re-wrap 100,000 report data keys under a new key (VP_REWRAP_KEYS)"
 	@echo "make bench-triage  the staff queue's latency over 100,000 cases (VP_TRIAGE_CASES)"
 	@echo "make bench-coordination  a vendor's queue and the coordinator's overdue queue over 10,000 cases x 5 vendors (VP_COORDINATION_CASES)"
+	@echo "make bench-disclosure    CSAF of a 200-product advisory; publication instant -> last of a 10-advisory set reachable (VP_DISCLOSURE_RUNS)"
 	@echo "make bench-notification  receipts: ReportSubmitted on the bus -> SMTP accepted at 100/s (p50/p99), e-mails/s in a burst"
 
 servers:
@@ -55,3 +56,7 @@ bench-triage: servers
 
 compose-check:
 	docker-compose -f docker-compose.yml config -q
+
+bench-disclosure: servers
+	dotnet build tests/VulnPlatform.Benchmarks -c Release -nologo -clp:ErrorsOnly -v quiet
+	eval "$$(deploy/local/servers.sh env)" && dotnet run --project tests/VulnPlatform.Benchmarks -c Release --no-build -- --disclosure $${VP_DISCLOSURE_RUNS:-30}

@@ -30,6 +30,12 @@ if (args.Length >= 4 && args[0] == "--coordination-queue" && args[2] == "--postg
     return await CoordinationQueueBench.RunAsync(args[3], int.Parse(args[1], CultureInfo.InvariantCulture));
 }
 
+// `--disclosure RUNS`: CSAF generation and publication latency (make bench-disclosure).
+if (args.Length >= 2 && args[0] == "--disclosure")
+{
+    return await DisclosureBench.RunAsync(int.Parse(args[1], CultureInfo.InvariantCulture));
+}
+
 // `--triage-queue N --postgres <server connection string>`: the staff queue over N cases (make bench-triage).
 if (args.Length >= 4 && args[0] == "--triage-queue" && args[2] == "--postgres")
 {
