@@ -10,7 +10,7 @@ public sealed class DisclosureIntegrationEvents : IIntegrationEventMap
 {
     public IReadOnlyCollection<Type> ContractTypes =>
         [typeof(AdvisoryDrafted), typeof(AdvisoryRevised), typeof(AdvisoriesScheduled), typeof(AdvisoriesRescheduled), typeof(AdvisoriesPublished),
-         typeof(CustomersPreNotified)];
+         typeof(CustomersPreNotified), typeof(PentestReportRequested), typeof(PentestRequestApproved), typeof(PentestRequestDeclined), typeof(PentestReportDownloaded)];
 
     public object? ToIntegrationEvent(IEvent @event) => @event.Data switch
     {
@@ -25,6 +25,10 @@ public sealed class DisclosureIntegrationEvents : IIntegrationEventMap
             [.. (e.Advisories ?? []).Select(a => new PublishedAdvisory(a.PublicId, a.Title, a.Page, a.CveIds))], e.Credit),
         Internal.Publication.CustomersPreNotified e => new CustomersPreNotified(e.SetId, e.TrackingNumber ?? "", e.Instant, e.TimeZone ?? "UTC", e.Contacts,
             [.. e.Advisories.Select(a => new PublishedAdvisory(a.PublicId, a.Title, a.Page, a.CveIds))], e.At),
+        Internal.Pentest.PentestReportRequested e => new PentestReportRequested(e.RequestId, e.Organisation, e.At),
+        Internal.Pentest.PentestRequestApproved e => new PentestRequestApproved(e.RequestId, e.ExpiresAt, e.By, e.At),
+        Internal.Pentest.PentestRequestDeclined e => new PentestRequestDeclined(e.RequestId, e.Reason, e.By, e.At),
+        Internal.Pentest.PentestReportDownloaded e => new PentestReportDownloaded(e.RequestId, e.At),
         _ => null,
     };
 }

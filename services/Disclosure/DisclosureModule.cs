@@ -29,6 +29,8 @@ public static class DisclosureModule
                 }
             });
         builder.AddPlatformAuthentication(ServiceName);
+        builder.AddEncryptionAtRest();
+        builder.Services.Configure<Pentest.PentestOptions>(builder.Configuration.GetSection(Pentest.PentestOptions.Section));
         var authorization = builder.Services.AddAuthorizationBuilder();
         AdvisoryEndpoints.AddPolicies(authorization);
         Customers.CustomerEndpoints.AddPolicy(authorization);
@@ -46,7 +48,13 @@ public static class DisclosureModule
     public static void ConfigureStore(Marten.StoreOptions options)
     {
         options.Events.AddEventTypes([typeof(AdvisoryDrafted), typeof(AdvisoryRevised), typeof(PublicationScheduled), typeof(PublicationRescheduled),
-            typeof(PublicationCancelled), typeof(SetPublished), typeof(CustomersPreNotified)]);
+            typeof(PublicationCancelled), typeof(SetPublished), typeof(CustomersPreNotified),
+            typeof(Pentest.PentestReportUploaded), typeof(Pentest.PentestReportRequested), typeof(Pentest.PentestRequestApproved),
+            typeof(Pentest.PentestRequestDeclined), typeof(Pentest.PentestAccessRevoked), typeof(Pentest.PentestReportDownloaded)]);
+        options.Projections.Add<Pentest.PentestRequestProjection>(ProjectionLifecycle.Inline);
+        options.Schema.For<Pentest.PentestRequest>().Index(r => r.TokenHash).Index(r => r.RequestedAt).Index(r => r.State);
+        options.Schema.For<Pentest.PentestReport>();
+        options.Schema.For<Pentest.PentestFile>();
         options.Schema.For<Customers.CustomerContact>().Index(c => c.Organisation);
         options.Projections.Add<AdvisoryProjection>(ProjectionLifecycle.Inline);
         options.Projections.Add<DisclosureSetProjection>(ProjectionLifecycle.Inline);
@@ -61,6 +69,7 @@ public static class DisclosureModule
     {
         app.MapAdvisories();
         Customers.CustomerEndpoints.MapCustomers(app);
+        Pentest.PentestEndpoints.MapPentest(app);
         app.MapPublicAdvisories();
         app.MapServiceOpenApi();
         return app;

@@ -105,6 +105,21 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
         disclosure GET    /api/advisories/sets/{trackingNumber}                          401 403 403 403 404 404 403 401  same
         disclosure PUT    /api/advisories/sets/{trackingNumber}/schedule                 401 403 403 403 403 404 403 401  same
         disclosure DELETE /api/advisories/sets/{trackingNumber}/schedule                 401 403 403 403 403 404 403 401  same
+        disclosure GET    /api/advisories/customers/                                     401 403 403 403 403 ok  403 401  same
+        disclosure POST   /api/advisories/customers/                                     401 403 403 403 403 ok  403 401  same
+        disclosure PUT    /api/advisories/customers/{id:guid}                            401 403 403 403 403 404 403 401  same
+        disclosure DELETE /api/advisories/customers/{id:guid}                            401 403 403 403 403 404 403 401  same
+        disclosure GET    /internal/customers/{id:guid}/contact                          401 403 403 403 403 403 403 401  unrouted
+        disclosure GET    /internal/pentest-requests/{id:guid}/contact                   401 403 403 403 403 403 403 401  unrouted
+        disclosure POST   /api/pentest/reports                                           401 403 403 403 403 ok  403 401  same
+        disclosure GET    /api/pentest/reports                                           401 403 403 403 403 ok  403 401  same
+        disclosure GET    /api/pentest/requests                                          401 403 403 403 403 ok  403 401  same
+        disclosure POST   /api/pentest/requests/{id:guid}/approve                        401 403 403 403 403 ok  403 401  same
+        disclosure POST   /api/pentest/requests/{id:guid}/decline                        401 403 403 403 403 404 403 401  same
+        disclosure POST   /api/pentest/requests/{id:guid}/revoke                         401 403 403 403 403 404 403 401  same
+        disclosure GET    /pentest/nda                                                   ok  ok  ok  ok  ok  ok  ok  401  same
+        disclosure POST   /pentest/requests                                              ok  ok  ok  ok  ok  ok  ok  401  same
+        disclosure POST   /pentest/downloads                                             404 404 404 404 404 404 404 401  same
         disclosure GET    /advisories                                                    ok  ok  ok  ok  ok  ok  ok  401  same
         disclosure GET    /advisories/feed.atom                                          ok  ok  ok  ok  ok  ok  ok  401  same
         disclosure GET    /advisories/{publicId}.json                                    404 404 404 404 404 404 404 401  same
@@ -328,6 +343,12 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
             ("POST", "/api/coordination/cases/{trackingNumber}/vendors/{organisationId:guid}/statements" or "/api/coordination/vendor/cases/{trackingNumber}/statements") =>
                 JsonContent.Create(new { text = "A statement." }),
             ("POST", "/api/advisories/") => JsonContent.Create(new { trackingNumber = "VR-2026-000000" }),
+            ("POST" or "PUT", "/api/advisories/customers/" or "/api/advisories/customers/{id:guid}") =>
+                JsonContent.Create(new { organisation = "Customer", email = "ops@customer.example" }),
+            ("POST", "/api/pentest/requests/{id:guid}/approve") => JsonContent.Create(new { reportId = Guid.NewGuid() }),
+            ("POST", "/api/pentest/requests/{id:guid}/decline") => JsonContent.Create(new { reason = "The matrix asks." }),
+            ("POST", "/pentest/requests") => JsonContent.Create(new { organisation = "Matrix" }),
+            ("POST", "/pentest/downloads") => JsonContent.Create(new { email = "someone@example.org" }),
             ("PUT", "/api/advisories/{publicId}") => JsonContent.Create(new { title = "T", summary = "S", products = Array.Empty<object>() }),
             ("PUT", "/api/advisories/sets/{trackingNumber}/schedule") => JsonContent.Create(new { date = "2030-01-01", time = "09:00", timeZone = "UTC" }),
             ("PUT", "/api/coordination/cases/{trackingNumber}/relay-review") => JsonContent.Create(new { hold = true }),

@@ -71,7 +71,11 @@ static class DisclosureBench
         while (root is not null && !Directory.Exists(Path.Combine(root.FullName, "services", "Disclosure"))) root = root.Parent;
         Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_VULNPLATFORM_DISCLOSURE", Path.Combine(root!.FullName, "services", "Disclosure"));
         await using var service = await ServiceInstances<DisclosureProgram>.StartAsync("disclosure_bench", 1, TimeProvider.System, tokens,
-            new Dictionary<string, string> { ["Disclosure:Publication:PollInterval"] = "00:00:01" });
+            new Dictionary<string, string>
+            {
+                ["Disclosure:Publication:PollInterval"] = "00:00:01", ["Encryption:ActiveKeyId"] = "bench",
+                ["Encryption:Keys:bench"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+            });
         var instance = service.Instances[0];
         var client = instance.CreateClient();
         var coordinator = tokens.Person(Guid.NewGuid(), "coordinator");

@@ -29,7 +29,7 @@ public sealed class PublicationTests : IAsyncLifetime
     private ServiceInstances<Program> _service = null!;
 
     public async Task InitializeAsync() => _service = await ServiceInstances<Program>.StartAsync("disclosure_publication_test", 2, _clock, _tokens,
-        new Dictionary<string, string> { ["Disclosure:Publication:PollInterval"] = "01:00:00", ["PublicOrigin"] = "https://security.example.com" });
+        new Dictionary<string, string>(DisclosureSettings.Encryption) { ["Disclosure:Publication:PollInterval"] = "01:00:00", ["PublicOrigin"] = "https://security.example.com" });
 
     public async Task DisposeAsync() => await _service.DisposeAsync();
 

@@ -23,6 +23,8 @@ public sealed record Recipient(string Kind, string Ref)
     public const string Vendor = "vendor";
     /// <summary>A customer contact of Disclosure's (embargoed pre-notices), by its id.</summary>
     public const string Customer = "customer";
+    /// <summary>Someone who asked Disclosure for a pen-test report, by the request's id.</summary>
+    public const string PentestRequester = "pentest-requester";
 
     public override string ToString() => $"{Kind}:{Ref}";
 }

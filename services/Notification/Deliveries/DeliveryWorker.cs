@@ -158,6 +158,14 @@ public sealed class DeliveryWorker(
             values["link"] = link.Link.ToString();
             values["expiresAt"] = link.ExpiresAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
         }
+        if (delivery.Template == "pentest-approved")
+        {
+            // The link carries the download's secret: asked for now, never stored or put on the bus.
+            var requester = await contacts.PentestRequesterAsync(Guid.Parse(delivery.Recipient.Ref), cancellationToken);
+            if (requester?.Link is not { } link) return SendOutcome.Permanent("The approval was revoked or has expired; there is no link to send.");
+            values["link"] = link.ToString();
+            values["expiresAt"] = requester.ExpiresAt?.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
+        }
         if (delivery.Template == "desk-submission" && delivery.ReportId is { } routedReport)
         {
             // The desk answers the sender directly, when they left an address.

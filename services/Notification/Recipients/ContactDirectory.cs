@@ -53,6 +53,10 @@ public sealed class ContactDirectory(ServiceTokens tokens, IOptions<ServiceClien
                 return await VendorAsync(Guid.Parse(recipient.Ref), cancellationToken);
             case Recipient.Customer:
                 return await CustomerAsync(Guid.Parse(recipient.Ref), cancellationToken);
+            case Recipient.PentestRequester:
+                var requester = await PentestRequesterAsync(Guid.Parse(recipient.Ref), cancellationToken);
+                return requester is null ? ContactLookup.Missing("Disclosure has no such pen-test request.")
+                    : ContactLookup.Found(new Contact(requester.Email, requester.Name, requester.Language));
             case Recipient.Reporter:
                 var reportId = Guid.Parse(recipient.Ref);
                 var reporter = await session.LoadAsync<ReportRecipient>(reportId, cancellationToken);
@@ -95,6 +99,15 @@ public sealed class ContactDirectory(ServiceTokens tokens, IOptions<ServiceClien
         return body.SecurityContacts.Count == 0
             ? ContactLookup.Missing("The vendor has no security contact.")
             : ContactLookup.Found(new Contact(body.SecurityContacts[0], body.Name, body.Language, [.. body.SecurityContacts.Skip(1)]));
+    }
+
+    /// <summary>A pen-test report requester, with the download link once approved (asked for at sending time; never stored).</summary>
+    public async Task<PentestRequester?> PentestRequesterAsync(Guid requestId, CancellationToken cancellationToken)
+    {
+        using var response = await GetAsync(options.Value.DisclosureAddress, $"internal/pentest-requests/{requestId}/contact", DisclosureScope, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound) return null;
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<PentestRequester>(cancellationToken);
     }
 
     /// <summary>A customer contact for embargoed pre-notices, from Disclosure.</summary>
@@ -146,5 +159,7 @@ public sealed class ContactDirectory(ServiceTokens tokens, IOptions<ServiceClien
 
     private sealed record VendorContactAnswer(Guid OrganisationId, string Name, IReadOnlyList<string> SecurityContacts, string Language);
 }
+
+public sealed record PentestRequester(string Email, string? Name, string Language, string State, Uri? Link, DateTimeOffset? ExpiresAt);
 
 public sealed record EmailConfirmationLink(Guid AccountId, string Email, Uri Link, DateTimeOffset ExpiresAt);

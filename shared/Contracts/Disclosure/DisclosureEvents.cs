@@ -31,3 +31,15 @@ public sealed record AdvisoriesPublished(Guid ReportId, string TrackingNumber, D
 public sealed record CustomersPreNotified(
     Guid ReportId, string TrackingNumber, DateTimeOffset PublishAt, string TimeZone, IReadOnlyList<Guid> CustomerContactIds,
     IReadOnlyList<PublishedAdvisory> Advisories, DateTimeOffset PreNotifiedAt);
+
+/// <summary>Someone asked for a confidential pen-test report under the NDA (their identity stays in Disclosure).</summary>
+public sealed record PentestReportRequested(Guid RequestId, string Organisation, DateTimeOffset RequestedAt);
+
+/// <summary>A coordinator released a report to the requester until <see cref="ExpiresAt"/> (the link reaches them through Notification).</summary>
+public sealed record PentestRequestApproved(Guid RequestId, DateTimeOffset ExpiresAt, Actor ApprovedBy, DateTimeOffset ApprovedAt);
+
+/// <summary>A coordinator declined a request; <see cref="Reason"/> is written to the requester.</summary>
+public sealed record PentestRequestDeclined(Guid RequestId, string Reason, Actor DeclinedBy, DateTimeOffset DeclinedAt);
+
+/// <summary>The requester downloaded the released report (each download is recorded).</summary>
+public sealed record PentestReportDownloaded(Guid RequestId, DateTimeOffset DownloadedAt);
