@@ -22,6 +22,7 @@ public static class DisclosureModule
         builder.AddMartenDefaults(ConfigureStore)
             .AddIntegrationMessaging<DisclosureIntegrationEvents>(builder, ServiceName, bus =>
             {
+                bus.AddConsumer<Cve.CveRecordPublisher>().Endpoint(e => e.Name = $"{ServiceName}.cve-records");
                 foreach (var type in CaseFacts.Sources)
                 {
                     bus.AddConsumer(typeof(CaseFactsConsumer<>).MakeGenericType(type))
@@ -39,6 +40,10 @@ public static class DisclosureModule
         builder.Services.Configure<PublisherOptions>(builder.Configuration.GetSection(PublisherOptions.Section));
         builder.Services.Configure<PublicationOptions>(builder.Configuration.GetSection(PublicationOptions.Section));
         builder.Services.AddSingleton<AdvisoryIds>();
+        builder.Services.Configure<Cve.CveOptions>(builder.Configuration.GetSection(Cve.CveOptions.Section));
+        builder.Services.AddHttpClient(Cve.CveServicesClient.ClientName);
+        if (string.IsNullOrWhiteSpace(builder.Configuration[$"{Cve.CveOptions.Section}:ServicesUrl"])) builder.Services.AddSingleton<Cve.ICveNumbering, Cve.ManualCveNumbering>();
+        else builder.Services.AddSingleton<Cve.ICveNumbering, Cve.CveServicesClient>();
         builder.Services.AddSingleton<PublicRecords>();
         builder.Services.AddSingleton<PublicationWatch>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PublicationWatch>());
@@ -55,6 +60,7 @@ public static class DisclosureModule
         options.Schema.For<Pentest.PentestRequest>().Index(r => r.TokenHash).Index(r => r.RequestedAt).Index(r => r.State);
         options.Schema.For<Pentest.PentestReport>();
         options.Schema.For<Pentest.PentestFile>();
+        options.Schema.For<Cve.CveRecordState>();
         options.Schema.For<Customers.CustomerContact>().Index(c => c.Organisation);
         options.Projections.Add<AdvisoryProjection>(ProjectionLifecycle.Inline);
         options.Projections.Add<DisclosureSetProjection>(ProjectionLifecycle.Inline);
@@ -70,6 +76,7 @@ public static class DisclosureModule
         app.MapAdvisories();
         Customers.CustomerEndpoints.MapCustomers(app);
         Pentest.PentestEndpoints.MapPentest(app);
+        Cve.CveEndpoints.MapCve(app);
         app.MapPublicAdvisories();
         app.MapServiceOpenApi();
         return app;

@@ -105,6 +105,8 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
         disclosure GET    /api/advisories/sets/{trackingNumber}                          401 403 403 403 404 404 403 401  same
         disclosure PUT    /api/advisories/sets/{trackingNumber}/schedule                 401 403 403 403 403 404 403 401  same
         disclosure DELETE /api/advisories/sets/{trackingNumber}/schedule                 401 403 403 403 403 404 403 401  same
+        disclosure POST   /api/advisories/{publicId}/cve-ids                             401 403 403 403 403 ok  403 401  same
+        disclosure GET    /advisories/{publicId}/cve/{cveId}.json                        404 404 404 404 404 404 404 401  same
         disclosure GET    /api/advisories/customers/                                     401 403 403 403 403 ok  403 401  same
         disclosure POST   /api/advisories/customers/                                     401 403 403 403 403 ok  403 401  same
         disclosure PUT    /api/advisories/customers/{id:guid}                            401 403 403 403 403 404 403 401  same
@@ -315,7 +317,7 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
                 .Replace("{attachmentId:guid}", report.AttachmentId.ToString());
         }
         path = path.Replace("{documentName}", row.Service == "coordination" ? "vendorcoordination" : row.Service).Replace("{role}", "analyst")
-            .Replace("{requestId:guid}", Guid.NewGuid().ToString()).Replace("{messageId:guid}", Guid.NewGuid().ToString()).Replace("{publicId}", "VP-2026-9999").Replace("{year:int}", "2026")
+            .Replace("{requestId:guid}", Guid.NewGuid().ToString()).Replace("{messageId:guid}", Guid.NewGuid().ToString()).Replace("{publicId}", "VP-2026-9999").Replace("{cveId}", "CVE-2026-0001").Replace("{year:int}", "2026")
             .Replace("{file}", "vp-2026-9999.json").Replace("{organisationId:guid}", Guid.NewGuid().ToString())
             .Replace("{id:guid}", path.StartsWith("/api/identity") || path.StartsWith("/internal/accounts") ? targetAccount.ToString() : Guid.NewGuid().ToString());
         content = (row.Method, row.Route) switch

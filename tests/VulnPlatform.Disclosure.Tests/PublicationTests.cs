@@ -232,6 +232,8 @@ public sealed class PublicationTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, credited.StatusCode);
         Assert.Contains("credit", await credited.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(HttpMethod.Post, "/api/advisories", _tokens.Person(Guid.NewGuid(), "analyst"), new { trackingNumber })).StatusCode);
+        // Without a CVE Services account, CVE ids are typed in: reserving one is refused.
+        Assert.Equal(HttpStatusCode.Conflict, (await SendAsync(HttpMethod.Post, $"/api/advisories/{id}/cve-ids", coordinator)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(HttpMethod.Get, $"/api/advisories/{id}", null)).StatusCode);
     }
 
