@@ -107,6 +107,7 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
         disclosure DELETE /api/advisories/sets/{trackingNumber}/schedule                 401 403 403 403 403 404 403 401  same
         disclosure POST   /api/advisories/{publicId}/cve-ids                             401 403 403 403 403 ok  403 401  same
         disclosure GET    /advisories/{publicId}/cve/{cveId}.json                        404 404 404 404 404 404 404 401  same
+        disclosure GET    /advisories/{publicId}/osv.json                                404 404 404 404 404 404 404 401  same
         disclosure GET    /api/advisories/customers/                                     401 403 403 403 403 ok  403 401  same
         disclosure POST   /api/advisories/customers/                                     401 403 403 403 403 ok  403 401  same
         disclosure PUT    /api/advisories/customers/{id:guid}                            401 403 403 403 403 404 403 401  same

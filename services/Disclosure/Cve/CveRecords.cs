@@ -77,6 +77,23 @@ public static class CveEndpoints
                 return Results.Text(CveRecordWriter.CnaContainer(advisory, options.Value.OrgId, records.Origin).ToJsonString(), "application/json");
             })
             .WithTags("Public").WithName("CveRecord");
+
+        // The OSV document of a public advisory whose products are packages.
+        app.MapGet("/advisories/{publicId}/osv.json", async (string publicId, IQuerySession session, TimeProvider time, PublicRecords records, HttpContext http,
+                CancellationToken ct) =>
+            {
+                var now = time.GetUtcNow();
+                if (publicId.Length <= 32 && await session.Query<PublicAdvisory>().FirstOrDefaultAsync(p => p.PublicId == publicId && p.VisibleFrom <= now, ct) is { } advisory
+                    && Osv.OsvWriter.Write(advisory, records.Origin) is { } osv)
+                {
+                    http.Response.Headers.CacheControl = "public, max-age=60";
+                    return Results.Text(osv.ToJsonString(), "application/json");
+                }
+                http.Response.Headers.CacheControl = "no-store";
+                return Results.Problem(statusCode: StatusCodes.Status404NotFound, type: ProblemTypes.NotFound, title: "Not found",
+                    detail: "There is no such public document (OSV documents exist for advisories whose products are packages).");
+            })
+            .WithTags("Public").WithName("OsvDocument");
     }
 }
 
