@@ -19,6 +19,7 @@ public sealed class GatewayTests : IAsyncLifetime
     private EchoBackend _triage = null!;
     private EchoBackend _notification = null!;
     private EchoBackend _coordination = null!;
+    private EchoBackend _disclosure = null!;
     private WebApplicationFactory<Program> _gateway = null!;
     private readonly TestTokens _tokens = new("https://cvd.example.org/");
 
@@ -29,6 +30,7 @@ public sealed class GatewayTests : IAsyncLifetime
         _triage = await EchoBackend.StartAsync();
         _notification = await EchoBackend.StartAsync();
         _coordination = await EchoBackend.StartAsync();
+        _disclosure = await EchoBackend.StartAsync();
         _gateway = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
         {
             host.UseSetting("ReverseProxy:Clusters:intake:Destinations:intake-1:Address", _intake.Address);
@@ -36,6 +38,7 @@ public sealed class GatewayTests : IAsyncLifetime
             host.UseSetting("ReverseProxy:Clusters:triage:Destinations:triage-1:Address", _triage.Address);
             host.UseSetting("ReverseProxy:Clusters:notification:Destinations:notification-1:Address", _notification.Address);
             host.UseSetting("ReverseProxy:Clusters:vendorcoordination:Destinations:vendorcoordination-1:Address", _coordination.Address);
+            host.UseSetting("ReverseProxy:Clusters:disclosure:Destinations:disclosure-1:Address", _disclosure.Address);
             host.UseSetting("Gateway:RateLimits:SignInPerMinute", "2");
             host.UseSetting("Gateway:Cors:Origins:0", "https://console.cvd.example.org");
             host.ConfigureTestServices(services => _tokens.TrustedBy(services));
@@ -54,6 +57,7 @@ public sealed class GatewayTests : IAsyncLifetime
         await _triage.DisposeAsync();
         await _notification.DisposeAsync();
         await _coordination.DisposeAsync();
+        await _disclosure.DisposeAsync();
     }
 
     [Fact]
