@@ -68,7 +68,7 @@ public static class DisclosureModule
         options.Schema.For<DisclosureSet>().Index(s => s.DueAt);
         options.Schema.For<PublicAdvisory>().UniqueIndex(p => p.PublicId).Index(p => p.VisibleFrom).Index(p => p.SetId).Index(p => p.CurrentReleaseDate);
         // Several source queues update one case's facts: the version check turns a lost update into a retry.
-        options.Schema.For<CaseFacts>().UseOptimisticConcurrency(true).Index(f => f.TrackingNumber);
+        options.Schema.For<CaseFacts>().UseOptimisticConcurrency(true).Index(f => f.TrackingNumber).Index(f => f.DuplicateOf);
     }
 
     public static WebApplication MapDisclosureApi(this WebApplication app)

@@ -65,6 +65,15 @@ public sealed class PublicationTests : IAsyncLifetime
         Assert.Equal("known_affected", vendors.GetProperty("content").GetProperty("products")[0].GetProperty("status").GetString());
         Assert.Equal("3.0.1", vendors.GetProperty("content").GetProperty("products")[0].GetProperty("fixedVersion").GetString());
         var ids = new[] { own.GetProperty("publicId").GetString()!, vendors.GetProperty("publicId").GetString()! };
+        // Another researcher reported the same vulnerability; Triage closed theirs as a duplicate: they are told at disclosure too.
+        var duplicate = Guid.CreateVersion7();
+        await RawPublisher.PublishAsync(_service.Servers, new CaseRejected(duplicate, duplicate, "VR-2026-000777", "duplicate", "Reported before by someone else.",
+            trackingNumber, new Actor(ActorKinds.Staff, "a"), _clock.GetUtcNow()));
+        Assert.True(await Eventually.HoldsAsync(async () =>
+        {
+            await using var session = _service.Instances[0].Services.GetRequiredService<IDocumentStore>().QuerySession();
+            return (await session.LoadAsync<Facts.CaseFacts>(duplicate))?.DuplicateOf == trackingNumber;
+        }, TimeSpan.FromSeconds(30)), "the duplicate did not reach Disclosure");
 
         // Berlin's clocks go back between now and the day: 10:00 on 2 November is 09:00 UTC.
         var scheduled = await SendAsync(HttpMethod.Put, $"/api/advisories/sets/{trackingNumber}/schedule", coordinator,
@@ -135,6 +144,7 @@ public sealed class PublicationTests : IAsyncLifetime
         var announcement = Assert.Single(published.Received.DistinctBy(m => m.MessageId)).Message;
         Assert.Equal(2, announcement.GetProperty("advisories").GetArrayLength());
         Assert.Equal("Fang Credit", announcement.GetProperty("credit").GetString());
+        Assert.Equal(duplicate, Assert.Single(announcement.GetProperty("duplicateReports").EnumerateArray()).GetProperty("reportId").GetGuid());
 
         // Past the instant the date cannot move; a public advisory is revised with a summary, never silently.
         Assert.Equal(HttpStatusCode.Conflict, (await SendAsync(HttpMethod.Put, $"/api/advisories/sets/{trackingNumber}/schedule", coordinator,

@@ -49,6 +49,8 @@ public sealed class CaseFacts
     /// <summary>The third-party products Triage named (vendor and product names as written).</summary>
     public List<ProductFact> ThirdPartyProducts { get; set; } = [];
     public DateTimeOffset? AgreedDisclosureAt { get; set; }
+    /// <summary>The tracking number of the report this one duplicates (Triage closed it as a duplicate): its reporter is told at disclosure too.</summary>
+    public string? DuplicateOf { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 
     /// <summary>The credit the reporter allows now (none after erasure or without public-credit consent).</summary>
@@ -95,6 +97,10 @@ public sealed class CaseFacts
             case RemediationPlanned m:
                 facts.Remediation = m.Plan;
                 return true;
+            case CaseRejected { Reason: "duplicate", DuplicateOf: { Length: > 0 } original } m:
+                facts.TrackingNumber = m.TrackingNumber;
+                facts.DuplicateOf = original;
+                return true;
             case CaseFixed m:
                 facts.FixedVersion = m.FixedVersion;
                 return true;
@@ -128,7 +134,7 @@ public sealed class CaseFacts
 
     public static readonly Type[] Sources =
     [
-        typeof(ReportSubmitted), typeof(CaseAssessed), typeof(ThirdPartyIdentified), typeof(CaseValidated), typeof(RemediationPlanned), typeof(CaseFixed),
+        typeof(ReportSubmitted), typeof(CaseAssessed), typeof(ThirdPartyIdentified), typeof(CaseValidated), typeof(RemediationPlanned), typeof(CaseFixed), typeof(CaseRejected),
         typeof(ReporterConsentChanged), typeof(ReporterDataErased), typeof(VendorNotified), typeof(VendorStatusChanged),
         typeof(VendorStatementPosted), typeof(Contracts.VendorCoordination.DisclosureDateAgreed),
     ];
@@ -146,8 +152,9 @@ public sealed class CaseFactsConsumer<TMessage>(ISessionFactory sessions, TimePr
     protected override async Task HandleAsync(TMessage message, Delivery delivery, IDocumentSession session, CancellationToken cancellationToken)
     {
         if (message.GetType().GetProperty("ReportId")?.GetValue(message) is not Guid reportId) return;
-        if (message is ReportSubmitted { Kind: not Contracts.ReportKinds.Vulnerability }) return;
+        if (message is ReportSubmitted { Kind: not Contracts.ReportKinds.Vulnerability } or CaseRejected { Reason: not "duplicate" }) return;
         var facts = await session.LoadAsync<CaseFacts>(reportId, cancellationToken) ?? new CaseFacts { Id = reportId };
+        // The facts of a report that is only a duplicate have no title: it is drafted from, never published on its own.
         if (!CaseFacts.Apply(facts, message)) return;
         facts.UpdatedAt = _time.GetUtcNow();
         session.Store(facts);

@@ -31,7 +31,9 @@ public sealed record CustomersPreNotified(Guid SetId, DateTimeOffset Instant, IR
 /// from the instant itself), with what went public and the credit as published.
 /// </summary>
 public sealed record SetPublished(Guid SetId, DateTimeOffset Instant, DateTimeOffset At, string? TrackingNumber = null,
-    IReadOnlyList<PublishedEntry>? Advisories = null, string? Credit = null);
+    IReadOnlyList<PublishedEntry>? Advisories = null, string? Credit = null, IReadOnlyList<DuplicateReport>? Duplicates = null);
+
+public sealed record DuplicateReport(Guid ReportId, string TrackingNumber);
 
 /// <summary>
 /// The advisories of one case and when they go public together. The public pages show an advisory

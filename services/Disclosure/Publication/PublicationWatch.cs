@@ -43,6 +43,8 @@ public sealed class PublicationWatch(IDocumentStore store, TimeProvider time, IO
         }
         if (time.Instant > now) return [];
         var credit = published.Select(p => p.Content.Credit).FirstOrDefault(c => c is not null);
-        return [new SetPublished(id, time.Instant, now, set.TrackingNumber, entries, credit)];
+        var duplicates = await session.Query<Facts.CaseFacts>().Where(f => f.DuplicateOf == set.TrackingNumber).ToListAsync(cancellationToken);
+        return [new SetPublished(id, time.Instant, now, set.TrackingNumber, entries, credit,
+            [.. duplicates.Select(d => new DuplicateReport(d.Id, d.TrackingNumber))])];
     }
 }

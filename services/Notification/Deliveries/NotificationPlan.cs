@@ -66,12 +66,16 @@ public static class NotificationPlan
         {
             ["text"] = m.Text, ["organisation"] = m.OrganisationName ?? "A vendor",
         })],
-        AdvisoriesPublished m => [ToReporter("disclosed", m.ReportId, m.TrackingNumber, new()
-        {
-            ["advisories"] = string.Join("\n", m.Advisories.Select(a => $"{a.AdvisoryPublicId}: {a.Title} — {a.Page}")),
-            ["firstPage"] = m.Advisories.FirstOrDefault()?.Page.ToString(), ["credit"] = m.Credit,
-            ["publishedAt"] = Instant(m.PublishedAt),
-        })],
+        AdvisoriesPublished m => [.. new[] { new DisclosedReport(m.ReportId, m.TrackingNumber) }.Concat(m.DuplicateReports ?? [])
+            .Select(report => ToReporter("disclosed", report.ReportId, report.TrackingNumber, new()
+            {
+                ["advisories"] = string.Join("\n", m.Advisories.Select(a => $"{a.AdvisoryPublicId}: {a.Title} — {a.Page}")),
+                ["firstPage"] = m.Advisories.FirstOrDefault()?.Page.ToString(),
+                // The credit is the case reporter's; the reporter of a duplicate is thanked without it.
+                ["credit"] = report.ReportId == m.ReportId ? m.Credit : null,
+                ["duplicate"] = report.ReportId == m.ReportId ? null : "true",
+                ["publishedAt"] = Instant(m.PublishedAt),
+            }))],
         CustomersPreNotified m => [.. m.CustomerContactIds.Select(id => new PlannedMessage("customer-prenotice", new Recipient(Recipient.Customer, id.ToString()),
             m.ReportId, m.TrackingNumber, Values(m.TrackingNumber, new()
             {

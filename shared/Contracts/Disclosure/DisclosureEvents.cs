@@ -20,9 +20,15 @@ public sealed record PublishedAdvisory(string AdvisoryPublicId, string Title, Ur
 
 /// <summary>
 /// Every advisory of a case became public at <see cref="PublishedAt"/> (once per set). The reporter is
-/// sent the public notice; <see cref="Credit"/> is the credit as published (present only with the reporter's consent).
+/// sent the public notice — and so is the reporter of every report Triage closed as a duplicate of it
+/// (<see cref="DuplicateReports"/>); <see cref="Credit"/> is the credit as published (present only with the reporter's consent).
 /// </summary>
-public sealed record AdvisoriesPublished(Guid ReportId, string TrackingNumber, DateTimeOffset PublishedAt, IReadOnlyList<PublishedAdvisory> Advisories, string? Credit);
+public sealed record AdvisoriesPublished(
+    Guid ReportId, string TrackingNumber, DateTimeOffset PublishedAt, IReadOnlyList<PublishedAdvisory> Advisories, string? Credit,
+    IReadOnlyList<DisclosedReport>? DuplicateReports = null);
+
+/// <summary>A report of the same vulnerability (closed as a duplicate of the case's report).</summary>
+public sealed record DisclosedReport(Guid ReportId, string TrackingNumber);
 
 /// <summary>
 /// The configured customer contacts (by id; Notification asks Disclosure for their addresses) are to

@@ -129,9 +129,13 @@ public sealed class AdvisoriesPublishedConsumer(ISessionFactory sessions, TimePr
         {
             throw new UnacceptableStaffText(nameof(m), m.ReportId);
         }
-        var stream = await session.Events.FetchForExclusiveWriting<Report>(m.ReportId, cancellationToken);
-        var report = stream.Aggregate ?? throw new InvalidOperationException($"AdvisoriesPublished refers to report {m.ReportId}, which Intake does not have.");
-        stream.AppendOne(new ReportDisclosed(m.ReportId, report.TrackingNumber, delivery.MessageId,
-            [.. m.Advisories.Select(a => new DisclosedAdvisory(a.AdvisoryPublicId, a.Title, a.Page))], m.Credit, m.PublishedAt));
+        // The case's report and every report closed as a duplicate of it (their reporters found the same vulnerability).
+        foreach (var reportId in new[] { m.ReportId }.Concat((m.DuplicateReports ?? []).Select(d => d.ReportId)).Distinct())
+        {
+            var stream = await session.Events.FetchForExclusiveWriting<Report>(reportId, cancellationToken);
+            var report = stream.Aggregate ?? throw new InvalidOperationException($"AdvisoriesPublished refers to report {reportId}, which Intake does not have.");
+            stream.AppendOne(new ReportDisclosed(reportId, report.TrackingNumber, delivery.MessageId,
+                [.. m.Advisories.Select(a => new DisclosedAdvisory(a.AdvisoryPublicId, a.Title, a.Page))], reportId == m.ReportId ? m.Credit : null, m.PublishedAt));
+        }
     }
 }
