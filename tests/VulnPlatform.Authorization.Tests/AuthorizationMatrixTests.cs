@@ -102,6 +102,7 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
         disclosure GET    /api/advisories/{publicId}                                     401 403 403 403 404 404 403 401  same
         disclosure PUT    /api/advisories/{publicId}                                     401 403 403 403 403 404 403 401  same
         disclosure GET    /api/advisories/{publicId}/preview/csaf                        401 403 403 403 404 404 403 401  same
+        disclosure GET    /api/advisories/{publicId}/preview/html                        401 403 403 403 404 404 403 401  same
         disclosure GET    /api/advisories/sets/{trackingNumber}                          401 403 403 403 404 404 403 401  same
         disclosure PUT    /api/advisories/sets/{trackingNumber}/schedule                 401 403 403 403 403 404 403 401  same
         disclosure DELETE /api/advisories/sets/{trackingNumber}/schedule                 401 403 403 403 403 404 403 401  same

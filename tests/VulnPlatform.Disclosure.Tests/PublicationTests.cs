@@ -75,6 +75,13 @@ public sealed class PublicationTests : IAsyncLifetime
             return (await session.LoadAsync<Facts.CaseFacts>(duplicate))?.DuplicateOf == trackingNumber;
         }, TimeSpan.FromSeconds(30)), "the duplicate did not reach Disclosure");
 
+        // Coordinators preview the page and the CSAF document before anything is public.
+        var preview = await SendAsync(HttpMethod.Get, $"/api/advisories/{ids[0]}/preview/html?lang=zh-CN", coordinator);
+        Assert.Equal(HttpStatusCode.OK, preview.StatusCode);
+        Assert.Contains("受影响的产品", await preview.Content.ReadAsStringAsync());
+        await CsafTests.AssertValidAsync(await (await SendAsync(HttpMethod.Get, $"/api/advisories/{ids[0]}/preview/csaf", coordinator)).Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(HttpMethod.Get, $"/api/advisories/{ids[0]}/preview/html", null)).StatusCode);
+
         // Berlin's clocks go back between now and the day: 10:00 on 2 November is 09:00 UTC.
         var scheduled = await SendAsync(HttpMethod.Put, $"/api/advisories/sets/{trackingNumber}/schedule", coordinator,
             new { date = "2026-11-02", time = "10:00", timeZone = "Europe/Berlin" });

@@ -66,6 +66,18 @@ public static class AdvisoryEndpoints
             var preview = records.Build(advisory, set?.Time ?? new PublicationTime(now, "UTC", ""), facts?.AllowedCredit, now);
             return Results.Text(preview.Csaf, "application/json");
         }).RequireAuthorization(Staff).WithName("PreviewAdvisoryCsaf");
+        advisories.MapGet("/{publicId}/preview/html", async (string publicId, string? lang, IQuerySession session, PublicRecords records, TimeProvider time,
+            HttpContext http, CancellationToken ct) =>
+        {
+            if (await FindAsync(session, publicId, ct) is not { } advisory) return NoSuchAdvisory();
+            var set = await session.LoadAsync<DisclosureSet>(advisory.SetId, ct);
+            var now = time.GetUtcNow();
+            var facts = await session.LoadAsync<CaseFacts>(advisory.SetId, ct);
+            var preview = records.Build(advisory, set?.Time ?? new PublicationTime(now, "UTC", ""), facts?.AllowedCredit, now);
+            http.Response.Headers.ContentSecurityPolicy = Public.PublicPages.ContentSecurityPolicy.Replace("{style}", Public.PublicPages.StyleHash, StringComparison.Ordinal);
+            http.Response.Headers.CacheControl = "no-store";
+            return Results.Content(Public.PublicPages.Advisory(preview, lang == "zh-CN" ? "zh-CN" : "en"), "text/html; charset=utf-8");
+        }).RequireAuthorization(Staff).WithName("PreviewAdvisoryPage");
 
         var sets = app.MapGroup("/api/advisories/sets").WithTags("Publication");
         sets.MapGet("/{trackingNumber}", async (string trackingNumber, IQuerySession session, CancellationToken ct) =>
