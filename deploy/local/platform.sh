@@ -47,6 +47,7 @@ service_env() { # name
       echo "Identity__Clients__vulnplatform-web__Secret=$(cat "$KEY_DIR/web-client")"
       echo "Identity__Clients__notification__Secret=$(cat "$KEY_DIR/notification-client")"
       echo "Identity__Clients__coordination__Secret=$(cat "$KEY_DIR/coordination-client")"
+      echo "Identity__Clients__disclosure__Secret=$(cat "$KEY_DIR/disclosure-client")"
       echo "Identity__Clients__vulnplatform-web__RedirectUris__0=https://localhost:$HTTPS_PORT/signin-oidc"
       echo "Identity__Clients__vulnplatform-web__PostLogoutRedirectUris__0=https://localhost:$HTTPS_PORT/"
       echo "Identity__FirstAdmin__Email=$DEV_ADMIN_EMAIL"
@@ -68,6 +69,9 @@ service_env() { # name
       ;;
     disclosure)
       echo "Disclosure__Publisher__Namespace=https://localhost:$HTTPS_PORT"
+      echo "Disclosure__Client__Secret=$(cat "$KEY_DIR/disclosure-client")"
+      echo "Disclosure__Client__TokenEndpoint=http://127.0.0.1:$IDENTITY_PORT/connect/token"
+      echo "Disclosure__Client__IntakeAddress=http://127.0.0.1:$INTAKE_PORT/"
       ;;
     vendorcoordination)
       echo "Coordination__Client__Secret=$(cat "$KEY_DIR/coordination-client")"
@@ -96,6 +100,7 @@ keys() {
   [ -f "$KEY_DIR/data-key-local-1" ] || (umask 077; head -c 32 /dev/urandom | base64 > "$KEY_DIR/data-key-local-1")
   [ -f "$KEY_DIR/notification-client" ] || (umask 077; head -c 48 /dev/urandom | base64 | tr -d '\n' > "$KEY_DIR/notification-client")
   [ -f "$KEY_DIR/coordination-client" ] || (umask 077; head -c 48 /dev/urandom | base64 | tr -d '\n' > "$KEY_DIR/coordination-client")
+  [ -f "$KEY_DIR/disclosure-client" ] || (umask 077; head -c 48 /dev/urandom | base64 | tr -d '\n' > "$KEY_DIR/disclosure-client")
   [ -f "$KEY_DIR/operator-client" ] || (umask 077; head -c 48 /dev/urandom | base64 | tr -d '\n' > "$KEY_DIR/operator-client")
   [ -f "$KEY_DIR/identity-signing-1.pem" ] || (umask 077; openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$KEY_DIR/identity-signing-1.pem" 2>/dev/null)
   [ -f "$KEY_DIR/identity-encryption-key" ] || (umask 077; head -c 32 /dev/urandom | base64 > "$KEY_DIR/identity-encryption-key")

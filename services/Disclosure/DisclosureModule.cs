@@ -40,6 +40,9 @@ public static class DisclosureModule
         builder.Services.Configure<PublisherOptions>(builder.Configuration.GetSection(PublisherOptions.Section));
         builder.Services.Configure<PublicationOptions>(builder.Configuration.GetSection(PublicationOptions.Section));
         builder.Services.AddSingleton<AdvisoryIds>();
+        builder.AddServiceTokens("Disclosure:Client", "disclosure");
+        builder.Services.AddSingleton<IdentityGuard>();
+        builder.Services.AddHttpClient(IdentityGuard.ClientName);
         builder.Services.Configure<Cve.CveOptions>(builder.Configuration.GetSection(Cve.CveOptions.Section));
         builder.Services.AddHttpClient(Cve.CveServicesClient.ClientName);
         if (string.IsNullOrWhiteSpace(builder.Configuration[$"{Cve.CveOptions.Section}:ServicesUrl"])) builder.Services.AddSingleton<Cve.ICveNumbering, Cve.ManualCveNumbering>();

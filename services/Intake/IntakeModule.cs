@@ -49,7 +49,7 @@ public static class IntakeModule
         var authorization = builder.Services.AddAuthorizationBuilder();
         VendorAttachmentEndpoint.AddPolicy(authorization);
         authorization.AddPolicy(GetReporterContactEndpoint.ContactReaders, policy => policy
-            .RequireClaim("aud", ServiceName).RequireClaim("client_id", GetReporterContactEndpoint.NotificationClient, VendorAttachmentEndpoint.CoordinationClient)
+            .RequireClaim("aud", ServiceName).RequireClaim("client_id", GetReporterContactEndpoint.NotificationClient, VendorAttachmentEndpoint.CoordinationClient, "disclosure")
             .RequireAssertion(context => context.User.HasScope(GetReporterContactEndpoint.Scope)))
             .AddPolicy(FollowUpAccessEndpoint.FollowUpCheckers, policy => policy
                 .RequireClaim("aud", ServiceName).RequireClaim("client_id", GetReporterContactEndpoint.NotificationClient)

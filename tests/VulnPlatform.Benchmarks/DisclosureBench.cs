@@ -70,8 +70,9 @@ static class DisclosureBench
         var root = new DirectoryInfo(AppContext.BaseDirectory);
         while (root is not null && !Directory.Exists(Path.Combine(root.FullName, "services", "Disclosure"))) root = root.Parent;
         Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_VULNPLATFORM_DISCLOSURE", Path.Combine(root!.FullName, "services", "Disclosure"));
+        await using var intake = await IntakeContactServer.StartAsync(tokens, "disclosure");
         await using var service = await ServiceInstances<DisclosureProgram>.StartAsync("disclosure_bench", 1, TimeProvider.System, tokens,
-            new Dictionary<string, string>
+            new Dictionary<string, string>(intake.Settings("Disclosure:Client"))
             {
                 ["Disclosure:Publication:PollInterval"] = "00:00:01", ["Encryption:ActiveKeyId"] = "bench",
                 ["Encryption:Keys:bench"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),

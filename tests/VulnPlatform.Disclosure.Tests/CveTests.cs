@@ -28,6 +28,7 @@ public sealed class CveTests : IAsyncLifetime
     private readonly ConcurrentQueue<(string Method, string Path, JsonElement? Body)> _calls = new();
     private WebApplication _cveServices = null!;
     private ServiceInstances<Program> _service = null!;
+    private IntakeContactServer _intake = null!;
 
     public async Task InitializeAsync()
     {
@@ -73,8 +74,9 @@ public sealed class CveTests : IAsyncLifetime
         });
         await _cveServices.StartAsync();
         var address = _cveServices.Urls.First();
+        _intake = await IntakeContactServer.StartAsync(_tokens, "disclosure");
         _service = await ServiceInstances<Program>.StartAsync("disclosure_cve_test", 1, _clock, _tokens,
-            new Dictionary<string, string>(DisclosureSettings.Encryption)
+            new Dictionary<string, string>(DisclosureSettings.With(_intake))
             {
                 ["Disclosure:Publication:PollInterval"] = "01:00:00", ["Disclosure:Cve:ServicesUrl"] = address + "/api/", ["Disclosure:Cve:ShortName"] = "example",
                 ["Disclosure:Cve:User"] = "cna@example.com", ["Disclosure:Cve:ApiKey"] = "secret-key", ["Disclosure:Cve:OrgId"] = OrgId,
@@ -85,6 +87,7 @@ public sealed class CveTests : IAsyncLifetime
     {
         await _service.DisposeAsync();
         await _cveServices.DisposeAsync();
+        await _intake.DisposeAsync();
     }
 
     [Fact]

@@ -27,11 +27,20 @@ public sealed class PublicationTests : IAsyncLifetime
     private static readonly DateTimeOffset Instant = new(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);
     private readonly TestTokens _tokens = new("https://localhost:8443/");
     private ServiceInstances<Program> _service = null!;
+    private IntakeContactServer _intake = null!;
 
-    public async Task InitializeAsync() => _service = await ServiceInstances<Program>.StartAsync("disclosure_publication_test", 2, _clock, _tokens,
-        new Dictionary<string, string>(DisclosureSettings.Encryption) { ["Disclosure:Publication:PollInterval"] = "01:00:00", ["PublicOrigin"] = "https://security.example.com" });
+    public async Task InitializeAsync()
+    {
+        _intake = await IntakeContactServer.StartAsync(_tokens, "disclosure");
+        _service = await ServiceInstances<Program>.StartAsync("disclosure_publication_test", 2, _clock, _tokens,
+            new Dictionary<string, string>(DisclosureSettings.With(_intake)) { ["Disclosure:Publication:PollInterval"] = "01:00:00", ["PublicOrigin"] = "https://security.example.com" });
+    }
 
-    public async Task DisposeAsync() => await _service.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _service.DisposeAsync();
+        await _intake.DisposeAsync();
+    }
 
     private static readonly string[] SetUrls =
     [
@@ -252,6 +261,38 @@ public sealed class PublicationTests : IAsyncLifetime
         // Without a CVE Services account, CVE ids are typed in: reserving one is refused.
         Assert.Equal(HttpStatusCode.Conflict, (await SendAsync(HttpMethod.Post, $"/api/advisories/{id}/cve-ids", coordinator)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(HttpMethod.Get, $"/api/advisories/{id}", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Advisory_texts_that_name_the_reporter_without_consent_are_not_scheduled_and_not_revised_in()
+    {
+        var (trackingNumber, _) = await CaseAsync(publicCredit: false);
+        var coordinator = _tokens.Person(Guid.NewGuid(), "coordinator");
+        var draft = await DraftAsync(coordinator, new { trackingNumber });
+        var id = draft.GetProperty("publicId").GetString()!;
+        _intake.Contacts[draft.GetProperty("setId").GetGuid()] = ("Wang Fang Researcher", "wang.fang@example.org");
+        var content = draft.GetProperty("content");
+        object Edit(string summary, string? change = null) => new
+        {
+            title = content.GetProperty("title").GetString(), summary, products = JsonSerializer.Deserialize<object>(content.GetProperty("products").GetRawText()),
+            changeSummary = change,
+        };
+        var schedule = new { date = "2026-11-02", time = "09:00", timeZone = "UTC" };
+
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Put, $"/api/advisories/{id}", coordinator, Edit("Found by Wang Fang Researcher: the updater writes anywhere."))).StatusCode);
+        var refused = await SendAsync(HttpMethod.Put, $"/api/advisories/sets/{trackingNumber}/schedule", coordinator, schedule);
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("reporter's name", await refused.Content.ReadAsStringAsync());
+        Assert.DoesNotContain("Wang Fang", await refused.Content.ReadAsStringAsync());
+        var unscheduled = await (await SendAsync(HttpMethod.Get, $"/api/advisories/sets/{trackingNumber}", coordinator)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(JsonValueKind.Null, unscheduled.GetProperty("time").ValueKind); // nothing was scheduled
+
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Put, $"/api/advisories/{id}", coordinator, Edit("The updater writes anywhere."))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Put, $"/api/advisories/sets/{trackingNumber}/schedule", coordinator, schedule)).StatusCode);
+        // Once scheduled, a revision that would add their address is refused too.
+        Assert.Equal(HttpStatusCode.Conflict, (await SendAsync(HttpMethod.Put, $"/api/advisories/{id}", coordinator,
+            Edit("The updater writes anywhere. Contact wang.fang@example.org for details."))).StatusCode);
+        Assert.DoesNotContain("wang.fang", (await (await SendAsync(HttpMethod.Get, $"/api/advisories/{id}", coordinator)).Content.ReadAsStringAsync()));
     }
 
     /// <summary>A vulnerability report as the bus tells Disclosure about it: submitted, scored, credited, a vendor notified that fixed it.</summary>

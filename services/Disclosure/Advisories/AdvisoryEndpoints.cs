@@ -127,7 +127,7 @@ public static class AdvisoryEndpoints
 
     private static async Task<IResult> ReviseAsync(
         string publicId, ReviseRequest request, HttpContext http, ClaimsPrincipal user, IDocumentSession session, PublicRecords records, TimeProvider time,
-        CancellationToken ct)
+        IdentityGuard guard, CancellationToken ct)
     {
         if (await FindAsync(session, publicId, ct) is not { } found) return NoSuchAdvisory();
         var stream = await session.Events.FetchForExclusiveWriting<Advisory>(found.Id, ct);
@@ -152,6 +152,7 @@ public static class AdvisoryEndpoints
         {
             return Invalid("credit", "The credit is the name the reporter chose for public credit, and only while they consent to it.");
         }
+        if (set?.Time is not null && await GuardAsync(session, guard, advisory.TrackingNumber, (advisory.Id, content), ct) is { } exposed) return exposed;
         foreach (var cve in content.CveIds)
         {
             if (await session.Query<Advisory>().AnyAsync(a => a.Id != advisory.Id && a.Content.CveIds.Contains(cve), ct))
@@ -174,7 +175,7 @@ public static class AdvisoryEndpoints
 
     private static async Task<IResult> ScheduleAsync(
         string trackingNumber, ScheduleRequest request, ClaimsPrincipal user, IDocumentSession session, PublicRecords records, TimeProvider time,
-        Microsoft.Extensions.Options.IOptions<PublicationOptions> options, CancellationToken ct)
+        Microsoft.Extensions.Options.IOptions<PublicationOptions> options, IdentityGuard guard, CancellationToken ct)
     {
         var (resolved, problem) = PublicationTimes.Resolve(request.Date!, request.Time!, request.TimeZone!.Trim(), request.Offset);
         if (resolved is null) return Invalid("time", problem!);
@@ -182,6 +183,7 @@ public static class AdvisoryEndpoints
         if (resolved.Instant <= now) return Invalid("time", "The publication instant must be in the future.");
         var lead = resolved.Instant - options.Value.PreNoticeLeadTime;
         var publication = resolved with { PreNoticeAt = lead > now ? lead : now };
+        if (await GuardAsync(session, guard, trackingNumber, null, ct) is { } refused) return refused;
         return await ChangeSetAsync(session, trackingNumber, records, now, ct, (set, setId, number) => set is null
             ? new PublicationScheduled(setId, number, publication, Coordinator(user), now)
             : new PublicationRescheduled(setId, publication, Coordinator(user), now, number));
@@ -217,6 +219,20 @@ public static class AdvisoryEndpoints
             await session.SaveChangesAsync(ct);
         }
         return Results.Ok(await SetAsync(session, trackingNumber, ct));
+    }
+
+    /// <summary>The identity guard over every advisory of the case (with <paramref name="changed"/> in place of its stored version).</summary>
+    private static async Task<IResult?> GuardAsync(IQuerySession session, IdentityGuard guard, string trackingNumber, (Guid Id, AdvisoryContent Content)? changed,
+        CancellationToken ct)
+    {
+        var advisories = trackingNumber.Length <= 32 ? await session.Query<Advisory>().Where(a => a.TrackingNumber == trackingNumber).ToListAsync(ct) : [];
+        if (advisories.Count == 0) return null;
+        var contents = advisories.Select(a => changed is { } c && c.Id == a.Id ? c.Content : a.Content).ToList();
+        var problem = await guard.CheckAsync(advisories[0].SetId, await session.LoadAsync<CaseFacts>(advisories[0].SetId, ct), contents, ct);
+        if (problem is null) return null;
+        return problem.StartsWith("The reporter's identity could not", StringComparison.Ordinal)
+            ? Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, type: ProblemTypes.Base + "unavailable", title: "Try again shortly", detail: problem)
+            : Results.Problem(statusCode: StatusCodes.Status409Conflict, type: ProblemTypes.Base + "reporter-identity", title: "The reporter would be named", detail: problem);
     }
 
     private static async Task<SetView?> SetAsync(IQuerySession session, string trackingNumber, CancellationToken ct)
