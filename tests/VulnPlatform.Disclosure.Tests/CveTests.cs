@@ -102,6 +102,12 @@ public sealed class CveTests : IAsyncLifetime
             new Actor(ActorKinds.Staff, "a"), at));
         var coordinator = _tokens.Person(Guid.NewGuid(), "coordinator");
         var client = _service.Instances[0].CreateClient();
+        // The report and its assessment travel on different queues: draft once both are there.
+        Assert.True(await Eventually.HoldsAsync(async () =>
+        {
+            await using var session = _service.Instances[0].Services.GetRequiredService<Marten.IDocumentStore>().QuerySession();
+            return await session.LoadAsync<Facts.CaseFacts>(reportId) is { Title.Length: > 0, BaseScore: not null };
+        }, TimeSpan.FromSeconds(30)), "the case's facts did not reach Disclosure");
         HttpResponseMessage drafted = null!;
         Assert.True(await Eventually.HoldsAsync(async () =>
         {

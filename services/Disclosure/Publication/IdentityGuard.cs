@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
 using Microsoft.Extensions.Options;
 using VulnPlatform.Disclosure.Advisories;
 using VulnPlatform.Disclosure.Facts;
@@ -20,17 +18,10 @@ public sealed class IdentityGuard(ServiceTokens tokens, IOptions<ServiceClientOp
     /// <summary>Null when the texts may go public; otherwise why not (never quoting the identity found).</summary>
     public async Task<string?> CheckAsync(Guid reportId, CaseFacts? facts, IEnumerable<AdvisoryContent> contents, CancellationToken cancellationToken)
     {
-        Contact? reporter;
+        ReporterContactInfo? reporter; // none when anonymous or erased: nothing to look for
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(options.Value.IntakeAddress, $"internal/reports/{reportId}/contact"));
-            using var response = await tokens.SendAsync(ClientName, request, "intake.contact.read", cancellationToken);
-            reporter = response.StatusCode switch
-            {
-                HttpStatusCode.OK => await response.Content.ReadFromJsonAsync<Contact>(cancellationToken),
-                HttpStatusCode.NotFound or HttpStatusCode.Gone => null, // anonymous, or erased: nothing to look for
-                _ => throw new HttpRequestException($"Intake answered {(int)response.StatusCode}."),
-            };
+            reporter = await tokens.ReporterContactAsync(ClientName, options.Value.IntakeAddress, reportId, cancellationToken);
         }
         catch (HttpRequestException e)
         {
@@ -56,5 +47,4 @@ public sealed class IdentityGuard(ServiceTokens tokens, IOptions<ServiceClientOp
         return null;
     }
 
-    private sealed record Contact(string? Name, string Email, string Language);
 }

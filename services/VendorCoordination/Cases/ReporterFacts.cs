@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
 using Marten;
 using Microsoft.Extensions.Options;
 using VulnPlatform.Contracts;
@@ -107,7 +105,6 @@ public sealed record ReporterIdentity(string? Name, string? Email, string? Credi
 public sealed class ReporterIdentities(ServiceTokens tokens, IOptions<ServiceClientOptions> options, ILogger<ReporterIdentities> logger)
 {
     public const string ClientName = "intake";
-    public const string ContactScope = "intake.contact.read";
     public const string AttachmentScope = "intake.attachments.read";
 
     public async Task<ReporterIdentity?> ForVendorAsync(IQuerySession session, Guid reportId, CancellationToken cancellationToken)
@@ -115,15 +112,9 @@ public sealed class ReporterIdentities(ServiceTokens tokens, IOptions<ServiceCli
         if (await session.LoadAsync<ReporterConsent>(reportId, cancellationToken) is not { ShareIdentityWithVendor: true, Erased: false } consent) return null;
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(options.Value.IntakeAddress, $"internal/reports/{reportId}/contact"));
-            using var response = await tokens.SendAsync(ClientName, request, ContactScope, cancellationToken);
-            if (response.StatusCode == HttpStatusCode.OK && await response.Content.ReadFromJsonAsync<IntakeContact>(cancellationToken) is { } contact)
+            if (await tokens.ReporterContactAsync(ClientName, options.Value.IntakeAddress, reportId, cancellationToken) is { } contact)
             {
                 return new ReporterIdentity(contact.Name, contact.Email, consent.CreditName);
-            }
-            if (response.StatusCode is not (HttpStatusCode.NotFound or HttpStatusCode.Gone))
-            {
-                logger.LogWarning("Intake answered {Status} for the contact of report {ReportId}; the vendor sees no identity", (int)response.StatusCode, reportId);
             }
         }
         catch (HttpRequestException e)
@@ -141,5 +132,4 @@ public sealed class ReporterIdentities(ServiceTokens tokens, IOptions<ServiceCli
         return await tokens.SendAsync(ClientName, request, AttachmentScope, cancellationToken, HttpCompletionOption.ResponseHeadersRead);
     }
 
-    private sealed record IntakeContact(string? Name, string Email, string Language);
 }
