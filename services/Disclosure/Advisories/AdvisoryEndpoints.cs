@@ -213,9 +213,15 @@ public static class AdvisoryEndpoints
         }
         if (change(stream.Aggregate, setId, trackingNumber) is { } @event)
         {
+            // The event and the public records it calls for commit together: the watch never sees the set without its records.
             stream.AppendOne(@event);
-            await session.SaveChangesAsync(ct);
-            await records.RefreshAsync(session, setId, now, ct, await session.LoadAsync<DisclosureSet>(setId, ct), advisories);
+            var time = @event switch
+            {
+                PublicationScheduled scheduled => scheduled.Time,
+                PublicationRescheduled rescheduled => rescheduled.Time,
+                _ => null,
+            };
+            await records.RefreshAsync(session, setId, now, ct, new DisclosureSet { Id = setId, TrackingNumber = trackingNumber, Time = time }, advisories);
             await session.SaveChangesAsync(ct);
         }
         return Results.Ok(await SetAsync(session, trackingNumber, ct));

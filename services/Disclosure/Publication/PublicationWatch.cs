@@ -35,6 +35,7 @@ public sealed class PublicationWatch(IDocumentStore store, TimeProvider time, IO
     {
         if (set.Published || set.Time is not { } time) return [];
         var published = await session.Query<PublicAdvisory>().Where(p => p.SetId == id).OrderBy(p => p.PublicId).ToListAsync(cancellationToken);
+        if (published.Count == 0) return []; // the set's public records are not there yet: the next round will find them
         var entries = published.Select(p => new PublishedEntry(p.PublicId, p.Content.Title, new Uri(records.Origin, $"advisories/{p.PublicId}"), p.Content.CveIds)).ToList();
         if (set.PreNoticeDueAt(now))
         {
