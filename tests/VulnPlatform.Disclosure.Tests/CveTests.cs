@@ -131,6 +131,7 @@ public sealed class CveTests : IAsyncLifetime
         Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(_calls.Any(c => c.Path == "/api/cve/CVE-2026-50001/cna")), TimeSpan.FromSeconds(30)),
             "the record was not sent to CVE Services");
         var container = _calls.Single(c => c.Path == "/api/cve/CVE-2026-50001/cna").Body!.Value.GetProperty("cnaContainer");
+        CveSchema.AssertValidCnaContainer(System.Text.Json.Nodes.JsonNode.Parse(container.GetRawText())!);
         Assert.Equal(OrgId, container.GetProperty("providerMetadata").GetProperty("orgId").GetString());
         Assert.Equal("The q parameter reaches SQL.", container.GetProperty("descriptions")[0].GetProperty("value").GetString());
         Assert.Equal("Example", container.GetProperty("affected")[0].GetProperty("vendor").GetString());
@@ -139,6 +140,10 @@ public sealed class CveTests : IAsyncLifetime
         Assert.Equal("2026-11-03T09:00:00.000Z", container.GetProperty("datePublic").GetString());
         var published = await client.GetAsync($"/advisories/{id}/cve/CVE-2026-50001.json");
         Assert.Equal(HttpStatusCode.OK, published.StatusCode);
+        var record = System.Text.Json.Nodes.JsonNode.Parse(await published.Content.ReadAsStringAsync())!;
+        CveSchema.AssertValidRecord(record);
+        Assert.Equal("CVE-2026-50001", record["cveMetadata"]!["cveId"]!.GetValue<string>());
+        Assert.Equal("The q parameter reaches SQL.", record["containers"]!["cna"]!["descriptions"]![0]!["value"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/advisories/{id}/cve/CVE-2026-99999.json")).StatusCode);
     }
 

@@ -12,6 +12,25 @@ namespace VulnPlatform.Disclosure.Cve;
 /// </summary>
 public static class CveRecordWriter
 {
+    /// <summary>
+    /// The whole CVE JSON 5.1 record of a published CVE id, as the CVE Program would serve it: the
+    /// record's metadata and the CNA container. CVE Services takes only the container; consumers
+    /// that read records from the advisory site get the complete document.
+    /// </summary>
+    public static JsonObject Record(PublicAdvisory advisory, string cveId, Guid orgId, string? shortName, Uri origin)
+    {
+        var metadata = new JsonObject { ["cveId"] = cveId, ["assignerOrgId"] = orgId.ToString() };
+        if (shortName is { Length: >= 2 and <= 32 }) metadata["assignerShortName"] = shortName;
+        metadata["state"] = "PUBLISHED";
+        metadata["datePublished"] = Date(advisory.VisibleFrom);
+        metadata["dateUpdated"] = Date(advisory.CurrentReleaseDate);
+        return new JsonObject
+        {
+            ["dataType"] = "CVE_RECORD", ["dataVersion"] = "5.1", ["cveMetadata"] = metadata,
+            ["containers"] = new JsonObject { ["cna"] = CnaContainer(advisory, orgId, origin) },
+        };
+    }
+
     public static JsonObject CnaContainer(PublicAdvisory advisory, Guid orgId, Uri origin)
     {
         var content = advisory.Content;

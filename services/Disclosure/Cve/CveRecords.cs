@@ -62,7 +62,7 @@ public static class CveEndpoints
             })
             .RequireAuthorization(AdvisoryEndpoints.Coordinators).WithTags("Advisories").WithName("ReserveCveId");
 
-        // The CVE JSON 5 CNA container of each CVE id of a public advisory.
+        // The CVE JSON 5.1 record (metadata and CNA container) of each CVE id of a public advisory.
         app.MapGet("/advisories/{publicId}/cve/{cveId}.json", async (string publicId, string cveId, IQuerySession session, TimeProvider time,
                 IOptions<CveOptions> options, PublicRecords records, HttpContext http, CancellationToken ct) =>
             {
@@ -74,7 +74,7 @@ public static class CveEndpoints
                     return Results.Problem(statusCode: StatusCodes.Status404NotFound, type: ProblemTypes.NotFound, title: "Not found", detail: "There is no such public document.");
                 }
                 http.Response.Headers.CacheControl = "public, max-age=60";
-                return Results.Text(CveRecordWriter.CnaContainer(advisory, options.Value.OrgId, records.Origin).ToJsonString(), "application/json");
+                return Results.Text(CveRecordWriter.Record(advisory, cveId, options.Value.OrgId, options.Value.ShortName, records.Origin).ToJsonString(), "application/json");
             })
             .WithTags("Public").WithName("CveRecord");
 
