@@ -22,6 +22,16 @@ public static class GatewayModule
     public static IHostApplicationBuilder AddGateway(this IHostApplicationBuilder builder)
     {
         builder.AddGatewayRateLimits();
+        // The client's address (rate limits, logs) from X-Forwarded-For, only when the request comes
+        // from a proxy the gateway trusts (Gateway:TrustedProxies; loopback when unset): the ingress
+        // in front of it, and the web client, which calls the APIs for the browser it serves.
+        var trusted = builder.Configuration.GetSection("Gateway:TrustedProxies").Get<string[]>() ?? [];
+        builder.Services.Configure<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>(options =>
+        {
+            options.ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor;
+            options.ForwardLimit = 2; // browser → ingress → gateway → web client → gateway
+            foreach (var address in trusted) options.KnownProxies.Add(System.Net.IPAddress.Parse(address));
+        });
         // Tokens are checked at the door too (each service checks them again): routes name their
         // policy in configuration (AuthorizationPolicy), the token is forwarded unchanged.
         builder.AddPlatformAuthentication(serviceAudience: PlatformAccess.UserAudience);

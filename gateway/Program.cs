@@ -11,6 +11,7 @@ builder.AddGateway();
 
 var app = builder.Build();
 
+app.UseForwardedHeaders();
 app.UseGatewayEdge();
 app.UseProblemDetailsDefaults(answerHeadAsGet: false);
 app.UseCors(GatewayModule.CorsPolicy);

@@ -16,6 +16,7 @@ TRIAGE_PORT="${VP_TRIAGE_PORT:-5102}"
 NOTIFICATION_PORT="${VP_NOTIFICATION_PORT:-5103}"
 COORDINATION_PORT="${VP_COORDINATION_PORT:-5104}"
 DISCLOSURE_PORT="${VP_DISCLOSURE_PORT:-5105}"
+WEB_PORT="${VP_WEB_PORT:-5107}"
 MAIL_PORT="${VP_MAIL_PORT:-2525}"        # the development mail sink (every message kept as .eml under $RUN/mail)
 DB_SUFFIX="${VP_DB_SUFFIX:-}"          # a second platform (the end-to-end tests) uses databases of its own
 CERT_DIR="$RUN/certs"
@@ -183,7 +184,7 @@ wait_ready() { # name url
 }
 
 all_running() {
-  for name in $(service_names) gateway mail-sink; do
+  for name in $(service_names) web gateway mail-sink; do
     local pidfile="$RUN/pids/$name.pid"
     [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null || return 1
   done
@@ -224,6 +225,15 @@ up() {
       "Authentication__JwksUri=http://127.0.0.1:$IDENTITY_PORT/.well-known/jwks" \
       "PublicOrigin=https://localhost:$HTTPS_PORT" "${otel[@]}" "${extra[@]}"
   done
+  # The web client (reporter portal, staff console, vendor portal): no broker; it calls the APIs
+  # through the gateway, trusting the gateway's development certificate, and signs people in with
+  # Identity as the confidential client vulnplatform-web.
+  ensure_database "vp_web$DB_SUFFIX"
+  start web "$ROOT/services/Web/bin/$CONFIGURATION/net10.0/VulnPlatform.Web.dll" \
+    "Urls=http://127.0.0.1:$WEB_PORT" \
+    "ConnectionStrings__Marten=Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=vp_web$DB_SUFFIX;Maximum Pool Size=30" \
+    "PublicOrigin=https://localhost:$HTTPS_PORT" "Web__GatewayAddress=https://localhost:$HTTPS_PORT/" \
+    "Web__GatewayCertificate=${VP_GATEWAY_CERT:-$CERT_DIR/gateway.crt}" "Web__ClientSecret=$(cat "$KEY_DIR/web-client")" "${otel[@]}"
   start gateway "$ROOT/gateway/bin/$CONFIGURATION/net10.0/VulnPlatform.Gateway.dll" \
     "Kestrel__Endpoints__Http__Url=http://localhost:$HTTP_PORT" \
     "Kestrel__Endpoints__Https__Url=https://localhost:$HTTPS_PORT" \
@@ -236,11 +246,13 @@ up() {
     "ReverseProxy__Clusters__triage__Destinations__triage-1__Address=http://127.0.0.1:$TRIAGE_PORT/" \
     "ReverseProxy__Clusters__notification__Destinations__notification-1__Address=http://127.0.0.1:$NOTIFICATION_PORT/" \
     "ReverseProxy__Clusters__vendorcoordination__Destinations__vendorcoordination-1__Address=http://127.0.0.1:$COORDINATION_PORT/" \
-    "ReverseProxy__Clusters__disclosure__Destinations__disclosure-1__Address=http://127.0.0.1:$DISCLOSURE_PORT/" "${otel[@]}"
+    "ReverseProxy__Clusters__disclosure__Destinations__disclosure-1__Address=http://127.0.0.1:$DISCLOSURE_PORT/" \
+    "ReverseProxy__Clusters__web__Destinations__web-1__Address=http://127.0.0.1:$WEB_PORT/" "${otel[@]}"
   for entry in "${SERVICES[@]}"; do
     IFS='|' read -r name _ _ _ url _ <<<"$entry"
     wait_ready "$name" "$url/health/ready"
   done
+  wait_ready web "http://127.0.0.1:$WEB_PORT/health/ready"
   wait_ready gateway "https://localhost:$HTTPS_PORT/health/live"
   log "certificate: ${VP_GATEWAY_CERT:-$CERT_DIR/gateway.crt} (self-signed; curl --cacert it, or -k)"
   log "logs: $RUN/logs/"

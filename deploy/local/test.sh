@@ -34,13 +34,13 @@ fi
 # The end-to-end tests talk to a whole platform over HTTPS: a second one, on ports, databases, a
 # RabbitMQ virtual host and a state folder of its own, so a developer's `make up` is neither used
 # nor disturbed. It runs for the end-to-end project only.
-E2E=(VP_RUN_DIR="$ROOT/.run/e2e" VP_GATEWAY_HTTP_PORT=18080 VP_GATEWAY_HTTPS_PORT=18443 VP_INTAKE_PORT=15101 VP_IDENTITY_PORT=15106 VP_TRIAGE_PORT=15102 VP_NOTIFICATION_PORT=15103 VP_COORDINATION_PORT=15104 VP_DISCLOSURE_PORT=15105 VP_MAIL_PORT=12525
+E2E=(VP_RUN_DIR="$ROOT/.run/e2e" VP_GATEWAY_HTTP_PORT=18080 VP_GATEWAY_HTTPS_PORT=18443 VP_INTAKE_PORT=15101 VP_IDENTITY_PORT=15106 VP_TRIAGE_PORT=15102 VP_NOTIFICATION_PORT=15103 VP_COORDINATION_PORT=15104 VP_DISCLOSURE_PORT=15105 VP_WEB_PORT=15107 VP_MAIL_PORT=12525
      VP_DB_SUFFIX=_e2e VP_RABBIT_VHOST=e2e VP_SKIP_BUILD=1
      # Every journey comes from 127.0.0.1: one client to the gateway's per-address budget (the limiter has its own tests).
      Gateway__RateLimits__ReporterWritesPerMinute=600)
 e2e_up() {
   env "${E2E[@]}" deploy/local/platform.sh down
-  for db in vp_intake_e2e vp_identity_e2e vp_triage_e2e vp_notification_e2e vp_vendorcoordination_e2e vp_disclosure_e2e; do
+  for db in vp_intake_e2e vp_identity_e2e vp_triage_e2e vp_notification_e2e vp_vendorcoordination_e2e vp_disclosure_e2e vp_web_e2e; do
     psql -q -h 127.0.0.1 -p "${VP_PG_PORT:-55432}" -U postgres -c "drop database if exists $db with (force)" postgres
   done
   rm -rf "$ROOT/.run/e2e/mail"

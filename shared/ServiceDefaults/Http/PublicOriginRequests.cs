@@ -1,9 +1,11 @@
-using VulnPlatform.ServiceDefaults.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 
-namespace VulnPlatform.Identity.Sessions;
+namespace VulnPlatform.ServiceDefaults.Http;
 
 /// <summary>
-/// Identity is reached through the gateway, which terminates TLS: every request is treated as made
+/// A service with pages (Identity, the web client) is reached through the gateway, which terminates TLS: every request is treated as made
 /// to the platform's public origin, so discovery names the gateway's endpoints, cookies are Secure,
 /// and antiforgery accepts the HTTPS the person actually uses. (The forwarded Host is never trusted:
 /// the origin comes from configuration.)

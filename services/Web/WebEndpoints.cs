@@ -1,0 +1,96 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.Options;
+using VulnPlatform.Web.Gateway;
+using VulnPlatform.Web.Sessions;
+
+namespace VulnPlatform.Web;
+
+/// <summary>What the pages need besides pages: signing in and out, the language switch, and the reporter's files passed through.</summary>
+public static class WebEndpoints
+{
+    public static void MapWebEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/signin", (string? returnUrl) =>
+            Results.Challenge(new AuthenticationProperties { RedirectUri = SafeReturn(returnUrl) }, [WebAuthentication.Oidc]));
+
+        // Sign-out is a form post (antiforgery checked): the refresh token is revoked at Identity,
+        // the server-side session deleted, and Identity's own session ended.
+        app.MapPost("/signout", async (HttpContext context, IAntiforgery antiforgery, IOptionsMonitor<OpenIdConnectOptions> oidcOptions) =>
+        {
+            if (!await antiforgery.IsRequestValidAsync(context)) return Results.BadRequest();
+            var oidc = oidcOptions.Get(WebAuthentication.Oidc);
+            if (await context.GetTokenAsync(WebAuthentication.Session, "refresh_token") is { } refreshToken && oidc.ConfigurationManager is not null)
+            {
+                try
+                {
+                    var configuration = await oidc.ConfigurationManager.GetConfigurationAsync(context.RequestAborted);
+                    var revocation = configuration.AdditionalData.TryGetValue("revocation_endpoint", out var value) ? value?.ToString() : null;
+                    if (revocation is not null)
+                    {
+                        using var _ = await oidc.Backchannel.PostAsync(revocation, new FormUrlEncodedContent(new Dictionary<string, string>
+                        {
+                            ["token"] = refreshToken, ["token_type_hint"] = "refresh_token", ["client_id"] = oidc.ClientId!, ["client_secret"] = oidc.ClientSecret!,
+                        }), context.RequestAborted);
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    // The session ends here regardless; the token expires on its own.
+                }
+            }
+            await FollowUp.ForgetAllAsync(context);
+            return Results.SignOut(new AuthenticationProperties { RedirectUri = "/" }, [WebAuthentication.Session, WebAuthentication.Oidc]);
+        });
+
+        app.MapGet("/language", (string? culture, string? returnUrl, HttpContext context) =>
+        {
+            var chosen = WebModule.Cultures.FirstOrDefault(c => c.Name == culture)?.Name ?? "en";
+            context.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
+                CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(chosen)),
+                new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), Secure = true, HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true });
+            return Results.Redirect(SafeReturn(returnUrl));
+        });
+
+        // A report's file, for its reporter: fetched with their follow-up token or account, never cached.
+        app.MapGet("/reports/{trackingNumber}/files/{attachmentId:guid}", async (string trackingNumber, Guid attachmentId, GatewayClient gateway, HttpContext context) =>
+        {
+            using var response = await gateway.SendForReportAsync(
+                new HttpRequestMessage(HttpMethod.Get, $"api/reports/{Uri.EscapeDataString(trackingNumber)}/attachments/{attachmentId}"), trackingNumber, context.RequestAborted);
+            if (!response.IsSuccessStatusCode) return Results.NotFound();
+            context.Response.ContentType = "application/octet-stream";
+            context.Response.Headers.ContentDisposition = response.Content.Headers.ContentDisposition?.ToString() ?? "attachment";
+            context.Response.Headers.CacheControl = "no-store";
+            await response.Content.CopyToAsync(context.Response.Body, context.RequestAborted);
+            return Results.Empty;
+        });
+
+        // One file of a report, uploaded by the page's script so the browser can show its progress.
+        app.MapPost("/reports/{trackingNumber}/files", async (string trackingNumber, HttpContext context, IAntiforgery antiforgery, GatewayClient gateway) =>
+        {
+            if (!await antiforgery.IsRequestValidAsync(context)) return Results.BadRequest();
+            var form = await context.Request.ReadFormAsync(context.RequestAborted);
+            if (form.Files.Count == 0) return Results.BadRequest();
+            using var content = new MultipartFormDataContent();
+            foreach (var file in form.Files)
+            {
+                var part = new StreamContent(file.OpenReadStream());
+                part.Headers.ContentType = MediaTypeHeaderValue.TryParse(file.ContentType, out var type) ? type : new MediaTypeHeaderValue("application/octet-stream");
+                content.Add(part, "files", file.FileName);
+            }
+            using var response = await gateway.SendForReportAsync(
+                new HttpRequestMessage(HttpMethod.Post, $"api/reports/{Uri.EscapeDataString(trackingNumber)}/attachments") { Content = content }, trackingNumber, context.RequestAborted);
+            var body = await response.Content.ReadAsStringAsync(context.RequestAborted);
+            return Results.Content(body, response.Content.Headers.ContentType?.ToString() ?? "application/json", statusCode: (int)response.StatusCode);
+        }).DisableAntiforgery(); // checked above, from the form field the script sends
+
+        app.MapGet("/favicon.ico", () => Results.Redirect("/img/icon.svg", permanent: true));
+    }
+
+    /// <summary>Only a path on this site: never another origin (//host, /\host) after signing in.</summary>
+    public static string SafeReturn(string? returnUrl) =>
+        returnUrl is { Length: > 0 and < 2048 } && returnUrl[0] == '/' && (returnUrl.Length == 1 || returnUrl[1] is not '/' and not '\\') ? returnUrl : "/";
+}
