@@ -50,7 +50,7 @@ service_env() { # name
       echo "Identity__Clients__coordination__Secret=$(cat "$KEY_DIR/coordination-client")"
       echo "Identity__Clients__disclosure__Secret=$(cat "$KEY_DIR/disclosure-client")"
       echo "Identity__Clients__vulnplatform-web__RedirectUris__0=https://localhost:$HTTPS_PORT/signin-oidc"
-      echo "Identity__Clients__vulnplatform-web__PostLogoutRedirectUris__0=https://localhost:$HTTPS_PORT/"
+      echo "Identity__Clients__vulnplatform-web__PostLogoutRedirectUris__0=https://localhost:$HTTPS_PORT/signout-callback-oidc"
       echo "Identity__FirstAdmin__Email=$DEV_ADMIN_EMAIL"
       echo "Identity__FirstAdmin__Password=$(cat "$KEY_DIR/dev-admin-password")"
       echo "Identity__FirstAdmin__TotpSecret=$(cat "$KEY_DIR/dev-admin-totp")"
