@@ -121,4 +121,19 @@ public static class GatewayModule
         app.UseMiddleware<HeaderHygiene>();
         return app;
     }
+
+    /// <summary>
+    /// Everything not claimed by a route goes to the web client (its pages and their 404), except
+    /// these prefixes: an unknown API path, a service's internal endpoint or an unknown health path
+    /// is answered here with a problem and forwarded nowhere.
+    /// </summary>
+    public static WebApplication MapNotForwarded(this WebApplication app)
+    {
+        foreach (var prefix in new[] { "/api/{**rest}", "/internal/{**rest}", "/health/{**rest}" })
+        {
+            app.Map(prefix, (HttpContext context) => Results.Problem(statusCode: StatusCodes.Status404NotFound, type: ProblemTypes.NotFound, title: "Not found",
+                detail: "Nothing is served at this address.")).ExcludeFromDescription();
+        }
+        return app;
+    }
 }

@@ -19,6 +19,7 @@ app.UsePlatformAuthentication(operatorEndpoints: false);
 app.UseRateLimiter();
 app.MapDefaultEndpoints();
 app.MapSecurityTxt();
+app.MapNotForwarded();
 app.MapReverseProxy().WithRouteBodyLimits(app.Services.GetRequiredService<IOptions<AttachmentLimits>>().Value);
 
 app.Run();

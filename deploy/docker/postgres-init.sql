@@ -5,3 +5,4 @@ create database vp_notification;
 create database vp_vendorcoordination;
 create database vp_disclosure;
 create database vp_identity;
+create database vp_web;

@@ -20,6 +20,7 @@ public sealed class GatewayTests : IAsyncLifetime
     private EchoBackend _notification = null!;
     private EchoBackend _coordination = null!;
     private EchoBackend _disclosure = null!;
+    private EchoBackend _web = null!;
     private WebApplicationFactory<Program> _gateway = null!;
     private readonly TestTokens _tokens = new("https://cvd.example.org/");
 
@@ -31,6 +32,7 @@ public sealed class GatewayTests : IAsyncLifetime
         _notification = await EchoBackend.StartAsync();
         _coordination = await EchoBackend.StartAsync();
         _disclosure = await EchoBackend.StartAsync();
+        _web = await EchoBackend.StartAsync();
         _gateway = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
         {
             host.UseSetting("ReverseProxy:Clusters:intake:Destinations:intake-1:Address", _intake.Address);
@@ -39,6 +41,7 @@ public sealed class GatewayTests : IAsyncLifetime
             host.UseSetting("ReverseProxy:Clusters:notification:Destinations:notification-1:Address", _notification.Address);
             host.UseSetting("ReverseProxy:Clusters:vendorcoordination:Destinations:vendorcoordination-1:Address", _coordination.Address);
             host.UseSetting("ReverseProxy:Clusters:disclosure:Destinations:disclosure-1:Address", _disclosure.Address);
+            host.UseSetting("ReverseProxy:Clusters:web:Destinations:web-1:Address", _web.Address);
             host.UseSetting("Gateway:RateLimits:SignInPerMinute", "2");
             host.UseSetting("Gateway:Cors:Origins:0", "https://console.cvd.example.org");
             host.ConfigureTestServices(services => _tokens.TrustedBy(services));
@@ -58,6 +61,7 @@ public sealed class GatewayTests : IAsyncLifetime
         await _notification.DisposeAsync();
         await _coordination.DisposeAsync();
         await _disclosure.DisposeAsync();
+        await _web.DisposeAsync();
     }
 
     [Fact]
@@ -108,7 +112,7 @@ public sealed class GatewayTests : IAsyncLifetime
             await SendAsync(client, "/api/identity/accounts", "not-a-token"),                                  // 401
             await client.GetAsync("/api/identity/accounts"),                                                   // 401 by policy
             await SendAsync(client, "/api/identity/accounts", _tokens.Person(Guid.NewGuid(), "reporter")),     // 403
-            await client.GetAsync("/no/such/path"),                                                            // 404
+            await client.GetAsync("/api/no/such/path"),                                                        // 404
             await client.PutAsync("/.well-known/security.txt", new StringContent("x")),                        // 405
         };
         await _identity.DisposeAsync();
@@ -371,6 +375,23 @@ public sealed class GatewayTests : IAsyncLifetime
 
         // Reading has its own, larger budget.
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/reports/VR-2026-000001")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Pages_go_to_the_web_client_but_unknown_api_and_internal_paths_go_nowhere()
+    {
+        var page = await Https().GetAsync("/report?kind=fraud");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains(_web.Requests, r => r.PathAndQuery == "/report?kind=fraud");
+
+        foreach (var path in new[] { "/api/no-such-service/x", "/internal/reports/00000000-0000-0000-0000-000000000001/contact", "/health/anything" })
+        {
+            var response = await Https().GetAsync(path);
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+        Assert.DoesNotContain(_web.Requests, r => r.PathAndQuery.StartsWith("/api/", StringComparison.Ordinal) || r.PathAndQuery.StartsWith("/internal/", StringComparison.Ordinal)
+            || r.PathAndQuery.StartsWith("/health/", StringComparison.Ordinal));
     }
 
     [Fact]

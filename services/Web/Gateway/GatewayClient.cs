@@ -49,6 +49,9 @@ public sealed class GatewayClient(HttpClient http, IHttpContextAccessor accessor
     /// The handler of every call to the gateway (APIs and Identity's back channel): TLS always;
     /// besides publicly trusted certificates, only the one configured (the development gateway's).
     /// </summary>
+    public static HttpMessageHandler BackchannelHandler(IOptions<WebOptions> options, Uri publicOrigin) =>
+        new ToGateway(publicOrigin, options.Value.GatewayAddress) { InnerHandler = Handler(options) };
+
     public static SocketsHttpHandler Handler(IOptions<WebOptions> options)
     {
         var pinned = options.Value.GatewayCertificate is { Length: > 0 } path ? X509Certificate2.CreateFromPem(File.ReadAllText(path)) : null;
@@ -63,5 +66,22 @@ public sealed class GatewayClient(HttpClient http, IHttpContextAccessor accessor
                     || pinned is not null && certificate is not null && certificate.GetCertHashString() == pinned.GetCertHashString(),
             },
         };
+    }
+
+    /// <summary>
+    /// Identity's discovery document names its endpoints at the public origin (what browsers use);
+    /// server to server the web client reaches them at the gateway's address (a service name in a
+    /// cluster): the same path, another authority.
+    /// </summary>
+    private sealed class ToGateway(Uri publicOrigin, Uri gateway) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.RequestUri is { } uri && uri.Scheme == publicOrigin.Scheme && uri.Authority == publicOrigin.Authority && gateway.Authority != publicOrigin.Authority)
+            {
+                request.RequestUri = new UriBuilder(uri) { Scheme = gateway.Scheme, Host = gateway.Host, Port = gateway.Port }.Uri;
+            }
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 }

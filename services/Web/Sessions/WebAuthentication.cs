@@ -27,7 +27,7 @@ public static class WebAuthentication
         services.AddOptions<CookieAuthenticationOptions>(Session).Configure<ServerSessions>((cookie, store) => cookie.SessionStore = store);
         services.AddOptions<CookieAuthenticationOptions>(FollowUpScheme).Configure<ServerSessions>((cookie, store) => cookie.SessionStore = store);
         services.AddOptions<OpenIdConnectOptions>(Oidc).Configure<IOptions<WebOptions>>((oidc, options) =>
-            oidc.BackchannelHttpHandler = Gateway.GatewayClient.Handler(options));
+            oidc.BackchannelHttpHandler = Gateway.GatewayClient.BackchannelHandler(options, publicOrigin));
 
         services.AddAuthentication(options =>
             {
