@@ -71,6 +71,7 @@ public static class WebModule
     public static WebApplication UseWebClient(this WebApplication app)
     {
         app.UseMiddleware<SecurityHeaders>();
+        app.UseExceptionHandler("/error", createScopeForErrors: true);
         app.UseRequestLocalization();
         app.UseStaticFiles();
         app.UseAuthentication();
