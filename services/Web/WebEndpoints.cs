@@ -56,17 +56,8 @@ public static class WebEndpoints
         });
 
         // A report's file, for its reporter: fetched with their follow-up token or account, never cached.
-        app.MapGet("/reports/{trackingNumber}/files/{attachmentId:guid}", async (string trackingNumber, Guid attachmentId, GatewayClient gateway, HttpContext context) =>
-        {
-            using var response = await gateway.SendForReportAsync(
-                new HttpRequestMessage(HttpMethod.Get, $"api/reports/{Uri.EscapeDataString(trackingNumber)}/attachments/{attachmentId}"), trackingNumber, context.RequestAborted);
-            if (!response.IsSuccessStatusCode) return Results.NotFound();
-            context.Response.ContentType = "application/octet-stream";
-            context.Response.Headers.ContentDisposition = response.Content.Headers.ContentDisposition?.ToString() ?? "attachment";
-            context.Response.Headers.CacheControl = "no-store";
-            await response.Content.CopyToAsync(context.Response.Body, context.RequestAborted);
-            return Results.Empty;
-        });
+        app.MapGet("/reports/{trackingNumber}/files/{attachmentId:guid}", (string trackingNumber, Guid attachmentId, GatewayClient gateway, HttpContext context) =>
+            PassFileAsync(gateway, context, $"api/reports/{Uri.EscapeDataString(trackingNumber)}/attachments/{attachmentId}", trackingNumber));
 
         // One file of a report, uploaded by the page's script so the browser can show its progress.
         app.MapPost("/reports/{trackingNumber}/files", async (string trackingNumber, HttpContext context, IAntiforgery antiforgery, GatewayClient gateway) =>
@@ -87,7 +78,43 @@ public static class WebEndpoints
             return Results.Content(body, response.Content.Headers.ContentType?.ToString() ?? "application/json", statusCode: (int)response.StatusCode);
         }).DisableAntiforgery(); // checked above, from the form field the script sends
 
+        // A case's file for staff: Intake records the download (who, when) before it serves a byte.
+        app.MapGet("/staff/cases/{trackingNumber}/files/{attachmentId:guid}", (string trackingNumber, Guid attachmentId, GatewayClient gateway, HttpContext context) =>
+            PassFileAsync(gateway, context, $"api/staff/reports/{Uri.EscapeDataString(trackingNumber)}/attachments/{attachmentId}"))
+            .RequireAuthorization(policy => policy.RequireRole("analyst", "coordinator"));
+
+        // A file the coordinator shared with the vendor's organisation, under its neutral name.
+        app.MapGet("/vendor/cases/{trackingNumber}/files/{attachmentId:guid}", (string trackingNumber, Guid attachmentId, GatewayClient gateway, HttpContext context) =>
+            PassFileAsync(gateway, context, $"api/coordination/vendor/cases/{Uri.EscapeDataString(trackingNumber)}/files/{attachmentId}"))
+            .RequireAuthorization(policy => policy.RequireRole("vendor"));
+
+        // Previews of an unpublished advisory for coordinators: the public page (with its own policy) and the CSAF document.
+        app.MapGet("/staff/advisories/{publicId}/preview/{kind}", async (string publicId, string kind, string? lang, GatewayClient gateway, HttpContext context) =>
+        {
+            if (kind is not ("html" or "csaf")) return Results.NotFound();
+            var path = $"api/advisories/{Uri.EscapeDataString(publicId)}/preview/{kind}" + (kind == "html" && lang == "zh-CN" ? "?lang=zh-CN" : "");
+            using var response = await gateway.SendAsync(new HttpRequestMessage(HttpMethod.Get, path), context.RequestAborted);
+            if (!response.IsSuccessStatusCode) return Results.NotFound();
+            if (response.Headers.TryGetValues("Content-Security-Policy", out var policies)) context.Response.Headers.ContentSecurityPolicy = policies.First();
+            return Results.Content(await response.Content.ReadAsStringAsync(context.RequestAborted), response.Content.Headers.ContentType?.ToString() ?? "text/plain");
+        }).RequireAuthorization(policy => policy.RequireRole("coordinator"));
+
         app.MapGet("/favicon.ico", () => Results.Redirect("/img/icon.svg", permanent: true));
+    }
+
+    /// <summary>A file from an API, streamed to the browser as a download (never rendered, never cached).</summary>
+    private static async Task<IResult> PassFileAsync(GatewayClient gateway, HttpContext context, string path, string? trackingNumber = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        using var response = trackingNumber is null
+            ? await gateway.SendAsync(request, context.RequestAborted)
+            : await gateway.SendForReportAsync(request, trackingNumber, context.RequestAborted);
+        if (!response.IsSuccessStatusCode) return Results.NotFound();
+        context.Response.ContentType = "application/octet-stream";
+        context.Response.Headers.ContentDisposition = response.Content.Headers.ContentDisposition?.ToString() ?? "attachment";
+        context.Response.Headers.CacheControl = "no-store";
+        await response.Content.CopyToAsync(context.Response.Body, context.RequestAborted);
+        return Results.Empty;
     }
 
     /// <summary>Only a path on this site: never another origin (//host, /\host) after signing in.</summary>

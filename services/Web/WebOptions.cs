@@ -20,6 +20,9 @@ public sealed class WebOptions
     /// <summary>How long a signed-in session lasts at most, refreshed tokens or not.</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
 
+    /// <summary>The organisation's own time zone (IANA), shown beside UTC wherever an instant is scheduled.</summary>
+    public string OrganisationTimeZone { get; set; } = "UTC";
+
     /// <summary>How long an anonymous reporter's follow-up session (tracking number and token, kept on the server) lasts.</summary>
     public TimeSpan FollowUpLifetime { get; set; } = TimeSpan.FromHours(2);
 }

@@ -9,11 +9,32 @@ namespace VulnPlatform.EndToEnd.Tests;
 /// <summary>Staff and vendor accounts made by the development admin, signed in the way people sign in (pages, TOTP, code + PKCE).</summary>
 public static class StaffAccounts
 {
+    /// <summary>A new account with <paramref name="role"/>, signed in: its access token.</summary>
+    public static async Task<string> TokenAsync(string role, Guid? vendorOrganisationId = null) => (await CreateAsync(role, vendorOrganisationId)).Token;
+
+    /// <summary>A staff or vendor person as a browser test needs them: the address, password and authenticator secret they enrolled, and a token.</summary>
+    public sealed record Person(string Email, string Password, string TotpSecret, string Token)
+    {
+        private long _lastStep = DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 30;
+
+        /// <summary>A code of a time step this person has not used yet (the enrolment used one; each is accepted once).</summary>
+        public async Task<string> FreshCodeAsync()
+        {
+            var step = DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 30;
+            if (step <= Interlocked.Read(ref _lastStep))
+            {
+                await Task.Delay(TimeSpan.FromSeconds(30 - DateTimeOffset.UtcNow.ToUnixTimeSeconds() % 30 + 1));
+            }
+            Interlocked.Exchange(ref _lastStep, DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 30);
+            return new Totp(Base32Encoding.ToBytes(TotpSecret)).ComputeTotp();
+        }
+    }
+
     /// <summary>
     /// The development admin creates an account with <paramref name="role"/> (a vendor bound to
     /// <paramref name="vendorOrganisationId"/>), who enrols an authenticator at first sign-in and gets a token.
     /// </summary>
-    public static async Task<string> TokenAsync(string role, Guid? vendorOrganisationId = null)
+    public static async Task<Person> CreateAsync(string role, Guid? vendorOrganisationId = null)
     {
         var keys = Environment.GetEnvironmentVariable("VP_TEST_BROKER_KEYS")
             ?? throw new InvalidOperationException("VP_TEST_BROKER_KEYS is not set: run the end-to-end tests with `make test`.");
@@ -29,12 +50,14 @@ public static class StaffAccounts
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var password = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("initialPassword").GetString()!;
 
-        return await SignInAsync(email, password, async (browser, enrolment) =>
+        string secret = "";
+        var token = await SignInAsync(email, password, async (browser, enrolment) =>
         {
-            var secret = enrolment.Document.QuerySelector(".secret")!.TextContent.Trim();
+            secret = enrolment.Document.QuerySelector(".secret")!.TextContent.Trim();
             var done = await browser.SubmitAsync(enrolment, new Dictionary<string, string> { ["code"] = new Totp(Base32Encoding.ToBytes(secret)).ComputeTotp() });
             return await browser.OpenAsync(done.Document.QuerySelector("a.button")!.GetAttribute("href")!);
         });
+        return new Person(email, password, secret, token);
     }
 
     private static async Task<string> SignInAsync(string email, string password, Func<Browser, Page, Task<Page>> secondStep)

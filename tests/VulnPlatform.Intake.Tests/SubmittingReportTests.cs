@@ -184,6 +184,7 @@ public sealed class SubmittingReportTests(IntakeFixture intake)
     {
         var body = Reports.With("title", new string('a', 201));
         body["cwe"] = "XSS";
+        body["cvssVector"] = "CVSS:2.0/AV:N/AC:L/Au:N/C:P/I:P/A:P";
 
         var response = await intake.Client.PostAsJsonAsync("/api/reports", body);
 
@@ -192,6 +193,25 @@ public sealed class SubmittingReportTests(IntakeFixture intake)
         var errors = problem.GetProperty("errors");
         Assert.Contains("200", errors.GetProperty("Title")[0].GetString());
         Assert.Contains("CWE-79", errors.GetProperty("Cwe")[0].GetString());
+        Assert.Contains("v3.1 or v4.0", errors.GetProperty("CvssVector")[0].GetString());
+    }
+
+    [Fact]
+    public async Task The_reporters_own_CVSS_vector_is_kept_as_a_suggestion()
+    {
+        var body = Reports.With("title", "Scored by the reporter");
+        body["cvssVector"] = "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N";
+
+        var response = await intake.Client.PostAsJsonAsync("/api/reports", body);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var reportId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("reportId").GetGuid();
+        await using var session = intake.Store.QuerySession();
+        var stored = (await session.Events.FetchStreamAsync(reportId)).Single(e => e.Data is VulnPlatform.Intake.Reports.ReportFiled);
+        Assert.Equal("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N", ((VulnPlatform.Intake.Reports.ReportFiled)stored.Data).SuggestedCvssVector);
+        // What Triage receives carries it on.
+        var submitted = (VulnPlatform.Contracts.Intake.ReportSubmitted)new VulnPlatform.Intake.Reports.IntakeIntegrationEvents().ToIntegrationEvent(stored)!;
+        Assert.Equal("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N", submitted.SuggestedCvssVector);
     }
 
     private Task<HttpResponseMessage> GetStatusAsync(string trackingNumber, string? token)

@@ -18,7 +18,7 @@ public sealed class IntakeIntegrationEvents : IIntegrationEventMap
         ReportFiled e => new ReportSubmitted(
             e.ReportId, e.TrackingNumber, e.Kind, e.Title, e.Description,
             e.Product is { } product ? new AffectedProduct(product.Vendor, product.Name, product.Version) : null,
-            e.ThirdParty, e.StepsToReproduce, e.Impact, e.Cwe, e.Anonymous, e.SubmittedBy, e.SubmittedAt),
+            e.ThirdParty, e.StepsToReproduce, e.Impact, e.Cwe, e.Anonymous, e.SubmittedBy, e.SubmittedAt, e.SuggestedCvssVector),
         ReportRoutedToDesk e => new SubmissionRouted(e.ReportId, e.TrackingNumber, e.Kind, e.Desk, e.RoutedAt),
         AttachmentStored e => new AttachmentAdded(
             e.ReportId, e.TrackingNumber, e.AttachmentId, e.FileName, e.Size, e.Sha256, e.SniffedContentType, e.AddedBy, e.AddedAt),

@@ -21,7 +21,8 @@ public sealed record ReportFiled(
     bool Anonymous,
     string FollowUpTokenHash,
     Actor SubmittedBy,
-    DateTimeOffset SubmittedAt);
+    DateTimeOffset SubmittedAt,
+    string? SuggestedCvssVector = null);
 
 /// <summary>Name, e-mail and language, sealed under the report's data key and bound to the report (never plaintext at rest).</summary>
 public sealed record ReporterContactGiven(Guid ReportId, byte[] Contact, DateTimeOffset GivenAt);

@@ -16,7 +16,7 @@ public sealed class ReportSubmittedConsumer(ISessionFactory sessions, TimeProvid
         if (await session.Events.FetchStreamStateAsync(m.ReportId, cancellationToken) is not null) return; // opened already
         session.Events.StartStream<TriageCase>(m.ReportId, new CaseStarted(
             m.ReportId, m.ReportId, m.TrackingNumber, m.Title, m.Product?.Vendor, m.Product?.Name, m.Cwe, m.SubmittedAt, m.SubmittedAt,
-            m.Description, m.Product?.Version, m.StepsToReproduce, m.Impact));
+            m.Description, m.Product?.Version, m.StepsToReproduce, m.Impact, m.SuggestedCvssVector));
     }
 }
 

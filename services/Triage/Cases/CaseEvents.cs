@@ -7,7 +7,7 @@ namespace VulnPlatform.Triage.Cases;
 /// <summary>A vulnerability report arrived (from Intake's ReportSubmitted): the case exists, its clocks start.</summary>
 public sealed record CaseStarted(
     Guid CaseId, Guid ReportId, string TrackingNumber, string Title, string? Vendor, string? Product, string? Cwe, DateTimeOffset SubmittedAt, DateTimeOffset At,
-    string? Description = null, string? ProductVersion = null, string? StepsToReproduce = null, string? Impact = null);
+    string? Description = null, string? ProductVersion = null, string? StepsToReproduce = null, string? Impact = null, string? SuggestedCvssVector = null);
 
 /// <summary>The human acknowledgement, with the personal message written to the reporter.</summary>
 public sealed record AcknowledgementGiven(Guid CaseId, string TrackingNumber, string Message, Actor By, DateTimeOffset At);

@@ -23,6 +23,8 @@ public sealed class CaseView
     public string? Product { get; set; }
     public string? Cwe { get; set; }
     public string? CvssVector { get; set; }
+    /// <summary>The reporter's own scoring at submission, if any (a suggestion; <see cref="CvssVector"/> is the analyst's).</summary>
+    public string? SuggestedCvssVector { get; set; }
     public decimal? CvssScore { get; set; }
     public string? Severity { get; set; }
     public string? AssigneeId { get; set; }
@@ -61,7 +63,7 @@ public sealed class CaseViewProjection(SlaSchedule schedule) : SingleStreamProje
     {
         Id = e.Data.CaseId, ReportId = e.Data.ReportId, TrackingNumber = e.Data.TrackingNumber, Title = e.Data.Title,
         Description = e.Data.Description, ProductVersion = e.Data.ProductVersion, StepsToReproduce = e.Data.StepsToReproduce, Impact = e.Data.Impact,
-        Vendor = e.Data.Vendor, Product = e.Data.Product, Cwe = e.Data.Cwe, SubmittedAt = e.Data.SubmittedAt,
+        Vendor = e.Data.Vendor, Product = e.Data.Product, Cwe = e.Data.Cwe, SubmittedAt = e.Data.SubmittedAt, SuggestedCvssVector = e.Data.SuggestedCvssVector,
         AcknowledgementDueAt = e.Data.SubmittedAt + schedule.Options.AcknowledgementWithin, Sla = schedule.Evolve(null, e.Data)!, LastMessageToReporterAt = e.Data.SubmittedAt,
         Version = e.Version, History = [new HistoryEntry(e.Data.At, "opened", null, null)],
     };

@@ -4,7 +4,8 @@ namespace VulnPlatform.Contracts.Intake;
 /// A submission reached the platform and was given a tracking number. Only submissions of kind
 /// <see cref="ReportKinds.Vulnerability"/> are for triage; fraud and general questions are routed to
 /// a desk (<see cref="SubmissionRouted"/>). The reporter's contact details stay in Intake;
-/// <see cref="Anonymous"/> tells whether there is anyone to write to.
+/// <see cref="Anonymous"/> tells whether there is anyone to write to. <see cref="SuggestedCvssVector"/> is
+/// the reporter's own scoring, if they gave one: a suggestion for the analyst, not the case's score.
 /// </summary>
 public sealed record ReportSubmitted(
     Guid ReportId,
@@ -19,4 +20,5 @@ public sealed record ReportSubmitted(
     string? Cwe,
     bool Anonymous,
     Actor SubmittedBy,
-    DateTimeOffset SubmittedAt);
+    DateTimeOffset SubmittedAt,
+    string? SuggestedCvssVector = null);

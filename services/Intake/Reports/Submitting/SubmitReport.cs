@@ -41,7 +41,8 @@ public static class SubmitReportDecider
                 Anonymous: command.Contact is null,
                 command.FollowUpTokenHash,
                 command.SubmittedBy,
-                command.Now),
+                command.Now,
+                NullIfBlank(request.CvssVector)),
         };
 
         if (command.Contact is { } contact)

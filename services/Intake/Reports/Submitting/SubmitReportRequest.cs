@@ -14,7 +14,8 @@ public sealed record SubmitReportRequest(
     string? StepsToReproduce,
     string? Impact,
     string? Cwe,
-    ReporterRequest? Reporter);
+    ReporterRequest? Reporter,
+    string? CvssVector = null);
 
 public sealed record ProductRequest(string? Vendor, string? Name, string? Version);
 
@@ -37,6 +38,9 @@ public sealed class SubmitReportValidator : AbstractValidator<SubmitReportReques
         RuleFor(r => r.Impact).MaximumLength(MaxImpact).MultiLineText();
         RuleFor(r => r.Cwe).Matches(@"^CWE-[1-9][0-9]{0,5}$")
             .WithMessage("'Cwe' must look like CWE-79.");
+        // The reporter's own scoring, a suggestion for the analyst (who scores the case); its shape only is checked here.
+        RuleFor(r => r.CvssVector).MaximumLength(400).Matches(@"^CVSS:(3\.1|4\.0)(/[A-Za-z]{1,3}:[A-Za-z]{1,2})+$")
+            .WithMessage("'CvssVector' must be a CVSS v3.1 or v4.0 vector such as CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H.");
         RuleFor(r => r.Product!).SetValidator(new ProductValidator()).When(r => r.Product is not null);
         RuleFor(r => r.Reporter!).SetValidator(new ReporterValidator()).When(r => r.Reporter is not null);
 

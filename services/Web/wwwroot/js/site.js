@@ -169,6 +169,91 @@
     });
   }
 
+  // Deadlines count down while the page is open ("in 3 h 12 min", "overdue by 20 min").
+  function initCountdowns() {
+    var nodes = document.querySelectorAll('[data-countdown]');
+    if (nodes.length === 0) return;
+    function tick() {
+      var now = Date.now();
+      nodes.forEach(function (node) {
+        var left = Date.parse(node.getAttribute('datetime')) - now;
+        var span = Math.abs(left);
+        var days = Math.floor(span / 86400000), hours = Math.floor(span / 3600000), minutes = Math.floor(span % 3600000 / 60000);
+        var text = days >= 2 ? days + ' d ' + (hours % 24) + ' h' : hours >= 1 ? hours + ' h ' + minutes + ' min' : minutes + ' min';
+        node.textContent = node.getAttribute(left < 0 ? 'data-overdue' : 'data-in').replace('{0}', text);
+        node.classList.toggle('overdue', left < 0);
+        node.classList.toggle('soon', left >= 0 && left < 4 * 3600000);
+      });
+    }
+    tick();
+    window.setInterval(tick, 30000);
+  }
+
+  // The CVSS calculator: choosing metrics builds the vector; the score is asked of /api/cvss as it changes.
+  function initCvss(box) {
+    var input = box.querySelector('[data-cvss-vector]');
+    var picker = box.querySelector('[data-cvss-picker]');
+    var version = box.querySelector('[data-cvss-version]');
+    var result = box.querySelector('[data-cvss-result]');
+    if (!input || !picker || !version || !result) return;
+    picker.hidden = false;
+    var pending = null, asked = 0;
+    function group(v) { return box.querySelector('[data-cvss-metrics="' + v + '"]'); }
+    function showVersion() {
+      box.querySelectorAll('[data-cvss-metrics]').forEach(function (g) { g.hidden = g.getAttribute('data-cvss-metrics') !== version.value; });
+    }
+    function fromVector() {
+      var match = /^CVSS:(3\.1|4\.0)\//.exec(input.value.trim());
+      if (!match) return;
+      version.value = match[1];
+      showVersion();
+      var metrics = group(match[1]);
+      metrics.querySelectorAll('[data-metric]').forEach(function (select) { select.value = ''; });
+      input.value.trim().split('/').slice(1).forEach(function (part) {
+        var pair = part.split(':');
+        var select = metrics.querySelector('[data-metric="' + pair[0] + '"]');
+        if (select) select.value = pair[1] || '';
+      });
+    }
+    function toVector() {
+      var parts = [];
+      group(version.value).querySelectorAll('[data-metric]').forEach(function (select) {
+        if (select.value) parts.push(select.getAttribute('data-metric') + ':' + select.value);
+      });
+      input.value = 'CVSS:' + version.value + '/' + parts.join('/');
+      score();
+    }
+    function score() {
+      var vector = input.value.trim();
+      window.clearTimeout(pending);
+      if (!vector) { result.textContent = ''; return; }
+      pending = window.setTimeout(function () {
+        var mine = ++asked;
+        fetch('/api/cvss?vector=' + encodeURIComponent(vector), { credentials: 'omit' })
+          .then(function (response) { return response.json().then(function (body) { return { ok: response.ok, body: body }; }); })
+          .then(function (answer) {
+            if (mine !== asked) return; // a later vector was asked for meanwhile
+            if (answer.ok) {
+              result.textContent = answer.body.baseScore.toFixed(1) + ' ' + answer.body.severity;
+              result.className = 'cvss-result severity-' + String(answer.body.severity).toLowerCase();
+            } else {
+              result.textContent = result.getAttribute('data-invalid') + ' ' + (answer.body.detail || '');
+              result.className = 'cvss-result invalid';
+            }
+          })
+          .catch(function () { result.textContent = ''; });
+      }, 150);
+    }
+    version.addEventListener('change', function () { showVersion(); toVector(); });
+    box.querySelectorAll('[data-metric]').forEach(function (select) { select.addEventListener('change', toVector); });
+    input.addEventListener('input', function () { fromVector(); score(); });
+    fromVector();
+    showVersion();
+    score();
+  }
+
   initCopy(document);
+  initCountdowns();
+  document.querySelectorAll('[data-cvss]').forEach(initCvss);
   document.querySelectorAll('[data-upload-form]').forEach(initUpload);
 })();
