@@ -64,7 +64,8 @@ public sealed class WebJourneyInChromiumTests(WebClient web) : IClassFixture<Web
         var staff = analystBrowser.Page;
         Assert.True(await staff.Locator("table.queue time[data-countdown]").CountAsync() > 0, "the queue shows no deadline countdown");
         await analystBrowser.AssertCleanAsync();
-        await analystBrowser.GotoAsync($"/staff/cases/{trackingNumber}");
+        // The files reach Triage through the bus, a moment after the report.
+        await Eventually(staff, $"/staff/cases/{trackingNumber}", async () => (await staff.TextContentAsync("main"))!.Contains("server-log.txt"));
         Assert.Contains("exploit.yaml", await staff.TextContentAsync("main"));
         await analystBrowser.AssertCleanAsync();
         await ActAsync(staff, "acknowledge", "#ack-text", "Thank you, we are looking at it.");
