@@ -30,6 +30,22 @@ public sealed class WebClient : IAsyncLifetime
         Playwright.Dispose();
     }
 
+    /// <summary>Signs in through Identity's pages (password, then a TOTP code computed here) and lands on <paramref name="returnPath"/>.</summary>
+    public async Task<WatchedPage> SignInAsync(StaffAccounts.Person person, string returnPath)
+    {
+        var watched = await OpenAsync();
+        await watched.GotoAsync($"/signin?returnUrl={Uri.EscapeDataString(returnPath)}");
+        await watched.Page.WaitForURLAsync("**/account/sign-in**");
+        await watched.Page.FillAsync("#email", person.Email);
+        await watched.Page.FillAsync("#password", person.Password);
+        await watched.Page.ClickAsync("button[type=submit]");
+        await watched.Page.WaitForSelectorAsync("#code");
+        await watched.Page.FillAsync("#code", await person.FreshCodeAsync());
+        await watched.Page.ClickAsync("button[type=submit]");
+        await watched.Page.WaitForURLAsync(url => new Uri(url).PathAndQuery.StartsWith(returnPath, StringComparison.Ordinal));
+        return watched;
+    }
+
     public async Task<WatchedPage> OpenAsync(string locale = "en-GB", int width = 1280, int height = 900, bool javaScript = true)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions

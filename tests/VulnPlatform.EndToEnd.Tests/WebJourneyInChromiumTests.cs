@@ -60,7 +60,7 @@ public sealed class WebJourneyInChromiumTests(WebClient web) : IClassFixture<Web
         await reporter.AssertCleanAsync();
 
         // The analyst signs in with a TOTP code and finds the queue with its countdowns.
-        await using var analystBrowser = await SignInAsync(analyst, "/staff");
+        await using var analystBrowser = await web.SignInAsync(analyst, "/staff");
         var staff = analystBrowser.Page;
         Assert.True(await staff.Locator("table.queue time[data-countdown]").CountAsync() > 0, "the queue shows no deadline countdown");
         await analystBrowser.AssertCleanAsync();
@@ -107,7 +107,7 @@ public sealed class WebJourneyInChromiumTests(WebClient web) : IClassFixture<Web
         await analystBrowser.AssertCleanAsync();
 
         // Someone else changed the case since this page was read: the change is refused, the input kept.
-        await using var stale = await SignInAsync(analyst, $"/staff/cases/{trackingNumber}");
+        await using var stale = await web.SignInAsync(analyst, $"/staff/cases/{trackingNumber}");
         await ActAsync(staff, "updates", "#update-text", "We are preparing the coordination.");
         await stale.Page.ClickAsync("details:has(#update-text) summary");
         await stale.Page.FillAsync("#update-text", "An update typed on an old copy of the page.");
@@ -116,7 +116,7 @@ public sealed class WebJourneyInChromiumTests(WebClient web) : IClassFixture<Web
         Assert.Equal("An update typed on an old copy of the page.", await stale.Page.InputValueAsync("#update-text"));
 
         // The coordinator brings the vendor in.
-        await using var coordinatorBrowser = await SignInAsync(coordinator, "/staff/coordination");
+        await using var coordinatorBrowser = await web.SignInAsync(coordinator, "/staff/coordination");
         var coordination = coordinatorBrowser.Page;
         await Eventually(coordination, $"/staff/coordination/{trackingNumber}", async () => await coordination.Locator("#add-vendor").CountAsync() > 0);
         await coordinatorBrowser.AssertCleanAsync();
@@ -129,7 +129,7 @@ public sealed class WebJourneyInChromiumTests(WebClient web) : IClassFixture<Web
         await coordinatorBrowser.AssertCleanAsync();
 
         // The vendor sees its case without the reporter's identity and answers.
-        await using var vendorBrowser = await SignInAsync(vendor, "/vendor");
+        await using var vendorBrowser = await web.SignInAsync(vendor, "/vendor");
         var vendorPage = vendorBrowser.Page;
         await Eventually(vendorPage, "/vendor", async () => (await vendorPage.TextContentAsync("main"))!.Contains(trackingNumber));
         await vendorBrowser.AssertCleanAsync();
@@ -192,22 +192,6 @@ public sealed class WebJourneyInChromiumTests(WebClient web) : IClassFixture<Web
         });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("trackingNumber").GetString()!;
-    }
-
-    /// <summary>Signs in through Identity's pages (password, then a TOTP code computed here) and lands on <paramref name="returnPath"/>.</summary>
-    private async Task<WatchedPage> SignInAsync(StaffAccounts.Person person, string returnPath)
-    {
-        var watched = await web.OpenAsync();
-        await watched.GotoAsync($"/signin?returnUrl={Uri.EscapeDataString(returnPath)}");
-        await watched.Page.WaitForURLAsync("**/account/sign-in**");
-        await watched.Page.FillAsync("#email", person.Email);
-        await watched.Page.FillAsync("#password", person.Password);
-        await watched.Page.ClickAsync("button[type=submit]");
-        await watched.Page.WaitForSelectorAsync("#code");
-        await watched.Page.FillAsync("#code", await person.FreshCodeAsync());
-        await watched.Page.ClickAsync("button[type=submit]");
-        await watched.Page.WaitForURLAsync(url => new Uri(url).PathAndQuery.StartsWith(returnPath, StringComparison.Ordinal));
-        return watched;
     }
 
     /// <summary>Opens an action's panel on the case page, fills its text and submits it; the page says it was done.</summary>
