@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help up down test bench bench-rewrap bench-triage bench-notification bench-coordination bench-disclosure build servers compose-check
+.PHONY: help up down test bench bench-web bench-rewrap bench-triage bench-notification bench-coordination bench-disclosure build servers compose-check
 
 help:
 	@echo "make up      start PostgreSQL, RabbitMQ, the services and the gateway (https://localhost:8443)"
@@ -13,6 +13,7 @@ help:
 	@echo "make bench-triage  the staff queue's latency over 100,000 cases (VP_TRIAGE_CASES)"
 	@echo "make bench-coordination  a vendor's queue and the coordinator's overdue queue over 10,000 cases x 5 vendors (VP_COORDINATION_CASES)"
 	@echo "make bench-disclosure    CSAF of a 200-product advisory; publication instant -> last of a 10-advisory set reachable (VP_DISCLOSURE_RUNS)"
+	@echo "make bench-web           the web client in Chromium: TTFB, page weight and LCP of the report form and the staff queue over 100,000 cases (VP_WEB_CASES)"
 	@echo "make bench-notification  receipts: ReportSubmitted on the bus -> SMTP accepted at 100/s (p50/p99), e-mails/s in a burst"
 
 servers:
@@ -34,6 +35,10 @@ test: servers
 bench: servers
 	dotnet build VulnPlatform.sln -c Release -nologo -clp:ErrorsOnly -v quiet
 	deploy/local/bench.sh
+
+bench-web: servers
+	dotnet build VulnPlatform.sln -c Release -nologo -clp:ErrorsOnly -v quiet
+	deploy/local/bench.sh --web $${VP_WEB_CASES:-100000}
 
 bench-notification: servers
 	dotnet build VulnPlatform.sln -c Release -nologo -clp:ErrorsOnly -v quiet

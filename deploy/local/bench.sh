@@ -13,7 +13,7 @@ BENCH=(VP_RUN_DIR="$ROOT/.run/bench" VP_GATEWAY_HTTP_PORT=28080 VP_GATEWAY_HTTPS
 
 env "${BENCH[@]}" deploy/local/platform.sh down
 trap 'env "${BENCH[@]}" deploy/local/platform.sh down' EXIT
-for db in vp_intake_bench vp_identity_bench vp_triage_bench vp_notification_bench vp_vendorcoordination_bench; do
+for db in vp_intake_bench vp_identity_bench vp_triage_bench vp_notification_bench vp_vendorcoordination_bench vp_disclosure_bench vp_web_bench; do
   psql -q -h 127.0.0.1 -p "${VP_PG_PORT:-55432}" -U postgres -c "drop database if exists $db with (force)" postgres
 done
 rm -rf "$ROOT/.run/bench/mail"

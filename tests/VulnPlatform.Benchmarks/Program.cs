@@ -13,6 +13,12 @@ if (args.Length >= 4 && args[0] == "--rewrap" && args[2] == "--postgres")
     return await RewrapBenchmark.RunAsync(args[3], int.Parse(args[1], CultureInfo.InvariantCulture));
 }
 
+// `--web N`: the web client's pages in Chromium with N triage cases (make bench-web; deploy/local/bench.sh starts the platform).
+if (Array.IndexOf(args, "--web") is >= 0 and var webIndex && webIndex + 1 < args.Length)
+{
+    return await WebBench.RunAsync(BenchOptions.Parse(args), int.Parse(args[webIndex + 1], CultureInfo.InvariantCulture));
+}
+
 // `--notification`: only the Notification figures, against a running platform (make bench-notification).
 if (args.Contains("--notification"))
 {
