@@ -25,7 +25,7 @@ public sealed class Text;
 public static class IdentityModule
 {
     public const string ServiceName = "identity";
-    public static readonly CultureInfo[] Cultures = [new("en"), new("zh-CN")];
+    public static readonly CultureInfo[] Cultures = PageLocalization.Cultures;
 
     public static IHostApplicationBuilder AddIdentityService(this IHostApplicationBuilder builder)
     {
@@ -60,22 +60,7 @@ public static class IdentityModule
                 .RequireRole(Roles.Admin))
             .AddContactReaders();
 
-        services.AddLocalization(options => options.ResourcesPath = "Resources");
-        // Chinese text as characters, not as &#x...; escapes (HTML-significant characters are still encoded).
-        services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(options =>
-            options.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
-        services.Configure<RequestLocalizationOptions>(options =>
-        {
-            options.SetDefaultCulture("en");
-            options.SupportedCultures = Cultures;
-            options.SupportedUICultures = Cultures;
-            options.RequestCultureProviders =
-            [
-                new CookieRequestCultureProvider(),
-                new AcceptLanguageHeaderRequestCultureProvider(),
-            ];
-            options.FallBackToParentUICultures = true;
-        });
+        services.AddPageLocalization();
         services.AddRazorPages(pages => pages.Conventions.ConfigureFilter(new Microsoft.AspNetCore.Mvc.AutoValidateAntiforgeryTokenAttribute()))
             .AddViewLocalization();
         services.AddAntiforgery(antiforgery =>

@@ -15,7 +15,7 @@ public sealed class Text;
 
 public static class WebModule
 {
-    public static readonly CultureInfo[] Cultures = [new("en"), new("zh-CN")];
+    public static readonly CultureInfo[] Cultures = PageLocalization.Cultures;
 
     public static IHostApplicationBuilder AddWebClient(this IHostApplicationBuilder builder)
     {
@@ -53,17 +53,7 @@ public static class WebModule
             })
             .ConfigurePrimaryHttpMessageHandler(sp => GatewayClient.Handler(sp.GetRequiredService<IOptions<WebOptions>>()));
 
-        services.AddLocalization(options => options.ResourcesPath = "Resources");
-        services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(options =>
-            options.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
-        services.Configure<RequestLocalizationOptions>(options =>
-        {
-            options.SetDefaultCulture("en");
-            options.SupportedCultures = Cultures;
-            options.SupportedUICultures = Cultures;
-            options.RequestCultureProviders = [new CookieRequestCultureProvider(), new AcceptLanguageHeaderRequestCultureProvider()];
-            options.FallBackToParentUICultures = true;
-        });
+        services.AddPageLocalization();
         services.AddRazorComponents();
         return builder;
     }
@@ -74,6 +64,7 @@ public static class WebModule
         app.UseExceptionHandler("/error", createScopeForErrors: true);
         app.UseRequestLocalization();
         app.UseStaticFiles();
+        app.UseRouting(); // after the exception handler, so a failure while matching gets the error page too
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
