@@ -32,11 +32,14 @@ public sealed class ReporterPortalInChromiumTests(WebClient web) : IClassFixture
         await page.FillAsync("#steps", "1. Post a comment with <img src=x onerror=alert(1)>\n2. Open the preview.");
         await page.FillAsync("#impact", "Script runs in the session of anyone who previews the comment.");
         await page.FillAsync("#cwe", "CWE-79");
-        await page.SetInputFilesAsync("#files", new[]
-        {
-            new FilePayload { Name = "poc.html", MimeType = "text/html", Buffer = "<img src=x onerror=alert(1)>"u8.ToArray() },
-            new FilePayload { Name = "notes.txt", MimeType = "text/plain", Buffer = new byte[300_000] },
-        });
+        // One file chosen, one dropped on the drop zone.
+        await page.SetInputFilesAsync("#files", new[] { new FilePayload { Name = "poc.html", MimeType = "text/html", Buffer = "<img src=x onerror=alert(1)>"u8.ToArray() } });
+        var dropped = await page.EvaluateHandleAsync(@"() => {
+            const data = new DataTransfer();
+            data.items.add(new File([new Uint8Array(300000)], 'notes.txt', { type: 'text/plain' }));
+            return data;
+        }");
+        await page.DispatchEventAsync("[data-dropzone]", "drop", new Dictionary<string, object> { ["dataTransfer"] = dropped });
         // The script lists each chosen file with its own progress bar before anything is sent.
         Assert.Equal(2, await page.Locator("[data-uploads] li progress").CountAsync());
         await page.ClickAsync("button[type=submit]");
@@ -70,6 +73,15 @@ public sealed class ReporterPortalInChromiumTests(WebClient web) : IClassFixture
         Assert.Contains("without signing in", await page.TextContentAsync(".thread"));
         await watched.AssertCleanAsync();
 
+        // Consent: credit in public under a name; saved and shown as saved.
+        await page.CheckAsync("#public-credit");
+        await page.FillAsync("#credit-name", "Anon Researcher");
+        await page.ClickAsync("form:has(#public-credit) button[type=submit]");
+        await page.WaitForSelectorAsync(".notice");
+        Assert.True(await page.IsCheckedAsync("#public-credit"));
+        Assert.Equal("Anon Researcher", await page.InputValueAsync("#credit-name"));
+        await watched.AssertCleanAsync();
+
         // A fresh browser with the tracking number and token from the receipt gets back in; a wrong token gets nothing.
         await using var later = await web.OpenAsync();
         await later.GotoAsync("/follow-up");
@@ -89,6 +101,18 @@ public sealed class ReporterPortalInChromiumTests(WebClient web) : IClassFixture
         await stranger.GotoAsync($"/reports/{trackingNumber}");
         Assert.DoesNotContain("Stored XSS", await stranger.Page.ContentAsync());
         Assert.Equal(0, await stranger.Page.Locator(".timeline").CountAsync());
+
+        // Withdrawing needs the confirmation; then the personal data can be erased, for good.
+        await later.Page.FillAsync("#withdraw-reason", "Reported to the wrong organisation.");
+        await later.Page.CheckAsync("#withdraw-confirm");
+        await later.Page.ClickAsync("form:has(#withdraw-confirm) button[type=submit]");
+        await later.Page.WaitForSelectorAsync("#erase-confirm");
+        Assert.Contains("Withdrawn", await later.Page.TextContentAsync(".meta"));
+        await later.Page.CheckAsync("#erase-confirm");
+        await later.Page.ClickAsync("form:has(#erase-confirm) button[type=submit]");
+        await later.Page.WaitForSelectorAsync(".notice");
+        Assert.Contains("personal data was erased", await later.Page.TextContentAsync("section[aria-labelledby=withdraw-heading]"));
+        await later.AssertCleanAsync();
     }
 
     [Fact]
