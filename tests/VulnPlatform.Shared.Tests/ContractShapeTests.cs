@@ -30,11 +30,13 @@ public sealed partial class ContractShapeTests
             "CWE-79",
             Anonymous: false,
             Actor.AnonymousReporter,
-            new DateTimeOffset(2026, 11, 25, 9, 30, 0, TimeSpan.Zero));
+            new DateTimeOffset(2026, 11, 25, 9, 30, 0, TimeSpan.Zero),
+            "CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N");
 
+        // suggestedCvssVector was added at the end (additively): consumers that do not know it ignore it.
         Assert.Equal(
             """
-            {"reportId":"0193a000-0000-7000-8000-000000000001","trackingNumber":"VR-2026-000123","kind":"vulnerability","title":"Stored XSS","description":"Review text is not encoded.","product":{"vendor":"Acme","name":"Shop","version":"4.2.1"},"thirdParty":true,"stepsToReproduce":"1. post a review","impact":"session theft","cwe":"CWE-79","anonymous":false,"submittedBy":{"kind":"reporter","id":null},"submittedAt":"2026-11-25T09:30:00+00:00"}
+            {"reportId":"0193a000-0000-7000-8000-000000000001","trackingNumber":"VR-2026-000123","kind":"vulnerability","title":"Stored XSS","description":"Review text is not encoded.","product":{"vendor":"Acme","name":"Shop","version":"4.2.1"},"thirdParty":true,"stepsToReproduce":"1. post a review","impact":"session theft","cwe":"CWE-79","anonymous":false,"submittedBy":{"kind":"reporter","id":null},"submittedAt":"2026-11-25T09:30:00+00:00","suggestedCvssVector":"CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N"}
             """,
             JsonSerializer.Serialize(message, Wire));
     }
