@@ -68,6 +68,8 @@ public sealed class WebJourneyInChromiumTests(WebClient web) : IClassFixture<Web
         await Eventually(staff, $"/staff/cases/{trackingNumber}", async () => (await staff.TextContentAsync("main"))!.Contains("server-log.txt"));
         Assert.Contains("exploit.yaml", await staff.TextContentAsync("main"));
         await analystBrowser.AssertCleanAsync();
+        await SubmitAsync(staff, "form:has(input[value=assign])");
+        Assert.Contains("Assigned to you", await staff.TextContentAsync(".actions-panel"));
         await ActAsync(staff, "acknowledge", "#ack-text", "Thank you, we are looking at it.");
         await ActAsync(staff, "request-information", "#question", "Which Python version runs the server?");
         Assert.Contains("Needs information", await staff.TextContentAsync("#case-state"));
@@ -122,10 +124,15 @@ public sealed class WebJourneyInChromiumTests(WebClient web) : IClassFixture<Web
         await coordinatorBrowser.AssertCleanAsync();
         await coordination.SelectOptionAsync("#add-vendor", organisationId.ToString());
         await SubmitAsync(coordination, "form:has(#add-vendor)");
-        await coordination.ClickAsync($"#vendor-{organisationId} ~ details summary");
+        await coordination.ClickAsync($"details:has(#summary-{organisationId}) summary");
         await coordination.FillAsync($"#summary-{organisationId}", $"Deserialisation of untrusted YAML in {productName} 3.2 leads to remote code execution.");
         await SubmitAsync(coordination, $"form:has(#summary-{organisationId})");
         Assert.Contains("Notified", await coordination.TextContentAsync($"article[aria-labelledby='vendor-{organisationId}']"));
+        // The coordinator shares the exploit with the vendor and reviews the relay from now on.
+        await coordination.ClickAsync($"article[aria-labelledby='vendor-{organisationId}'] details:has(ul.files) summary");
+        await SubmitAsync(coordination, $"article[aria-labelledby='vendor-{organisationId}'] li:has-text('exploit.yaml') form");
+        await SubmitAsync(coordination, "form:has(button:text('Review messages first'))");
+        Assert.Contains("wait for your review", await coordination.TextContentAsync("main"));
         await coordinatorBrowser.AssertCleanAsync();
 
         // The vendor sees its case without the reporter's identity and answers.
@@ -146,7 +153,19 @@ public sealed class WebJourneyInChromiumTests(WebClient web) : IClassFixture<Web
         await vendorPage.FillAsync("#statement", "Fixed in 3.2.1; customers should update.");
         await SubmitAsync(vendorPage, "form:has(#statement)");
         Assert.Contains("Fixed in 3.2.1", await vendorPage.TextContentAsync(".statements"));
+        // The shared file under a neutral name (the reporter's own name for it could say who they are).
+        Assert.Contains($"{trackingNumber}-file-", await vendorPage.TextContentAsync("section[aria-labelledby=relay-heading]"));
+        Assert.DoesNotContain("exploit.yaml", await vendorPage.ContentAsync());
+        await vendorPage.FillAsync("#relay-text", "Could you confirm the fix in 3.2.1 closes your finding?");
+        await SubmitAsync(vendorPage, "form:has(#relay-text)");
+        Assert.Contains("held for review", await vendorPage.TextContentAsync(".thread"));
         await vendorBrowser.AssertCleanAsync();
+
+        // The coordinator lets it through; the reporter reads it from the organisation, not a person.
+        await Eventually(coordination, $"/staff/coordination/{trackingNumber}", async () => await coordination.Locator(".message.held").CountAsync() > 0);
+        await SubmitAsync(coordination, ".message.held form:has(button:text('Pass it on'))");
+        await Eventually(reporter.Page, $"/reports/{trackingNumber}", async () => (await reporter.Page.TextContentAsync(".thread"))!.Contains("confirm the fix"));
+        Assert.Contains(vendorName, await reporter.Page.TextContentAsync(".thread"));
 
         // A vendor typing the address of a case that is not its organisation's gets nothing of it.
         var elsewhere = await AnonymousReportAsync(api);
