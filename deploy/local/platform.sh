@@ -17,6 +17,8 @@ NOTIFICATION_PORT="${VP_NOTIFICATION_PORT:-5103}"
 COORDINATION_PORT="${VP_COORDINATION_PORT:-5104}"
 DISCLOSURE_PORT="${VP_DISCLOSURE_PORT:-5105}"
 WEB_PORT="${VP_WEB_PORT:-5107}"
+TRACE_UI_PORT="${VP_TRACE_UI_PORT:-18888}"  # the local trace viewer (Aspire Dashboard): its pages and JSON API
+OTLP_PORT="${VP_OTLP_PORT:-4317}"          # where every process sends its traces (OTLP over gRPC)
 MAIL_PORT="${VP_MAIL_PORT:-2525}"        # the development mail sink (every message kept as .eml under $RUN/mail)
 DB_SUFFIX="${VP_DB_SUFFIX:-}"          # a second platform (the end-to-end tests) uses databases of its own
 CERT_DIR="$RUN/certs"
@@ -160,6 +162,31 @@ start() { # name dll env... [-- args...]
   echo $! > "$pidfile"
 }
 
+# The local trace viewer: the Aspire Dashboard's standalone binary (from NuGet, restored once into the
+# NuGet cache), listening for OTLP on 127.0.0.1:$OTLP_PORT and showing traces on :$TRACE_UI_PORT. Off
+# with VP_TRACE_VIEWER=0, or when OTEL_EXPORTER_OTLP_ENDPOINT names a collector of one's own.
+trace_viewer() {
+  [ "${VP_TRACE_VIEWER:-1}" = 1 ] && [ -z "${OTEL_EXPORTER_OTLP_ENDPOINT:-}" ] || return 0
+  local binary="${NUGET_PACKAGES:-$HOME/.nuget/packages}/aspire.dashboard.sdk.linux-x64/13.6.5/tools/Aspire.Dashboard"
+  [ -x "$binary" ] || dotnet restore "$ROOT/deploy/local/TraceViewer/TraceViewer.csproj" -nologo -v quiet >&2
+  local pidfile="$RUN/pids/trace-viewer.pid"
+  if ! { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }; then
+    mkdir -p "$RUN/pids" "$RUN/logs" "$RUN/trace-viewer/tmp" "$RUN/trace-viewer/home"
+    # Telemetry in SQLite under TMPDIR and keys under HOME: both kept in this platform's state folder.
+    ( cd "$RUN/trace-viewer" && exec env TMPDIR="$RUN/trace-viewer/tmp" HOME="$RUN/trace-viewer/home" \
+        ASPNETCORE_URLS="http://127.0.0.1:$TRACE_UI_PORT" ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL="http://127.0.0.1:$OTLP_PORT" \
+        ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true DASHBOARD__API__AUTHMODE=Unsecured DOTNET_CLI_TELEMETRY_OPTOUT=1 \
+        "$binary" ) >"$RUN/logs/trace-viewer.log" 2>&1 &
+    echo $! > "$pidfile"
+  fi
+  for _ in $(seq 1 60); do
+    curl -fs -o /dev/null "http://127.0.0.1:$TRACE_UI_PORT/" && break
+    sleep 0.5
+  done
+  export OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$OTLP_PORT"
+  TRACE_VIEWER_URL="http://127.0.0.1:$TRACE_UI_PORT"
+}
+
 # The development SMTP server: accepts every message on 127.0.0.1:$MAIL_PORT, writes it to $RUN/mail/*.eml.
 mail_sink() {
   start mail-sink "$ROOT/deploy/local/SmtpSink/bin/$CONFIGURATION/net10.0/VulnPlatform.SmtpSink.dll" "VP_MAIL_SINK=1" -- "$MAIL_PORT" "$RUN/mail"
@@ -184,7 +211,7 @@ wait_ready() { # name url
 }
 
 all_running() {
-  for name in $(service_names) web gateway mail-sink; do
+  for name in $(service_names) web gateway mail-sink $([ "${VP_TRACE_VIEWER:-1}" = 1 ] && [ -z "${OTEL_EXPORTER_OTLP_ENDPOINT:-}" ] && echo trace-viewer); do
     local pidfile="$RUN/pids/$name.pid"
     [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null || return 1
   done
@@ -207,6 +234,7 @@ up() {
   keys
   broker_users
   mail_sink
+  trace_viewer
   local otel=()
   [ -n "${OTEL_EXPORTER_OTLP_ENDPOINT:-}" ] && otel=("OTEL_EXPORTER_OTLP_ENDPOINT=$OTEL_EXPORTER_OTLP_ENDPOINT")
   for entry in "${SERVICES[@]}"; do
@@ -258,6 +286,7 @@ up() {
   log "logs: $RUN/logs/"
   log "development admin (e-mail, password, TOTP secret): $RUN/dev-admin.txt"
   log "e-mail the platform sends: $RUN/mail/*.eml (SMTP sink on 127.0.0.1:$MAIL_PORT)"
+  [ -n "${TRACE_VIEWER_URL:-}" ] && log "traces: $TRACE_VIEWER_URL (every request, through the bus, as one trace)"
   echo "VulnPlatform is up: https://localhost:$HTTPS_PORT  (try: curl --cacert $CERT_DIR/gateway.crt https://localhost:$HTTPS_PORT/health/live)"
 }
 

@@ -34,7 +34,7 @@ fi
 # The end-to-end tests talk to a whole platform over HTTPS: a second one, on ports, databases, a
 # RabbitMQ virtual host and a state folder of its own, so a developer's `make up` is neither used
 # nor disturbed. It runs for the end-to-end project only.
-E2E=(VP_RUN_DIR="$ROOT/.run/e2e" VP_GATEWAY_HTTP_PORT=18080 VP_GATEWAY_HTTPS_PORT=18443 VP_INTAKE_PORT=15101 VP_IDENTITY_PORT=15106 VP_TRIAGE_PORT=15102 VP_NOTIFICATION_PORT=15103 VP_COORDINATION_PORT=15104 VP_DISCLOSURE_PORT=15105 VP_WEB_PORT=15107 VP_MAIL_PORT=12525
+E2E=(VP_RUN_DIR="$ROOT/.run/e2e" VP_GATEWAY_HTTP_PORT=18080 VP_GATEWAY_HTTPS_PORT=18443 VP_INTAKE_PORT=15101 VP_IDENTITY_PORT=15106 VP_TRIAGE_PORT=15102 VP_NOTIFICATION_PORT=15103 VP_COORDINATION_PORT=15104 VP_DISCLOSURE_PORT=15105 VP_WEB_PORT=15107 VP_TRACE_UI_PORT=18889 VP_OTLP_PORT=14317 VP_MAIL_PORT=12525
      VP_DB_SUFFIX=_e2e VP_RABBIT_VHOST=e2e VP_SKIP_BUILD=1
      # Every journey comes from 127.0.0.1: one client to the gateway's per-address budget (the limiter has its own tests).
      Gateway__RateLimits__ReporterWritesPerMinute=600)
@@ -62,7 +62,7 @@ for project in "${projects[@]}"; do
   if [[ "$project" == *EndToEnd* ]]; then
     e2e_up || { status=1; echo "the end-to-end platform did not start"; continue; }
     env VP_TEST_GATEWAY=https://localhost:18443 VP_TEST_GATEWAY_HTTP=http://localhost:18080 \
-        VP_TEST_GATEWAY_CA="$ROOT/.run/e2e/certs/gateway.crt" VP_TEST_RABBITMQ_VHOST=e2e VP_TEST_BROKER_KEYS="$ROOT/.run/e2e/keys" VP_TEST_MAIL_DIR="$ROOT/.run/e2e/mail" \
+        VP_TEST_GATEWAY_CA="$ROOT/.run/e2e/certs/gateway.crt" VP_TEST_RABBITMQ_VHOST=e2e VP_TEST_BROKER_KEYS="$ROOT/.run/e2e/keys" VP_TEST_MAIL_DIR="$ROOT/.run/e2e/mail" VP_TEST_TRACE_VIEWER=http://127.0.0.1:18889 \
       dotnet test "$project" -c Release --no-build -nologo 2>&1 | tee "$log"
     rc=${PIPESTATUS[0]}
     e2e_down
