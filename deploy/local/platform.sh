@@ -141,6 +141,7 @@ broker_users() {
     servers broker-subscriber "$VHOST" "$subscriber" "$(cat "$KEY_DIR/broker-subscriber-$subscriber")"
   done
   [ "$VHOST" != "/" ] || servers broker-lock "$VHOST"
+  servers broker-quorum "$VHOST"
 }
 
 ensure_database() {

@@ -216,6 +216,20 @@ broker_subscriber() { # vhost name password
   "${ctl[@]}" set_permissions -p "$vhost" "$user" "^$own\$" "^$own\$" "^($own|VulnPlatform\\.Contracts\\..*)\$" >/dev/null
 }
 
+# The platform's queues are quorum queues now; a virtual host made before that still has classic
+# ones, which RabbitMQ refuses to redeclare with another type. They are deleted here (with what they
+# hold: a development host) so the services declare them anew; the count removed is printed.
+broker_quorum() { # vhost
+  rabbit_env
+  local vhost=$1 ctl=(/usr/lib/rabbitmq/bin/rabbitmqctl -n "$RABBIT_NODE" -q)
+  "${ctl[@]}" list_queues -p "$vhost" name type messages exclusive --no-table-headers 2>/dev/null \
+    | awk '$2 == "classic" && $4 == "false" && $1 ~ /^(identity|intake|triage|notification|vendorcoordination|disclosure)\./ && $1 !~ /\.bus-/' \
+    | while read -r name _ messages _; do
+        echo "[servers] classic queue $name ($messages messages) removed; it comes back as a quorum queue" >&2
+        "${ctl[@]}" delete_queue -p "$vhost" "$name" >/dev/null </dev/null
+      done
+}
+
 broker_lock() { # vhost
   rabbit_env
   /usr/lib/rabbitmq/bin/rabbitmqctl -n "$RABBIT_NODE" -q clear_permissions -p "$1" guest >/dev/null 2>&1 || true
@@ -240,6 +254,7 @@ case "${1:-}" in
   broker-user) shift; broker_user "$@" ;;
   broker-subscriber) shift; broker_subscriber "$@" ;;
   broker-lock) shift; broker_lock "$@" ;;
+  broker-quorum) shift; broker_quorum "$@" ;;
   rabbitmqctl) shift; rabbit_ctl "$@" ;;
   *) echo "usage: $0 up|down|status|env|broker-user|broker-lock" >&2; exit 2 ;;
 esac

@@ -76,6 +76,7 @@ public static class PlatformMessaging
             consumers?.Invoke(bus);
             bus.AddConfigureEndpointsCallback((_, queue, endpoint) =>
             {
+                if (rabbit.QuorumQueues && endpoint is IRabbitMqReceiveEndpointConfigurator quorum) quorum.SetQuorumQueue();
                 ReplayTopology.BindReplays(endpoint, queue, replayFrom);
                 endpoint.UseMessageRetry(retry => retry.Exponential(
                     retryLimit: 5,
@@ -104,6 +105,12 @@ public static class PlatformMessaging
                 // The bus's own temporary queue carries the service's name too, so the service's
                 // broker user needs no permissions beyond its own names.
                 transport.OverrideDefaultBusEndpointQueueName($"{service}.bus-{NewId.NextGuid():N}");
+                if (rabbit.QuorumQueues)
+                {
+                    // Failed and unconsumed messages are kept as safely as the queues they came from.
+                    transport.SendTopology.ConfigureErrorSettings = settings => settings.SetQueueArgument("x-queue-type", "quorum");
+                    transport.SendTopology.ConfigureDeadLetterSettings = settings => settings.SetQueueArgument("x-queue-type", "quorum");
+                }
                 transport.ConfigureEndpoints(context);
             });
         });

@@ -9,4 +9,10 @@ public sealed class RabbitMqOptions
     public string VirtualHost { get; set; } = "/";
     public string Username { get; set; } = "guest";
     public string Password { get; set; } = "guest";
+
+    /// <summary>
+    /// Consumer queues (and their _error and _skipped queues) as quorum queues, replicated over the
+    /// cluster's nodes so a node's loss loses no message. On by default, locally too (one node).
+    /// </summary>
+    public bool QuorumQueues { get; set; } = true;
 }
