@@ -23,6 +23,10 @@ public static class WebModule
         var web = builder.Configuration.GetSection(WebOptions.Section).Get<WebOptions>() ?? new WebOptions();
         services.Configure<WebOptions>(builder.Configuration.GetSection(WebOptions.Section));
         services.Configure<AttachmentLimits>(builder.Configuration.GetSection(AttachmentLimits.Section));
+        // A report form without script carries all its files in one post: up to a report's whole allowance.
+        var limits = builder.Configuration.GetSection(AttachmentLimits.Section).Get<AttachmentLimits>() ?? new AttachmentLimits();
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBytes);
+        services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(form => form.MultipartBodyLengthLimit = limits.MaxRequestBytes);
 
         builder.AddMartenDefaults(options =>
         {

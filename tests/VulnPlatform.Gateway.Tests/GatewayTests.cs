@@ -378,6 +378,22 @@ public sealed class GatewayTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Trusted_proxies_are_addresses_or_whole_networks_and_loopback_is_always_one()
+    {
+        using var gateway = _gateway.WithWebHostBuilder(host =>
+        {
+            host.UseSetting("Gateway:TrustedProxies:0", "10.244.0.0/16");
+            host.UseSetting("Gateway:TrustedProxies:1", "192.0.2.10");
+        });
+        var options = gateway.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>>().Value;
+        Assert.Contains(options.KnownIPNetworks, n => n.Contains(System.Net.IPAddress.Parse("10.244.7.9")));
+        Assert.DoesNotContain(options.KnownIPNetworks, n => n.Contains(System.Net.IPAddress.Parse("10.245.0.1")));
+        Assert.Contains(System.Net.IPAddress.Parse("192.0.2.10"), options.KnownProxies);
+        Assert.True(options.KnownIPNetworks.Any(n => n.Contains(System.Net.IPAddress.Loopback)) || options.KnownProxies.Contains(System.Net.IPAddress.Loopback));
+        Assert.Equal(Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor, options.ForwardedHeaders);
+    }
+
+    [Fact]
     public async Task Pages_go_to_the_web_client_but_unknown_api_and_internal_paths_go_nowhere()
     {
         var page = await Https().GetAsync("/report?kind=fraud");
