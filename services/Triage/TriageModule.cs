@@ -48,6 +48,7 @@ public static class TriageModule
         options.Schema.For<CaseView>().UniqueIndex(v => v.TrackingNumber).Index(v => v.Sla.DeadlineAt)
             .Duplicate(v => v.State); // a column of its own (indexed): the queue's count reads it instead of every document
         options.Schema.For<SlaClock>().Index(c => c.NextAt);
+        options.Schema.For<CaseFile>().Index(f => f.ReportId);
         // Trigram similarity for duplicate suggestions.
         options.Storage.ExtendedSchemaObjects.Add(new Weasel.Postgresql.Extension("pg_trgm"));
     }

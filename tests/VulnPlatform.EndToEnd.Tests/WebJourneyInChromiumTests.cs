@@ -116,6 +116,11 @@ public sealed class WebJourneyInChromiumTests(WebClient web) : IClassFixture<Web
         await stale.Page.ClickAsync("form:has(#update-text) button[type=submit]");
         await stale.Page.WaitForSelectorAsync("#stale");
         Assert.Equal("An update typed on an old copy of the page.", await stale.Page.InputValueAsync("#update-text"));
+        // The page now shows the case as it is (the other update included); sent again, it applies to that.
+        Assert.Contains("preparing the coordination", await stale.Page.TextContentAsync(".thread"));
+        await stale.Page.ClickAsync("form:has(#update-text) button[type=submit]");
+        await stale.Page.WaitForSelectorAsync(".notice");
+        Assert.Equal(0, await stale.Page.Locator("#stale").CountAsync());
 
         // The coordinator brings the vendor in.
         await using var coordinatorBrowser = await web.SignInAsync(coordinator, "/staff/coordination");

@@ -193,6 +193,24 @@ public sealed class CaseFlowTests(TriageFixture triage)
 
     private static string? Tn(RawMessage m) => m.Message.GetProperty("trackingNumber").GetString();
 
+    [Fact]
+    public async Task A_file_that_arrives_before_its_report_is_in_the_case_all_the_same()
+    {
+        // A file uploaded right after the report travels on another queue and may be consumed first.
+        var number = Interlocked.Increment(ref _next);
+        var report = new ReportSubmitted(Guid.CreateVersion7(), $"VR-2026-{number:D6}", ReportKinds.Vulnerability, "Early file", "The file came first.",
+            new AffectedProduct("Acme", "Shop", "4.2.1"), false, "Steps", "Impact", null, true, Actor.AnonymousReporter, DateTimeOffset.UtcNow);
+        var attachment = Guid.NewGuid();
+        await RawPublisher.PublishAsync(triage.Servers, new AttachmentAdded(report.ReportId, report.TrackingNumber, attachment, "early.txt", 42,
+            new string('b', 64), "text/plain", Actor.AnonymousReporter, DateTimeOffset.UtcNow));
+        await Task.Delay(TimeSpan.FromSeconds(1)); // consumed, and no case to hold it yet
+        await RawPublisher.PublishAsync(triage.Servers, report);
+
+        var (view, _) = await WaitForAsync(report.TrackingNumber, v => v.GetProperty("attachments").GetArrayLength() == 1);
+        Assert.Equal(attachment, view.GetProperty("attachments")[0].GetProperty("id").GetGuid());
+        Assert.Equal("early.txt", view.GetProperty("attachments")[0].GetProperty("fileName").GetString());
+    }
+
     private async Task<ReportSubmitted> SubmitAsync(string kind, string title = "SQL injection in login", string product = "Shop")
     {
         var number = Interlocked.Increment(ref _next);

@@ -45,8 +45,11 @@ public sealed class AttachmentAddedConsumer(ISessionFactory sessions, TimeProvid
 
     protected override async Task HandleAsync(AttachmentAdded m, Delivery delivery, IDocumentSession session, CancellationToken cancellationToken)
     {
+        // The file is kept whether or not the case is open yet: a file uploaded right after the report
+        // can arrive before the report itself (another queue), and the case shows it all the same.
+        session.Store(new CaseFile { Id = m.AttachmentId, ReportId = m.ReportId, FileName = m.FileName, Size = m.Size, Sha256 = m.Sha256, AddedAt = m.AddedAt });
         var stream = await session.Events.FetchForExclusiveWriting<TriageCase>(m.ReportId, cancellationToken);
-        if (stream.Aggregate is null) return; // not a vulnerability report
+        if (stream.Aggregate is null) return; // not opened yet, or not a vulnerability report
         stream.AppendOne(new AttachmentNoted(m.ReportId, m.AttachmentId, m.FileName, m.Size, m.Sha256, m.AddedAt));
     }
 }

@@ -99,6 +99,10 @@ public static class CaseEndpoints
     private static async Task<IResult> GetAsync(string trackingNumber, HttpContext http, IQuerySession session, CancellationToken ct)
     {
         if (await FindAsync(session, trackingNumber, ct) is not { } view) return NoSuchCase();
+        // Files that arrived before their case was open are in the case all the same.
+        var files = await session.Query<CaseFile>().Where(f => f.ReportId == view.ReportId).ToListAsync(ct);
+        view.Attachments = [.. view.Attachments, .. files.Where(f => view.Attachments.All(a => a.Id != f.Id))
+            .Select(f => new CaseAttachment(f.Id, f.FileName, f.Size, f.Sha256, f.AddedAt))];
         http.Response.Headers.ETag = ETag(view.Version);
         http.Response.Headers.CacheControl = "no-store";
         return Results.Ok(view);

@@ -52,6 +52,17 @@ public sealed record ThreadMessage(DateTimeOffset At, string From, string Kind, 
 
 public sealed record CaseAttachment(Guid Id, string FileName, long Size, string Sha256, DateTimeOffset AddedAt);
 
+/// <summary>A report's file as Triage heard of it (by <see cref="ReportId"/>, whether its case was open yet or not).</summary>
+public sealed class CaseFile
+{
+    public Guid Id { get; set; }
+    public Guid ReportId { get; set; }
+    public string FileName { get; set; } = "";
+    public long Size { get; set; }
+    public string Sha256 { get; set; } = "";
+    public DateTimeOffset AddedAt { get; set; }
+}
+
 public sealed record RemediationView(string Plan, DateOnly TargetFixDate, DateOnly ProposedDisclosureDate);
 
 /// <summary>One step of a case: when, what, by whom (an account id, never a name), and the text the reporter was sent, if any.</summary>
