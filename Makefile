@@ -8,6 +8,7 @@ help:
 	@echo "make up      start PostgreSQL, RabbitMQ, the services and the gateway (https://localhost:8443)"
 	@echo "make down    stop everything 'make up' started"
 	@echo "make test    start the test servers and run every test"
+	@echo "make compose-check  docker-compose.yml parses and is in step with the Kubernetes manifests (deploy/k8s), which validate"
 	@echo "make bench   submission throughput through the gateway vs. raw PostgreSQL"
 	@echo "make bench-rewrap  time to re-wrap 100,000 report data keys under a new key (VP_REWRAP_KEYS)"
 	@echo "make bench-triage  the staff queue's latency over 100,000 cases (VP_TRIAGE_CASES)"
@@ -59,8 +60,12 @@ bench-triage: servers
 	eval "$$(deploy/local/servers.sh env)" && dotnet run --project tests/VulnPlatform.Benchmarks -c Release --no-build -- \
 	  --triage-queue $${VP_TRIAGE_CASES:-100000} --postgres "$$VP_TEST_POSTGRES"
 
+# docker-compose.yml parses (Debian's docker-compose checks it without an engine) and describes the same
+# processes and settings as the Kubernetes manifests, which render and validate (tests/VulnPlatform.Deployment.Tests).
 compose-check:
-	docker-compose -f docker-compose.yml config -q
+	command -v docker-compose >/dev/null || apt-get install -y -q docker-compose >/dev/null
+	VP_DATA_KEY=x VP_NOTIFICATION_SECRET=x VP_OPERATOR_SECRET=x docker-compose -f docker-compose.yml config -q
+	ROOT=$$PWD && source deploy/k8s/tools.sh && dotnet test tests/VulnPlatform.Deployment.Tests -c Release -nologo
 
 bench-disclosure: servers
 	dotnet build tests/VulnPlatform.Benchmarks -c Release -nologo -clp:ErrorsOnly -v quiet

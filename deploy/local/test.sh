@@ -31,6 +31,9 @@ if [ ! -f "$VP_CVE_SCHEMAS/CVE_JSON_bundled_5.1.1.json" ]; then
     || { echo "could not fetch the CVE JSON schemas (Debian package $CVELIB_DEB)"; exit 1; }
 fi
 
+# The Kubernetes manifests' checks: kustomize and the validator (deploy/k8s/tools.sh).
+source "$ROOT/deploy/k8s/tools.sh" || exit 1
+
 # The end-to-end tests talk to a whole platform over HTTPS: a second one, on ports, databases, a
 # RabbitMQ virtual host and a state folder of its own, so a developer's `make up` is neither used
 # nor disturbed. It runs for the end-to-end project only.

@@ -54,7 +54,7 @@ public sealed class GatewayClient(HttpClient http, IHttpContextAccessor accessor
 
     public static SocketsHttpHandler Handler(IOptions<WebOptions> options)
     {
-        var pinned = options.Value.GatewayCertificate is { Length: > 0 } path ? X509Certificate2.CreateFromPem(File.ReadAllText(path)) : null;
+        var trusted = options.Value.GatewayCertificate is { Length: > 0 } path ? X509Certificate2.CreateFromPem(File.ReadAllText(path)) : null;
         return new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
@@ -63,7 +63,7 @@ public sealed class GatewayClient(HttpClient http, IHttpContextAccessor accessor
             {
                 RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
                     errors == SslPolicyErrors.None
-                    || pinned is not null && certificate is not null && certificate.GetCertHashString() == pinned.GetCertHashString(),
+                    || trusted is not null && certificate is not null && GatewayTrust.Accepts(trusted, new X509Certificate2(certificate), errors),
             },
         };
     }
