@@ -47,7 +47,8 @@ public static class GatewayModule
         builder.Services.Configure<SecurityTxtOptions>(builder.Configuration.GetSection(SecurityTxtOptions.Section));
         builder.Services.Configure<AttachmentLimits>(builder.Configuration.GetSection(AttachmentLimits.Section));
         builder.Services.AddReverseProxy()
-            .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
+            .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
+            .AddConfigFilter<DestinationHealth>();
         // Cross-origin calls only from the web clients configured (Gateway:Cors:Origins); the platform's
         // own web client is served from the same origin and needs none. Credentials are never allowed:
         // APIs take bearer tokens, not cookies.

@@ -21,6 +21,8 @@ TRACE_UI_PORT="${VP_TRACE_UI_PORT:-18888}"  # the local trace viewer (Aspire Das
 OTLP_PORT="${VP_OTLP_PORT:-4317}"          # where every process sends its traces (OTLP over gRPC)
 MAIL_PORT="${VP_MAIL_PORT:-2525}"        # the development mail sink (every message kept as .eml under $RUN/mail)
 DB_SUFFIX="${VP_DB_SUFFIX:-}"          # a second platform (the end-to-end tests) uses databases of its own
+REPLICAS="${VP_REPLICAS:-1}"           # instances of each service and of the web client (the gateway balances them)
+REPLICA_PORT_STEP=20                   # instance i listens on its service's port + (i-1) x this
 CERT_DIR="$RUN/certs"
 KEY_DIR="$RUN/keys"
 log() { echo "[platform] $*" >&2; }
@@ -212,13 +214,40 @@ wait_ready() { # name url
 }
 
 all_running() {
-  for name in $(service_names) web gateway mail-sink $([ "${VP_TRACE_VIEWER:-1}" = 1 ] && [ -z "${OTEL_EXPORTER_OTLP_ENDPOINT:-}" ] && echo trace-viewer); do
+  for name in $(process_names) $([ "${VP_TRACE_VIEWER:-1}" = 1 ] && [ -z "${OTEL_EXPORTER_OTLP_ENDPOINT:-}" ] && echo trace-viewer); do
     local pidfile="$RUN/pids/$name.pid"
     [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null || return 1
   done
 }
 
 service_names() { for entry in "${SERVICES[@]}"; do echo "${entry%%|*}"; done; }
+
+# The instances of a service: "name url" per line; the first keeps the service's name and port.
+instances() { # name url
+  local name=$1 url=$2 port=${2##*:}
+  for i in $(seq 1 "$REPLICAS"); do
+    if [ "$i" = 1 ]; then echo "$name $url"; else echo "$name-$i ${url%:*}:$((port + (i - 1) * REPLICA_PORT_STEP))"; fi
+  done
+}
+
+# Every process `up` runs, one per line (the pid files' names).
+process_names() {
+  for entry in "${SERVICES[@]}"; do
+    IFS='|' read -r name _ _ _ url _ <<<"$entry"
+    instances "$name" "$url" | cut -d' ' -f1
+  done
+  instances web "http://127.0.0.1:$WEB_PORT" | cut -d' ' -f1
+  echo gateway; echo mail-sink
+}
+
+# The gateway's destinations for one cluster: ReverseProxy settings, one per instance.
+destinations() { # cluster url
+  local i=0
+  while read -r instance address; do
+    i=$((i + 1))
+    echo "ReverseProxy__Clusters__$1__Destinations__$1-$i__Address=$address/"
+  done < <(instances "$1" "$2")
+}
 
 up() {
   if all_running; then
@@ -244,25 +273,35 @@ up() {
     ensure_database "$database"
     local extra=()
     mapfile -t extra < <(service_env "$name")
-    start "$name" "$ROOT/$folder/bin/$CONFIGURATION/net10.0/$assembly.dll" \
-      "Urls=$url" \
-      "ConnectionStrings__Marten=Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=$database;Maximum Pool Size=60" \
+    while read -r instance address; do
+    start "$instance" "$ROOT/$folder/bin/$CONFIGURATION/net10.0/$assembly.dll" \
+      "Urls=$address" \
+      "ConnectionStrings__Marten=Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=$database;Maximum Pool Size=60;Application Name=$instance" \
       "RabbitMq__Port=$RABBIT_PORT" "RabbitMq__VirtualHost=$VHOST" \
       "RabbitMq__Username=vp-$name" "RabbitMq__Password=$(cat "$KEY_DIR/broker-$name")" \
       "Encryption__ActiveKeyId=local-1" "Encryption__Keys__local-1=$(cat "$KEY_DIR/data-key-local-1")" \
       "InternalApi__Clients__operator=$(cat "$KEY_DIR/operator-client")" \
       "Authentication__JwksUri=http://127.0.0.1:$IDENTITY_PORT/.well-known/jwks" \
-      "PublicOrigin=https://localhost:$HTTPS_PORT" "${otel[@]}" "${extra[@]}"
+      "PublicOrigin=https://localhost:$HTTPS_PORT" "OTEL_RESOURCE_ATTRIBUTES=service.instance.id=$instance" "${otel[@]}" "${extra[@]}"
+    done < <(instances "$name" "$url")
   done
   # The web client (reporter portal, staff console, vendor portal): no broker; it calls the APIs
   # through the gateway, trusting the gateway's development certificate, and signs people in with
   # Identity as the confidential client vulnplatform-web.
   ensure_database "vp_web$DB_SUFFIX"
-  start web "$ROOT/services/Web/bin/$CONFIGURATION/net10.0/VulnPlatform.Web.dll" \
-    "Urls=http://127.0.0.1:$WEB_PORT" \
+  while read -r instance address; do
+  start "$instance" "$ROOT/services/Web/bin/$CONFIGURATION/net10.0/VulnPlatform.Web.dll" \
+    "Urls=$address" \
     "ConnectionStrings__Marten=Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=vp_web$DB_SUFFIX;Maximum Pool Size=30" \
     "PublicOrigin=https://localhost:$HTTPS_PORT" "Web__GatewayAddress=https://localhost:$HTTPS_PORT/" \
     "Web__GatewayCertificate=${VP_GATEWAY_CERT:-$CERT_DIR/gateway.crt}" "Web__ClientSecret=$(cat "$KEY_DIR/web-client")" "${otel[@]}"
+  done < <(instances web "http://127.0.0.1:$WEB_PORT")
+  local routes=()
+  for entry in "${SERVICES[@]}" "web|||||"; do
+    IFS='|' read -r name _ _ _ url _ <<<"$entry"
+    [ "$name" = web ] && url="http://127.0.0.1:$WEB_PORT"
+    mapfile -t -O "${#routes[@]}" routes < <(destinations "$name" "$url")
+  done
   start gateway "$ROOT/gateway/bin/$CONFIGURATION/net10.0/VulnPlatform.Gateway.dll" \
     "Kestrel__Endpoints__Http__Url=http://localhost:$HTTP_PORT" \
     "Kestrel__Endpoints__Https__Url=https://localhost:$HTTPS_PORT" \
@@ -270,24 +309,19 @@ up() {
     "Kestrel__Endpoints__Https__Certificate__KeyPath=${VP_GATEWAY_CERT_KEY:-$CERT_DIR/gateway.key}" \
     "Gateway__HttpsPort=$HTTPS_PORT" "PublicOrigin=https://localhost:$HTTPS_PORT" "SecurityTxt__Acknowledgments=https://localhost:$HTTPS_PORT/acknowledgments" \
     "Authentication__JwksUri=http://127.0.0.1:$IDENTITY_PORT/.well-known/jwks" \
-    "ReverseProxy__Clusters__intake__Destinations__intake-1__Address=http://127.0.0.1:$INTAKE_PORT/" \
-    "ReverseProxy__Clusters__identity__Destinations__identity-1__Address=http://127.0.0.1:$IDENTITY_PORT/" \
-    "ReverseProxy__Clusters__triage__Destinations__triage-1__Address=http://127.0.0.1:$TRIAGE_PORT/" \
-    "ReverseProxy__Clusters__notification__Destinations__notification-1__Address=http://127.0.0.1:$NOTIFICATION_PORT/" \
-    "ReverseProxy__Clusters__vendorcoordination__Destinations__vendorcoordination-1__Address=http://127.0.0.1:$COORDINATION_PORT/" \
-    "ReverseProxy__Clusters__disclosure__Destinations__disclosure-1__Address=http://127.0.0.1:$DISCLOSURE_PORT/" \
-    "ReverseProxy__Clusters__web__Destinations__web-1__Address=http://127.0.0.1:$WEB_PORT/" "${otel[@]}"
+    "${routes[@]}" "${otel[@]}"
   for entry in "${SERVICES[@]}"; do
     IFS='|' read -r name _ _ _ url _ <<<"$entry"
-    wait_ready "$name" "$url/health/ready"
+    while read -r instance address; do wait_ready "$instance" "$address/health/ready"; done < <(instances "$name" "$url")
   done
-  wait_ready web "http://127.0.0.1:$WEB_PORT/health/ready"
+  while read -r instance address; do wait_ready "$instance" "$address/health/ready"; done < <(instances web "http://127.0.0.1:$WEB_PORT")
   wait_ready gateway "https://localhost:$HTTPS_PORT/health/live"
   log "certificate: ${VP_GATEWAY_CERT:-$CERT_DIR/gateway.crt} (self-signed; curl --cacert it, or -k)"
   log "logs: $RUN/logs/"
   log "development admin (e-mail, password, TOTP secret): $RUN/dev-admin.txt"
   log "e-mail the platform sends: $RUN/mail/*.eml (SMTP sink on 127.0.0.1:$MAIL_PORT)"
   [ -n "${TRACE_VIEWER_URL:-}" ] && log "traces: $TRACE_VIEWER_URL (every request, through the bus, as one trace)"
+  [ "$REPLICAS" -gt 1 ] && log "$REPLICAS instances of every service and of the web client (pids: $RUN/pids/)"
   echo "VulnPlatform is up: https://localhost:$HTTPS_PORT  (try: curl --cacert $CERT_DIR/gateway.crt https://localhost:$HTTPS_PORT/health/live)"
 }
 

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -6,13 +7,20 @@ namespace VulnPlatform.Identity.Oidc;
 
 /// <summary>
 /// At start (after <see cref="OidcSchema"/>): registers (or updates) every client in configuration, so clients, secrets and redirect URIs are configuration, not data edited by hand.
+/// Under an advisory lock: instances starting together (VP_REPLICAS, a rollout) register each client once
+/// instead of failing each other's optimistic updates.
 /// </summary>
 public sealed class ClientRegistrations(IServiceProvider services, IOptions<OidcOptions> options, ILogger<ClientRegistrations> logger)
     : IHostedService
 {
+    private const long LockKey = 0x5650_4944_434C_4E54; // "VPIDCLNT"
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await using var scope = services.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<OidcStore>();
+        await using var transaction = await store.Database.BeginTransactionAsync(cancellationToken);
+        await store.Database.ExecuteSqlRawAsync($"select pg_advisory_xact_lock({LockKey})", cancellationToken);
         var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
         foreach (var (clientId, client) in options.Value.Clients)
         {
@@ -30,6 +38,7 @@ public sealed class ClientRegistrations(IServiceProvider services, IOptions<Oidc
                 await applications.CreateAsync(descriptor, cancellationToken);
             }
         }
+        await transaction.CommitAsync(cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
