@@ -38,6 +38,7 @@ public static class IntakeModule
                 ]);
                 options.Projections.Add<ReportStatusProjection>(ProjectionLifecycle.Inline);
                 options.Schema.For<ReportStatusView>().UniqueIndex(view => view.TrackingNumber);
+                options.Schema.For<SubmissionReplay>();
                 PostgresBlobStore.AddSchema(options);
                 ReportErasure.Configure(options);
             })
