@@ -2,13 +2,14 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help up down test bench bench-web bench-rewrap bench-triage bench-notification bench-coordination bench-disclosure build servers compose-check
+.PHONY: help up down test chaos bench bench-web bench-rewrap bench-triage bench-notification bench-coordination bench-disclosure build servers compose-check
 
 help:
 	@echo "make up      start PostgreSQL, RabbitMQ, the services and the gateway (https://localhost:8443)"
 	@echo "make down    stop everything 'make up' started"
 	@echo "make test    start the test servers and run every test"
 	@echo "make compose-check  docker-compose.yml parses and is in step with the Kubernetes manifests (deploy/k8s), which validate"
+	@echo "make chaos   2,000 reports while service instances are killed (kill -9), RabbitMQ and PostgreSQL crash: lost/duplicated/unexpected (VP_CHAOS_REPORTS, VP_CHAOS_RATE)"
 	@echo "make bench   submission throughput through the gateway vs. raw PostgreSQL"
 	@echo "make bench-rewrap  time to re-wrap 100,000 report data keys under a new key (VP_REWRAP_KEYS)"
 	@echo "make bench-triage  the staff queue's latency over 100,000 cases (VP_TRIAGE_CASES)"
@@ -32,6 +33,10 @@ down:
 
 test: servers
 	deploy/local/test.sh
+
+chaos: servers
+	dotnet build VulnPlatform.sln -c Release -nologo -clp:ErrorsOnly -v quiet
+	deploy/local/chaos.sh $${VP_CHAOS_REPORTS:-2000} $${VP_CHAOS_RATE:-10}
 
 bench: servers
 	dotnet build VulnPlatform.sln -c Release -nologo -clp:ErrorsOnly -v quiet

@@ -6,6 +6,9 @@
 #   servers.sh down          stop what up started
 #   servers.sh status        say what runs
 #   servers.sh env           print the connection settings as shell exports
+#   servers.sh crash-postgres / crash-rabbitmq
+#                            stop the server as a crash would (PostgreSQL: immediate shutdown;
+#                            RabbitMQ: kill -9), then start it again (the chaos test's faults)
 #   servers.sh broker-user VHOST SERVICE CONTRACTS PASSWORD
 #                            a RabbitMQ user vp-SERVICE on VHOST that may create and write only the
 #                            service's own names (SERVICE.*) and its contracts' exchanges
@@ -256,5 +259,15 @@ case "${1:-}" in
   broker-lock) shift; broker_lock "$@" ;;
   broker-quorum) shift; broker_quorum "$@" ;;
   rabbitmqctl) shift; rabbit_ctl "$@" ;;
-  *) echo "usage: $0 up|down|status|env|broker-user|broker-lock" >&2; exit 2 ;;
+  # The chaos test's faults: the server killed (SIGKILL, no shutdown) and started again.
+  crash-postgres)
+    # Immediate shutdown: every backend killed at once, no checkpoint; the restart runs crash recovery.
+    log "PostgreSQL: immediate shutdown (as a crash)"
+    as_pg "'$(pg_bin)/pg_ctl' -D '$PG_DIR/data' -m immediate -w stop >/dev/null"
+    pg_up ;;
+  crash-rabbitmq)
+    pid=$(cat "$RMQ_DIR/rabbitmq.pid"); log "kill -9 RabbitMQ ($pid)"; kill -9 "$pid"
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    rm -f "$RMQ_DIR/rabbitmq.pid"; rabbit_up ;;
+  *) echo "usage: $0 up|down|status|env|broker-user|broker-lock|crash-postgres|crash-rabbitmq" >&2; exit 2 ;;
 esac
