@@ -28,8 +28,9 @@ KEY_DIR="$RUN/keys"
 log() { echo "[platform] $*" >&2; }
 
 VHOST="${VP_RABBIT_VHOST:-/}"
-# The servers belong to the checkout's own .run, whatever VP_RUN_DIR this platform uses.
-servers() { env VP_RUN_DIR="$ROOT/.run" "$ROOT/deploy/local/servers.sh" "$@"; }
+# The servers belong to the checkout's own .run, whatever VP_RUN_DIR this platform uses (unless
+# VP_SERVERS_RUN_DIR names other servers: the backup test's fresh ones).
+servers() { env VP_RUN_DIR="${VP_SERVERS_RUN_DIR:-$ROOT/.run}" "$ROOT/deploy/local/servers.sh" "$@"; }
 
 # name | project folder | assembly | database | url | contracts namespace (VulnPlatform.Contracts.X)
 SERVICES=(

@@ -78,6 +78,18 @@ Console.WriteLine($"notification: ReportSubmitted on RabbitMQ -> receipt accepte
     $"p50 {notification.P50:F0} ms  p99 {notification.P99:F0} ms; burst of {notification.BurstMails} receipts: {notification.MailsPerSecond:F0} e-mails/s end to end; " +
     $"the e-mail channel alone to the SMTP sink: {notification.ChannelMailsPerSecond:F0} e-mails/s");
 
+// Sustained load (P3): VP_SUSTAINED_RATE reports/s for VP_SUSTAINED_SECONDS s with every service running.
+var sustainedRate = int.Parse(Environment.GetEnvironmentVariable("VP_SUSTAINED_RATE") ?? "500", CultureInfo.InvariantCulture);
+var sustainedSeconds = int.Parse(Environment.GetEnvironmentVariable("VP_SUSTAINED_SECONDS") ?? "60", CultureInfo.InvariantCulture);
+var sustained = await SustainedLoad.OfferAsync(options, sustainedRate, sustainedSeconds);
+Console.WriteLine($"sustained: {sustained.TargetPerSecond:F0} reports/s offered for {sustained.Seconds} s: {sustained.PerSecond:F0}/s created " +
+    $"({sustained.Created} created, {sustained.Failed} failed, {sustained.Shed} not sent: over 512 waiting), p50 {sustained.P50:F0} ms  p99 {sustained.P99:F0} ms; " +
+    $"backlog: relay lag up to {sustained.Backlog.MaxRelayLag} events, queues up to {sustained.Backlog.MaxQueueDepth} messages; " +
+    (sustained.Backlog.Drained ? $"all back to zero {sustained.Backlog.DrainSeconds:F1} s after the load" : $"NOT drained {sustained.Backlog.DrainSeconds:F0} s after the load"));
+var receipts = await SustainedLoad.ReceiptLatencyAsync(options, rate: 100, seconds: 30);
+Console.WriteLine($"end to end (P2): report sent -> receipt accepted by SMTP, {receipts.Count} reports at 100/s: p50 {receipts.P50:F0} ms  p99 {receipts.P99:F0} ms " +
+    $"({receipts.Received} of {receipts.Count} receipts seen)");
+
 var pgTps = await PgBench.RunAsync(options);
 Console.WriteLine($"pgbench single-row INSERT, {options.Clients} clients: {pgTps:F0} tps");
 var ratio = submissions.PerSecond / pgTps;
