@@ -51,7 +51,7 @@ public sealed class DeliveryTests(NotificationFixture fixture)
         Assert.Single(fixture.MailTo(email));
         var delivery = Assert.Single(await fixture.DeliveriesAsync(trackingNumber), d => d.Template == "receipt" && d.Channel == DeliveryChannels.Email);
         Assert.Equal(DeliveryStatus.Sent, delivery.Status);
-        Assert.Equal(["queued", "attempted", "sent"], delivery.History.Select(h => h.Event));
+        Assert.Equal(["queued", "attempted", "handed-over", "sent"], delivery.History.Select(h => h.Event));
     }
 
     [Fact]
@@ -287,25 +287,46 @@ public sealed class DeliveryTests(NotificationFixture fixture)
     }
 
     [Fact]
-    public async Task An_e_mail_whose_sending_instance_stopped_mid_send_is_given_up_as_unknown_never_sent_twice()
+    public async Task An_e_mail_whose_sending_instance_stopped_while_handing_it_over_is_given_up_as_unknown_never_sent_twice()
     {
-        // As an instance leaves it when it dies after committing the attempt and before recording the outcome.
-        var recipient = new Recipient(Recipient.Desk, "support");
-        var id = DeliveryIds.For(Guid.NewGuid(), recipient, DeliveryChannels.Email);
-        var trackingNumber = $"VR-2026-{Random.Shared.Next(100_000, 999_999)}";
-        var long_ago = DateTimeOffset.UtcNow.AddHours(-1);
-        await using (var session = fixture.Store.LightweightSession())
-        {
-            session.Events.StartStream<Delivery>(id,
-                new NotificationQueued(id, Guid.NewGuid(), "ReportSubmitted", "desk-submission", DeliveryChannels.Email, recipient, null, trackingNumber,
-                    new() { ["trackingNumber"] = trackingNumber, ["kind"] = "general", ["desk"] = "support", ["title"] = "Question", ["description"] = "Hello" }, long_ago),
-                new DeliveryAttempted(id, 1, long_ago));
-            await session.SaveChangesAsync();
-        }
+        // As an instance leaves it when it dies after handing the message to SMTP and before recording the outcome.
+        var (id, trackingNumber) = await StoppedAttemptAsync(handedOver: true);
         await using var query = fixture.Store.QuerySession();
         Assert.True(await Eventually.HoldsAsync(async () => (await query.LoadAsync<Delivery>(id))?.Status == DeliveryStatus.GivenUp, TimeSpan.FromSeconds(30)));
         Assert.Contains("unknown", (await fixture.Store.QuerySession().LoadAsync<Delivery>(id))!.LastError);
         Assert.DoesNotContain(fixture.MailTo("support-desk@example.com"), m => m.Subject!.Contains(trackingNumber));
+    }
+
+    [Fact]
+    public async Task An_e_mail_whose_sending_instance_stopped_before_handing_it_over_is_sent_once()
+    {
+        // The instance died while looking up or rendering (the attempt is committed, nothing went to SMTP).
+        var (id, trackingNumber) = await StoppedAttemptAsync(handedOver: false);
+        await using var query = fixture.Store.QuerySession();
+        Assert.True(await Eventually.HoldsAsync(async () => (await query.LoadAsync<Delivery>(id))?.Status == DeliveryStatus.Sent, TimeSpan.FromSeconds(30)));
+        var delivery = (await fixture.Store.QuerySession().LoadAsync<Delivery>(id))!;
+        Assert.Equal(2, delivery.Attempts);
+        Assert.Equal(["queued", "attempted", "failed", "retried", "handed-over", "sent"], delivery.History.Select(h => h.Event));
+        Assert.Single(fixture.MailTo("support-desk@example.com"), m => m.Subject!.Contains(trackingNumber));
+    }
+
+    private async Task<(Guid Id, string TrackingNumber)> StoppedAttemptAsync(bool handedOver)
+    {
+        var recipient = new Recipient(Recipient.Desk, "support");
+        var id = DeliveryIds.For(Guid.NewGuid(), recipient, DeliveryChannels.Email);
+        var trackingNumber = $"VR-2026-{Random.Shared.Next(100_000, 999_999)}";
+        var longAgo = DateTimeOffset.UtcNow.AddHours(-1);
+        await using var session = fixture.Store.LightweightSession();
+        var events = new List<object>
+        {
+            new NotificationQueued(id, Guid.NewGuid(), "ReportSubmitted", "desk-submission", DeliveryChannels.Email, recipient, null, trackingNumber,
+                new() { ["trackingNumber"] = trackingNumber, ["kind"] = "general", ["desk"] = "support", ["title"] = "Question", ["description"] = "Hello" }, longAgo),
+            new DeliveryAttempted(id, 1, longAgo),
+        };
+        if (handedOver) events.Add(new EmailHandedOver(id, 1, longAgo));
+        session.Events.StartStream<Delivery>(id, [.. events]);
+        await session.SaveChangesAsync();
+        return (id, trackingNumber);
     }
 
     private async Task<Guid> QueueVendorNoticeAsync(Guid reportId, string trackingNumber, Guid organisation, Dictionary<string, string?> values)

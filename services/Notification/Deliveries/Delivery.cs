@@ -20,6 +20,8 @@ public sealed class Delivery
     /// <summary>When the worker should take it (null: nothing to do, or an attempt is under way).</summary>
     public DateTimeOffset? DueAt { get; set; }
     public DateTimeOffset? AttemptStartedAt { get; set; }
+    /// <summary>The attempt whose e-mail was handed to the SMTP server (0: none yet).</summary>
+    public int HandedOverAttempt { get; set; }
     public DateTimeOffset QueuedAt { get; set; }
     public DateTimeOffset? SentAt { get; set; }
     public string? LastError { get; set; }
@@ -42,6 +44,13 @@ public sealed class DeliveryProjection : SingleStreamProjection<Delivery, Guid>
     public static void Apply(IEvent<DeliveryAttempted> e, Delivery d) => Begin(d, e, e.Data.Attempt, e.Data.At, "attempted");
 
     public static void Apply(IEvent<DeliveryRetried> e, Delivery d) => Begin(d, e, e.Data.Attempt, e.Data.At, "retried");
+
+    public static void Apply(IEvent<EmailHandedOver> e, Delivery d)
+    {
+        d.History.Add(new DeliveryStep(e.Data.At, "handed-over", e.Data.Attempt, null));
+        d.HandedOverAttempt = e.Data.Attempt;
+        d.Version = e.Version;
+    }
 
     public static void Apply(IEvent<NotificationSent> e, Delivery d) =>
         Step(d, e, e.Data.At, "sent", e.Data.Attempt, null, DeliveryStatus.Sent, due: null, also: () => d.SentAt = e.Data.At);

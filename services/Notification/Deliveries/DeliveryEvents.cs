@@ -52,6 +52,13 @@ public sealed record DeliveryAttempted(Guid DeliveryId, int Attempt, DateTimeOff
 /// <summary>A later attempt begins after a failure.</summary>
 public sealed record DeliveryRetried(Guid DeliveryId, int Attempt, DateTimeOffset At);
 
+/// <summary>
+/// The e-mail, looked up and rendered, is handed to the SMTP server now (recorded and committed just
+/// before): an attempt that stopped before this can be sent again without risk of a second copy;
+/// one that stopped after it may have arrived.
+/// </summary>
+public sealed record EmailHandedOver(Guid DeliveryId, int Attempt, DateTimeOffset At);
+
 public sealed record NotificationSent(Guid DeliveryId, int Attempt, DateTimeOffset At);
 
 /// <summary>An attempt failed for a reason that may pass; the next one is due at <see cref="RetryAt"/>.</summary>
@@ -65,7 +72,7 @@ public static class DeliveryEventTypes
     public static readonly Type[] All =
     [
         typeof(NotificationQueued), typeof(DeliveryAttempted), typeof(DeliveryRetried), typeof(NotificationSent),
-        typeof(DeliveryFailed), typeof(NotificationGivenUp),
+        typeof(DeliveryFailed), typeof(NotificationGivenUp), typeof(EmailHandedOver),
     ];
 }
 

@@ -19,8 +19,11 @@ public sealed class DeliveryOptions
     /// <summary>The wait after the first failure; it doubles with each further one up to <see cref="RetryMax"/>.</summary>
     public TimeSpan RetryBase { get; set; } = TimeSpan.FromSeconds(30);
     public TimeSpan RetryMax { get; set; } = TimeSpan.FromHours(2);
-    /// <summary>An attempt still under way after this long belonged to an instance that stopped mid-send.</summary>
-    public TimeSpan StuckAfter { get; set; } = TimeSpan.FromMinutes(10);
+    /// <summary>
+    /// An attempt still under way after this long belonged to an instance that stopped mid-send (an
+    /// attempt that is only slow finds, before handing its e-mail over, that it was taken over).
+    /// </summary>
+    public TimeSpan StuckAfter { get; set; } = TimeSpan.FromMinutes(2);
 }
 
 /// <summary>Wakes the worker as soon as a consumer committed new deliveries (the poll is the fallback).</summary>
@@ -45,9 +48,11 @@ public sealed class DeliverySignal
 /// <summary>
 /// Sends what is due. Per delivery: under its stream's lock the attempt is recorded and committed
 /// first (so no other instance takes it), then the channel is used, then the outcome is recorded.
-/// E-mail is sent at most once: an attempt whose outcome is unknown (the connection broke while the
-/// message was handed over, or the instance stopped mid-send) is given up, not repeated. Webhooks are
-/// retried with the same <c>webhook-id</c>, which subscribers use to drop repeats.
+/// E-mail is sent at most once: the moment it is handed to the SMTP server is recorded first, so an
+/// attempt that stopped before that (the common case: lookups and rendering take the time) is sent
+/// again, and only one whose outcome is truly unknown (the connection broke or the instance stopped
+/// during the hand-over) is given up, not repeated. Webhooks are retried with the same
+/// <c>webhook-id</c>, which subscribers use to drop repeats.
 /// </summary>
 public sealed class DeliveryWorker(
     IDocumentStore store, TimeProvider time, IOptions<DeliveryOptions> options, IOptions<WebhookOptions> webhookOptions, DeliverySignal signal,
@@ -55,6 +60,9 @@ public sealed class DeliveryWorker(
     ILogger<DeliveryWorker> logger) : BackgroundService
 {
     private const int Batch = 200;
+
+    /// <summary>The reason given when an e-mail's attempt stopped after the hand-over: it may or may not have arrived.</summary>
+    public const string UnknownOutcome = "Whether the message arrived is unknown: the sending instance stopped while handing it to the SMTP server. Not resent, so that it is never sent twice.";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -105,10 +113,17 @@ public sealed class DeliveryWorker(
             if (current.Status == DeliveryStatus.Sending)
             {
                 if (current.AttemptStartedAt >= now - options.Value.StuckAfter) return false; // another instance is on it
-                // The instance that began this attempt stopped before recording its outcome.
-                stream.AppendOne(current.Channel == DeliveryChannels.Email
-                    ? new NotificationGivenUp(id, current.Attempts, "Whether the message arrived is unknown: the sending instance stopped mid-send. Not resent, so that it is never sent twice.", now)
-                    : Failure(current, "The sending instance stopped mid-send; resent with the same webhook-id.", now));
+                // The instance that began this attempt stopped before recording its outcome. An e-mail
+                // it had not yet handed to the SMTP server is sent again at once; one it had may have
+                // arrived and is not repeated (never twice). Webhooks go again with the same webhook-id.
+                stream.AppendOne(current.Channel switch
+                {
+                    DeliveryChannels.Email when current.HandedOverAttempt == current.Attempts =>
+                        new NotificationGivenUp(id, current.Attempts, UnknownOutcome, now),
+                    DeliveryChannels.Email =>
+                        new DeliveryFailed(id, current.Attempts, "The sending instance stopped before handing the message to the SMTP server; sent again.", now, now),
+                    _ => Failure(current, "The sending instance stopped mid-send; resent with the same webhook-id.", now),
+                });
                 await session.SaveChangesAsync(cancellationToken);
                 return true;
             }
@@ -122,18 +137,19 @@ public sealed class DeliveryWorker(
         SendOutcome outcome;
         try
         {
-            outcome = await SendAsync(delivery, cancellationToken);
+            outcome = await SendAsync(delivery, attempt, cancellationToken);
         }
         catch (HttpRequestException e)
         {
             outcome = SendOutcome.Retry($"A lookup the message needs failed: {e.Message}");
         }
+        if (ReferenceEquals(outcome, SendOutcome.Superseded)) return false;
         await RecordAsync(delivery, attempt, outcome, cancellationToken);
         metrics.Record(delivery, outcome);
         return true;
     }
 
-    private async Task<SendOutcome> SendAsync(Delivery delivery, CancellationToken cancellationToken)
+    private async Task<SendOutcome> SendAsync(Delivery delivery, int attempt, CancellationToken cancellationToken)
     {
         await using var session = store.QuerySession();
         if (delivery.Channel == DeliveryChannels.Webhook)
@@ -195,7 +211,26 @@ public sealed class DeliveryWorker(
         {
             return SendOutcome.Permanent(refused);
         }
-        return await email.SendAsync(email.Compose(delivery.Id, contact.Email, contact.Name, rendered, replyTo, contact.AlsoTo), cancellationToken);
+        var message = email.Compose(delivery.Id, contact.Email, contact.Name, rendered, replyTo, contact.AlsoTo);
+        if (!await HandOverAsync(delivery.Id, attempt, cancellationToken))
+        {
+            return SendOutcome.Superseded;
+        }
+        return await email.SendAsync(message, cancellationToken);
+    }
+
+    /// <summary>
+    /// Records that this attempt hands its e-mail over now, unless another instance took the delivery
+    /// over meanwhile (this attempt was thought stopped): then nothing is sent by this one.
+    /// </summary>
+    private async Task<bool> HandOverAsync(Guid id, int attempt, CancellationToken cancellationToken)
+    {
+        await using var session = store.LightweightSession();
+        var stream = await session.Events.FetchForExclusiveWriting<Delivery>(id, cancellationToken);
+        if (stream.Aggregate is not { Status: DeliveryStatus.Sending } current || current.Attempts != attempt) return false;
+        stream.AppendOne(new EmailHandedOver(id, attempt, time.GetUtcNow()));
+        await session.SaveChangesAsync(cancellationToken);
+        return true;
     }
 
     private async Task RecordAsync(Delivery delivery, int attempt, SendOutcome outcome, CancellationToken cancellationToken)

@@ -11,4 +11,7 @@ public sealed record SendOutcome(bool Success, bool Retryable, string? Reason, b
     public static SendOutcome Retry(string reason) => new(false, true, reason);
     public static SendOutcome Permanent(string reason) => new(false, false, reason);
     public static SendOutcome Unknown(string reason) => new(false, false, reason, OutcomeUnknown: true);
+
+    /// <summary>Another instance took the delivery over before this attempt handed anything over: nothing to record.</summary>
+    public static SendOutcome Superseded { get; } = new(false, false, "superseded");
 }
