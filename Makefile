@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help up down test chaos bench bench-web bench-rewrap bench-triage bench-notification bench-coordination bench-disclosure build servers compose-check
+.PHONY: help up down test chaos backup restore bench bench-web bench-rewrap bench-triage bench-notification bench-coordination bench-disclosure build servers compose-check
 
 help:
 	@echo "make up      start PostgreSQL, RabbitMQ, the services and the gateway (https://localhost:8443)"
@@ -10,6 +10,8 @@ help:
 	@echo "make test    start the test servers and run every test"
 	@echo "make compose-check  docker-compose.yml parses and is in step with the Kubernetes manifests (deploy/k8s), which validate"
 	@echo "make chaos   2,000 reports while service instances are killed (kill -9), RabbitMQ and PostgreSQL crash: lost/duplicated/unexpected (VP_CHAOS_REPORTS, VP_CHAOS_RATE)"
+	@echo "make backup  every service database (one instant) and the key ring (encrypted: VP_BACKUP_PASSPHRASE), manifest and checksums"
+	@echo "make restore BACKUP=<dir>  put a backup in place of the platform's data and start it"
 	@echo "make bench   submission throughput through the gateway vs. raw PostgreSQL"
 	@echo "make bench-rewrap  time to re-wrap 100,000 report data keys under a new key (VP_REWRAP_KEYS)"
 	@echo "make bench-triage  the staff queue's latency over 100,000 cases (VP_TRIAGE_CASES)"
@@ -33,6 +35,13 @@ down:
 
 test: servers
 	deploy/local/test.sh
+
+backup: servers
+	deploy/local/backup.sh create
+
+restore:
+	@test -n "$(BACKUP)" || { echo "make restore BACKUP=<backup folder>"; exit 2; }
+	deploy/local/backup.sh restore "$(BACKUP)"
 
 chaos: servers
 	dotnet build VulnPlatform.sln -c Release -nologo -clp:ErrorsOnly -v quiet

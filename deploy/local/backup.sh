@@ -54,7 +54,7 @@ create() {
   tar -C "$stage" -czf "$dir/postgres.tar.gz" .
   rm -rf "$stage"
 
-  log "the key ring, encrypted (AES-256, key from the passphrase by PBKDF2)"
+  log "the key ring, encrypted (OpenPGP: AES-256, key from the passphrase by iterated and salted SHA-512)"
   tar -C "$keys" -cf - . | gpg --batch --yes --quiet --pinentry-mode loopback --passphrase-fd 3 \
     --symmetric --cipher-algo AES256 --s2k-digest-algo SHA512 --s2k-count 65011712 -o "$dir/keys.tar.gpg" 3< <(passphrase)
 

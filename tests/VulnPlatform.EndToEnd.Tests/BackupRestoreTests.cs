@@ -68,6 +68,10 @@ public sealed class BackupRestoreTests
         })));
         Assert.Equal(HttpStatusCode.OK, scheduled.StatusCode);
         Assert.True(await Eventually.HoldsAsync(async () => (await api.GetAsync($"/advisories/{advisoryId}")).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(30)));
+        // Settled: the reporter's view says disclosed (the news travels over the bus) before the facts are taken.
+        Assert.True(await Eventually.HoldsAsync(async () =>
+            JsonDocument.Parse(await StatusAsync(api, trackingNumber, token)).RootElement.GetProperty("status").GetString() == "disclosed",
+            TimeSpan.FromSeconds(30)), "the reporter's view did not become disclosed");
 
         var facts = new JsonObject
         {
