@@ -37,6 +37,8 @@ public sealed class Browser(HttpClient client) : IDisposable
         {
             values.Add(new(input.Name!, fields.TryGetValue(input.Name!, out var value) ? value : input.Value));
         }
+        // Fields with no input of their name (text areas, selects) are sent as given.
+        values.AddRange(fields.Where(f => values.All(v => v.Key != f.Key)));
         var action = new Uri(page.Address, string.IsNullOrEmpty(form.GetAttribute("action")) ? page.Address.PathAndQuery : form.GetAttribute("action"));
         var response = await client.PostAsync(action, new FormUrlEncodedContent(values));
         return await FollowAsync(response, action);
