@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help up down test chaos backup restore bench bench-web bench-rewrap bench-triage bench-notification bench-coordination bench-disclosure build servers compose-check
+.PHONY: help up down test chaos backup restore bench-backup bench bench-web bench-rewrap bench-triage bench-notification bench-coordination bench-disclosure build servers compose-check
 
 help:
 	@echo "make up      start PostgreSQL, RabbitMQ, the services and the gateway (https://localhost:8443)"
@@ -12,6 +12,7 @@ help:
 	@echo "make chaos   2,000 reports while service instances are killed (kill -9), RabbitMQ and PostgreSQL crash: lost/duplicated/unexpected (VP_CHAOS_REPORTS, VP_CHAOS_RATE)"
 	@echo "make backup  every service database (one instant) and the key ring (encrypted: VP_BACKUP_PASSPHRASE), manifest and checksums"
 	@echo "make restore BACKUP=<dir>  put a backup in place of the platform's data and start it"
+	@echo "make bench-backup  backup and restore times of a platform holding VP_BACKUP_BENCH_REPORTS=100,000 reports"
 	@echo "make bench   submission throughput through the gateway vs. raw PostgreSQL"
 	@echo "make bench-rewrap  time to re-wrap 100,000 report data keys under a new key (VP_REWRAP_KEYS)"
 	@echo "make bench-triage  the staff queue's latency over 100,000 cases (VP_TRIAGE_CASES)"
@@ -42,6 +43,10 @@ backup: servers
 restore:
 	@test -n "$(BACKUP)" || { echo "make restore BACKUP=<backup folder>"; exit 2; }
 	deploy/local/backup.sh restore "$(BACKUP)"
+
+bench-backup: servers
+	dotnet build VulnPlatform.sln -c Release -nologo -clp:ErrorsOnly -v quiet
+	VP_BACKUP_BENCH_REPORTS=$${VP_BACKUP_BENCH_REPORTS:-100000} deploy/local/backup-test.sh
 
 chaos: servers
 	dotnet build VulnPlatform.sln -c Release -nologo -clp:ErrorsOnly -v quiet

@@ -32,11 +32,13 @@ done
 deploy/local/servers.sh rabbitmqctl -q delete_vhost chaos >/dev/null 2>&1 || true
 deploy/local/servers.sh rabbitmqctl -q add_vhost chaos >/dev/null
 deploy/local/servers.sh rabbitmqctl -q set_permissions -p chaos guest ".*" ".*" ".*" >/dev/null
-rm -rf "$RUN/mail" "$RUN/load.done" "$RUN/nemesis.done" "$RUN/nemesis.log"
+rm -rf "$RUN/mail" "$RUN/load.started" "$RUN/load.done" "$RUN/nemesis.done" "$RUN/nemesis.log"
 platform up || { log "the chaos platform did not start"; exit 1; }
 
 # The nemesis: from the first report until the checker says the load is done.
 nemesis() {
+  # From the first report on (the analyst signs in before that, with everything up).
+  for _ in $(seq 1 600); do [ -f "$RUN/load.started" ] || [ -f "$RUN/load.done" ] && break; sleep 0.2; done
   local start=$SECONDS duration=$(( REPORTS / RATE )) rabbit_done="" pg_done=""
   while [ ! -f "$RUN/load.done" ]; do
     sleep "$KILL_EVERY"
@@ -69,7 +71,7 @@ nemesis &
 NEMESIS=$!
 env VP_TEST_GATEWAY=https://localhost:17443 VP_TEST_GATEWAY_HTTP=http://localhost:17080 VP_TEST_GATEWAY_CA="$RUN/certs/gateway.crt" \
     VP_TEST_RABBITMQ_VHOST=chaos VP_TEST_BROKER_KEYS="$RUN/keys" VP_TEST_MAIL_DIR="$RUN/mail" VP_TEST_CHAOS_DB_SUFFIX=_chaos \
-    VP_TEST_CHAOS_REPORTS="$REPORTS" VP_TEST_CHAOS_RATE="$RATE" VP_TEST_CHAOS_LOAD_DONE="$RUN/load.done" VP_TEST_CHAOS_NEMESIS_DONE="$RUN/nemesis.done" \
+    VP_TEST_CHAOS_REPORTS="$REPORTS" VP_TEST_CHAOS_RATE="$RATE" VP_TEST_CHAOS_LOAD_STARTED="$RUN/load.started" VP_TEST_CHAOS_LOAD_DONE="$RUN/load.done" VP_TEST_CHAOS_NEMESIS_DONE="$RUN/nemesis.done" \
   timeout 900 dotnet test tests/VulnPlatform.EndToEnd.Tests -c Release --no-build -nologo --filter "Category=Chaos" --logger "console;verbosity=detailed"
 rc=$?
 touch "$RUN/load.done"

@@ -12,17 +12,21 @@ sealed class BenchStore : IAsyncDisposable
     private readonly string _database;
     private readonly IHost _host;
 
-    private BenchStore(string server, string database, IHost host)
+    private readonly bool _keep;
+
+    private BenchStore(string server, string database, IHost host, bool keep)
     {
         _server = server;
         _database = database;
         _host = host;
+        _keep = keep;
     }
 
     public IDocumentStore Store => _host.Services.GetRequiredService<IDocumentStore>();
     public string ConnectionString => new NpgsqlConnectionStringBuilder(_server) { Database = _database }.ConnectionString;
 
-    public static async Task<BenchStore> StartAsync(string server, string database, Action<StoreOptions> configure)
+    /// <param name="keep">Leave the database when done (the backup benchmark backs it up afterwards).</param>
+    public static async Task<BenchStore> StartAsync(string server, string database, Action<StoreOptions> configure, bool keep = false)
     {
         await using (var admin = new NpgsqlConnection(server))
         {
@@ -39,7 +43,7 @@ sealed class BenchStore : IAsyncDisposable
         builder.AddMartenDefaults(configure);
         var host = builder.Build();
         await host.StartAsync();
-        return new BenchStore(server, database, host);
+        return new BenchStore(server, database, host, keep);
     }
 
     public async Task VacuumAsync()
@@ -54,6 +58,7 @@ sealed class BenchStore : IAsyncDisposable
         await _host.StopAsync();
         _host.Dispose();
         NpgsqlConnection.ClearAllPools();
+        if (_keep) return;
         await using var admin = new NpgsqlConnection(_server);
         await admin.OpenAsync();
         await new NpgsqlCommand($"drop database if exists {_database} with (force)", admin).ExecuteNonQueryAsync();

@@ -42,6 +42,12 @@ if (args.Length >= 2 && args[0] == "--disclosure")
     return await DisclosureBench.RunAsync(int.Parse(args[1], CultureInfo.InvariantCulture));
 }
 
+// `--seed-reports N --postgres <server connection string>`: a platform's data that size, for make bench-backup.
+if (args.Length >= 4 && args[0] == "--seed-reports" && args[2] == "--postgres")
+{
+    return await BackupSeed.RunAsync(args[3], int.Parse(args[1], CultureInfo.InvariantCulture));
+}
+
 // `--triage-queue N --postgres <server connection string>`: the staff queue over N cases (make bench-triage).
 if (args.Length >= 4 && args[0] == "--triage-queue" && args[2] == "--postgres")
 {

@@ -37,6 +37,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
     {
         var reports = Setting("VP_TEST_CHAOS_REPORTS", 300);
         var rate = Setting("VP_TEST_CHAOS_RATE", 10);
+        var loadStarted = Required("VP_TEST_CHAOS_LOAD_STARTED");
         var loadDone = Required("VP_TEST_CHAOS_LOAD_DONE");
         var nemesisDone = Required("VP_TEST_CHAOS_NEMESIS_DONE");
         var run = Stopwatch.StartNew();
@@ -51,6 +52,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
         using var analystSlots = new SemaphoreSlim(8);
         var submitting = new List<Task>();
         var interval = TimeSpan.FromSeconds(1.0 / rate);
+        await File.WriteAllTextAsync(loadStarted, ""); // the nemesis starts with the load
         var started = Stopwatch.StartNew();
         for (var i = 0; i < submissions.Count; i++)
         {
