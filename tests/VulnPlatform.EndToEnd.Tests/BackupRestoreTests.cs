@@ -52,15 +52,7 @@ public sealed class BackupRestoreTests
             (await api.SendAsync(Platform.Bearer(HttpMethod.Get, $"/api/triage/cases/{trackingNumber}", analyst))).StatusCode == HttpStatusCode.OK,
             TimeSpan.FromSeconds(30)), "Triage did not open the case");
 
-        JsonElement draft = default;
-        Assert.True(await Eventually.HoldsAsync(async () =>
-        {
-            var response = await api.SendAsync(Platform.Bearer(HttpMethod.Post, "/api/advisories", coordinator, JsonContent.Create(new { trackingNumber })));
-            if (response.StatusCode != HttpStatusCode.Created) return false;
-            draft = await response.Content.ReadFromJsonAsync<JsonElement>();
-            return true;
-        }, TimeSpan.FromSeconds(30)), "the report did not reach Disclosure");
-        var advisoryId = draft.GetProperty("publicId").GetString()!;
+        var advisoryId = await DisclosureJourneyTests.DraftAdvisoryAsync(api, coordinator, trackingNumber);
         var at = DateTimeOffset.UtcNow.AddSeconds(3);
         var scheduled = await api.SendAsync(Platform.Bearer(HttpMethod.Put, $"/api/advisories/sets/{trackingNumber}/schedule", coordinator, JsonContent.Create(new
         {

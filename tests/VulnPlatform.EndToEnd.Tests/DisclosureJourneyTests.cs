@@ -35,15 +35,7 @@ public sealed class DisclosureJourneyTests
         Assert.Equal(HttpStatusCode.Created, (await api.SendAsync(Platform.Bearer(HttpMethod.Post, "/api/advisories/customers", coordinator,
             JsonContent.Create(new { organisation = $"Customer {suffix}", email = customerEmail })))).StatusCode);
 
-        JsonElement draft = default;
-        Assert.True(await Eventually.HoldsAsync(async () =>
-        {
-            var response = await api.SendAsync(Platform.Bearer(HttpMethod.Post, "/api/advisories", coordinator, JsonContent.Create(new { trackingNumber })));
-            if (response.StatusCode != HttpStatusCode.Created) return false;
-            draft = await response.Content.ReadFromJsonAsync<JsonElement>();
-            return true;
-        }, TimeSpan.FromSeconds(30)), "the report did not reach Disclosure");
-        var id = draft.GetProperty("publicId").GetString()!;
+        var id = await DraftAdvisoryAsync(api, coordinator, trackingNumber);
 
         var at = DateTimeOffset.UtcNow.AddSeconds(8);
         var scheduled = await api.SendAsync(Platform.Bearer(HttpMethod.Put, $"/api/advisories/sets/{trackingNumber}/schedule", coordinator, JsonContent.Create(new
@@ -89,6 +81,20 @@ public sealed class DisclosureJourneyTests
             return view.GetProperty("status").GetString() == "disclosed";
         }, TimeSpan.FromSeconds(30)), "the reporter's view does not say disclosed");
         Assert.Equal(id, view.GetProperty("advisories")[0].GetProperty("id").GetString());
+    }
+
+    /// <summary>The coordinator drafts the case's advisory as soon as the report has reached Disclosure: its public id.</summary>
+    public static async Task<string> DraftAdvisoryAsync(HttpClient api, string coordinator, string trackingNumber)
+    {
+        JsonElement draft = default;
+        Assert.True(await Eventually.HoldsAsync(async () =>
+        {
+            var response = await api.SendAsync(Platform.Bearer(HttpMethod.Post, "/api/advisories", coordinator, JsonContent.Create(new { trackingNumber })));
+            if (response.StatusCode != HttpStatusCode.Created) return false;
+            draft = await response.Content.ReadFromJsonAsync<JsonElement>();
+            return true;
+        }, TimeSpan.FromSeconds(30)), "the report did not reach Disclosure");
+        return draft.GetProperty("publicId").GetString()!;
     }
 
     private static IEnumerable<MimeKit.MimeMessage> Mails(string folder) =>
