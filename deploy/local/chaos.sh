@@ -14,9 +14,12 @@ REPORTS="${1:-${VP_CHAOS_REPORTS:-2000}}"
 RATE="${2:-${VP_CHAOS_RATE:-10}}"
 KILL_EVERY="${VP_CHAOS_KILL_EVERY:-3}"     # seconds between two kills
 RUN="$ROOT/.run/chaos"
+# A virtual host new for each run: a quorum queue of a deleted virtual host can outlive it in the
+# broker after a crash, and a new queue of the same name would then fail (noproc).
+VHOST="chaos-$(date +%s)"
 CHAOS=(VP_RUN_DIR="$RUN" VP_REPLICAS=2 VP_GATEWAY_HTTP_PORT=17080 VP_GATEWAY_HTTPS_PORT=17443 VP_INTAKE_PORT=17101 VP_IDENTITY_PORT=17106
        VP_TRIAGE_PORT=17102 VP_NOTIFICATION_PORT=17103 VP_COORDINATION_PORT=17104 VP_DISCLOSURE_PORT=17105 VP_WEB_PORT=17107
-       VP_TRACE_VIEWER=0 VP_MAIL_PORT=17525 VP_DB_SUFFIX=_chaos VP_RABBIT_VHOST=chaos VP_SKIP_BUILD=1
+       VP_TRACE_VIEWER=0 VP_MAIL_PORT=17525 VP_DB_SUFFIX=_chaos VP_RABBIT_VHOST=$VHOST VP_SKIP_BUILD=1
        # All the load comes from 127.0.0.1: one client to the gateway's per-address limits.
        Gateway__RateLimits__ReporterWritesPerMinute=1000000000 Gateway__RateLimits__ReporterReadsPerMinute=1000000000
        Gateway__RateLimits__SignInPerMinute=1000000000 Gateway__RateLimits__TokenPerMinute=1000000000)
@@ -25,13 +28,15 @@ platform() { env "${CHAOS[@]}" deploy/local/platform.sh "$@"; }
 
 eval "$(deploy/local/servers.sh env)"
 platform down
-trap 'platform down >/dev/null 2>&1' EXIT
+trap 'platform down >/dev/null 2>&1; deploy/local/servers.sh rabbitmqctl -q delete_vhost "$VHOST" >/dev/null 2>&1' EXIT
 for db in vp_intake_chaos vp_identity_chaos vp_triage_chaos vp_notification_chaos vp_vendorcoordination_chaos vp_disclosure_chaos vp_web_chaos; do
   psql -q -h 127.0.0.1 -p "${VP_PG_PORT:-55432}" -U postgres -c "drop database if exists $db with (force)" postgres
 done
-deploy/local/servers.sh rabbitmqctl -q delete_vhost chaos >/dev/null 2>&1 || true
-deploy/local/servers.sh rabbitmqctl -q add_vhost chaos >/dev/null
-deploy/local/servers.sh rabbitmqctl -q set_permissions -p chaos guest ".*" ".*" ".*" >/dev/null
+for old in $(deploy/local/servers.sh rabbitmqctl -q list_vhosts 2>/dev/null | grep -E '^chaos(-[0-9]+)?$'); do
+  deploy/local/servers.sh rabbitmqctl -q delete_vhost "$old" >/dev/null 2>&1 || true
+done
+deploy/local/servers.sh rabbitmqctl -q add_vhost "$VHOST" >/dev/null
+deploy/local/servers.sh rabbitmqctl -q set_permissions -p "$VHOST" guest ".*" ".*" ".*" >/dev/null
 rm -rf "$RUN/mail" "$RUN/load.started" "$RUN/load.done" "$RUN/nemesis.done" "$RUN/nemesis.log"
 platform up || { log "the chaos platform did not start"; exit 1; }
 
@@ -70,7 +75,7 @@ mkdir -p "$RUN"
 nemesis &
 NEMESIS=$!
 env VP_TEST_GATEWAY=https://localhost:17443 VP_TEST_GATEWAY_HTTP=http://localhost:17080 VP_TEST_GATEWAY_CA="$RUN/certs/gateway.crt" \
-    VP_TEST_RABBITMQ_VHOST=chaos VP_TEST_BROKER_KEYS="$RUN/keys" VP_TEST_MAIL_DIR="$RUN/mail" VP_TEST_CHAOS_DB_SUFFIX=_chaos \
+    VP_TEST_RABBITMQ_VHOST="$VHOST" VP_TEST_BROKER_KEYS="$RUN/keys" VP_TEST_MAIL_DIR="$RUN/mail" VP_TEST_CHAOS_DB_SUFFIX=_chaos \
     VP_TEST_CHAOS_REPORTS="$REPORTS" VP_TEST_CHAOS_RATE="$RATE" VP_TEST_CHAOS_LOAD_STARTED="$RUN/load.started" VP_TEST_CHAOS_LOAD_DONE="$RUN/load.done" VP_TEST_CHAOS_NEMESIS_DONE="$RUN/nemesis.done" \
   timeout 900 dotnet test tests/VulnPlatform.EndToEnd.Tests -c Release --no-build -nologo --filter "Category=Chaos" --logger "console;verbosity=detailed"
 rc=$?
