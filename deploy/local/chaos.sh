@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The conservation test under faults (tests/VulnPlatform.EndToEnd.Tests/ChaosTests.cs): a platform of
 # its own with two instances of every service (ports 17080/17443 and 171xx, databases *_chaos,
-# RabbitMQ vhost chaos, state in .run/chaos), a nemesis that kills (kill -9) a random service
+# a new RabbitMQ vhost chaos-<time>, state in .run/chaos), a nemesis that kills (kill -9) a random service
 # instance every few seconds and revives it, crashes RabbitMQ once and PostgreSQL once while the
 # load runs, then the checker's summary. `make chaos` runs 2,000 reports (VP_CHAOS_REPORTS, at
 # VP_CHAOS_RATE per second); `make test` a few hundred.

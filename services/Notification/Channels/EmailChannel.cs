@@ -53,7 +53,12 @@ public sealed class EmailChannel(IOptions<SmtpOptions> options, ILogger<EmailCha
         return message;
     }
 
-    public async Task<SendOutcome> SendAsync(MimeMessage message, CancellationToken cancellationToken)
+    /// <param name="handOver">
+    /// Called once a connection to the server is ready, right before the message goes over it: records
+    /// the hand-over (false: the delivery was taken over elsewhere, and nothing is sent). Connecting
+    /// first keeps the span whose outcome could be unknown to the message's own exchange.
+    /// </param>
+    public async Task<SendOutcome> SendAsync(MimeMessage message, CancellationToken cancellationToken, Func<CancellationToken, Task<bool>>? handOver = null)
     {
         SmtpClient client;
         try
@@ -63,6 +68,21 @@ public sealed class EmailChannel(IOptions<SmtpOptions> options, ILogger<EmailCha
         catch (Exception e) when (e is SocketException or IOException or SmtpProtocolException or SmtpCommandException or AuthenticationException or SslHandshakeException or TimeoutException)
         {
             return SendOutcome.Retry($"The mail server could not be reached: {e.Message}");
+        }
+        bool proceed;
+        try
+        {
+            proceed = handOver is null || await handOver(cancellationToken);
+        }
+        catch
+        {
+            _idle.Add(client); // nothing went over it
+            throw;
+        }
+        if (!proceed)
+        {
+            _idle.Add(client);
+            return SendOutcome.Superseded;
         }
         try
         {

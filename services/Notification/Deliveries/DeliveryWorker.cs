@@ -212,11 +212,7 @@ public sealed class DeliveryWorker(
             return SendOutcome.Permanent(refused);
         }
         var message = email.Compose(delivery.Id, contact.Email, contact.Name, rendered, replyTo, contact.AlsoTo);
-        if (!await HandOverAsync(delivery.Id, attempt, cancellationToken))
-        {
-            return SendOutcome.Superseded;
-        }
-        return await email.SendAsync(message, cancellationToken);
+        return await email.SendAsync(message, cancellationToken, ct => HandOverAsync(delivery.Id, attempt, ct));
     }
 
     /// <summary>
