@@ -16,6 +16,9 @@ static class SustainedLoad
 {
     private static readonly string[] Services = ["intake", "triage", "notification", "vendorcoordination", "disclosure", "identity"];
 
+    /// <summary>The relays behind at the last sample (service: events), for the report when the backlog did not drain.</summary>
+    public static ConcurrentDictionary<string, long> LastLagging { get; } = new();
+
     public sealed record Backlog(long MaxRelayLag, long MaxQueueDepth, double DrainSeconds, bool Drained);
 
     public sealed record Offered(double TargetPerSecond, int Seconds, int Sent, int Created, int Failed, int Shed, double PerSecond, double P50, double P99, Backlog Backlog);
@@ -178,11 +181,15 @@ static class SustainedLoad
                 await db.OpenAsync();
                 await using var command = new NpgsqlCommand(
                     """
-                    select coalesce((select max(seq_id) from mt_events), 0) - greatest(
-                      coalesce((select max(last_seq_id) from mt_event_progression where name like 'integration-event-relay%'), 0),
-                      case when to_regclass('vp_relay_checkpoints') is null then 0 else coalesce((select max(sequence) from vp_relay_checkpoints), 0) end)
+                    select case when not exists (select 1 from mt_event_progression where name like 'integration-event-relay%') then 0
+                      else coalesce((select max(seq_id) from mt_events), 0) - greatest(
+                        coalesce((select max(last_seq_id) from mt_event_progression where name like 'integration-event-relay%'), 0),
+                        case when to_regclass('vp_relay_checkpoints') is null then 0 else coalesce((select max(sequence) from vp_relay_checkpoints), 0) end)
+                    end
                     """, db);
-                lag = Math.Max(lag, Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture));
+                var behind = Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+                if (behind > 0) LastLagging[service] = behind; else LastLagging.TryRemove(service, out _);
+                lag = Math.Max(lag, behind);
             }
             catch (PostgresException)
             {
