@@ -19,6 +19,14 @@ public sealed class EchoBackend : IAsyncDisposable
 
     public ConcurrentQueue<(string Method, string PathAndQuery, string? TraceParent)> Requests { get; } = new();
 
+    /// <summary>What its readiness probe answers: the gateway's health checks ask it (they are not forwarded requests).</summary>
+    public bool Ready { get; set; } = true;
+
+    private int _probes;
+
+    /// <summary>How often the gateway probed its readiness.</summary>
+    public int Probes => Volatile.Read(ref _probes);
+
     public string Address => _app.Services.GetRequiredService<IServer>().Features
         .Get<IServerAddressesFeature>()!.Addresses.Single();
 
@@ -33,6 +41,12 @@ public sealed class EchoBackend : IAsyncDisposable
         var backend = new EchoBackend(app);
         app.Run(async context =>
         {
+            if (context.Request.Path == "/health/ready")
+            {
+                Interlocked.Increment(ref backend._probes);
+                context.Response.StatusCode = backend.Ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
+                return;
+            }
             backend.Requests.Enqueue((context.Request.Method,
                 context.Request.Path + context.Request.QueryString,
                 context.Request.Headers.TraceParent.ToString()));
