@@ -28,7 +28,11 @@ platform() { env "${CHAOS[@]}" deploy/local/platform.sh "$@"; }
 
 eval "$(deploy/local/servers.sh env)"
 platform down
-trap 'platform down >/dev/null 2>&1; deploy/local/servers.sh rabbitmqctl -q delete_vhost "$VHOST" >/dev/null 2>&1' EXIT
+# A broker once killed with SIGKILL (an earlier chaos run) can come back unable to start new quorum
+# queues (basic.consume: noproc); a clean restart before and after each run keeps that from the next.
+log "restarting RabbitMQ cleanly (platforms connected to it reconnect)"
+deploy/local/servers.sh restart-rabbitmq >/dev/null
+trap 'platform down >/dev/null 2>&1; deploy/local/servers.sh rabbitmqctl -q delete_vhost "$VHOST" >/dev/null 2>&1; deploy/local/servers.sh restart-rabbitmq >/dev/null 2>&1' EXIT
 for db in vp_intake_chaos vp_identity_chaos vp_triage_chaos vp_notification_chaos vp_vendorcoordination_chaos vp_disclosure_chaos vp_web_chaos; do
   psql -q -h 127.0.0.1 -p "${VP_PG_PORT:-55432}" -U postgres -c "drop database if exists $db with (force)" postgres
 done

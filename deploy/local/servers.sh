@@ -260,6 +260,7 @@ case "${1:-}" in
   broker-quorum) shift; broker_quorum "$@" ;;
   rabbitmqctl) shift; rabbit_ctl "$@" ;;
   # The chaos test's faults: the server killed (SIGKILL, no shutdown) and started again.
+  restart-rabbitmq) rabbit_down; rabbit_up ;;
   crash-postgres)
     # Immediate shutdown: every backend killed at once, no checkpoint; the restart runs crash recovery.
     log "PostgreSQL: immediate shutdown (as a crash)"
