@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using Npgsql;
+using VulnPlatform.Testing;
 
 /// <summary>
 /// Sustained load with every service running (make bench): reports offered at a fixed rate through
@@ -199,34 +200,10 @@ static class SustainedLoad
         return (lag, QueueDepth());
     }
 
-    private static long QueueDepth()
-    {
-        var script = Path.Combine(FindRoot(), "deploy/local/servers.sh");
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { script, "rabbitmqctl", "-q", "list_queues", "-p", Environment.GetEnvironmentVariable("VP_RABBIT_VHOST") ?? "/", "name", "messages", "--no-table-headers" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(start)!;
-        var text = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        // Messages in _error/_skipped queues wait for operators; they are not backlog that drains.
-        return text.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(line => line.Split('\t', ' ').Where(p => p.Length > 0).ToArray())
-            .Where(p => p.Length == 2 && !p[0].EndsWith("_error", StringComparison.Ordinal) && !p[0].EndsWith("_skipped", StringComparison.Ordinal)
-                && long.TryParse(p[1], CultureInfo.InvariantCulture, out _))
-            .Select(p => long.Parse(p[1], CultureInfo.InvariantCulture))
-            .DefaultIfEmpty(0).Max();
-    }
-
-    private static string FindRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "VulnPlatform.sln"))) return directory.FullName;
-        }
-        return Directory.GetCurrentDirectory();
-    }
+    /// <summary>The deepest queue of the platform's virtual host (failure queues wait for operators; they are not backlog).</summary>
+    private static long QueueDepth() =>
+        LocalServers.QueueMessages(Environment.GetEnvironmentVariable("VP_RABBIT_VHOST") ?? "/")
+            .Where(q => !LocalServers.IsFailureQueue(q.Key)).Select(q => q.Value).DefaultIfEmpty(0).Max();
 
     private static double Percentile(List<double> sorted, double p) => sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)(p * sorted.Count))];
 }

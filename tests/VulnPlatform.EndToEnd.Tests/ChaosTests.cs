@@ -227,23 +227,10 @@ public sealed class ChaosTests(ITestOutputHelper output)
             .GroupBy(n => n).ToDictionary(g => g.Key, g => g.Count());
     }
 
-    /// <summary>Messages waiting in the platform's _error queues of the chaos virtual host.</summary>
-    private static Dictionary<string, long> ErrorQueueMessages()
-    {
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { Path.Combine(Root(), "deploy/local/servers.sh"), "rabbitmqctl", "-q", "list_queues", "-p", Required("VP_TEST_RABBITMQ_VHOST"), "name", "messages", "--no-table-headers" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(start)!;
-        var text = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        Assert.Equal(0, process.ExitCode);
-        return text.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(line => line.Split('\t', ' ').Where(p => p.Length > 0).ToArray())
-            .Where(p => p.Length == 2 && (p[0].EndsWith("_error", StringComparison.Ordinal) || p[0].EndsWith("_skipped", StringComparison.Ordinal)) && long.Parse(p[1], CultureInfo.InvariantCulture) > 0)
-            .ToDictionary(p => p[0], p => long.Parse(p[1], CultureInfo.InvariantCulture));
-    }
+    /// <summary>Messages waiting in the platform's _error and _skipped queues of the chaos virtual host.</summary>
+    private static Dictionary<string, long> ErrorQueueMessages() =>
+        LocalServers.QueueMessages(Required("VP_TEST_RABBITMQ_VHOST"))
+            .Where(q => LocalServers.IsFailureQueue(q.Key) && q.Value > 0).ToDictionary(q => q.Key, q => q.Value);
 
     private static async Task<Dictionary<string, int>> CountedAsync(string service, string sql)
     {
@@ -301,13 +288,4 @@ public sealed class ChaosTests(ITestOutputHelper output)
 
     private static string Required(string name) => Environment.GetEnvironmentVariable(name)
         ?? throw new InvalidOperationException($"{name} is not set: run the chaos test with deploy/local/chaos.sh (`make chaos`).");
-
-    private static string Root()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "VulnPlatform.sln"))) return directory.FullName;
-        }
-        throw new InvalidOperationException("VulnPlatform.sln not found");
-    }
 }
