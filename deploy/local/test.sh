@@ -53,6 +53,7 @@ e2e_down() { env "${E2E[@]}" deploy/local/platform.sh down; }
 trap e2e_down EXIT
 
 passed=0 failed=0 status=0
+failures=$(mktemp)
 projects=()
 if [ $# -gt 0 ]; then
   for folder in "$@"; do projects+=("${folder%/}/$(basename "${folder%/}").csproj"); done
@@ -84,6 +85,8 @@ for project in "${projects[@]}"; do
   [ "$rc" -eq 0 ] || status=1
   line=$(grep -E "(Passed|Failed)! +- +Failed: +[0-9]+, +Passed: +[0-9]+" "$log" | tail -n 1)
   if [ -z "$line" ]; then status=1; echo "no test result from $project"; fi
+  # Each failed test's name and message, kept for the end: CI shows the last lines of the output.
+  awk '/^  Failed [^ ]/ { keep = 1 } /^  Stack Trace:/ { keep = 0 } keep { print }' "$log" >>"$failures"
   passed=$((passed + $(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"${line:-Passed: 0}")))
   failed=$((failed + $(sed -E 's/.*Failed: +([0-9]+),.*/\1/' <<<"${line:-Failed: 0,}")))
   rm -f "$log"
@@ -96,5 +99,7 @@ if [ -n "${faults:-}" ]; then
   if deploy/local/backup-test.sh; then passed=$((passed + 2)); else failed=$((failed + 1)); status=1; echo "the backup test failed"; fi
 fi
 
+if [ -s "$failures" ]; then echo "failed tests:"; cut -c1-400 "$failures" | head -n 60; fi
+rm -f "$failures"
 echo "$passed passed, $failed failed"
 exit $status
