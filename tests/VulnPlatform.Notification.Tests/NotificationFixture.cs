@@ -177,7 +177,7 @@ public sealed class NotificationFixture : IAsyncLifetime
         return request;
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -22,6 +22,7 @@ public sealed class MailSink : IAsyncDisposable
     private readonly Store _store;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _running;
+    private int _sessions;
 
     private MailSink(int port, string? folder, IPAddress address)
     {
@@ -36,12 +37,16 @@ public sealed class MailSink : IAsyncDisposable
         services.Add(_store);
         services.Add(new NoDelayListeners());
         _server = new SmtpServer.SmtpServer(options, services);
+        _server.SessionCreated += (_, _) => Interlocked.Increment(ref _sessions);
         _running = _server.StartAsync(_stop.Token);
     }
 
     public int Port { get; }
 
     public IReadOnlyCollection<SunkMessage> Messages => _store.Messages;
+
+    /// <summary>How many SMTP connections clients have opened so far.</summary>
+    public int Sessions => Volatile.Read(ref _sessions);
 
     public static MailSink Start(int port, string? folder = null, IPAddress? address = null) => new(port, folder, address ?? IPAddress.Loopback);
 

@@ -23,8 +23,8 @@ public sealed class SmtpOptions
     public string? Password { get; set; }
     public string FromAddress { get; set; } = "security@vulnplatform.local";
     public string FromName { get; set; } = "VulnPlatform Security";
-    /// <summary>Connections kept open to the server (sends in parallel).</summary>
-    public int Connections { get; set; } = 4;
+    /// <summary>The most connections open to the server at once (messages handed over in parallel); idle ones are kept for reuse.</summary>
+    public int Connections { get; set; } = 8;
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 }
 
@@ -37,6 +37,7 @@ public sealed class SmtpOptions
 public sealed class EmailChannel(IOptions<SmtpOptions> options, ILogger<EmailChannel> logger) : IAsyncDisposable
 {
     private readonly ConcurrentBag<SmtpClient> _idle = [];
+    private readonly SemaphoreSlim _connections = new(Math.Max(1, options.Value.Connections));
 
     public MimeMessage Compose(Guid deliveryId, string to, string? toName, RenderedMessage rendered, string? replyTo = null, IEnumerable<string>? alsoTo = null)
     {
@@ -59,6 +60,20 @@ public sealed class EmailChannel(IOptions<SmtpOptions> options, ILogger<EmailCha
     /// first keeps the span whose outcome could be unknown to the message's own exchange.
     /// </param>
     public async Task<SendOutcome> SendAsync(MimeMessage message, CancellationToken cancellationToken, Func<CancellationToken, Task<bool>>? handOver = null)
+    {
+        // At most Connections messages are under way, so at most that many connections are ever open.
+        await _connections.WaitAsync(cancellationToken);
+        try
+        {
+            return await SendOverPooledConnectionAsync(message, handOver, cancellationToken);
+        }
+        finally
+        {
+            _connections.Release();
+        }
+    }
+
+    private async Task<SendOutcome> SendOverPooledConnectionAsync(MimeMessage message, Func<CancellationToken, Task<bool>>? handOver, CancellationToken cancellationToken)
     {
         SmtpClient client;
         try
@@ -162,5 +177,6 @@ public sealed class EmailChannel(IOptions<SmtpOptions> options, ILogger<EmailCha
             }
             client.Dispose();
         }
+        _connections.Dispose();
     }
 }

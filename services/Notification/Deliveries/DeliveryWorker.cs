@@ -14,7 +14,12 @@ public sealed class DeliveryOptions
     public const string Section = "Notification:Delivery";
 
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
-    public int Concurrency { get; set; } = 4;
+    /// <summary>
+    /// Deliveries handled at once per instance. Most of an attempt is waiting (PostgreSQL commits, the
+    /// contact lookup, SMTP), so this is well above the cores; SMTP connections are limited apart
+    /// (<c>Notification:Smtp:Connections</c>).
+    /// </summary>
+    public int Concurrency { get; set; } = 16;
     public int MaxAttempts { get; set; } = 10;
     /// <summary>The wait after the first failure; it doubles with each further one up to <see cref="RetryMax"/>.</summary>
     public TimeSpan RetryBase { get; set; } = TimeSpan.FromSeconds(30);
