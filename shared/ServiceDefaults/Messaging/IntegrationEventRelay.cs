@@ -57,15 +57,28 @@ public sealed class IntegrationEventRelay : SubscriptionBase
     public override async Task<IChangeListener> ProcessEventsAsync(
         EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken cancellationToken)
     {
-        var checkpoint = await _checkpoints.ReadAsync(SubscriptionName, cancellationToken);
+        // Under load pages are small and many: the checkpoint this relay wrote itself is reused while
+        // pages follow on from its own last one; any other page (the first, or after leadership came
+        // back from another instance) reads it from the database.
+        var checkpoint = _written is { } written && written.ContinuesFrom == page.SequenceFloor
+            ? written.Checkpoint
+            : await _checkpoints.ReadAsync(SubscriptionName, cancellationToken);
         var slice = Math.Max(1, _options.Value.RelayCheckpointEvery);
         foreach (var events in page.Events.Where(e => e.Sequence > checkpoint).OrderBy(e => e.Sequence).Chunk(slice))
         {
             await PublishSliceAsync(events, controller, cancellationToken);
             await _checkpoints.WriteAsync(SubscriptionName, events[^1].Sequence, cancellationToken);
+            checkpoint = events[^1].Sequence;
+            _written = new WrittenCheckpoint(page.SequenceFloor, checkpoint);
         }
+        _written = new WrittenCheckpoint(page.SequenceCeiling, checkpoint);
         return NullChangeListener.Instance;
     }
+
+    /// <summary>The checkpoint this relay last wrote, valid for a page starting at <paramref name="ContinuesFrom"/>.</summary>
+    private sealed record WrittenCheckpoint(long ContinuesFrom, long Checkpoint);
+
+    private volatile WrittenCheckpoint? _written;
 
     private async Task PublishSliceAsync(IEvent[] events, ISubscriptionController controller, CancellationToken cancellationToken)
     {

@@ -15,11 +15,18 @@ namespace VulnPlatform.ServiceDefaults.Persistence;
 /// <c>Lock:object pg_database</c>). This notifier NOTIFYs after the commit instead, from its own
 /// connection, coalescing every append that happened meanwhile into one notification; the daemon
 /// still LISTENs (Marten's <c>PostgresqlListenWakeup</c>) and wakes within milliseconds.
+/// <para>
+/// Notifications are at least <c>Marten:NotifyInterval</c> apart (default 50 ms). Each one moves the
+/// daemon's high-water mark and so hands the relay a page: at hundreds of commits a second, one per
+/// commit made pages of about two events, each costing the relay its fixed round trips, and the relay
+/// fell behind (measured: 15,178 pages for 28,763 events). A quiet store still wakes at once.
+/// </para>
 /// </summary>
-public sealed class EventAppendNotifier(NpgsqlDataSource dataSource, ILogger<EventAppendNotifier> logger)
+public sealed class EventAppendNotifier(NpgsqlDataSource dataSource, ILogger<EventAppendNotifier> logger, TimeSpan interval)
     : BackgroundService, IDocumentSessionListener
 {
     public const string Channel = Marten.Events.Daemon.HighWater.PostgresqlListenWakeup.DefaultChannel;
+    public static readonly TimeSpan DefaultInterval = TimeSpan.FromMilliseconds(50);
 
     // One pending signal is enough: a NOTIFY sent after the latest commit covers all before it.
     private readonly Channel<bool> _pending = System.Threading.Channels.Channel.CreateBounded<bool>(
@@ -48,6 +55,8 @@ public sealed class EventAppendNotifier(NpgsqlDataSource dataSource, ILogger<Eve
                 // The daemon also polls: a lost notification delays the relay, it loses nothing.
                 logger.LogDebug(e, "Could not notify {Channel}; the daemon's polling will find the events", Channel);
             }
+            // Commits meanwhile leave one pending signal: the next notification covers them all.
+            await Task.Delay(interval, stoppingToken);
         }
     }
 

@@ -37,7 +37,9 @@ public static class MartenDefaults
 
         var daemonMode = builder.Configuration.GetValue("Marten:DaemonMode", DaemonMode.HotCold);
 
-        builder.Services.AddSingleton<EventAppendNotifier>();
+        var notifyInterval = builder.Configuration.GetValue("Marten:NotifyInterval", EventAppendNotifier.DefaultInterval);
+        builder.Services.AddSingleton(sp => new EventAppendNotifier(
+            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<ILogger<EventAppendNotifier>>(), notifyInterval));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EventAppendNotifier>());
 
         return builder.Services.AddMarten(services =>
