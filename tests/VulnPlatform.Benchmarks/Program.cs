@@ -92,9 +92,14 @@ return await SustainedAsync(options) == 0 && submissions.Failed == 0 ? await PgR
 static async Task<int> SustainedAsync(BenchOptions options)
 {
 // First on a quiet platform: the end-to-end latency at 100 reports/s (P2).
+var cpu = CpuAccounting.Start();
+var wall = System.Diagnostics.Stopwatch.StartNew();
 var receipts = await SustainedLoad.ReceiptLatencyAsync(options, rate: 100, seconds: 30);
 Console.WriteLine($"end to end (P2): report sent -> receipt accepted by SMTP, {receipts.Count} reports at 100/s: p50 {receipts.P50:F0} ms  p99 {receipts.P99:F0} ms " +
     $"({receipts.Received} of {receipts.Count} receipts seen)");
+Console.WriteLine("  " + CpuAccounting.Format(cpu.Stop(), wall.Elapsed.TotalSeconds, receipts.Count));
+cpu = CpuAccounting.Start();
+wall.Restart();
 var sustainedRate = int.Parse(Environment.GetEnvironmentVariable("VP_SUSTAINED_RATE") ?? "500", CultureInfo.InvariantCulture);
 var sustainedSeconds = int.Parse(Environment.GetEnvironmentVariable("VP_SUSTAINED_SECONDS") ?? "60", CultureInfo.InvariantCulture);
 var sustained = await SustainedLoad.OfferAsync(options, sustainedRate, sustainedSeconds);
@@ -103,6 +108,7 @@ Console.WriteLine($"sustained: {sustained.TargetPerSecond:F0} reports/s offered 
     $"backlog: relay lag up to {sustained.Backlog.MaxRelayLag} events, queues up to {sustained.Backlog.MaxQueueDepth} messages; " +
     (sustained.Backlog.Drained ? $"all back to zero {sustained.Backlog.DrainSeconds:F1} s after the load" : $"NOT drained {sustained.Backlog.DrainSeconds:F0} s after the load"));
 
+Console.WriteLine("  " + CpuAccounting.Format(cpu.Stop(), wall.Elapsed.TotalSeconds, sustained.Created));
 if (!sustained.Backlog.Drained) Console.WriteLine("still behind: " + string.Join(", ", SustainedLoad.LastLagging.Select(l => $"{l.Key} relay {l.Value} events")));
 return 0;
 }

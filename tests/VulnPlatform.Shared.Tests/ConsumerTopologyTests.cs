@@ -52,6 +52,37 @@ public sealed class StepConsumer(ISessionFactory sessions, TimeProvider time) : 
     }
 }
 
+public sealed record ParcelScanned(Guid ParcelId);
+
+/// <summary>One message per parcel (order means nothing), so it is marked independent; it notes how many it handled at once.</summary>
+public sealed class ParcelConsumer(ISessionFactory sessions, TimeProvider time) : IdempotentConsumer<ParcelScanned>(sessions, time), IIndependentMessages
+{
+    private static int _inFlight;
+    private static int _mostAtOnce;
+
+    public static int MostAtOnce => Volatile.Read(ref _mostAtOnce);
+
+    protected override string ConsumerName => "parcels";
+
+    protected override async Task HandleAsync(ParcelScanned message, Delivery delivery, IDocumentSession session, CancellationToken cancellationToken)
+    {
+        var now = Interlocked.Increment(ref _inFlight);
+        for (var most = MostAtOnce; now > most; most = MostAtOnce)
+        {
+            if (Interlocked.CompareExchange(ref _mostAtOnce, now, most) == most) break;
+        }
+        try
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(300), cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+        session.Store(new LedgerTrail { Id = message.ParcelId, Positions = [1] });
+    }
+}
+
 public sealed class NeverPublishedMap : IIntegrationEventMap
 {
     public const string Exchange = "VulnPlatform.Shared.Tests.Topology:AuditSealed";
@@ -179,6 +210,25 @@ public sealed class ConsumerTopologyTests(ITestOutputHelper output)
 
         await late.DisposeAsync();
         await RawSubscriber.DeleteQueueAsync(servers, $"{service}.step"); // a new name every run: remove it
+    }
+
+    [Fact]
+    public async Task A_queue_whose_messages_are_independent_is_consumed_several_at_a_time_and_no_more_than_configured()
+    {
+        var servers = await TestServers.GetAsync();
+        await using var host = await ConsumerAsync(servers, "parcels", bus => bus.AddConsumer<ParcelConsumer>());
+        var parcels = Enumerable.Range(0, 24).Select(_ => Guid.NewGuid()).ToList();
+
+        var bus = host.Services.GetRequiredService<IBus>();
+        foreach (var parcel in parcels) await bus.Publish(new ParcelScanned(parcel));
+
+        Assert.True(await Eventually.HoldsAsync(async () =>
+        {
+            foreach (var parcel in parcels) if ((await TrailAsync(host, parcel)).Count == 0) return false;
+            return true;
+        }, TimeSpan.FromSeconds(60)));
+        output.WriteLine($"handled at once: up to {ParcelConsumer.MostAtOnce}");
+        Assert.InRange(ParcelConsumer.MostAtOnce, 2, new MessagingOptions().IndependentConcurrency);
     }
 
     private static async Task<List<int>> TrailAsync(RunningHost host, Guid id)

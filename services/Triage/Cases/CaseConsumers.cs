@@ -5,8 +5,11 @@ using VulnPlatform.ServiceDefaults.Messaging;
 
 namespace VulnPlatform.Triage.Cases;
 
-/// <summary>A vulnerability report opens its case (its stream id is the report's id); fraud and general questions open none.</summary>
-public sealed class ReportSubmittedConsumer(ISessionFactory sessions, TimeProvider time) : IdempotentConsumer<ReportSubmitted>(sessions, time)
+/// <summary>
+/// A vulnerability report opens its case (its stream id is the report's id); fraud and general questions open none.
+/// One message per report, so their order means nothing: several are taken at once.
+/// </summary>
+public sealed class ReportSubmittedConsumer(ISessionFactory sessions, TimeProvider time) : IdempotentConsumer<ReportSubmitted>(sessions, time), IIndependentMessages
 {
     protected override string ConsumerName => "triage.report-submitted";
 

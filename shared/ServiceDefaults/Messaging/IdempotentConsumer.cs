@@ -4,6 +4,13 @@ using MassTransit;
 
 namespace VulnPlatform.ServiceDefaults.Messaging;
 
+/// <summary>
+/// Marks a consumer whose messages are each about a different thing (one per report, say), so their
+/// order within its queue means nothing: its queue is consumed <see cref="MessagingOptions.IndependentConcurrency"/>
+/// messages at a time instead of one.
+/// </summary>
+public interface IIndependentMessages;
+
 /// <summary>The record that a consumer applied a message; its id is consumer name + message id.</summary>
 public sealed record ProcessedMessage(string Id, DateTimeOffset ProcessedAt);
 

@@ -69,11 +69,14 @@ public static class PlatformMessaging
         HideHostDetails();
         var rabbit = builder.Configuration.GetSection(RabbitMqOptions.Section).Get<RabbitMqOptions>() ?? new RabbitMqOptions();
         var replayFrom = options.Get<MessagingOptions>()?.ReplayFrom ?? [];
+        var independentConcurrency = Math.Max(1, options.Get<MessagingOptions>()?.IndependentConcurrency ?? new MessagingOptions().IndependentConcurrency);
         services.AddMassTransit(bus =>
         {
             bus.DisableUsageTelemetry();
-            bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(service + ".", includeNamespace: false));
+            var names = new KebabCaseEndpointNameFormatter(service + ".", includeNamespace: false);
+            bus.SetEndpointNameFormatter(names);
             consumers?.Invoke(bus);
+            var independentQueues = IndependentQueues(services, names);
             bus.AddConfigureEndpointsCallback((_, queue, endpoint) =>
             {
                 if (rabbit.QuorumQueues && endpoint is IRabbitMqReceiveEndpointConfigurator quorum) quorum.SetQuorumQueue();
@@ -89,7 +92,7 @@ public static class PlatformMessaging
                 // retry sat outside it; measured by the ordering test.)
                 // A service whose messages are independent of each other (Notification: each event is its
                 // own set of deliveries, queues differ per type anyway) may take several at once.
-                endpoint.ConcurrentMessageLimit = concurrentMessages;
+                endpoint.ConcurrentMessageLimit = independentQueues.Contains(queue) ? Math.Max(concurrentMessages, independentConcurrency) : concurrentMessages;
                 // A message that still fails goes to the queue's _error queue, where operators see it;
                 // no Fault<T> event to an exchange outside the service's names (its broker user may not).
                 endpoint.PublishFaults = false;
@@ -115,6 +118,16 @@ public static class PlatformMessaging
             });
         });
         return marten;
+    }
+
+    /// <summary>The queues of the registered consumers marked <see cref="IIndependentMessages"/>, named as their endpoints are.</summary>
+    private static HashSet<string> IndependentQueues(IServiceCollection services, IEndpointNameFormatter names)
+    {
+        var consumer = typeof(IEndpointNameFormatter).GetMethod(nameof(IEndpointNameFormatter.Consumer))!;
+        return services.Select(d => d.ServiceType)
+            .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IIndependentMessages).IsAssignableFrom(t) && typeof(IConsumer).IsAssignableFrom(t))
+            .Select(t => (string)consumer.MakeGenericMethod(t).Invoke(names, null)!)
+            .ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>
