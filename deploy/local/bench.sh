@@ -16,6 +16,11 @@ trap 'env "${BENCH[@]}" deploy/local/platform.sh down' EXIT
 for db in vp_intake_bench vp_identity_bench vp_triage_bench vp_notification_bench vp_vendorcoordination_bench vp_disclosure_bench vp_web_bench; do
   psql -q -h 127.0.0.1 -p "${VP_PG_PORT:-55432}" -U postgres -c "drop database if exists $db with (force)" postgres
 done
+# The databases are new, so the broker's messages must be too: a run that left a backlog would otherwise
+# feed its reports (and their tracking numbers) to this run's consumers.
+deploy/local/servers.sh rabbitmqctl -q delete_vhost bench >/dev/null 2>&1 || true
+deploy/local/servers.sh rabbitmqctl -q add_vhost bench >/dev/null
+deploy/local/servers.sh rabbitmqctl -q set_permissions -p bench guest ".*" ".*" ".*" >/dev/null
 rm -rf "$ROOT/.run/bench/mail"
 env "${BENCH[@]}" deploy/local/platform.sh up
 env "${BENCH[@]}" dotnet run --project tests/VulnPlatform.Benchmarks -c Release --no-build -- --gateway https://localhost:28443 "$@"

@@ -46,6 +46,10 @@ e2e_up() {
   for db in vp_intake_e2e vp_identity_e2e vp_triage_e2e vp_notification_e2e vp_vendorcoordination_e2e vp_disclosure_e2e vp_web_e2e; do
     psql -q -h 127.0.0.1 -p "${VP_PG_PORT:-55432}" -U postgres -c "drop database if exists $db with (force)" postgres
   done
+  # New databases, so no old messages either: a virtual host of the last run's queues would feed them in.
+  deploy/local/servers.sh rabbitmqctl -q delete_vhost e2e >/dev/null 2>&1 || true
+  deploy/local/servers.sh rabbitmqctl -q add_vhost e2e >/dev/null
+  deploy/local/servers.sh rabbitmqctl -q set_permissions -p e2e guest ".*" ".*" ".*" >/dev/null
   rm -rf "$ROOT/.run/e2e/mail"
   env "${E2E[@]}" deploy/local/platform.sh up
 }
