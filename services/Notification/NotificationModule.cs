@@ -83,7 +83,7 @@ public static class NotificationModule
         options.Events.AddEventTypes(WebhookEventTypeList.All);
         options.Projections.Add<DeliveryProjection>(ProjectionLifecycle.Inline);
         options.Projections.Add<WebhookSubscriptionProjection>(ProjectionLifecycle.Inline);
-        options.Schema.For<Deliveries.Delivery>().Index(d => d.DueAt).Index(d => d.TrackingNumber);
+        options.Schema.For<Deliveries.Delivery>().Index(d => d.DueAt).Index(d => d.TrackingNumber).Index(d => d.Status);
         options.Schema.For<InboxMessage>().Index(m => m.AccountId).Index(m => m.ReportId);
         options.Schema.For<ReportRecipient>().Index(r => r.AccountId).UseOptimisticConcurrency(true);
         options.Schema.For<WebhookSubscription>();

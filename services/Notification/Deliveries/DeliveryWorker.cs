@@ -90,12 +90,15 @@ public sealed class DeliveryWorker(
     {
         var now = time.GetUtcNow();
         var stuckBefore = now - options.Value.StuckAfter;
-        IReadOnlyList<Guid> due;
+        var due = new List<Guid>();
         await using (var query = store.QuerySession())
         {
-            due = await query.Query<Delivery>()
-                .Where(d => (d.DueAt != null && d.DueAt <= now) || (d.Status == DeliveryStatus.Sending && d.AttemptStartedAt < stuckBefore))
-                .OrderBy(d => d.DueAt).Select(d => d.Id).Take(Batch).ToListAsync(cancellationToken);
+            // Two queries, each on its own index: one with an OR read the whole table every round
+            // (measured: PostgreSQL's CPU per receipt the largest of all at 100 reports/s).
+            due.AddRange(await query.Query<Delivery>().Where(d => d.DueAt != null && d.DueAt <= now)
+                .OrderBy(d => d.DueAt).Select(d => d.Id).Take(Batch).ToListAsync(cancellationToken));
+            due.AddRange(await query.Query<Delivery>().Where(d => d.Status == DeliveryStatus.Sending && d.AttemptStartedAt < stuckBefore)
+                .Select(d => d.Id).Take(Batch).ToListAsync(cancellationToken));
         }
         var handled = 0;
         await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = options.Value.Concurrency, CancellationToken = cancellationToken },
