@@ -101,7 +101,7 @@ public sealed class DeliveryWorker(
                 .Select(d => d.Id).Take(Batch).ToListAsync(cancellationToken));
         }
         var handled = 0;
-        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = options.Value.Concurrency, CancellationToken = cancellationToken },
+        await Parallel.ForEachAsync(due.Distinct(), new ParallelOptions { MaxDegreeOfParallelism = options.Value.Concurrency, CancellationToken = cancellationToken },
             async (id, ct) =>
             {
                 if (await DeliverAsync(id, ct)) Interlocked.Increment(ref handled);
