@@ -166,7 +166,9 @@ start() { # name dll env... [-- args...]
   # heap and a GC thread per core) and no thread-pool spinning while waiting for work (profiled: ~15 %
   # of a busy service's CPU). Kubernetes pods, limited to a core or less, get the same from .NET itself.
   local runtime=("DOTNET_gcServer=${VP_DOTNET_GC_SERVER:-0}" "DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=${VP_DOTNET_SPIN_LIMIT:-0}")
-  ( cd "$(dirname "$dll")" && exec env "${runtime[@]}" "${envs[@]}" dotnet "$dll" "${args[@]}" ) >"$RUN/logs/$name.log" 2>&1 &
+  # Appended, not replaced: an instance revived after a crash keeps what it logged before it.
+  echo "--- $name started $(date -u +%Y-%m-%dT%H:%M:%SZ)" >>"$RUN/logs/$name.log"
+  ( cd "$(dirname "$dll")" && exec env "${runtime[@]}" "${envs[@]}" dotnet "$dll" "${args[@]}" ) >>"$RUN/logs/$name.log" 2>&1 &
   echo $! > "$pidfile"
 }
 

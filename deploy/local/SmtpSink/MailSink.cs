@@ -38,6 +38,8 @@ public sealed class MailSink : IAsyncDisposable
         services.Add(new NoDelayListeners());
         _server = new SmtpServer.SmtpServer(options, services);
         _server.SessionCreated += (_, _) => Interlocked.Increment(ref _sessions);
+        // A connection the sink drops is a message whose outcome the sender cannot know: say why.
+        _server.SessionFaulted += (_, e) => Console.Error.WriteLine($"{DateTimeOffset.UtcNow:O} mail sink: a session failed: {e.Exception}");
         _running = _server.StartAsync(_stop.Token);
     }
 
