@@ -187,6 +187,23 @@ public sealed class DeliveryTests(NotificationFixture fixture)
     }
 
     [Fact]
+    public async Task A_lookup_that_times_out_is_a_failed_attempt_tried_again_not_one_left_hanging()
+    {
+        var email = $"slow.{Guid.NewGuid():N}@example.org";
+        NotificationFixture.LookupTimesOutOnce[email] = true;
+        var (trackingNumber, _, _) = await fixture.SubmitAsync(Report(email, "en"));
+
+        // The first attempt's lookup times out; the next (a second later here) sends the receipt, well
+        // before an attempt cut off mid-way would be taken over (StuckAfter, 2 minutes).
+        Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(fixture.MailTo(email).Any()), TimeSpan.FromSeconds(30)), "no receipt");
+        Assert.False(NotificationFixture.LookupTimesOutOnce.ContainsKey(email)); // the timeout did happen
+        var receipt = Assert.Single(await fixture.DeliveriesAsync(trackingNumber), d => d.Template == "receipt");
+        Assert.Equal(DeliveryStatus.Sent, receipt.Status);
+        Assert.Equal(2, receipt.Attempts);
+        Assert.Single(fixture.MailTo(email));
+    }
+
+    [Fact]
     public async Task Staff_read_a_reports_delivery_log_without_any_address_and_reporters_may_not()
     {
         var email = $"logged.{Guid.NewGuid():N}@example.org";

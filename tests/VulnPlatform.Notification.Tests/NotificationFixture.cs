@@ -184,11 +184,33 @@ public sealed class NotificationFixture : IAsyncLifetime
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>
+    /// Addresses whose next contact lookup fails as an HTTP client's timeout does (a
+    /// <see cref="TaskCanceledException"/>, not an <see cref="HttpRequestException"/>); once each.
+    /// </summary>
+    public static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> LookupTimesOutOnce = new();
+
     /// <summary>Requests to the in-process services, by host name.</summary>
     private sealed class ByHost(IReadOnlyDictionary<string, HttpMessageHandler> backends) : HttpMessageHandler
     {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-            new HttpMessageInvoker(backends[request.RequestUri!.Host], disposeHandler: false).SendAsync(request, cancellationToken);
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await new HttpMessageInvoker(backends[request.RequestUri!.Host], disposeHandler: false).SendAsync(request, cancellationToken);
+            if (!LookupTimesOutOnce.IsEmpty && request.RequestUri.AbsolutePath.EndsWith("/contact", StringComparison.Ordinal))
+            {
+                var body = await response.Content.ReadAsStringAsync(cancellationToken);
+                var address = LookupTimesOutOnce.Keys.FirstOrDefault(a => body.Contains(a, StringComparison.Ordinal));
+                if (address is not null && LookupTimesOutOnce.TryRemove(address, out _))
+                {
+                    response.Dispose();
+                    throw new TaskCanceledException("The request was canceled due to the configured HttpClient.Timeout (simulated).");
+                }
+                var copy = new HttpResponseMessage(response.StatusCode) { Content = new StringContent(body, System.Text.Encoding.UTF8, response.Content.Headers.ContentType?.MediaType ?? "application/json") };
+                response.Dispose();
+                return copy;
+            }
+            return response;
+        }
     }
 
     /// <summary>Identity's token endpoint for client credentials, as far as Notification uses it.</summary>

@@ -104,7 +104,16 @@ public sealed class DeliveryWorker(
         await Parallel.ForEachAsync(due.Distinct(), new ParallelOptions { MaxDegreeOfParallelism = options.Value.Concurrency, CancellationToken = cancellationToken },
             async (id, ct) =>
             {
-                if (await DeliverAsync(id, ct)) Interlocked.Increment(ref handled);
+                try
+                {
+                    if (await DeliverAsync(id, ct)) Interlocked.Increment(ref handled);
+                }
+                catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // One delivery's failure (the database away mid-attempt, say) must not cancel the
+                    // others in flight: an attempt cut off after it was recorded waits StuckAfter.
+                    logger.LogWarning(e, "Delivery {DeliveryId} failed; it is tried again", id);
+                }
             });
         return handled;
     }
@@ -143,13 +152,20 @@ public sealed class DeliveryWorker(
         }
 
         SendOutcome outcome;
+        var handedOver = false;
         try
         {
-            outcome = await SendAsync(delivery, attempt, cancellationToken);
+            outcome = await SendAsync(delivery, attempt, () => handedOver = true, cancellationToken);
         }
         catch (HttpRequestException e)
         {
             outcome = SendOutcome.Retry($"A lookup the message needs failed: {e.Message}");
+        }
+        catch (Exception e) when (!handedOver && !cancellationToken.IsCancellationRequested)
+        {
+            // Nothing left this instance yet (a lookup timed out, the database failed before the
+            // hand-over): recorded as a failed attempt and tried again, instead of waiting StuckAfter.
+            outcome = SendOutcome.Retry($"The attempt failed before the message was sent: {e.GetType().Name}: {e.Message}");
         }
         if (ReferenceEquals(outcome, SendOutcome.Superseded)) return false;
         await RecordAsync(delivery, attempt, outcome, cancellationToken);
@@ -157,7 +173,7 @@ public sealed class DeliveryWorker(
         return true;
     }
 
-    private async Task<SendOutcome> SendAsync(Delivery delivery, int attempt, CancellationToken cancellationToken)
+    private async Task<SendOutcome> SendAsync(Delivery delivery, int attempt, Action handedOver, CancellationToken cancellationToken)
     {
         await using var session = store.QuerySession();
         if (delivery.Channel == DeliveryChannels.Webhook)
@@ -220,7 +236,12 @@ public sealed class DeliveryWorker(
             return SendOutcome.Permanent(refused);
         }
         var message = email.Compose(delivery.Id, contact.Email, contact.Name, rendered, replyTo, contact.AlsoTo);
-        return await email.SendAsync(message, cancellationToken, ct => HandOverAsync(delivery.Id, attempt, ct));
+        return await email.SendAsync(message, cancellationToken, async ct =>
+        {
+            var proceed = await HandOverAsync(delivery.Id, attempt, ct);
+            if (proceed) handedOver();
+            return proceed;
+        });
     }
 
     /// <summary>
