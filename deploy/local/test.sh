@@ -56,6 +56,9 @@ e2e_up() {
 e2e_down() { env "${E2E[@]}" deploy/local/platform.sh down; }
 trap e2e_down EXIT
 
+# Each failed test's name and message, kept for the end: CI shows only the last lines of the output.
+failed_tests() { awk '/^  Failed [^ ]/ { keep = 1 } /^  Stack Trace:/ { keep = 0 } keep { print }' "$1"; }
+
 passed=0 failed=0 status=0
 failures=$(mktemp)
 projects=()
@@ -88,9 +91,8 @@ for project in "${projects[@]}"; do
   fi
   [ "$rc" -eq 0 ] || status=1
   line=$(grep -E "(Passed|Failed)! +- +Failed: +[0-9]+, +Passed: +[0-9]+" "$log" | tail -n 1)
-  if [ -z "$line" ]; then status=1; echo "no test result from $project"; fi
-  # Each failed test's name and message, kept for the end: CI shows the last lines of the output.
-  awk '/^  Failed [^ ]/ { keep = 1 } /^  Stack Trace:/ { keep = 0 } keep { print }' "$log" >>"$failures"
+  if [ -z "$line" ]; then status=1; echo "  no test result from $project (rc $rc): $(tail -n 3 "$log" | tr '\n' ' ')" | tee -a "$failures"; fi
+  failed_tests "$log" >>"$failures"
   passed=$((passed + $(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"${line:-Passed: 0}")))
   failed=$((failed + $(sed -E 's/.*Failed: +([0-9]+),.*/\1/' <<<"${line:-Failed: 0,}")))
   rm -f "$log"
@@ -99,11 +101,20 @@ done
 # Last, as they crash the servers: the conservation test under faults, small (a platform of its own
 # with two instances of everything), and backup and restore into fresh servers (servers of its own).
 if [ -n "${faults:-}" ]; then
-  if deploy/local/chaos.sh "${VP_TEST_CHAOS_REPORTS:-300}" 10; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; echo "the chaos test failed"; fi
-  if deploy/local/backup-test.sh; then passed=$((passed + 2)); else failed=$((failed + 1)); status=1; echo "the backup test failed"; fi
+  log=$(mktemp)
+  if deploy/local/chaos.sh "${VP_TEST_CHAOS_REPORTS:-300}" 10 2>&1 | tee "$log"; [ "${PIPESTATUS[0]}" -eq 0 ]; then passed=$((passed + 1)); else
+    failed=$((failed + 1)); status=1
+    # The checker's table and the nemesis's faults say more than the assertion.
+    { echo "  the chaos test (deploy/local/chaos.sh):"; sed -n '/^ *chaos: /,/^ *{:valid?/p' "$log"; failed_tests "$log"; grep -F "[chaos]" "$log"; } >>"$failures"
+  fi
+  if deploy/local/backup-test.sh 2>&1 | tee "$log"; [ "${PIPESTATUS[0]}" -eq 0 ]; then passed=$((passed + 2)); else
+    failed=$((failed + 1)); status=1
+    { echo "  the backup test (deploy/local/backup-test.sh):"; failed_tests "$log"; grep -F "[backup" "$log" | tail -n 5; } >>"$failures"
+  fi
+  rm -f "$log"
 fi
 
-if [ -s "$failures" ]; then echo "failed tests:"; cut -c1-400 "$failures" | head -n 60; fi
+if [ -s "$failures" ]; then echo "failed tests:"; cut -c1-400 "$failures" | tail -n 60; fi
 rm -f "$failures"
 echo "$passed passed, $failed failed"
 exit $status
