@@ -49,6 +49,15 @@ nemesis() {
   # From the first report on (the analyst signs in before that, with everything up).
   for _ in $(seq 1 600); do [ -f "$RUN/load.started" ] || [ -f "$RUN/load.done" ] && break; sleep 0.2; done
   local start=$SECONDS duration=$(( REPORTS / RATE )) rabbit_done="" pg_done=""
+  # A server's crash, logged with the second it began and how long the server took to come back.
+  crash() { # server what
+    local began=$(( SECONDS - start ))
+    if deploy/local/servers.sh "crash-$1" >/dev/null 2>&1; then
+      echo "$began s: $2 and restarted ($(( SECONDS - start - began )) s)" >> "$RUN/nemesis.log"
+    else
+      echo "$began s: $2; the restart failed" >> "$RUN/nemesis.log"
+    fi
+  }
   while [ ! -f "$RUN/load.done" ]; do
     sleep "$KILL_EVERY"
     [ -f "$RUN/load.done" ] && break
@@ -58,18 +67,16 @@ nemesis() {
       echo "$(( SECONDS - start )) s: kill -9 ${victim%.pid}" >> "$RUN/nemesis.log"
     fi
     if [ -z "$rabbit_done" ] && [ $(( SECONDS - start )) -ge $(( duration / 3 )) ]; then
-      deploy/local/servers.sh crash-rabbitmq >/dev/null 2>&1 && echo "$(( SECONDS - start )) s: RabbitMQ crashed (SIGKILL) and restarted" >> "$RUN/nemesis.log"
-      rabbit_done=1
+      crash rabbitmq "RabbitMQ crashed (SIGKILL)"; rabbit_done=1
     elif [ -z "$pg_done" ] && [ $(( SECONDS - start )) -ge $(( 2 * duration / 3 )) ]; then
-      deploy/local/servers.sh crash-postgres >/dev/null 2>&1 && echo "$(( SECONDS - start )) s: PostgreSQL crashed (immediate shutdown) and restarted" >> "$RUN/nemesis.log"
-      pg_done=1
+      crash postgres "PostgreSQL crashed (immediate shutdown)"; pg_done=1
     fi
     sleep 1
     env VP_NO_WAIT=1 "${CHAOS[@]}" deploy/local/platform.sh revive >/dev/null 2>&1
   done
   # Faults the load ended before: still once each.
-  [ -n "$rabbit_done" ] || { deploy/local/servers.sh crash-rabbitmq >/dev/null 2>&1; echo "$(( SECONDS - start )) s: RabbitMQ crashed (SIGKILL) and restarted" >> "$RUN/nemesis.log"; }
-  [ -n "$pg_done" ] || { deploy/local/servers.sh crash-postgres >/dev/null 2>&1; echo "$(( SECONDS - start )) s: PostgreSQL crashed (immediate shutdown) and restarted" >> "$RUN/nemesis.log"; }
+  [ -n "$rabbit_done" ] || crash rabbitmq "RabbitMQ crashed (SIGKILL)"
+  [ -n "$pg_done" ] || crash postgres "PostgreSQL crashed (immediate shutdown)"
   platform revive >/dev/null 2>&1 || log "the platform did not come back after the faults"
   cp "$RUN/nemesis.log" "$RUN/nemesis.done.tmp" 2>/dev/null || : > "$RUN/nemesis.done.tmp"
   mv "$RUN/nemesis.done.tmp" "$RUN/nemesis.done"

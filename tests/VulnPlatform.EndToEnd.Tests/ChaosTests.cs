@@ -113,8 +113,8 @@ public sealed class ChaosTests(ITestOutputHelper output)
         Assert.True(errorQueues.Count == 0, "messages in error queues: " + string.Join(", ", errorQueues.Select(q => $"{q.Key} {q.Value}")));
         Assert.Equal(0, deadLetters);
         Assert.Contains(nemesis, line => line.Contains(": kill -9 ", StringComparison.Ordinal));
-        Assert.Contains(nemesis, line => line.Contains("RabbitMQ", StringComparison.Ordinal));
-        Assert.Contains(nemesis, line => line.Contains("PostgreSQL", StringComparison.Ordinal));
+        Assert.Contains(nemesis, line => line.Contains("RabbitMQ crashed", StringComparison.Ordinal) && line.Contains("and restarted", StringComparison.Ordinal));
+        Assert.Contains(nemesis, line => line.Contains("PostgreSQL crashed", StringComparison.Ordinal) && line.Contains("and restarted", StringComparison.Ordinal));
     }
 
     private static async Task SubmitAsync(HttpClient api, Submission submission)
@@ -254,7 +254,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
     private static string Database(string service) =>
         new NpgsqlConnectionStringBuilder(Required("VP_TEST_POSTGRES")) { Database = $"vp_{service}{Required("VP_TEST_CHAOS_DB_SUFFIX")}", Pooling = false }.ConnectionString;
 
-    private sealed record Outcome(string Name, int Expected, int Seen, int Lost, int Duplicated, int Unexpected, int Indeterminate);
+    private sealed record Outcome(string Name, int Expected, int Seen, int Lost, int Duplicated, int Unexpected, int Indeterminate, string[] LostSample);
 
     private static Outcome Row(string name, IEnumerable<string> expected, Dictionary<string, int> seen, HashSet<string>? indeterminate = null)
     {
@@ -264,7 +264,9 @@ public sealed class ChaosTests(ITestOutputHelper output)
             Lost: wanted.Count(n => !seen.ContainsKey(n) && !indeterminate.Contains(n)),
             Indeterminate: wanted.Count(n => !seen.ContainsKey(n) && indeterminate.Contains(n)),
             Duplicated: seen.Where(s => wanted.Contains(s.Key)).Sum(s => s.Value - 1),
-            Unexpected: seen.Where(s => !wanted.Contains(s.Key)).Sum(s => s.Value));
+            Unexpected: seen.Where(s => !wanted.Contains(s.Key)).Sum(s => s.Value),
+            // Where to start looking: the tracking numbers of a few lost ones.
+            LostSample: [.. wanted.Where(n => !seen.ContainsKey(n) && !indeterminate.Contains(n)).Order(StringComparer.Ordinal).Take(5)]);
     }
 
     private static string Summary(int reports, int accepted, int attempts, double loadSeconds, Outcome[] rows, Dictionary<string, long> errorQueues,
@@ -275,6 +277,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
         text.AppendLine(CultureInfo.InvariantCulture, $"chaos: {reports} reports over {loadSeconds:F0} s ({reports / loadSeconds:F1}/s), {attempts} requests ({attempts - reports} retries), {accepted} accepted (201)");
         text.AppendLine(CultureInfo.InvariantCulture, $"{"",-28}{"expected",9}{"seen",7}{"lost",6}{"duplicated",11}{"unexpected",11}{"indeterminate",14}");
         foreach (var r in rows) text.AppendLine(CultureInfo.InvariantCulture, $"{r.Name,-28}{r.Expected,9}{r.Seen,7}{r.Lost,6}{r.Duplicated,11}{r.Unexpected,11}{r.Indeterminate,14}");
+        foreach (var r in rows.Where(r => r.LostSample.Length > 0)) text.AppendLine(CultureInfo.InvariantCulture, $"lost from {r.Name}: {string.Join(", ", r.LostSample)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"error queues: {errorQueues.Values.Sum()} messages; relay dead letters: {deadLetters}");
         var kills = nemesis.Count(l => l.Contains(": kill -9 ", StringComparison.Ordinal));
         var crashes = string.Join("; ", nemesis.Where(l => !l.Contains(": kill -9 ", StringComparison.Ordinal)));

@@ -42,7 +42,11 @@ public sealed class WebClient : IAsyncLifetime
         await watched.Page.WaitForSelectorAsync("#code");
         await watched.Page.FillAsync("#code", await person.FreshCodeAsync());
         await watched.Page.ClickAsync("button[type=submit]");
-        await watched.Page.WaitForURLAsync(url => new Uri(url).PathAndQuery.StartsWith(returnPath, StringComparison.Ordinal));
+        // Arrived once the page at returnPath is complete, as the document itself says: waiting for Playwright's
+        // "load" event after the sign-in's redirects once timed out in make test although "networkidle" had fired.
+        await watched.Page.WaitForURLAsync(url => new Uri(url).PathAndQuery.StartsWith(returnPath, StringComparison.Ordinal),
+            new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
+        await watched.Page.WaitForFunctionAsync("() => document.readyState === 'complete'");
         return watched;
     }
 
