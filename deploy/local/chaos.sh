@@ -44,11 +44,13 @@ deploy/local/servers.sh rabbitmqctl -q set_permissions -p "$VHOST" guest ".*" ".
 rm -rf "$RUN/mail" "$RUN/load.started" "$RUN/load.done" "$RUN/nemesis.done" "$RUN/nemesis.log"
 platform up || { log "the chaos platform did not start"; exit 1; }
 
-# The nemesis: from the first report until the checker says the load is done.
+# The nemesis: from the first report until the checker says the load is done. Two hands: one kills a
+# random service instance every few seconds and revives what died; the other crashes RabbitMQ at a
+# third of the load and PostgreSQL at two thirds (one after the other, never both down at once).
 nemesis() {
   # From the first report on (the analyst signs in before that, with everything up).
   for _ in $(seq 1 600); do [ -f "$RUN/load.started" ] || [ -f "$RUN/load.done" ] && break; sleep 0.2; done
-  local start=$SECONDS duration=$(( REPORTS / RATE )) rabbit_done="" pg_done=""
+  local start=$SECONDS duration=$(( REPORTS / RATE ))
   # A server's crash, logged with the second it began and how long the server took to come back.
   crash() { # server what
     local began=$(( SECONDS - start ))
@@ -58,6 +60,12 @@ nemesis() {
       echo "$began s: $2; the restart failed" >> "$RUN/nemesis.log"
     fi
   }
+  (
+    sleep $(( duration / 3 )); crash rabbitmq "RabbitMQ crashed (SIGKILL)"
+    local wait=$(( start + 2 * duration / 3 - SECONDS )); [ "$wait" -gt 0 ] && sleep "$wait"
+    crash postgres "PostgreSQL crashed (immediate shutdown)"
+  ) &
+  local servers=$!
   while [ ! -f "$RUN/load.done" ]; do
     sleep "$KILL_EVERY"
     [ -f "$RUN/load.done" ] && break
@@ -66,17 +74,11 @@ nemesis() {
     if [ -n "$victim" ] && kill -9 "$(cat "$RUN/pids/$victim")" 2>/dev/null; then
       echo "$(( SECONDS - start )) s: kill -9 ${victim%.pid}" >> "$RUN/nemesis.log"
     fi
-    if [ -z "$rabbit_done" ] && [ $(( SECONDS - start )) -ge $(( duration / 3 )) ]; then
-      crash rabbitmq "RabbitMQ crashed (SIGKILL)"; rabbit_done=1
-    elif [ -z "$pg_done" ] && [ $(( SECONDS - start )) -ge $(( 2 * duration / 3 )) ]; then
-      crash postgres "PostgreSQL crashed (immediate shutdown)"; pg_done=1
-    fi
     sleep 1
     env VP_NO_WAIT=1 "${CHAOS[@]}" deploy/local/platform.sh revive >/dev/null 2>&1
   done
-  # Faults the load ended before: still once each.
-  [ -n "$rabbit_done" ] || crash rabbitmq "RabbitMQ crashed (SIGKILL)"
-  [ -n "$pg_done" ] || crash postgres "PostgreSQL crashed (immediate shutdown)"
+  # A load shorter than the crashes' schedule still gets both, after it.
+  wait "$servers"
   platform revive >/dev/null 2>&1 || log "the platform did not come back after the faults"
   cp "$RUN/nemesis.log" "$RUN/nemesis.done.tmp" 2>/dev/null || : > "$RUN/nemesis.done.tmp"
   mv "$RUN/nemesis.done.tmp" "$RUN/nemesis.done"

@@ -207,17 +207,33 @@ mail_sink() {
   log "the mail sink did not start; its log: $RUN/logs/mail-sink.log"; exit 1
 }
 
+# Waits until the instance answers on url: 0 when it does, 1 when its process ended first (the caller
+# starts it again); stops everything when it is still running but silent after 150 s.
 wait_ready() { # name url
   local pid; pid=$(cat "$RUN/pids/$1.pid")
-  for _ in $(seq 1 120); do
+  for _ in $(seq 1 300); do
     # Ready means our process answers, not something else that holds the port.
-    kill -0 "$pid" 2>/dev/null || break
+    if ! kill -0 "$pid" 2>/dev/null; then
+      log "$1 ended before it was ready; the end of its log ($RUN/logs/$1.log):"
+      tail -n 5 "$RUN/logs/$1.log" | cut -c1-300 >&2 || true
+      return 1
+    fi
     curl -fsk -o /dev/null "$2" && return 0
     sleep 0.5
   done
   log "$1 did not become ready (is its port taken?); its log: $RUN/logs/$1.log"
   tail -n 40 "$RUN/logs/$1.log" >&2 || true
   exit 1
+}
+
+# Every instance, the web client and the gateway answer (1: one of them ended before it did).
+all_ready() {
+  for entry in "${SERVICES[@]}"; do
+    IFS='|' read -r name _ _ _ url _ <<<"$entry"
+    while read -r instance address; do wait_ready "$instance" "$address/health/ready" || return 1; done < <(instances "$name" "$url")
+  done
+  while read -r instance address; do wait_ready "$instance" "$address/health/ready" || return 1; done < <(instances web "http://127.0.0.1:$WEB_PORT")
+  wait_ready gateway "https://localhost:$HTTPS_PORT/health/live"
 }
 
 all_running() {
@@ -274,8 +290,25 @@ up() {
 }
 
 # Starts every process of the platform that is not running (a running one is left alone) and waits
-# until all answer: `up` after building, `revive` after some died (the chaos test's kill -9).
+# until all answer: `up` after building, `revive` after some died (the chaos test's kill -9). A service
+# whose message bus does not start in time ends itself (Messaging:BusStartTimeout) and is started
+# again here, twice at most.
 launch() {
+  start_missing
+  # VP_NO_WAIT: start what is missing and return at once (the chaos test's nemesis revives that way).
+  [ -n "${VP_NO_WAIT:-}" ] && return 0
+  local round
+  for round in 1 2 3; do
+    all_ready && break
+    [ "$round" -lt 3 ] || { log "an instance ended before it was ready three times; giving up"; exit 1; }
+    log "starting again what ended before it was ready"
+    start_missing
+  done
+  report
+}
+
+# Starts every process of the platform that is not running (a running one is left alone).
+start_missing() {
   mail_sink
   trace_viewer
   local otel=()
@@ -323,14 +356,9 @@ launch() {
     "Gateway__HttpsPort=$HTTPS_PORT" "PublicOrigin=https://localhost:$HTTPS_PORT" "SecurityTxt__Acknowledgments=https://localhost:$HTTPS_PORT/acknowledgments" \
     "Authentication__JwksUri=http://127.0.0.1:$IDENTITY_PORT/.well-known/jwks" \
     "${routes[@]}" "${otel[@]}"
-  # VP_NO_WAIT: start what is missing and return at once (the chaos test's nemesis revives that way).
-  [ -n "${VP_NO_WAIT:-}" ] && return 0
-  for entry in "${SERVICES[@]}"; do
-    IFS='|' read -r name _ _ _ url _ <<<"$entry"
-    while read -r instance address; do wait_ready "$instance" "$address/health/ready"; done < <(instances "$name" "$url")
-  done
-  while read -r instance address; do wait_ready "$instance" "$address/health/ready"; done < <(instances web "http://127.0.0.1:$WEB_PORT")
-  wait_ready gateway "https://localhost:$HTTPS_PORT/health/live"
+}
+
+report() {
   log "certificate: ${VP_GATEWAY_CERT:-$CERT_DIR/gateway.crt} (self-signed; curl --cacert it, or -k)"
   log "logs: $RUN/logs/"
   log "development admin (e-mail, password, TOTP secret): $RUN/dev-admin.txt"

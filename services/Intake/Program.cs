@@ -22,6 +22,6 @@ app.MapDefaultEndpoints();
 app.MapIntakeApi();
 
 app.Run();
-return 0;
+return Environment.ExitCode; // 0, or what the service set before it stopped itself (BusStartWatchdog)
 
 public partial class Program;

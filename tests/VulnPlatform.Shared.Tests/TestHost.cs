@@ -11,7 +11,8 @@ public static class TestHost
 {
     public static async Task<RunningHost> StartAsync(
         TestServers servers, string databasePrefix, Action<HostApplicationBuilder> configure,
-        ushort? rabbitPort = null, string? database = null, IDictionary<string, string?>? settings = null, LogCapture? logs = null)
+        ushort? rabbitPort = null, string? database = null, IDictionary<string, string?>? settings = null, LogCapture? logs = null,
+        bool waitForBus = true)
     {
         var ownsDatabase = database is null;
         database ??= await servers.CreateDatabaseAsync(databasePrefix);
@@ -28,7 +29,7 @@ public static class TestHost
         configure(builder);
         var host = builder.Build();
         await host.StartAsync();
-        await BusReadiness.WaitAsync(host.Services);
+        if (waitForBus) await BusReadiness.WaitAsync(host.Services);
         return new RunningHost(host, servers, ownsDatabase ? database : null);
     }
 }

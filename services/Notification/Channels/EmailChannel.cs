@@ -118,6 +118,11 @@ public sealed class EmailChannel(IOptions<SmtpOptions> options, ILogger<EmailCha
             logger.LogWarning("The SMTP connection broke while sending {MessageId}: {Error}", message.MessageId, e.Message);
             return SendOutcome.Unknown($"The connection to the mail server broke while the message was being handed over ({e.Message}); whether it arrived is unknown.");
         }
+        catch
+        {
+            client.Dispose(); // cancelled mid-exchange (shutting down): the connection's state is unknown, never reused
+            throw;
+        }
     }
 
     private async Task<SmtpClient> ConnectedAsync(CancellationToken cancellationToken)
@@ -131,7 +136,7 @@ public sealed class EmailChannel(IOptions<SmtpOptions> options, ILogger<EmailCha
                     await pooled.NoOpAsync(cancellationToken); // a connection the server closed while idle is found here, before any message
                     return pooled;
                 }
-                catch (Exception e) when (e is IOException or SmtpProtocolException or SmtpCommandException)
+                catch (Exception e) when (e is IOException or SocketException or SmtpProtocolException or SmtpCommandException)
                 {
                 }
             }

@@ -17,6 +17,12 @@ public sealed class MessagingOptions
     /// </summary>
     public int IndependentConcurrency { get; set; } = 8;
 
+    /// <summary>
+    /// How long the message bus may take to start (every queue consumed) before the process ends itself
+    /// to be started again (<see cref="BusStartWatchdog"/>); zero: wait for ever.
+    /// </summary>
+    public TimeSpan BusStartTimeout { get; set; } = TimeSpan.FromSeconds(90);
+
     /// <summary>How long the relay may stand still while events wait before readiness reports it.</summary>
     public TimeSpan RelayStallAfter { get; set; } = TimeSpan.FromMinutes(2);
 

@@ -24,7 +24,8 @@ public static class PlatformMessaging
     /// bind before the first event;</item>
     /// <item>every queue bound for operator replays (<see cref="ReplayTopology"/>), and every name the
     /// service creates prefixed with its own, so its broker user can be limited to them;</item>
-    /// <item>no usage telemetry, no host details in envelopes.</item>
+    /// <item>no usage telemetry, no host details in envelopes;</item>
+    /// <item>a process whose bus does not start in time ends itself, to be started again (<see cref="BusStartWatchdog"/>).</item>
     /// </list>
     /// </summary>
     public static MartenServiceCollectionExtensions.MartenConfigurationExpression AddIntegrationMessaging<TMap>(
@@ -66,6 +67,9 @@ public static class PlatformMessaging
         }
 
         services.AddHostedService<PublishTopologyDeclaration>();
+        services.AddSingleton<BusStartWatchdog>();
+        services.AddHostedService(sp => sp.GetRequiredService<BusStartWatchdog>());
+        services.AddBusObserver(sp => sp.GetRequiredService<BusStartWatchdog>());
         HideHostDetails();
         var rabbit = builder.Configuration.GetSection(RabbitMqOptions.Section).Get<RabbitMqOptions>() ?? new RabbitMqOptions();
         var replayFrom = options.Get<MessagingOptions>()?.ReplayFrom ?? [];
