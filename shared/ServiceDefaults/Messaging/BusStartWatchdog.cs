@@ -34,6 +34,12 @@ public sealed class BusStartWatchdog(IOptions<MessagingOptions> options, IHostAp
         if (timeout <= TimeSpan.Zero) return;
         try
         {
+            // Counted from the host's start on: stopping a host still starting fails its start instead.
+            var hostStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            using (lifetime.ApplicationStarted.Register(() => hostStarted.TrySetResult()))
+            {
+                await hostStarted.Task.WaitAsync(stoppingToken);
+            }
             await _started.Task.WaitAsync(timeout, stoppingToken);
             return;
         }
