@@ -58,7 +58,7 @@ public sealed class SignInPagesInChromiumTests : IAsyncLifetime
         await page.FillAsync("#email", email);
         await page.FillAsync("#password", password);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync("**/account");
+        await page.ArrivedAsync("**/account");
         Assert.Contains(email, await page.TextContentAsync("main"));
 
         // The switch leaves for /account/language and comes back to /account: wait for the page it lands on

@@ -28,7 +28,7 @@ public sealed class SignedInWebTests(WebClient web) : IClassFixture<WebClient>
         await page.FillAsync("#email", email);
         await page.FillAsync("#password", password);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync("**/my-reports");
+        await page.ArrivedAsync("**/my-reports");
         Assert.Contains("not sent a report", await page.TextContentAsync("main"));
         await watched.AssertCleanAsync();
 
@@ -50,7 +50,7 @@ public sealed class SignedInWebTests(WebClient web) : IClassFixture<WebClient>
         await watched.AssertCleanAsync();
 
         await page.ClickAsync("header form[action='/signout'] button");
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        await page.ArrivedAsync(url => new Uri(url).AbsolutePath == "/");
         Assert.DoesNotContain(await watched.Context.CookiesAsync(), c => c.Name == "__Host-vp-web");
 
         // Someone who copied the cookie before the sign-out gets nothing with it now.

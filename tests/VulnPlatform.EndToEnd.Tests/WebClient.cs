@@ -42,11 +42,7 @@ public sealed class WebClient : IAsyncLifetime
         await watched.Page.WaitForSelectorAsync("#code");
         await watched.Page.FillAsync("#code", await person.FreshCodeAsync());
         await watched.Page.ClickAsync("button[type=submit]");
-        // Arrived once the page at returnPath is complete, as the document itself says: waiting for Playwright's
-        // "load" event after the sign-in's redirects once timed out in make test although "networkidle" had fired.
-        await watched.Page.WaitForURLAsync(url => new Uri(url).PathAndQuery.StartsWith(returnPath, StringComparison.Ordinal),
-            new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
-        await watched.Page.WaitForFunctionAsync("() => document.readyState === 'complete'");
+        await watched.Page.ArrivedAsync(url => new Uri(url).PathAndQuery.StartsWith(returnPath, StringComparison.Ordinal));
         return watched;
     }
 
@@ -61,6 +57,27 @@ public sealed class WebClient : IAsyncLifetime
         });
         var page = await context.NewPageAsync();
         return new WatchedPage(context, page, javaScript);
+    }
+}
+
+public static class PageArrival
+{
+    /// <summary>
+    /// Waits until the page has navigated to a matching address and that document is complete, as the
+    /// document itself says. Playwright's own wait for the "load" event after a chain of redirects (a
+    /// sign-in) once timed out in make test although "networkidle" had fired.
+    /// </summary>
+    public static async Task ArrivedAsync(this IPage page, Func<string, bool> url)
+    {
+        await page.WaitForURLAsync(url, new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
+        await page.WaitForFunctionAsync("() => document.readyState === 'complete'");
+    }
+
+    /// <inheritdoc cref="ArrivedAsync(IPage, Func{string, bool})"/>
+    public static async Task ArrivedAsync(this IPage page, string glob)
+    {
+        await page.WaitForURLAsync(glob, new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
+        await page.WaitForFunctionAsync("() => document.readyState === 'complete'");
     }
 }
 
