@@ -223,10 +223,25 @@
       input.value = 'CVSS:' + version.value + '/' + parts.join('/');
       score();
     }
+    // A vector of a version the picker knows that still lacks a base metric is not sent: the server could
+    // only refuse it (400), while the user is still choosing.
+    function incomplete(vector) {
+      var match = /^CVSS:(3\.1|4\.0)\//.exec(vector);
+      if (!match) return false;
+      var named = {};
+      vector.split('/').slice(1).forEach(function (part) { var pair = part.split(':'); if (pair[1]) named[pair[0]] = true; });
+      return Array.prototype.some.call(group(match[1]).querySelectorAll('[data-metric]'), function (select) { return !named[select.getAttribute('data-metric')]; });
+    }
     function score() {
       var vector = input.value.trim();
       window.clearTimeout(pending);
+      ++asked; // an answer still on its way is for an older vector
       if (!vector) { result.textContent = ''; return; }
+      if (incomplete(vector)) {
+        result.textContent = result.getAttribute('data-incomplete');
+        result.className = 'cvss-result';
+        return;
+      }
       pending = window.setTimeout(function () {
         var mine = ++asked;
         fetch('/api/cvss?vector=' + encodeURIComponent(vector), { credentials: 'omit' })
