@@ -63,21 +63,40 @@ public sealed class WebClient : IAsyncLifetime
 public static class PageArrival
 {
     /// <summary>
-    /// Waits until the page has navigated to a matching address and that document is complete, as the
-    /// document itself says. Playwright's own wait for the "load" event after a chain of redirects (a
-    /// sign-in) once timed out in make test although "networkidle" had fired.
+    /// Waits until the page is at a matching address and that document is complete, as the document
+    /// itself says, asking it every 100 ms for at most 30 s. Playwright's own waits for the address
+    /// (WaitForURL, with any WaitUntil) timed out twice in make test after the sign-in's redirects: the
+    /// address already matched when asked, and the wait for the load state that followed never ended
+    /// although "networkidle" had fired.
     /// </summary>
     public static async Task ArrivedAsync(this IPage page, Func<string, bool> url)
     {
-        await page.WaitForURLAsync(url, new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
-        await page.WaitForFunctionAsync("() => document.readyState === 'complete'");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            if (url(page.Url))
+            {
+                try
+                {
+                    if (await page.EvaluateAsync<string>("document.readyState") == "complete" && url(page.Url)) return;
+                }
+                catch (PlaywrightException)
+                {
+                    // the document was replaced while it was asked: ask the next one
+                }
+            }
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"the page did not arrive within 30 s; it is at {page.Url}");
+            await Task.Delay(100);
+        }
     }
 
     /// <inheritdoc cref="ArrivedAsync(IPage, Func{string, bool})"/>
-    public static async Task ArrivedAsync(this IPage page, string glob)
+    /// <param name="glob">Playwright's URL glob: <c>**</c> any characters, <c>*</c> any but '/'.</param>
+    public static Task ArrivedAsync(this IPage page, string glob)
     {
-        await page.WaitForURLAsync(glob, new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
-        await page.WaitForFunctionAsync("() => document.readyState === 'complete'");
+        var pattern = new System.Text.RegularExpressions.Regex(
+            "^" + System.Text.RegularExpressions.Regex.Escape(glob).Replace(@"\*\*", ".*", StringComparison.Ordinal).Replace(@"\*", "[^/]*", StringComparison.Ordinal) + "$");
+        return page.ArrivedAsync(pattern.IsMatch);
     }
 }
 
