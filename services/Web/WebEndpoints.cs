@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Options;
+using VulnPlatform.ServiceDefaults.Http;
 using VulnPlatform.Web.Gateway;
 using VulnPlatform.Web.Sessions;
 
@@ -139,6 +140,5 @@ public static class WebEndpoints
     }
 
     /// <summary>Only a path on this site: never another origin (//host, /\host) after signing in.</summary>
-    public static string SafeReturn(string? returnUrl) =>
-        returnUrl is { Length: > 0 and < 2048 } && returnUrl[0] == '/' && (returnUrl.Length == 1 || returnUrl[1] is not '/' and not '\\') ? returnUrl : "/";
+    public static string SafeReturn(string? returnUrl) => LocalReturnAddress.Resolve(returnUrl, "/");
 }

@@ -206,7 +206,7 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
         triage   ANY    /health/ready                                                    ok  ok  ok  ok  ok  ok  ok  401  own
         """;
 
-    private static readonly string[] Callers = ["anonymous", "reporter A", "reporter B", "vendor", "analyst", "coordinator", "admin"];
+    internal static readonly string[] Callers = ["anonymous", "reporter A", "reporter B", "vendor", "analyst", "coordinator", "admin"];
     private static readonly string[] BadTokens = ["expired", "other key", "alg none", "tampered", "other audience"];
 
     private Guid _reporterA;
@@ -214,9 +214,9 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
     private string _triageCase = "";
     private readonly Dictionary<string, Guid> _accounts = [];
 
-    private sealed record Row(string Service, string Method, string Route, string[] Expected, string Gateway);
+    internal sealed record Row(string Service, string Method, string Route, string[] Expected, string Gateway);
 
-    private static List<Row> Rows() => Table.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+    internal static List<Row> Rows() => Table.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
         .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         .Select(f => new Row(f[0], f[1], f[2], f[3..11], f[11]))
         .ToList();

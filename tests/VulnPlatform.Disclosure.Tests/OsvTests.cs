@@ -5,10 +5,10 @@ using VulnPlatform.Disclosure.Publication;
 
 namespace VulnPlatform.Disclosure.Tests;
 
-/// <summary>The OSV documents of advisories about packages, checked field by field against the OSV schema 1.6 rules.</summary>
+/// <summary>The OSV documents of advisories about packages, checked field by field and against the official OSV schema.</summary>
 public sealed class OsvTests
 {
-    [Fact]
+    [OsvSchemaFact]
     public void Packages_become_affected_ranges_in_their_ecosystems_with_the_cve_as_alias()
     {
         var content = CsafTests.Affected() with
@@ -22,10 +22,12 @@ public sealed class OsvTests
             ],
         };
         var record = CsafTests.Records().Build(CsafTests.Advisory(content), new PublicationTime(CsafTests.Instant, "UTC", ""), "Fang Credit", CsafTests.Instant);
-        var osv = JsonDocument.Parse(OsvWriter.Write(record, new Uri("https://security.example.com/"))!.ToJsonString()).RootElement;
+        var document = OsvWriter.Write(record, new Uri("https://security.example.com/"), "x_")!;
+        OsvSchema.AssertValid(document);
+        var osv = JsonDocument.Parse(document.ToJsonString()).RootElement;
 
         Assert.Equal("1.6.0", osv.GetProperty("schema_version").GetString());
-        Assert.Equal("VP-2026-0042", osv.GetProperty("id").GetString());
+        Assert.Equal("x_VP-2026-0042", osv.GetProperty("id").GetString());
         Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", osv.GetProperty("modified").GetString()!);
         Assert.Equal(["CVE-2026-12345"], osv.GetProperty("aliases").EnumerateArray().Select(a => a.GetString()!).ToArray());
         var affected = osv.GetProperty("affected").EnumerateArray().ToList();
@@ -47,7 +49,29 @@ public sealed class OsvTests
     {
         var content = CsafTests.Affected() with { Products = [new ProductEntry("Example", "Appliance", "3.0", ProductStatuses.KnownAffected, "3.0.1")] };
         var record = CsafTests.Records().Build(CsafTests.Advisory(content), new PublicationTime(CsafTests.Instant, "UTC", ""), null, CsafTests.Instant);
-        Assert.Null(OsvWriter.Write(record, new Uri("https://security.example.com/")));
+        Assert.Null(OsvWriter.Write(record, new Uri("https://security.example.com/"), "x_"));
         Assert.Null(OsvWriter.Package("pkg:generic/thing@1.0"));
+    }
+
+    [OsvSchemaFact]
+    public void Every_ecosystem_and_both_CVSS_versions_give_documents_the_schema_accepts()
+    {
+        var products = new[] { "pkg:npm/left-pad@1.0", "pkg:pypi/requests", "pkg:nuget/Newtonsoft.Json@13.0.1", "pkg:golang/github.com/example/mod",
+            "pkg:cargo/serde", "pkg:gem/rails", "pkg:composer/laravel/framework", "pkg:hex/plug", "pkg:pub/http", "pkg:swift/github.com/apple/swift-nio",
+            "pkg:hackage/aeson", "pkg:maven/org.example/lib@2.0" }
+            .Select((purl, i) => new ProductEntry("Example", $"P{i}", i % 2 == 0 ? "1.0" : "<2.0", ProductStatuses.KnownAffected, i % 3 == 0 ? null : "2.0", Purl: purl))
+            .ToList();
+        foreach (var vector in new[] { "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N" })
+        {
+            foreach (var prefix in new[] { "x_", "" })
+            {
+                var content = CsafTests.Affected() with { Products = products, CvssVector = vector, CveIds = ["CVE-2026-12345", "CVE-2026-12346"] };
+                var record = CsafTests.Records().Build(CsafTests.Advisory(content), new PublicationTime(CsafTests.Instant, "UTC", ""), null, CsafTests.Instant);
+                var document = OsvWriter.Write(record, new Uri("https://security.example.com/"), prefix)!;
+                Assert.Equal(products.Count, document["affected"]!.AsArray().Count);
+                if (prefix == "x_") OsvSchema.AssertValid(document);
+                else Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => OsvSchema.AssertValid(document)); // "VP-" is no registered OSV database
+            }
+        }
     }
 }

@@ -17,6 +17,11 @@ public sealed class PublisherOptions
     public string Category { get; set; } = "coordinator";
     public string? ContactDetails { get; set; }
     public string? IssuingAuthority { get; set; }
+    /// <summary>
+    /// Put before the advisory's id to make its OSV <c>id</c>: the OSV schema admits only registered home
+    /// databases' prefixes, and <c>x_</c> for the rest. Empty once the advisory ids' prefix is registered.
+    /// </summary>
+    public string OsvIdPrefix { get; set; } = "x_";
 }
 
 /// <summary>

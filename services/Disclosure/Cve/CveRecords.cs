@@ -84,7 +84,7 @@ public static class CveEndpoints
             {
                 var now = time.GetUtcNow();
                 if (publicId.Length <= 32 && await session.Query<PublicAdvisory>().FirstOrDefaultAsync(p => p.PublicId == publicId && p.VisibleFrom <= now, ct) is { } advisory
-                    && Osv.OsvWriter.Write(advisory, records.Origin) is { } osv)
+                    && Osv.OsvWriter.Write(advisory, records.Origin, records.OsvIdPrefix) is { } osv)
                 {
                     http.Response.Headers.CacheControl = "public, max-age=60";
                     return Results.Text(osv.ToJsonString(), "application/json");

@@ -19,7 +19,7 @@ public static class OsvWriter
         ["gem"] = "RubyGems", ["composer"] = "Packagist", ["hex"] = "Hex", ["pub"] = "Pub", ["swift"] = "SwiftURL", ["hackage"] = "Hackage",
     };
 
-    public static JsonObject? Write(PublicAdvisory advisory, Uri origin)
+    public static JsonObject? Write(PublicAdvisory advisory, Uri origin, string idPrefix)
     {
         var content = advisory.Content;
         var affected = new JsonArray();
@@ -42,7 +42,7 @@ public static class OsvWriter
         var osv = new JsonObject
         {
             ["schema_version"] = "1.6.0",
-            ["id"] = advisory.PublicId,
+            ["id"] = idPrefix + advisory.PublicId,
             ["modified"] = Date(advisory.CurrentReleaseDate),
             ["published"] = Date(advisory.VisibleFrom),
             ["summary"] = content.Title,

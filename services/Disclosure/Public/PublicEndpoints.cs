@@ -23,9 +23,10 @@ public static class PublicEndpoints
     {
         app.MapGet("/advisories", async (HttpContext http, IQuerySession session, TimeProvider time, int? page, CancellationToken ct) =>
         {
-            var number = Math.Max(page ?? 1, 1);
+            var (paging, invalid) = Paging.From(page, IndexPageSize, IndexPageSize, IndexPageSize);
+            if (invalid is not null) return invalid;
             var visible = await Visible(session, time).OrderByDescending(p => p.VisibleFrom).ThenByDescending(p => p.PublicId)
-                .Skip((number - 1) * IndexPageSize).Take(IndexPageSize).ToListAsync(ct);
+                .Skip(paging.Skip).Take(paging.Size).ToListAsync(ct);
             return Html(http, PublicPages.Index(visible, PublicPages.Language(http.Request)));
         }).WithName("AdvisoryIndex").WithTags("Public");
         app.MapGet("/advisories/feed.atom", FeedAsync).WithName("AdvisoryFeed").WithTags("Public");

@@ -37,6 +37,8 @@ public sealed class PublicRecords(IOptions<PublisherOptions> publisher, IConfigu
 {
     public Uri Origin { get; } = new(configuration["PublicOrigin"]?.TrimEnd('/') + "/");
 
+    public string OsvIdPrefix => publisher.Value.OsvIdPrefix;
+
     public async Task RefreshAsync(IDocumentSession session, Guid setId, DateTimeOffset now, CancellationToken cancellationToken,
         DisclosureSet? set = null, IReadOnlyList<Advisory>? advisories = null, CaseFacts? facts = null)
     {

@@ -15,6 +15,11 @@ public static class PublicationTimes
         {
             return (null, "The date is written as yyyy-MM-dd.");
         }
+        // Far enough from the calendar's ends that every zone's offset keeps the instant representable.
+        if (day.Year is < 1970 or > 9998)
+        {
+            return (null, "The date is between 1970-01-01 and 9998-12-31.");
+        }
         if (!TimeOnly.TryParseExact(time, ["HH:mm", "HH:mm:ss"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var clock))
         {
             return (null, "The time is written as HH:mm (24-hour clock).");

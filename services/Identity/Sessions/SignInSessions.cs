@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using VulnPlatform.Identity.Accounts;
+using VulnPlatform.ServiceDefaults.Http;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace VulnPlatform.Identity.Sessions;
@@ -83,7 +84,5 @@ public static class SignInSessions
     public static Task EndAsync(HttpContext context) => Task.WhenAll(context.SignOutAsync(Session), context.SignOutAsync(Pending));
 
     /// <summary>Where to go after a page: a local URL only (never an open redirect).</summary>
-    public static string SafeReturn(string? returnUrl) =>
-        !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//") && !returnUrl.StartsWith("/\\")
-            ? returnUrl : "/account";
+    public static string SafeReturn(string? returnUrl) => LocalReturnAddress.Resolve(returnUrl, "/account");
 }

@@ -29,7 +29,7 @@ public sealed class CreateAccountValidator : AbstractValidator<CreateAccountRequ
     public CreateAccountValidator()
     {
         RuleFor(r => r.Email).Must(e => AccountEmails.Problem(e) is null).WithMessage("'Email' must be a plain e-mail address.");
-        RuleFor(r => r.Roles).NotEmpty().Must(roles => roles!.All(Accounts.Roles.All.Contains) && roles!.Distinct().Count() == roles!.Count)
+        RuleFor(r => r.Roles).Cascade(CascadeMode.Stop).NotEmpty().Must(roles => roles!.All(Accounts.Roles.All.Contains) && roles!.Distinct().Count() == roles!.Count)
             .WithMessage($"'Roles' must name distinct roles among: {string.Join(", ", Accounts.Roles.All)}.");
         RuleFor(r => r.VendorOrganisationId).NotNull().When(r => r.Roles?.Contains(Accounts.Roles.Vendor) == true)
             .WithMessage("A vendor account needs the vendor organisation it acts for.");
