@@ -62,6 +62,25 @@ public sealed class LockoutAndPageTests(IdentityFixture identity)
         Assert.Equal("/account/sign-in", back.Address.AbsolutePath); // /account, signed out, leads to sign-in
     }
 
+    public static TheoryData<string> LeavingAddresses => ["/\t/evil.example", "/\n/evil.example", "/\r\n/evil.example", "//evil.example", "/\\evil.example",
+        "\\\\evil.example", "https://evil.example/", "/%09/evil.example", " //evil.example", "/\u3000/evil.example", "/报告"];
+
+    [Theory]
+    [MemberData(nameof(LeavingAddresses))]
+    public async Task The_language_switch_never_sends_the_browser_off_the_site(string returnUrl)
+    {
+        using var browser = identity.Browser();
+        await browser.OpenAsync($"/account/language?culture=en&returnUrl={Uri.EscapeDataString(returnUrl)}");
+        Assert.Null(browser.LeftTo);
+        Assert.NotEmpty(browser.Redirects);
+        // As a browser reads a Location: tabs and line breaks dropped, a backslash taken for a slash.
+        Assert.All(browser.Redirects, location =>
+        {
+            var read = new string(location.Where(c => c is not ('\t' or '\n' or '\r')).ToArray()).Replace('\\', '/');
+            Assert.True(read.StartsWith('/') && !read.StartsWith("//") && location.All(c => c is > ' ' and < (char)0x7f), $"Location: {location}");
+        });
+    }
+
     [Theory]
     [InlineData("/account/sign-in")]
     [InlineData("/account/register")]

@@ -25,6 +25,9 @@ public sealed class Browser(HttpClient client) : IDisposable
     /// <summary>The last redirect that left the site (a client's redirect URI with the code).</summary>
     public Uri? LeftTo { get; private set; }
 
+    /// <summary>Every <c>Location</c> header as the server wrote it, before any parsing could tidy it.</summary>
+    public List<string> Redirects { get; } = [];
+
     public async Task<Page> OpenAsync(string url) => await FollowAsync(await client.GetAsync(url), new Uri(client.BaseAddress!, url));
 
     /// <summary>Submits the page's form (the first, or the one whose handler is <paramref name="handler"/>) with <paramref name="fields"/> filled in.</summary>
@@ -48,6 +51,7 @@ public sealed class Browser(HttpClient client) : IDisposable
     {
         for (var hops = 0; hops < 10 && (int)response.StatusCode is >= 300 and < 400; hops++)
         {
+            Redirects.Add(response.Headers.TryGetValues("Location", out var raw) ? raw.Single() : "");
             var location = new Uri(address, response.Headers.Location!);
             if (location.Authority != client.BaseAddress!.Authority || location.Scheme != client.BaseAddress.Scheme)
             {
