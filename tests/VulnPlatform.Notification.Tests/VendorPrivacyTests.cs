@@ -219,3 +219,48 @@ public sealed class VendorPrivacyTests(NotificationFixture fixture)
         return await (await fixture.Intake.SendAsync(request)).Content.ReadFromJsonAsync<JsonElement>();
     }
 }
+
+/// <summary>Consent changes arrive out of order (eight in flight per queue, retries): the newest change made is the one that holds.</summary>
+[Collection(NotificationCollection.Name)]
+public sealed class ConsentOrderTests(NotificationFixture fixture)
+{
+    [Fact]
+    public async Task An_older_share_my_identity_arriving_after_a_newer_no_and_its_retry_change_nothing()
+    {
+        var reportId = Guid.CreateVersion7();
+        var trackingNumber = $"VR-2026-{Random.Shared.Next(100_000, 999_999)}";
+        var asked = DateTimeOffset.UtcNow.AddMinutes(-2);
+        var withdrawn = asked.AddMinutes(1);
+        var yes = new VulnPlatform.Contracts.Intake.ReporterConsentChanged(reportId, trackingNumber, true, true, "Wang Fang", VulnPlatform.Contracts.Actor.AnonymousReporter, asked);
+        var no = yes with { ShareIdentityWithVendor = false, PublicCredit = false, CreditName = null, ChangedAt = withdrawn };
+
+        await RawPublisher.PublishAsync(fixture.Servers, no);
+        Assert.True(await Eventually.HoldsAsync(async () => await RecipientAsync(reportId) is { ConsentChangedAt: not null }, TimeSpan.FromSeconds(30)),
+            "the withdrawal did not reach Notification");
+        var late = Guid.NewGuid();
+        var retry = Guid.NewGuid();
+        await RawPublisher.PublishAsync(fixture.Servers, yes, late);
+        await RawPublisher.PublishAsync(fixture.Servers, yes, retry);
+        await RawPublisher.PublishAsync(fixture.Servers, yes, late);
+        Assert.True(await Eventually.HoldsAsync(async () =>
+        {
+            await using var session = fixture.Store.QuerySession();
+            return await session.LoadAsync<ServiceDefaults.Messaging.ProcessedMessage>(ProcessedId(late)) is not null
+                && await session.LoadAsync<ServiceDefaults.Messaging.ProcessedMessage>(ProcessedId(retry)) is not null;
+        }, TimeSpan.FromSeconds(30)), "the late consent messages were not consumed");
+
+        var recipient = await RecipientAsync(reportId);
+        Assert.False(recipient!.ShareIdentityWithVendor);
+        Assert.Null(recipient.CreditName);
+        Assert.Equal(withdrawn, recipient.ConsentChangedAt);
+    }
+
+    private static string ProcessedId(Guid messageId) =>
+        ServiceDefaults.Messaging.IdempotentConsumer<VulnPlatform.Contracts.Intake.ReporterConsentChanged>.RecordId("notification.ReporterConsentChanged", messageId);
+
+    private async Task<Recipients.ReportRecipient?> RecipientAsync(Guid reportId)
+    {
+        await using var session = fixture.Store.QuerySession();
+        return await session.LoadAsync<Recipients.ReportRecipient>(reportId);
+    }
+}

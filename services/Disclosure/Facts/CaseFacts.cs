@@ -45,6 +45,7 @@ public sealed class CaseFacts
     public bool PublicCredit { get; set; }
     public string? CreditName { get; set; }
     public bool Erased { get; set; }
+    public DateTimeOffset? ConsentChangedAt { get; set; }
     public List<VendorFact> Vendors { get; set; } = [];
     /// <summary>The third-party products Triage named (vendor and product names as written).</summary>
     public List<ProductFact> ThirdPartyProducts { get; set; } = [];
@@ -105,8 +106,11 @@ public sealed class CaseFacts
                 facts.FixedVersion = m.FixedVersion;
                 return true;
             case ReporterConsentChanged m:
+                // An older change arriving after a newer one (a retry, another instance) does not bring back a withdrawn credit.
+                if (facts.ConsentChangedAt > m.ChangedAt) return false;
                 facts.PublicCredit = m.PublicCredit;
                 facts.CreditName = m.PublicCredit ? m.CreditName : null;
+                facts.ConsentChangedAt = m.ChangedAt;
                 return true;
             case ReporterDataErased:
                 facts.Erased = true;

@@ -99,8 +99,11 @@ public sealed class NotificationConsumer<TMessage>(
             case ReporterConsentChanged m:
                 await UpdateAsync(m.ReportId, m.TrackingNumber, r =>
                 {
+                    // Consent changes travel eight at a time and retry: an older "yes" landing after a newer "no" must not undo it.
+                    if (r.ConsentChangedAt > m.ChangedAt) return;
                     r.ShareIdentityWithVendor = m.ShareIdentityWithVendor;
                     r.CreditName = m.PublicCredit && !r.Erased ? m.CreditName : null;
+                    r.ConsentChangedAt = m.ChangedAt;
                 });
                 break;
             case ReporterDataErased m:

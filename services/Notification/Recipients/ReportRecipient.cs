@@ -15,4 +15,6 @@ public sealed class ReportRecipient
     /// <summary>The name the reporter chose for public credit (from the bus; only while they want credit).</summary>
     public string? CreditName { get; set; }
     public bool Erased { get; set; }
+    /// <summary>When the consent held here was given: a change made earlier that arrives later (a retry) is ignored.</summary>
+    public DateTimeOffset? ConsentChangedAt { get; set; }
 }
