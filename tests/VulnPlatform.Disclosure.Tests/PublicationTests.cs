@@ -295,6 +295,51 @@ public sealed class PublicationTests : IAsyncLifetime
         Assert.DoesNotContain("wang.fang", (await (await SendAsync(HttpMethod.Get, $"/api/advisories/{id}", coordinator)).Content.ReadAsStringAsync()));
     }
 
+    /// <summary>
+    /// A revision (and a CVE id, a draft) racing a cancellation or a move, on two instances: the public
+    /// records always follow the schedule as it ends up — none after a cancellation, the new instant after a move.
+    /// </summary>
+    [Theory]
+    [InlineData("cancel")]
+    [InlineData("move")]
+    public async Task A_revision_racing_a_cancellation_or_a_move_never_leaves_a_public_record_at_the_old_instant(string change)
+    {
+        var coordinator = _tokens.Person(Guid.NewGuid(), "coordinator");
+        var moved = Instant.AddDays(7);
+        for (var round = 0; round < 12; round++)
+        {
+            var (trackingNumber, _) = await CaseAsync(publicCredit: false);
+            var draft = await DraftAsync(coordinator, new { trackingNumber });
+            var id = draft.GetProperty("publicId").GetString()!;
+            var setId = draft.GetProperty("setId").GetGuid();
+            Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Put, $"/api/advisories/sets/{trackingNumber}/schedule", coordinator,
+                new { date = "2026-11-02", time = "09:00", timeZone = "UTC" })).StatusCode);
+            var content = draft.GetProperty("content");
+            var revisions = Enumerable.Range(0, 3).Select(i => SendToAsync(i % 2, HttpMethod.Put, $"/api/advisories/{id}", coordinator, new
+            {
+                title = content.GetProperty("title").GetString(), summary = $"{content.GetProperty("summary").GetString()} Revision {i}.",
+                products = JsonSerializer.Deserialize<object>(content.GetProperty("products").GetRawText()),
+            }));
+            var schedule = change == "cancel"
+                ? SendToAsync(1, HttpMethod.Delete, $"/api/advisories/sets/{trackingNumber}/schedule", coordinator)
+                : SendToAsync(1, HttpMethod.Put, $"/api/advisories/sets/{trackingNumber}/schedule", coordinator, new { date = "2026-11-09", time = "09:00", timeZone = "UTC" });
+            var answers = await Task.WhenAll([schedule, .. revisions]);
+            Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+
+            await using var session = _service.Instances[0].Services.GetRequiredService<IDocumentStore>().QuerySession();
+            var records = await session.Query<PublicAdvisory>().Where(p => p.SetId == setId).ToListAsync();
+            if (change == "cancel") Assert.True(records.Count == 0, $"round {round}: a cancelled set has public records at {string.Join(", ", records.Select(r => r.VisibleFrom))}");
+            else Assert.True(records.Count == 1 && records[0].VisibleFrom == moved, $"round {round}: public records at {string.Join(", ", records.Select(r => r.VisibleFrom))}, the set moved to {moved}");
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendToAsync(int instance, HttpMethod method, string path, string? token, object? body = null)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        if (token is not null) request.Headers.Authorization = new("Bearer", token);
+        return await _service.Instances[instance].CreateClient().SendAsync(request);
+    }
+
     /// <summary>A vulnerability report as the bus tells Disclosure about it: submitted, scored, credited, a vendor notified that fixed it.</summary>
     private async Task<(string TrackingNumber, Guid Organisation)> CaseAsync(bool publicCredit)
     {

@@ -117,11 +117,8 @@ public static class AdvisoryEndpoints
             Drafts.From(facts, request.OrganisationId), Coordinator(user), now));
         await session.SaveChangesAsync(ct);
         var advisory = (await session.LoadAsync<Advisory>(id, ct))!;
-        if (set?.Time is not null)
-        {
-            await records.RefreshAsync(session, facts.Id, now, ct, set);
-            await session.SaveChangesAsync(ct);
-        }
+        await records.RefreshLockedAsync(session, facts.Id, now, ct);
+        await session.SaveChangesAsync(ct);
         return Results.Created($"/api/advisories/{publicId}", advisory);
     }
 
@@ -164,11 +161,8 @@ public static class AdvisoryEndpoints
             advisory.PublicId, advisory.SetId, isPublic));
         await session.SaveChangesAsync(ct);
         var revised = (await session.LoadAsync<Advisory>(advisory.Id, ct))!;
-        if (set?.Time is not null)
-        {
-            await records.RefreshAsync(session, advisory.SetId, now, ct, set);
-            await session.SaveChangesAsync(ct);
-        }
+        await records.RefreshLockedAsync(session, advisory.SetId, now, ct);
+        await session.SaveChangesAsync(ct);
         http.Response.Headers.ETag = $"\"{revised.Version}\"";
         return Results.Ok(revised);
     }
@@ -221,7 +215,8 @@ public static class AdvisoryEndpoints
                 PublicationRescheduled rescheduled => rescheduled.Time,
                 _ => null,
             };
-            await records.RefreshAsync(session, setId, now, ct, new DisclosureSet { Id = setId, TrackingNumber = trackingNumber, Time = time }, advisories);
+            // The advisories are read again under the lock: a revision committed since the list above is what goes public.
+            await records.RefreshAsync(session, setId, now, ct, new DisclosureSet { Id = setId, TrackingNumber = trackingNumber, Time = time });
             await session.SaveChangesAsync(ct);
         }
         return Results.Ok(await SetAsync(session, trackingNumber, ct));

@@ -53,11 +53,8 @@ public static class CveEndpoints
                 stream.AppendOne(new AdvisoryRevised(advisory.Id, advisory.Content with { CveIds = [.. advisory.Content.CveIds, cveId] }, $"Assigned {cveId}.",
                     new Actor(ActorKinds.Staff, user.AccountId()), now, advisory.PublicId, advisory.SetId, set?.IsPublicAt(now) == true));
                 await session.SaveChangesAsync(ct);
-                if (set?.Time is not null)
-                {
-                    await records.RefreshAsync(session, advisory.SetId, now, ct, set);
-                    await session.SaveChangesAsync(ct);
-                }
+                await records.RefreshLockedAsync(session, advisory.SetId, now, ct);
+                await session.SaveChangesAsync(ct);
                 return Results.Ok(new { cveId, advisory = await session.LoadAsync<Advisory>(advisory.Id, ct) });
             })
             .RequireAuthorization(AdvisoryEndpoints.Coordinators).WithTags("Advisories").WithName("ReserveCveId");

@@ -162,10 +162,10 @@ public sealed class CaseFactsConsumer<TMessage>(ISessionFactory sessions, TimePr
         if (!CaseFacts.Apply(facts, message)) return;
         facts.UpdatedAt = _time.GetUtcNow();
         session.Store(facts);
-        if (message is ReporterConsentChanged or ReporterDataErased && await session.LoadAsync<Publication.DisclosureSet>(reportId, cancellationToken) is { Time: not null } set)
+        if (message is ReporterConsentChanged or ReporterDataErased)
         {
             // The published credit follows the reporter's consent as it stands (withdrawn consent removes it).
-            await records.RefreshAsync(session, reportId, facts.UpdatedAt, cancellationToken, set, facts: facts);
+            await records.RefreshLockedAsync(session, reportId, facts.UpdatedAt, cancellationToken, facts);
         }
     }
 }

@@ -39,6 +39,19 @@ public sealed class PublicRecords(IOptions<PublisherOptions> publisher, IConfigu
 
     public string OsvIdPrefix => publisher.Value.OsvIdPrefix;
 
+    /// <summary>
+    /// Rebuilds a set's public records from the set as it is now: its stream is locked and read again in
+    /// this transaction (the caller commits), so a cancellation or a move committed by someone else
+    /// meanwhile is what the records follow — never a copy read earlier. A set never scheduled has none.
+    /// Every writer of public records goes through here, except the schedule's own change, which holds the lock already.
+    /// </summary>
+    public async Task RefreshLockedAsync(IDocumentSession session, Guid setId, DateTimeOffset now, CancellationToken cancellationToken, CaseFacts? facts = null)
+    {
+        var stream = await session.Events.FetchForExclusiveWriting<DisclosureSet>(setId, cancellationToken);
+        if (stream.Aggregate is not { } set) return;
+        await RefreshAsync(session, setId, now, cancellationToken, set, facts: facts);
+    }
+
     public async Task RefreshAsync(IDocumentSession session, Guid setId, DateTimeOffset now, CancellationToken cancellationToken,
         DisclosureSet? set = null, IReadOnlyList<Advisory>? advisories = null, CaseFacts? facts = null)
     {
