@@ -198,3 +198,31 @@ public static class StandardWebhooks
         return false;
     }
 }
+
+/// <summary>The webhook address guard over the IANA special-purpose address registries (IPv4 and IPv6) and multicast.</summary>
+public sealed class WebhookAddressTests
+{
+    private static readonly WebhookUrlGuard Strict = new(Options.Create(new WebhookOptions { AllowLoopback = false, AllowPrivateNetworks = false }));
+
+    [Theory]
+    [InlineData("0.0.0.1")] [InlineData("10.1.2.3")] [InlineData("100.64.0.1")] [InlineData("127.0.0.1")] [InlineData("169.254.169.254")]
+    [InlineData("172.16.0.1")] [InlineData("192.0.0.8")] [InlineData("192.0.2.1")] [InlineData("192.88.99.1")] [InlineData("192.168.1.1")]
+    [InlineData("198.18.0.1")] [InlineData("198.51.100.1")] [InlineData("203.0.113.1")] [InlineData("224.0.0.1")] [InlineData("240.0.0.1")] [InlineData("255.255.255.255")]
+    [InlineData("::")] [InlineData("::1")] [InlineData("::ffff:127.0.0.1")] [InlineData("::ffff:0:7f00:1")] [InlineData("::ffff:0:10.0.0.1")] [InlineData("::127.0.0.1")]
+    [InlineData("64:ff9b::7f00:1")] [InlineData("64:ff9b:1::a00:1")] [InlineData("100::1")] [InlineData("2001::1")] [InlineData("2001:0:4136:e378:8000:63bf:3fff:fdd2")]
+    [InlineData("2001:2::1")] [InlineData("2001:10::1")] [InlineData("2001:20::1")] [InlineData("2001:db8::1")] [InlineData("2002:7f00:1::1")] [InlineData("3fff::1")]
+    [InlineData("5f00::1")] [InlineData("fc00::1")] [InlineData("fd12:3456::1")] [InlineData("fe80::1")] [InlineData("fec0::1")] [InlineData("ff02::1")]
+    public void Special_purpose_and_internal_addresses_are_refused(string address)
+    {
+        Assert.False(Strict.Allows(System.Net.IPAddress.Parse(address)), address);
+        var host = address.Contains(':') ? $"[{address}]" : address;
+        Assert.NotNull(Strict.Problem($"https://{host}/hook"));
+    }
+
+    [Theory]
+    [InlineData("8.8.8.8")] [InlineData("1.1.1.1")] [InlineData("192.31.196.1")] [InlineData("2606:4700:4700::1111")] [InlineData("2001:4860:4860::8888")] [InlineData("2a00:1450::1")]
+    public void Public_unicast_addresses_are_allowed(string address)
+    {
+        Assert.True(Strict.Allows(System.Net.IPAddress.Parse(address)), address);
+    }
+}

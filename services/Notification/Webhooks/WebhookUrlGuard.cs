@@ -50,8 +50,8 @@ public sealed class WebhookUrlGuard(IOptions<WebhookOptions> options)
     {
         if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
         if (IPAddress.IsLoopback(address)) return options.Value.AllowLoopback;
-        if (IsSpecial(address)) return false;
-        return !IsPrivate(address) || options.Value.AllowPrivateNetworks;
+        if (IsPrivate(address)) return options.Value.AllowPrivateNetworks;
+        return IsGlobalUnicast(address);
     }
 
     private static string Refusal(IPAddress address) =>
@@ -61,12 +61,26 @@ public sealed class WebhookUrlGuard(IOptions<WebhookOptions> options)
         ? In(a, "10.0.0.0", 8) || In(a, "172.16.0.0", 12) || In(a, "192.168.0.0", 16) || In(a, "100.64.0.0", 10)
         : In(a, "fc00::", 7);
 
-    /// <summary>Never a subscriber, whatever the settings: unspecified, link-local, multicast, broadcast, documentation, benchmarking, reserved, NAT64 and 6to4 prefixes that embed IPv4.</summary>
-    private static bool IsSpecial(IPAddress a) => a.AddressFamily == AddressFamily.InterNetwork
-        ? In(a, "0.0.0.0", 8) || In(a, "169.254.0.0", 16) || In(a, "192.0.0.0", 24) || In(a, "192.0.2.0", 24) || In(a, "198.18.0.0", 15)
-            || In(a, "198.51.100.0", 24) || In(a, "203.0.113.0", 24) || In(a, "224.0.0.0", 4) || In(a, "240.0.0.0", 4)
-        : a.Equals(IPAddress.IPv6None) || a.IsIPv6LinkLocal || a.IsIPv6SiteLocal || a.IsIPv6Multicast || In(a, "fe80::", 10)
-            || In(a, "64:ff9b::", 96) || In(a, "64:ff9b:1::", 48) || In(a, "2002::", 16) || In(a, "2001:db8::", 32) || In(a, "::", 96);
+    /// <summary>
+    /// Ranges of the IANA IPv4 and IPv6 Special-Purpose Address Registries (and multicast) that are never
+    /// a subscriber, whatever the settings — including the ones that carry an IPv4 address inside an IPv6
+    /// one (IPv4-compatible, IPv4-translated, NAT64, 6to4, Teredo), which could reach an internal host.
+    /// </summary>
+    private static readonly (string Network, int Prefix)[] SpecialV4 =
+    [
+        ("0.0.0.0", 8), ("169.254.0.0", 16), ("192.0.0.0", 24), ("192.0.2.0", 24), ("192.88.99.0", 24), ("198.18.0.0", 15),
+        ("198.51.100.0", 24), ("203.0.113.0", 24), ("224.0.0.0", 4), ("240.0.0.0", 4),
+    ];
+
+    private static readonly (string Network, int Prefix)[] SpecialV6 =
+    [
+        ("2001::", 23), ("2001:db8::", 32), ("2002::", 16), ("3fff::", 20),
+    ];
+
+    /// <summary>IPv4 outside the special ranges; IPv6 only in global unicast (2000::/3) outside them — everything else in IPv6 is special.</summary>
+    private static bool IsGlobalUnicast(IPAddress a) => a.AddressFamily == AddressFamily.InterNetwork
+        ? !SpecialV4.Any(r => In(a, r.Network, r.Prefix))
+        : a.AddressFamily == AddressFamily.InterNetworkV6 && In(a, "2000::", 3) && !SpecialV6.Any(r => In(a, r.Network, r.Prefix));
 
     private static bool In(IPAddress address, string network, int prefix)
     {
