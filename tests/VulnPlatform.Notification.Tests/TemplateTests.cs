@@ -26,6 +26,25 @@ public sealed class TemplateTests
         return data;
     }
 
+    [Theory]
+    [InlineData("en", new[] { "password" }, "with your password.")]
+    [InlineData("en", new[] { "password", "totp" }, "with your password and an authenticator code.")]
+    [InlineData("en", new[] { "password", "recovery-code" }, "with your password and a recovery code.")]
+    [InlineData("zh-CN", new[] { "password" }, "（验证方式：密码）")]
+    [InlineData("zh-CN", new[] { "password", "totp" }, "（验证方式：密码、身份验证器代码）")]
+    [InlineData("zh-CN", new[] { "password", "recovery-code" }, "（验证方式：密码、恢复码）")]
+    public void The_new_sign_in_email_names_the_factors_Identity_records(string language, string[] factors, string expected)
+    {
+        // Identity's own names, as its sign-in decider writes them.
+        Assert.Equal(["password", "totp", "recovery-code"],
+            [VulnPlatform.Contracts.Identity.SignInFactors.Password, VulnPlatform.Contracts.Identity.SignInFactors.Authenticator, VulnPlatform.Contracts.Identity.SignInFactors.RecoveryCode]);
+        var planned = Assert.Single(NotificationPlan.For(new VulnPlatform.Contracts.Identity.AccountSignedIn(Guid.NewGuid(), factors, DateTimeOffset.UtcNow),
+            new NotificationPolicyOptions()));
+        var rendered = Templates.Render(planned.Template, language, planned.Values);
+        Assert.Contains(expected, rendered.Text);
+        Assert.Contains(expected, rendered.Html);
+    }
+
     [Fact]
     public void Every_message_the_plan_names_has_a_template_in_both_languages()
     {

@@ -93,9 +93,9 @@ public static class NotificationPlan
         EmailConfirmationRequested m => [ToAccount("email-confirmation", m.AccountId, new() { ["requestId"] = m.RequestId.ToString() }, inbox: false)],
         AccountSignedIn m => [ToAccount("new-sign-in", m.AccountId, new()
         {
-            // Authentication method references (RFC 8176): the template names them in the reader's language.
-            ["password"] = Flag(m.Factors.Contains("pwd")), ["authenticator"] = Flag(m.Factors.Contains("otp")),
-            ["recoveryCode"] = Flag(m.Factors.Contains("rec")), ["at"] = Instant(m.SignedInAt),
+            // The factors as Identity names them (Contracts); the template words them in the reader's language.
+            ["password"] = Flag(m.Factors.Contains(SignInFactors.Password)), ["authenticator"] = Flag(m.Factors.Contains(SignInFactors.Authenticator)),
+            ["recoveryCode"] = Flag(m.Factors.Contains(SignInFactors.RecoveryCode)), ["at"] = Instant(m.SignedInAt),
         })],
         TwoFactorEnabled m => [ToAccount("two-factor-changed", m.AccountId, new() { ["enabled"] = "true", ["at"] = Instant(m.EnabledAt) })],
         TwoFactorDisabled m => [ToAccount("two-factor-changed", m.AccountId, new() { ["enabled"] = "false", ["at"] = Instant(m.DisabledAt) })],

@@ -1,3 +1,5 @@
+using VulnPlatform.Contracts.Identity;
+
 namespace VulnPlatform.Identity.Accounts.SigningIn;
 
 /// <summary>Where a sign-in attempt leaves the person: the page they see next.</summary>
@@ -34,7 +36,7 @@ public static class SignInDecider
         if (!passwordMatches) return Failure(account, SignInFailures.Password, now);
         if (account.HasTwoFactor) return new SignInDecision(SignInOutcome.SecondFactorNeeded, []);
         if (account.MustUseTwoFactor) return new SignInDecision(SignInOutcome.EnrolmentNeeded, []);
-        return Success(account, ["password"], null, null, now);
+        return Success(account, [SignInFactors.Password], null, null, now);
     }
 
     /// <summary>The second step: <paramref name="totpStep"/> is the step the code matched, if any.</summary>
@@ -42,9 +44,9 @@ public static class SignInDecider
     {
         if (Blocked(account, now) is { } blocked) return blocked;
         if (totpStep is { } step && step > account.LastTotpStep)
-            return Success(account, ["password", "totp"], step, null, now);
+            return Success(account, [SignInFactors.Password, SignInFactors.Authenticator], step, null, now);
         if (recoveryCodeHash is not null && account.RecoveryCodeHashes.Contains(recoveryCodeHash))
-            return Success(account, ["password", "recovery-code"], null, recoveryCodeHash, now);
+            return Success(account, [SignInFactors.Password, SignInFactors.RecoveryCode], null, recoveryCodeHash, now);
         // A code already accepted once (replayed) counts as a failure like any wrong code.
         return Failure(account, SignInFailures.Code, now);
     }

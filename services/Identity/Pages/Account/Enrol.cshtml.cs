@@ -5,6 +5,7 @@ using VulnPlatform.Identity.Accounts;
 using VulnPlatform.Identity.Accounts.TwoFactor;
 using VulnPlatform.Identity.Sessions;
 using RecoveryCodeSet = VulnPlatform.Identity.Accounts.TwoFactor.RecoveryCodes;
+using VulnPlatform.Contracts.Identity;
 
 namespace VulnPlatform.Identity.Pages.AccountPages;
 
@@ -52,7 +53,7 @@ public sealed class EnrolModel(AccountStore accounts, Authenticators authenticat
                     new AuthenticatorConfirmed(id, accepted, now),
                     new RecoveryCodesIssued(id, codes.Select(RecoveryCodeSet.Hash).ToList(), now),
                 ];
-                if (signingIn) events.Add(new SignedIn(id, ["password", "totp"], accepted, null, now));
+                if (signingIn) events.Add(new SignedIn(id, [SignInFactors.Password, SignInFactors.Authenticator], accepted, null, now));
                 return events;
             },
             events => events, cancellationToken);
