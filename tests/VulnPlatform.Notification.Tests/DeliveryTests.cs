@@ -204,6 +204,24 @@ public sealed class DeliveryTests(NotificationFixture fixture)
     }
 
     [Fact]
+    public async Task A_mail_server_s_refusal_that_echoes_the_address_is_logged_without_it()
+    {
+        var email = $"refused.{Guid.NewGuid():N}@example.org";
+        var (trackingNumber, _, _) = await fixture.SubmitAsync(Report(email, "en"));
+        Assert.True(await Eventually.HoldsAsync(async () => (await fixture.DeliveriesAsync(trackingNumber)).Any(d => d.Template == "receipt" && d.Status == DeliveryStatus.GivenUp),
+            TimeSpan.FromSeconds(30)), "the refused receipt was not given up");
+        var receipt = Assert.Single(await fixture.DeliveriesAsync(trackingNumber), d => d.Template == "receipt");
+        Assert.Contains("550", receipt.LastError);
+        Assert.Contains("[address]", receipt.LastError);
+        Assert.DoesNotContain(email, receipt.LastError);
+        var log = await (await fixture.Notification.SendAsync(fixture.Request(HttpMethod.Get,
+            $"/api/notifications/reports/{trackingNumber}/deliveries", fixture.Tokens.Person(Guid.NewGuid(), "analyst")))).Content.ReadAsStringAsync();
+        Assert.Contains("[address]", log);
+        Assert.DoesNotContain(email, log);
+        Assert.DoesNotContain("example.org", log);
+    }
+
+    [Fact]
     public async Task Staff_read_a_reports_delivery_log_without_any_address_and_reporters_may_not()
     {
         var email = $"logged.{Guid.NewGuid():N}@example.org";

@@ -14,7 +14,8 @@ public sealed record SunkMessage(string From, IReadOnlyList<string> To, byte[] R
 /// <summary>
 /// An SMTP server on loopback (SmtpServer library) that accepts every message and keeps it: in
 /// memory, and as an <c>.eml</c> file when given a folder. The development mail sink of <c>make up</c>
-/// and the tests' real SMTP server.
+/// and the tests' real SMTP server. A recipient whose address starts with <c>refused.</c> is refused
+/// the way real servers do it, echoing the address (550 5.1.1), so a refusal can be tried end to end.
 /// </summary>
 public sealed class MailSink : IAsyncDisposable
 {
@@ -35,6 +36,7 @@ public sealed class MailSink : IAsyncDisposable
             .Build();
         var services = new SmtpServer.ComponentModel.ServiceProvider();
         services.Add(_store);
+        services.Add((SmtpServer.Storage.IMailboxFilter)new RefusingFilter());
         services.Add(new NoDelayListeners());
         _server = new SmtpServer.SmtpServer(options, services);
         _server.SessionCreated += (_, _) => Interlocked.Increment(ref _sessions);
@@ -83,6 +85,14 @@ public sealed class MailSink : IAsyncDisposable
                 System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public,
                 null, [listener, (Action)listener.Stop], null)!;
         }
+    }
+
+    private sealed class RefusingFilter : MailboxFilter
+    {
+        public override Task<bool> CanDeliverToAsync(ISessionContext context, IMailbox to, IMailbox from, CancellationToken cancellationToken) =>
+            to.User.StartsWith("refused.", StringComparison.OrdinalIgnoreCase)
+                ? throw new SmtpResponseException(new SmtpResponse(SmtpReplyCode.MailboxUnavailable, $"5.1.1 <{to.AsAddress()}>: Recipient address rejected: User unknown"))
+                : Task.FromResult(true);
     }
 
     private sealed class Store(string? folder) : MessageStore
