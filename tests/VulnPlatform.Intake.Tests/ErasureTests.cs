@@ -117,4 +117,31 @@ public sealed class ErasureTests(IntakeFixture intake)
         var download = await intake.Client.SendAsync(intake.Reporter(HttpMethod.Get, report, $"/attachments/{kept}"));
         Assert.Equal("kept", await download.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task Orphans_after_more_than_a_page_of_live_attachments_are_swept_too()
+    {
+        var report = await intake.SubmitAsync(Reports.Valid());
+        var kept = new List<Guid>();
+        for (var i = 0; i < 3; i++)
+        {
+            var upload = await intake.Client.SendAsync(intake.Reporter(HttpMethod.Post, report, "/attachments",
+                Uploads.Multipart(new UploadFile($"kept-{i}.txt", "kept"u8.ToArray()))));
+            Assert.Equal(HttpStatusCode.Created, upload.StatusCode);
+            kept.Add((await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("attachments")[0].GetProperty("id").GetGuid());
+        }
+        var blobs = intake.Services.GetRequiredService<IBlobStore>();
+        var orphan = Guid.NewGuid();
+        await blobs.CreateAsync(orphan, report.ReportId, new byte[32], CancellationToken.None);
+        // Every blob there is (this test's and others') is older than the orphan, which comes last in creation order.
+        await intake.CountAsync("update intake_blobs set created_at = now() - interval '8 days'");
+        await intake.CountAsync($"update intake_blobs set created_at = now() - interval '7 days' where id = '{orphan}'");
+
+        // Pages of two: the first pages hold only live attachments.
+        var sweep = ActivatorUtilities.CreateInstance<OrphanBlobSweep>(intake.Services, 2);
+        Assert.True(await sweep.RunAsync(CancellationToken.None) >= 1);
+
+        Assert.Null(await blobs.GetHeaderAsync(orphan, CancellationToken.None));
+        foreach (var id in kept) Assert.NotNull(await blobs.GetHeaderAsync(id, CancellationToken.None));
+    }
 }

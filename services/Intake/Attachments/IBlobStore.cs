@@ -20,6 +20,12 @@ public interface IBlobStore
 
     Task DeleteAsync(IReadOnlyCollection<Guid> blobIds, CancellationToken cancellationToken);
 
-    /// <summary>Blobs created before <paramref name="createdBefore"/> (oldest first), for the orphan sweep.</summary>
-    Task<IReadOnlyList<Guid>> ListCreatedBeforeAsync(DateTimeOffset createdBefore, int limit, CancellationToken cancellationToken);
+    /// <summary>
+    /// One page of the blobs created before <paramref name="createdBefore"/>, oldest first, starting after
+    /// <paramref name="after"/> (the last of the previous page), for the orphan sweep.
+    /// </summary>
+    Task<IReadOnlyList<BlobPosition>> ListCreatedBeforeAsync(DateTimeOffset createdBefore, BlobPosition? after, int limit, CancellationToken cancellationToken);
 }
+
+/// <summary>Where a blob sits in creation order: its creation time, then its id.</summary>
+public sealed record BlobPosition(DateTimeOffset CreatedAt, Guid Id);

@@ -11,28 +11,34 @@ namespace VulnPlatform.Intake.Attachments;
 /// task deletes blobs older than <see cref="AttachmentOptions.OrphanGracePeriod"/> that no
 /// <see cref="AttachmentStored"/> event refers to. A blob an event refers to is never deleted here.
 /// </summary>
-public sealed class OrphanBlobSweep(IBlobStore blobs, IDocumentStore store, IOptions<AttachmentOptions> options, TimeProvider time)
+public sealed class OrphanBlobSweep(IBlobStore blobs, IDocumentStore store, IOptions<AttachmentOptions> options, TimeProvider time, int pageSize = 500)
     : IMaintenanceTask
 {
-    private const int Batch = 500;
-
     public string Name => "orphan-blobs";
 
+    /// <summary>Every blob past the grace period, a page at a time: the referenced ones of a page never hide the orphans after it.</summary>
     public async Task<long> RunAsync(CancellationToken cancellationToken)
     {
-        var candidates = await blobs.ListCreatedBeforeAsync(time.GetUtcNow() - options.Value.OrphanGracePeriod, Batch, cancellationToken);
-        if (candidates.Count == 0)
+        var createdBefore = time.GetUtcNow() - options.Value.OrphanGracePeriod;
+        long removed = 0;
+        BlobPosition? after = null;
+        while (true)
         {
-            return 0;
+            var page = await blobs.ListCreatedBeforeAsync(createdBefore, after, pageSize, cancellationToken);
+            if (page.Count == 0) return removed;
+            var candidates = page.Select(b => b.Id).ToList();
+            await using (var session = store.QuerySession())
+            {
+                var referenced = await session.Events.QueryRawEventDataOnly<AttachmentStored>()
+                    .Where(e => candidates.Contains(e.AttachmentId))
+                    .Select(e => e.AttachmentId)
+                    .ToListAsync(cancellationToken);
+                var orphans = candidates.Except(referenced).ToList();
+                await blobs.DeleteAsync(orphans, cancellationToken);
+                removed += orphans.Count;
+            }
+            if (page.Count < pageSize) return removed;
+            after = page[^1];
         }
-
-        await using var session = store.QuerySession();
-        var referenced = await session.Events.QueryRawEventDataOnly<AttachmentStored>()
-            .Where(e => candidates.Contains(e.AttachmentId))
-            .Select(e => e.AttachmentId)
-            .ToListAsync(cancellationToken);
-        var orphans = candidates.Except(referenced).ToList();
-        await blobs.DeleteAsync(orphans, cancellationToken);
-        return orphans.Count;
     }
 }

@@ -89,18 +89,24 @@ public sealed class PostgresBlobStore(NpgsqlDataSource dataSource, IDocumentStor
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task<IReadOnlyList<Guid>> ListCreatedBeforeAsync(DateTimeOffset createdBefore, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<BlobPosition>> ListCreatedBeforeAsync(DateTimeOffset createdBefore, BlobPosition? after, int limit, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(
-            $"select id from {Schema}.{Blobs} where created_at < $1 order by created_at limit $2");
+        await using var command = dataSource.CreateCommand(after is null
+            ? $"select created_at, id from {Schema}.{Blobs} where created_at < $1 order by created_at, id limit $2"
+            : $"select created_at, id from {Schema}.{Blobs} where created_at < $1 and (created_at, id) > ($3, $4) order by created_at, id limit $2");
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = createdBefore });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        if (after is not null)
+        {
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = after.CreatedAt });
+            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = after.Id });
+        }
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var ids = new List<Guid>();
+        var page = new List<BlobPosition>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            ids.Add(reader.GetGuid(0));
+            page.Add(new BlobPosition(reader.GetFieldValue<DateTimeOffset>(0), reader.GetGuid(1)));
         }
-        return ids;
+        return page;
     }
 }
