@@ -116,6 +116,35 @@ public sealed class SlaTests : IAsyncLifetime
         Assert.Equal(analyst, warned.AssigneeId);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_rejected_case_has_no_deadline_and_nothing_is_warned_of_or_missed_after_it(bool askedFirst)
+    {
+        var report = new ReportSubmitted(Guid.CreateVersion7(), $"VR-2026-{Random.Shared.Next(100_000, 999_999)}", ReportKinds.Vulnerability,
+            "Clickjacking on the logout page", "The page can be framed.", null, false, null, null, null, true, Actor.AnonymousReporter, _clock.GetUtcNow());
+        await RawPublisher.PublishAsync(Servers, report);
+        Assert.True(await Eventually.HoldsAsync(async () => (await EventsAsync(report.ReportId)).Count > 0, TimeSpan.FromSeconds(30)));
+        await CommandAsync(report.TrackingNumber, "acknowledge", new { message = "Thanks, looking into it." });
+        if (askedFirst) await CommandAsync(report.TrackingNumber, "request-information", new { question = "Which browser did you use?" });
+        await CommandAsync(report.TrackingNumber, "reject", new { reason = "informative", explanation = "Logout needs no framing protection." });
+
+        var entry = (await QueueEntryAsync(report.TrackingNumber, "state=rejected"))!.Value;
+        Assert.Equal(JsonValueKind.Null, entry.GetProperty("nextDeadline").ValueKind);
+        Assert.False(entry.GetProperty("overdue").GetBoolean());
+        var clock = await ClockAsync(report.ReportId);
+        Assert.Null(clock.NextAt);
+
+        // Weeks later (past every update, reminder and no-response close it would have had): nothing happened to it.
+        _clock.Advance(TimeSpan.FromDays(30));
+        await BothWatchAsync();
+        Assert.Empty(await EventsAsync<SlaWarned>(report.ReportId));
+        Assert.Empty(await EventsAsync<SlaMissed>(report.ReportId));
+        Assert.Empty(await EventsAsync<ReporterRemindedOfQuestion>(report.ReportId));
+        Assert.IsType<RejectionDecided>((await EventsAsync(report.ReportId))[^1]);
+        Assert.False((await QueueEntryAsync(report.TrackingNumber, "state=rejected"))!.Value.GetProperty("overdue").GetBoolean());
+    }
+
     [Fact]
     public async Task Queue_filters_that_make_no_sense_are_refused_with_the_reason()
     {

@@ -70,18 +70,14 @@ public sealed class SlaSchedule(BusinessCalendar calendar, SlaOptions options)
             case QuestionAsked e: Wait(c, e.At); break;
             case ReporterReplied e when c.WaitingSince is not null: Message(Resume(c), e.At); break;
             case ValidationConfirmed e: Message(c, e.At); break;
-            case RejectionDecided e: Message(Resume(c), e.At); break;
+            case RejectionDecided: Stop(c); break; // the result is the last thing the reporter is owed
             case RemediationPlanMade e: Message(c, e.At); break;
             case UpdateGiven e: Message(c, e.At); break;
             case FixConfirmed e: Message(c, e.At); break;
             case ReporterRemindedOfQuestion: c.Reminded = true; break;
             case SlaWarned e: c.Warned.Add(SlaClock.Key(e.Clock, e.DueAt)); break;
             case SlaMissed e: c.Missed.Add(SlaClock.Key(e.Clock, e.DueAt)); break;
-            case CaseEnded:
-                c.AcknowledgementDueAt = null;
-                c.UpdateDueAt = null;
-                c.WaitingSince = null;
-                break;
+            case CaseEnded: Stop(c); break;
             default: return c;
         }
         return Next(c);
@@ -92,6 +88,14 @@ public sealed class SlaSchedule(BusinessCalendar calendar, SlaOptions options)
     {
         if (stopsAcknowledgement) c.AcknowledgementDueAt = null;
         if (c.WaitingSince is null) c.UpdateDueAt = calendar.AddBusinessDays(at, options.UpdateEveryBusinessDays);
+    }
+
+    /// <summary>A final state (rejected, closed): no clock runs on, nothing is warned of or missed afterwards.</summary>
+    private static void Stop(SlaClock c)
+    {
+        c.AcknowledgementDueAt = null;
+        c.UpdateDueAt = null;
+        c.WaitingSince = null;
     }
 
     private static void Wait(SlaClock c, DateTimeOffset at)

@@ -12,7 +12,7 @@ public static class SlaDecider
     public static IReadOnlyList<object> Due(SlaClock clock, TriageCase c, SlaOptions options, DateTimeOffset now)
     {
         var events = new List<object>();
-        if (!c.IsOpen) return events;
+        if (!c.IsOpen || c.State == CaseStates.Rejected) return events; // final states stop every clock
         void Check(string name, DateTimeOffset? due)
         {
             if (due is not { } d) return;
