@@ -146,6 +146,36 @@ public sealed class SlaTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_reporter_s_message_to_a_vendor_does_not_answer_the_team_s_question_one_to_the_team_does()
+    {
+        var report = new ReportSubmitted(Guid.CreateVersion7(), $"VR-2026-{Random.Shared.Next(100_000, 999_999)}", ReportKinds.Vulnerability,
+            "Open redirect in login", "returnUrl is not checked.", null, false, null, null, null, true, Actor.AnonymousReporter, _clock.GetUtcNow());
+        await RawPublisher.PublishAsync(Servers, report);
+        Assert.True(await Eventually.HoldsAsync(async () => (await EventsAsync(report.ReportId)).Count > 0, TimeSpan.FromSeconds(30)));
+        await CommandAsync(report.TrackingNumber, "acknowledge", new { message = "Thanks, looking into it." });
+        await CommandAsync(report.TrackingNumber, "request-information", new { question = "Which version?" });
+
+        var toVendor = new ReporterMessagePosted(report.ReportId, report.TrackingNumber, Guid.NewGuid(), "For the vendor: build 7 too.", [], Actor.AnonymousReporter,
+            _clock.GetUtcNow(), ToVendorOrganisationId: Guid.NewGuid());
+        var busMessageId = Guid.NewGuid();
+        await RawPublisher.PublishAsync(Servers, toVendor, busMessageId);
+        Assert.True(await Eventually.HoldsAsync(async () =>
+        {
+            await using var session = Instances[0].Services.GetRequiredService<IDocumentStore>().QuerySession();
+            return await session.LoadAsync<ServiceDefaults.Messaging.ProcessedMessage>(
+                ServiceDefaults.Messaging.IdempotentConsumer<ReporterMessagePosted>.RecordId("triage.reporter-message-posted", busMessageId)) is not null;
+        }, TimeSpan.FromSeconds(30)), "the message to the vendor was not consumed");
+        Assert.Empty(await EventsAsync<ReporterReplied>(report.ReportId));
+        Assert.NotNull(await QueueEntryAsync(report.TrackingNumber, "state=needs-info"));
+
+        var toTeam = toVendor with { MessageId = Guid.NewGuid(), Text = "Version 4.2.1.", ToVendorOrganisationId = null };
+        await RawPublisher.PublishAsync(Servers, toTeam);
+        Assert.True(await Eventually.HoldsAsync(async () => (await EventsAsync<ReporterReplied>(report.ReportId)).Count > 0, TimeSpan.FromSeconds(30)));
+        Assert.Equal(toTeam.MessageId, Assert.Single(await EventsAsync<ReporterReplied>(report.ReportId)).MessageId);
+        Assert.NotNull(await QueueEntryAsync(report.TrackingNumber, "state=acknowledged"));
+    }
+
+    [Fact]
     public async Task Queue_filters_that_make_no_sense_are_refused_with_the_reason()
     {
         using var client = Instances[0].CreateClient();

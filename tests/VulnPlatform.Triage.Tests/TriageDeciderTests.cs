@@ -131,6 +131,17 @@ public sealed class TriageDeciderTests
     }
 
     [Fact]
+    public void Only_a_message_to_the_team_answers_a_question_one_to_a_vendor_leaves_it_open()
+    {
+        var waiting = Given(Acknowledged, Asked);
+        Assert.Empty(TriageDecider.Decide(waiting, new RecordReply(Guid.NewGuid(), "To the vendor: which build?", ToVendor: true), Actor.System, Now).Events);
+        Assert.Null(TriageDecider.Decide(waiting, new RecordReply(Guid.NewGuid(), "To the vendor", ToVendor: true), Actor.System, Now).Refusal);
+        Assert.Equal(CaseStates.NeedsInfo, waiting.State);
+        var answer = Then<ReporterReplied>(waiting, new RecordReply(Guid.NewGuid(), "Version 4.2.1."));
+        Assert.Equal(CaseStates.Acknowledged, waiting.Apply(answer).State);
+    }
+
+    [Fact]
     public void A_case_waiting_on_the_reporter_closes_for_no_response_and_a_reply_elsewhere_keeps_the_state()
     {
         Assert.Equal(CloseReasons.NoResponse, Then<CaseEnded>(Given(Acknowledged, Asked), new CloseForNoResponse()).Reason);

@@ -38,7 +38,7 @@ public sealed class ReporterMessagePostedConsumer(ISessionFactory sessions, Time
     protected override string ConsumerName => "triage.reporter-message-posted";
 
     protected override Task HandleAsync(ReporterMessagePosted m, Delivery delivery, IDocumentSession session, CancellationToken cancellationToken) =>
-        CaseUpdates.ApplyAsync(session, m.ReportId, new RecordReply(m.MessageId, m.Text), m.PostedBy, m.PostedAt, cancellationToken);
+        CaseUpdates.ApplyAsync(session, m.ReportId, new RecordReply(m.MessageId, m.Text, ToVendor: m.ToVendorOrganisationId is not null), m.PostedBy, m.PostedAt, cancellationToken);
 }
 
 /// <summary>A file the reporter added: listed on the case, to be downloaded from Intake's staff endpoint.</summary>

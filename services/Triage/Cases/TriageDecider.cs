@@ -10,7 +10,8 @@ public abstract record CaseCommand(string Name);
 public sealed record Acknowledge(string Message) : CaseCommand("acknowledge");
 public sealed record Assign(string AnalystId) : CaseCommand("assign");
 public sealed record RequestInformation(string Question) : CaseCommand("request information");
-public sealed record RecordReply(Guid MessageId, string? Text = null) : CaseCommand("record the reporter's reply");
+/// <summary>A message of the reporter; one addressed to a vendor (through the relay) is not an answer to the team.</summary>
+public sealed record RecordReply(Guid MessageId, string? Text = null, bool ToVendor = false) : CaseCommand("record the reporter's reply");
 public sealed record Assess(string? CvssVector, decimal? CvssScore, string? Severity, string? Cwe) : CaseCommand("assess");
 public sealed record Validate(string Explanation) : CaseCommand("validate");
 public sealed record Reject(string Reason, string Explanation, string? DuplicateOf) : CaseCommand("reject");
@@ -44,7 +45,7 @@ public static class TriageDecider
         Acknowledge a => When(c, a, [CaseStates.New], () => new AcknowledgementGiven(c.Id, c.TrackingNumber, a.Message, by, now)),
         Assign a => When(c, a, Open, () => new AnalystAssigned(c.Id, a.AnalystId, by, now)),
         RequestInformation r => When(c, r, [CaseStates.Acknowledged, CaseStates.NeedsInfo], () => new QuestionAsked(c.Id, c.TrackingNumber, r.Question, by, now)),
-        RecordReply r => c.IsOpen ? new object[] { new ReporterReplied(c.Id, r.MessageId, now, r.Text) } : new object[0],
+        RecordReply r => c.IsOpen && !r.ToVendor ? new object[] { new ReporterReplied(c.Id, r.MessageId, now, r.Text) } : new object[0],
         Assess a => When(c, a, InWork, () => new AssessmentMade(c.Id, a.CvssVector, a.CvssScore, a.Severity, a.Cwe, by, now)),
         Validate v => When(c, v, [CaseStates.Acknowledged], () => new ValidationConfirmed(c.Id, c.TrackingNumber, v.Explanation, by, now)),
         Reject r => When(c, r, [CaseStates.New, CaseStates.Acknowledged, CaseStates.NeedsInfo],
