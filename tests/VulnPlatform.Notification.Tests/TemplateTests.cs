@@ -45,6 +45,31 @@ public sealed class TemplateTests
         Assert.Contains(expected, rendered.Html);
     }
 
+    [Theory]
+    [InlineData("en", "not-reproducible", "Reason: we could not reproduce it.")]
+    [InlineData("en", "out-of-scope", "Reason: it is outside the scope of our security policy.")]
+    [InlineData("en", "informative", "Reason: it is informative: useful to know, but no vulnerability to fix.")]
+    [InlineData("en", "duplicate", "Reason: it is a duplicate of a report we already had (VR-2026-000001).")]
+    [InlineData("en", "spam", "Reason: it is not a security report.")]
+    [InlineData("zh-CN", "not-reproducible", "原因：我们无法复现该问题。")]
+    [InlineData("zh-CN", "out-of-scope", "原因：该问题不在我们安全策略的范围内。")]
+    [InlineData("zh-CN", "informative", "原因：仅供参考：信息有用，但不是需要修复的漏洞。")]
+    [InlineData("zh-CN", "duplicate", "原因：与我们已收到的报告重复（VR-2026-000001）。")]
+    [InlineData("zh-CN", "spam", "原因：这不是安全报告。")]
+    public void The_result_e_mail_gives_the_rejection_reason_in_words(string language, string reason, string expected)
+    {
+        // The console sends an empty "duplicate of" with every other reason: it must not show as "a duplicate of" nothing.
+        var duplicateOf = reason == "duplicate" ? "VR-2026-000001" : "";
+        var planned = Assert.Single(NotificationPlan.For(new VulnPlatform.Contracts.Triage.CaseRejected(Guid.NewGuid(), Guid.NewGuid(), "VR-2026-000042", reason,
+            "Thank you for the report.", duplicateOf, VulnPlatform.Contracts.Actor.System, DateTimeOffset.UtcNow), new NotificationPolicyOptions()));
+        var rendered = Templates.Render(planned.Template, language, planned.Values);
+        Assert.Contains(expected, rendered.Text);
+        Assert.Contains(expected, rendered.Html);
+        Assert.DoesNotContain(reason == "duplicate" ? "()" : "VR-2026-000001", rendered.Text);
+        Assert.DoesNotContain("（与", rendered.Text);
+        if (reason.Contains('-')) Assert.DoesNotContain(reason, rendered.Text); // a code, not words
+    }
+
     [Fact]
     public void Every_message_the_plan_names_has_a_template_in_both_languages()
     {

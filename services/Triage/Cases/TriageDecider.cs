@@ -49,7 +49,7 @@ public static class TriageDecider
         Assess a => When(c, a, InWork, () => new AssessmentMade(c.Id, a.CvssVector, a.CvssScore, a.Severity, a.Cwe, by, now)),
         Validate v => When(c, v, [CaseStates.Acknowledged], () => new ValidationConfirmed(c.Id, c.TrackingNumber, v.Explanation, by, now)),
         Reject r => When(c, r, [CaseStates.New, CaseStates.Acknowledged, CaseStates.NeedsInfo],
-            () => new RejectionDecided(c.Id, c.TrackingNumber, r.Reason, r.Explanation, r.DuplicateOf, by, now)),
+            () => new RejectionDecided(c.Id, c.TrackingNumber, r.Reason, r.Explanation, r.Reason == RejectionReasons.Duplicate ? r.DuplicateOf : null, by, now)),
         NameThirdParty t => When(c, t, InWork, () => new ThirdPartyNamed(c.Id, t.Vendor, t.Product, by, now, c.TrackingNumber)),
         PlanRemediation p => When(c, p, [CaseStates.Validated, CaseStates.RemediationPlanned],
             () => new RemediationPlanMade(c.Id, c.TrackingNumber, p.Plan, p.TargetFixDate, p.ProposedDisclosureDate, by, now)),
