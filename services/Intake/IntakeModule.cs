@@ -35,6 +35,7 @@ public static class IntakeModule
                     typeof(ReportFiled), typeof(ReporterContactGiven), typeof(ReportRoutedToDesk), typeof(AttachmentStored),
                     typeof(ReporterWrote), typeof(ConsentRecorded), typeof(WithdrawalRecorded), typeof(StaffMessageReceived),
                     typeof(PersonalDataErased), typeof(AttachmentAccessed), typeof(ReporterIdentityRevealed), typeof(SharedWithVendor), typeof(VendorWrote), typeof(ReportDisclosed),
+                    typeof(OutcomeReceived), typeof(DisclosureDateSet),
                 ]);
                 options.Projections.Add<ReportStatusProjection>(ProjectionLifecycle.Inline);
                 options.Schema.For<ReportStatusView>().UniqueIndex(view => view.TrackingNumber);

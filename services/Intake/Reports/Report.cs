@@ -53,6 +53,8 @@ public sealed record Report(
 
     public Report Apply(ReportDisclosed disclosed) => this with { Status = ReportStatuses.AfterDisclosure(Status) };
 
+    public Report Apply(OutcomeReceived outcome) => this with { Status = ReportStatuses.AfterOutcome(outcome.Outcome, Status) };
+
     public Report Apply(PersonalDataErased erased) => this with { IsErased = true, Consent = Consent with { CreditName = null } };
 
     /// <summary>The refusal every change to a withdrawn report gets.</summary>
@@ -76,6 +78,11 @@ public static class ReportStatuses
     public const string Acknowledged = "acknowledged";
     public const string MoreInformationRequested = "more-information-requested";
     public const string Disclosed = "disclosed";
+    public const string Validated = CaseOutcomes.Validated;
+    public const string NotAVulnerability = CaseOutcomes.NotAVulnerability;
+    public const string RemediationPlanned = CaseOutcomes.RemediationPlanned;
+    public const string Fixed = CaseOutcomes.Fixed;
+    public const string Closed = CaseOutcomes.Closed;
 
     // The status rules, shared by the write model and the reporter's view so the two cannot drift.
 
@@ -89,13 +96,29 @@ public static class ReportStatuses
     public static string AfterStaffMessage(string kind, string current) => (kind, current) switch
     {
         (_, Withdrawn) => Withdrawn,
-        (StaffMessageKinds.Question, _) => MoreInformationRequested,
+        (StaffMessageKinds.Question, Received or Acknowledged or MoreInformationRequested) => MoreInformationRequested,
         (StaffMessageKinds.Acknowledgement, Received) => Acknowledged,
         _ => current,
     };
 
     /// <summary>A disclosed vulnerability is disclosed from then on (a withdrawn report stays withdrawn).</summary>
     public static string AfterDisclosure(string current) => current == Withdrawn ? Withdrawn : Disclosed;
+
+    /// <summary>
+    /// The result, the plan, the fix and the close move the report on; a withdrawn report stays withdrawn and
+    /// a disclosed one disclosed (its advisories say more than "closed").
+    /// </summary>
+    public static string AfterOutcome(string outcome, string current) =>
+        current is Withdrawn or Disclosed || Stage(current) > Stage(outcome) ? current : outcome; // queues may deliver a later step first
+
+    private static int Stage(string status) => status switch
+    {
+        Validated or NotAVulnerability => 1,
+        RemediationPlanned => 2,
+        Fixed => 3,
+        Closed => 4,
+        _ => 0,
+    };
 
     /// <summary>The reporter's message answers an open question, which hands the report back to staff.</summary>
     public static string AfterReporterMessage(string current) =>

@@ -129,3 +129,25 @@ public sealed record AttachmentAccessed(Guid ReportId, Guid AttachmentId, Actor 
 
 /// <summary>A member of staff saw the reporter's contact details, for the reason given.</summary>
 public sealed record ReporterIdentityRevealed(Guid ReportId, string Reason, Actor By, DateTimeOffset At);
+
+/// <summary>
+/// What the people handling the report decided and owe the reporter, from Triage: the result
+/// (<see cref="CaseOutcomes"/>: validated, or not a vulnerability with its <see cref="Reason"/>), the plan
+/// with its dates, the fix, the close. <see cref="Text"/> is what staff wrote to the reporter with it.
+/// </summary>
+public sealed record OutcomeReceived(
+    Guid ReportId, string TrackingNumber, Guid MessageId, string Outcome, string? Reason, string? Text, string? DuplicateOf,
+    DateOnly? TargetFixDate, DateOnly? ProposedDisclosureDate, string? FixedVersion, DateTimeOffset At);
+
+/// <summary>The advisories' publication instant, from Disclosure: set, moved, or (null) cancelled.</summary>
+public sealed record DisclosureDateSet(
+    Guid ReportId, string TrackingNumber, Guid MessageId, DateTimeOffset? PublishAt, string? TimeZone, string? LocalTime, DateTimeOffset At);
+
+public static class CaseOutcomes
+{
+    public const string Validated = "validated";
+    public const string NotAVulnerability = "not-a-vulnerability";
+    public const string RemediationPlanned = "remediation-planned";
+    public const string Fixed = "fixed";
+    public const string Closed = "closed";
+}

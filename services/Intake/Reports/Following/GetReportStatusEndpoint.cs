@@ -21,7 +21,12 @@ public sealed record ReportStatusResponse(
     IReadOnlyList<AttachmentView> Attachments,
     IReadOnlyList<string> NextSteps,
     IReadOnlyList<VendorShareView> SharedWithVendors,
-    IReadOnlyList<DisclosedAdvisory> Advisories);
+    IReadOnlyList<DisclosedAdvisory> Advisories,
+    ResultView? Result,
+    PlanView? Plan,
+    FixView? Fix,
+    ClosedView? Closed,
+    PublicationView? Publication);
 
 /// <summary>What the status view says of the reporter's personal data.</summary>
 public static class PersonalDataStates
@@ -74,7 +79,12 @@ public static class GetReportStatusEndpoint
             view.Attachments,
             NextSteps.For(view.Kind, contact?.Language ?? ReporterLanguages.FromAcceptLanguage(http)),
             view.SharedWithVendors,
-            view.Advisories));
+            view.Advisories,
+            view.Result,
+            view.Plan,
+            view.Fix,
+            view.Closed,
+            view.Publication));
     }
 
     private static async Task<(ReporterContact?, string)> OpenContactAsync(

@@ -92,6 +92,48 @@ public sealed class ReportStatusProjection : SingleStreamProjection<ReportStatus
             + (disclosed.Credit is { } credit ? $", crediting \"{credit}\"." : "."));
     }
 
+    public static void Apply(OutcomeReceived outcome, ReportStatusView view)
+    {
+        view.Status = ReportStatuses.AfterOutcome(outcome.Outcome, view.Status);
+        if (outcome.Text is { Length: > 0 } text) view.Messages.Add(new MessageView(outcome.MessageId, "staff", text, [], outcome.At));
+        switch (outcome.Outcome)
+        {
+            case CaseOutcomes.Validated:
+                view.Result = new ResultView(outcome.Outcome, null, outcome.Text, null, outcome.At);
+                Record(view, outcome.At, "validated", "The security team confirmed the vulnerability.");
+                break;
+            case CaseOutcomes.NotAVulnerability:
+                view.Result = new ResultView(outcome.Outcome, outcome.Reason, outcome.Text, outcome.DuplicateOf, outcome.At);
+                Record(view, outcome.At, "not-a-vulnerability", $"The security team concluded this is not a vulnerability to fix ({outcome.Reason}).");
+                break;
+            case CaseOutcomes.RemediationPlanned:
+                view.Plan = new PlanView(outcome.Text ?? "", outcome.TargetFixDate, outcome.ProposedDisclosureDate, outcome.At);
+                Record(view, outcome.At, "remediation-planned",
+                    $"The security team planned the fix (target {outcome.TargetFixDate:yyyy-MM-dd}) and proposed disclosure on {outcome.ProposedDisclosureDate:yyyy-MM-dd}.");
+                break;
+            case CaseOutcomes.Fixed:
+                view.Fix = new FixView(outcome.FixedVersion ?? "", outcome.At);
+                Record(view, outcome.At, "fixed", $"The vulnerability is fixed in {outcome.FixedVersion}.");
+                break;
+            case CaseOutcomes.Closed:
+                view.Closed = new ClosedView(outcome.Reason ?? "", outcome.At);
+                Record(view, outcome.At, "closed", "The case was closed.");
+                break;
+        }
+    }
+
+    public static void Apply(DisclosureDateSet set, ReportStatusView view)
+    {
+        if (view.PublicationChangedAt > set.At) return; // an older change delivered late
+        view.PublicationChangedAt = set.At;
+        var moved = view.Publication is not null;
+        view.Publication = set.PublishAt is { } at ? new PublicationView(at, set.TimeZone ?? "UTC", set.LocalTime ?? "", set.At) : null;
+        Record(view, set.At, set.PublishAt is null ? "disclosure-cancelled" : moved ? "disclosure-moved" : "disclosure-scheduled",
+            set.PublishAt is { } instant
+                ? $"The public advisory is scheduled for {instant.UtcDateTime:yyyy-MM-dd HH:mm} UTC ({set.LocalTime} {set.TimeZone})."
+                : "The scheduled publication was called off; a new date will follow.");
+    }
+
     public static void Apply(PersonalDataErased erased, ReportStatusView view)
     {
         view.Contact = null;

@@ -31,7 +31,27 @@ public sealed class ReportStatusView
     public List<VendorShareView> SharedWithVendors { get; set; } = [];
     /// <summary>The public advisories of the report's vulnerability, once disclosed.</summary>
     public List<DisclosedAdvisory> Advisories { get; set; } = [];
+    /// <summary>The result of the investigation: validated, or not a vulnerability and why.</summary>
+    public ResultView? Result { get; set; }
+    public PlanView? Plan { get; set; }
+    public FixView? Fix { get; set; }
+    public ClosedView? Closed { get; set; }
+    /// <summary>When the advisories go public, once scheduled (null again when the schedule is cancelled).</summary>
+    public PublicationView? Publication { get; set; }
+    public DateTimeOffset? PublicationChangedAt { get; set; }
 }
+
+/// <summary><see cref="Outcome"/> is validated or not-a-vulnerability (then <see cref="Reason"/> says why, and <see cref="DuplicateOf"/> for a duplicate).</summary>
+public sealed record ResultView(string Outcome, string? Reason, string? Explanation, string? DuplicateOf, DateTimeOffset At);
+
+public sealed record PlanView(string Plan, DateOnly? TargetFixDate, DateOnly? ProposedDisclosureDate, DateTimeOffset At);
+
+public sealed record FixView(string FixedVersion, DateTimeOffset At);
+
+public sealed record ClosedView(string Reason, DateTimeOffset At);
+
+/// <summary>The publication instant (UTC), the time zone it was agreed in and the local time there.</summary>
+public sealed record PublicationView(DateTimeOffset PublishAt, string TimeZone, string LocalTime, DateTimeOffset ChangedAt);
 
 /// <summary>An organisation the report was shared with (<see cref="OrganisationId"/> is what the reporter writes to it by).</summary>
 public sealed record VendorShareView(string Organisation, string Summary, DateTimeOffset At, Guid? OrganisationId = null);
