@@ -104,7 +104,7 @@ public sealed class ReportStatusProjection : SingleStreamProjection<ReportStatus
                 break;
             case CaseOutcomes.NotAVulnerability:
                 view.Result = new ResultView(outcome.Outcome, outcome.Reason, outcome.Text, outcome.DuplicateOf, outcome.At);
-                Record(view, outcome.At, "not-a-vulnerability", $"The security team concluded this is not a vulnerability to fix ({outcome.Reason}).");
+                Record(view, outcome.At, "not-a-vulnerability", "The security team concluded this is not a vulnerability to fix.");
                 break;
             case CaseOutcomes.RemediationPlanned:
                 view.Plan = new PlanView(outcome.Text ?? "", outcome.TargetFixDate, outcome.ProposedDisclosureDate, outcome.At);
