@@ -44,6 +44,7 @@ public static class IdentityModule
         services.Configure<FirstAdminOptions>(builder.Configuration.GetSection(FirstAdminOptions.Section));
         services.AddSingleton<PasswordPolicy>();
         services.AddSingleton<Authenticators>();
+        services.AddSingleton<RecoveryCodes>();
         services.AddSingleton<AccountStore>();
         services.AddSingleton<EmailConfirmations>();
         services.AddHostedService<FirstAdmin>();

@@ -33,6 +33,25 @@ public sealed class SignInDeciderTests
     }
 
     [Fact]
+    public void Wrong_codes_confirming_turning_2fa_off_or_new_recovery_codes_count_like_failed_sign_ins_and_lock()
+    {
+        var account = Given(new AuthenticatorConfirmed(Id, 1, Now));
+        object Change(long step) => new AuthenticatorRemoved(Id, step, Actor.System, Now);
+        for (var i = 0; i < 4; i++)
+        {
+            var refused = SignInDecider.ConfirmedByCode(account, null, Now, Change);
+            Assert.IsType<SignInFailed>(Assert.Single(refused));
+            account = refused.Aggregate(account, Apply);
+        }
+        var fifth = SignInDecider.ConfirmedByCode(account, null, Now, Change);
+        Assert.Contains(fifth, e => e is LockedOut);
+        account = fifth.Aggregate(account, Apply);
+        // Locked: even the right code changes nothing until the lockout ends.
+        Assert.DoesNotContain(SignInDecider.ConfirmedByCode(account, 99, Now.AddSeconds(1), Change), e => e is AuthenticatorRemoved);
+        Assert.Contains(SignInDecider.ConfirmedByCode(account, 99, Now.AddHours(2), Change), e => e is AuthenticatorRemoved);
+    }
+
+    [Fact]
     public void Four_wrong_passwords_are_refused_and_the_fifth_locks_for_a_minute()
     {
         var account = AfterFailures(Given(), 4, Now);

@@ -69,13 +69,38 @@ public sealed class TotpTests
             Authenticators.OtpAuthUri("ana@example.org", "JBSWY3DPEHPK3PXP"));
     }
 
-    [Fact]
-    public void Recovery_codes_are_ten_distinct_single_strings_matched_by_hash_whatever_the_case_or_dash()
+    private static KeyRing Ring(params (string Id, byte[] Key)[] keys) => new(Options.Create(new EncryptionOptions
     {
-        var codes = RecoveryCodes.New();
-        Assert.Equal(10, codes.Distinct().Count());
-        var hashes = codes.Select(RecoveryCodes.Hash).ToList();
-        Assert.Equal(hashes[3], RecoveryCodes.Match(hashes, codes[3].ToUpperInvariant().Replace("-", " ")));
-        Assert.Null(RecoveryCodes.Match(hashes, "aaaaa-aaaaa"));
+        ActiveKeyId = keys[^1].Id, Keys = keys.ToDictionary(k => k.Id, k => Convert.ToBase64String(k.Key)),
+    }));
+
+    [Fact]
+    public void Recovery_codes_are_ten_distinct_single_strings_matched_by_a_keyed_hash_whatever_the_case_or_dash()
+    {
+        var codes = new RecoveryCodes(Ring(("k1", RandomNumberGenerator.GetBytes(32))));
+        var account = Guid.NewGuid();
+        var issued = RecoveryCodes.New();
+        Assert.Equal(10, issued.Distinct().Count());
+        var hashes = issued.Select(c => codes.Hash(account, c)).ToList();
+        Assert.Equal(hashes[3], codes.Match(account, hashes, issued[3].ToUpperInvariant().Replace("-", " ")));
+        Assert.Null(codes.Match(account, hashes, "aaaaa-aaaaa"));
+        Assert.Null(codes.Match(Guid.NewGuid(), hashes, issued[3])); // bound to the account
+    }
+
+    [Fact]
+    public void A_dump_of_the_hashes_without_the_key_ring_cannot_be_checked_against_guesses()
+    {
+        var key = RandomNumberGenerator.GetBytes(32);
+        var account = Guid.NewGuid();
+        var code = RecoveryCodes.New()[0];
+        var stored = new RecoveryCodes(Ring(("k1", key))).Hash(account, code);
+        // Neither the plain SHA-256 of the code (as stored before) nor the same code under another key gives the stored value.
+        var plain = Convert.ToHexString(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(code.Replace("-", ""))));
+        Assert.DoesNotContain(plain, stored);
+        Assert.Null(new RecoveryCodes(Ring(("k1", RandomNumberGenerator.GetBytes(32)))).Match(account, [stored], code));
+        // After rotation, with the old key still listed, the code still works; hashes from before keys still match.
+        var rotated = new RecoveryCodes(Ring(("k1", key), ("k2", RandomNumberGenerator.GetBytes(32))));
+        Assert.Equal(stored, rotated.Match(account, [stored], code));
+        Assert.Equal(plain, rotated.Match(account, [plain], code));
     }
 }

@@ -51,6 +51,16 @@ public static class SignInDecider
         return Failure(account, SignInFailures.Code, now);
     }
 
+    /// <summary>
+    /// A sensitive change confirmed with a current code (turning 2FA off, new recovery codes): a wrong code
+    /// counts like a failed sign-in (and locks out the same way); a locked or disabled account may not change.
+    /// </summary>
+    public static IReadOnlyList<object> ConfirmedByCode(Account account, long? freshStep, DateTimeOffset now, Func<long, object> change)
+    {
+        if (Blocked(account, now) is { } blocked) return blocked.Events;
+        return freshStep is { } step ? [change(step)] : Failure(account, SignInFailures.Code, now).Events;
+    }
+
     public static TimeSpan LockoutFor(int lockoutsBefore) =>
         TimeSpan.FromTicks(Math.Min(LongestLockout.Ticks, FirstLockout.Ticks * (1L << Math.Min(lockoutsBefore, 20))));
 

@@ -45,24 +45,46 @@ public sealed class Authenticators(SealedBox box)
     private static byte[] Binding(Guid accountId) => Encoding.UTF8.GetBytes($"identity/totp/{accountId:N}");
 }
 
-/// <summary>Ten single-use codes for when the authenticator is lost; only their hashes are kept.</summary>
-public static class RecoveryCodes
+/// <summary>
+/// Ten single-use codes for when the authenticator is lost; only keyed hashes are kept: HMAC-SHA-256
+/// under a subkey of the key ring's key (named in the stored value, so a rotated key still verifies),
+/// bound to the account. A dump of the accounts without the key ring gives nothing to brute-force
+/// offline (a code has ~49 bits). Hashes from before (plain SHA-256, no key id) still match until the
+/// codes are used or replaced.
+/// </summary>
+public sealed class RecoveryCodes(KeyRing keys)
 {
     public const int Count = 10;
     private const string Alphabet = "abcdefghjkmnpqrstuvwxyz23456789";
+    private static readonly byte[] Purpose = Encoding.UTF8.GetBytes("identity/recovery-codes");
 
     public static IReadOnlyList<string> New() => Enumerable.Range(0, Count).Select(_ => NewCode()).ToList();
 
-    public static string Hash(string code) =>
-        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(Normalise(code))));
+    public string Hash(Guid accountId, string code) => $"{keys.ActiveKeyId}:{Keyed(keys.ActiveKey, accountId, code)}";
 
     /// <summary>The stored hash <paramref name="code"/> matches, or null.</summary>
-    public static string? Match(IReadOnlyList<string> hashes, string? code)
+    public string? Match(Guid accountId, IReadOnlyList<string> hashes, string? code)
     {
         if (string.IsNullOrWhiteSpace(code)) return null;
-        var hash = Hash(code);
-        return hashes.FirstOrDefault(h => CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(h), Encoding.ASCII.GetBytes(hash)));
+        foreach (var stored in hashes)
+        {
+            var colon = stored.LastIndexOf(':');
+            string expected;
+            if (colon < 0) expected = Legacy(code);
+            else if (keys.KeyIds.Contains(stored[..colon])) expected = $"{stored[..colon]}:{Keyed(keys.Key(stored[..colon]), accountId, code)}";
+            else continue;
+            if (CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(stored), Encoding.ASCII.GetBytes(expected))) return stored;
+        }
+        return null;
     }
+
+    private static string Keyed(byte[] key, Guid accountId, string code)
+    {
+        var subkey = HKDF.DeriveKey(HashAlgorithmName.SHA256, key, 32, info: Purpose);
+        return Convert.ToHexString(HMACSHA256.HashData(subkey, Encoding.UTF8.GetBytes($"{accountId:N}/{Normalise(code)}")));
+    }
+
+    private static string Legacy(string code) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(Normalise(code))));
 
     private static string NewCode()
     {

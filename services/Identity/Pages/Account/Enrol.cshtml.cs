@@ -4,7 +4,6 @@ using QRCoder;
 using VulnPlatform.Identity.Accounts;
 using VulnPlatform.Identity.Accounts.TwoFactor;
 using VulnPlatform.Identity.Sessions;
-using RecoveryCodeSet = VulnPlatform.Identity.Accounts.TwoFactor.RecoveryCodes;
 using VulnPlatform.Contracts.Identity;
 
 namespace VulnPlatform.Identity.Pages.AccountPages;
@@ -13,7 +12,7 @@ namespace VulnPlatform.Identity.Pages.AccountPages;
 /// Enrolling an authenticator app: reached right after the password when the role demands a second
 /// factor (no token before it is done), or from the account page by a signed-in reporter.
 /// </summary>
-public sealed class EnrolModel(AccountStore accounts, Authenticators authenticators, TimeProvider time) : PageModel
+public sealed class EnrolModel(AccountStore accounts, Authenticators authenticators, RecoveryCodes recoveryCodes, TimeProvider time) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
     [BindProperty] public string? Code { get; set; }
@@ -42,7 +41,7 @@ public sealed class EnrolModel(AccountStore accounts, Authenticators authenticat
     {
         if (await EnrollingAsync() is not var (id, signingIn)) return RedirectToSignIn();
         var now = time.GetUtcNow();
-        var codes = RecoveryCodeSet.New();
+        var codes = Accounts.TwoFactor.RecoveryCodes.New();
         var result = await accounts.DecideAsync(id, account =>
             {
                 if (account.HasTwoFactor || account.PendingAuthenticator is not { } pending) return (IReadOnlyList<object>)[];
@@ -51,7 +50,7 @@ public sealed class EnrolModel(AccountStore accounts, Authenticators authenticat
                 List<object> events =
                 [
                     new AuthenticatorConfirmed(id, accepted, now),
-                    new RecoveryCodesIssued(id, codes.Select(RecoveryCodeSet.Hash).ToList(), now),
+                    new RecoveryCodesIssued(id, codes.Select(c => recoveryCodes.Hash(id, c)).ToList(), now),
                 ];
                 if (signingIn) events.Add(new SignedIn(id, [SignInFactors.Password, SignInFactors.Authenticator], accepted, null, now));
                 return events;

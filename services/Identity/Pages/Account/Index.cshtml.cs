@@ -2,12 +2,13 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using VulnPlatform.Contracts;
 using VulnPlatform.Identity.Accounts;
+using VulnPlatform.Identity.Accounts.SigningIn;
 using VulnPlatform.Identity.Accounts.TwoFactor;
 using VulnPlatform.Identity.Sessions;
 
 namespace VulnPlatform.Identity.Pages.AccountPages;
 
-public sealed class IndexModel(AccountStore accounts, Authenticators authenticators, TimeProvider time) : PageModel
+public sealed class IndexModel(AccountStore accounts, Authenticators authenticators, RecoveryCodes recoveryCodes, TimeProvider time) : PageModel
 {
     public Identity.Accounts.Account Account { get; private set; } = null!;
     public string? Error { get; private set; }
@@ -25,13 +26,14 @@ public sealed class IndexModel(AccountStore accounts, Authenticators authenticat
         if (await SignedInAsync(cancellationToken) is not { } account) return Redirect("/account/sign-in");
         var now = time.GetUtcNow();
         var result = await accounts.DecideAsync(account.Id, a =>
-                a.MustUseTwoFactor || FreshStep(a, code, now) is not { } accepted
+                a.MustUseTwoFactor
                     ? (IReadOnlyList<object>)[]
-                    : [new AuthenticatorRemoved(a.Id, accepted, new Actor(ActorKinds.Reporter, a.Id.ToString()), now)],
+                    : SignInDecider.ConfirmedByCode(a, FreshStep(a, code, now), now,
+                        accepted => new AuthenticatorRemoved(a.Id, accepted, new Actor(ActorKinds.Reporter, a.Id.ToString()), now)),
             events => events, cancellationToken);
         if (result is not var (events, after)) return Redirect("/account/sign-in");
         Account = after;
-        if (events.Count == 0)
+        if (!events.OfType<AuthenticatorRemoved>().Any())
         {
             Error = "InvalidCode";
             Response.StatusCode = StatusCodes.Status400BadRequest;
@@ -46,13 +48,12 @@ public sealed class IndexModel(AccountStore accounts, Authenticators authenticat
         var now = time.GetUtcNow();
         var codes = RecoveryCodes.New();
         var result = await accounts.DecideAsync(account.Id, a =>
-                FreshStep(a, code, now) is not { } accepted
-                    ? (IReadOnlyList<object>)[]
-                    : [new RecoveryCodesIssued(a.Id, codes.Select(RecoveryCodes.Hash).ToList(), now, accepted)],
+                SignInDecider.ConfirmedByCode(a, FreshStep(a, code, now), now,
+                    accepted => new RecoveryCodesIssued(a.Id, codes.Select(c => recoveryCodes.Hash(a.Id, c)).ToList(), now, accepted)),
             events => events, cancellationToken);
         if (result is not var (events, after)) return Redirect("/account/sign-in");
         Account = after;
-        if (events.Count == 0)
+        if (!events.OfType<RecoveryCodesIssued>().Any())
         {
             Error = "InvalidCode";
             Response.StatusCode = StatusCodes.Status400BadRequest;

@@ -7,7 +7,7 @@ using VulnPlatform.Identity.Sessions;
 
 namespace VulnPlatform.Identity.Pages.AccountPages;
 
-public sealed class TwoFactorModel(AccountStore accounts, Authenticators authenticators, TimeProvider time) : PageModel
+public sealed class TwoFactorModel(AccountStore accounts, Authenticators authenticators, RecoveryCodes recoveryCodes, TimeProvider time) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
     [BindProperty] public string? Code { get; set; }
@@ -25,7 +25,7 @@ public sealed class TwoFactorModel(AccountStore accounts, Authenticators authent
         var result = await accounts.DecideAsync(id, account =>
             {
                 var step = account.Authenticator is { } secret ? authenticators.Match(secret, account.Id, Code, now) : null;
-                return SignInDecider.SecondFactor(account, step, RecoveryCodes.Match(account.RecoveryCodeHashes, RecoveryCode), now);
+                return SignInDecider.SecondFactor(account, step, recoveryCodes.Match(account.Id, account.RecoveryCodeHashes, RecoveryCode), now);
             },
             d => d.Events, cancellationToken);
         if (result is not var (decision, after)) return RedirectToSignIn();
