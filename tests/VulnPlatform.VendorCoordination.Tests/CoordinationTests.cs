@@ -90,6 +90,12 @@ public sealed class CoordinationTests(CoordinationFixture fixture)
             Assert.True(added.StatusCode == HttpStatusCode.OK, await added.Content.ReadAsStringAsync());
         }
         Assert.Equal(HttpStatusCode.Conflict, (await fixture.SendAsync(HttpMethod.Post, $"/api/coordination/cases/{trackingNumber}/vendors", coordinator, new { organisationId = a })).StatusCode);
+        foreach (var organisation in new[] { a, b })
+        {
+            var notified = await fixture.SendAsync(HttpMethod.Post, $"/api/coordination/cases/{trackingNumber}/vendors/{organisation}/notify", coordinator,
+                new { summary = "A vulnerability in your product." });
+            Assert.True(notified.StatusCode == HttpStatusCode.OK, await notified.Content.ReadAsStringAsync());
+        }
 
         var vendorA = fixture.VendorOf(a);
         foreach (var status in new[] { "under-investigation", "affected" })
@@ -133,14 +139,33 @@ public sealed class CoordinationTests(CoordinationFixture fixture)
         var trackingNumber = $"VR-2026-{Random.Shared.Next(100_000, 999_999)}";
         await RawPublisher.PublishAsync(fixture.Servers, new ThirdPartyIdentified(reportId, reportId, $"Mine{suffix}", "Widget",
             new Actor(ActorKinds.Staff, Guid.NewGuid().ToString()), DateTimeOffset.UtcNow, trackingNumber));
+        await RawPublisher.PublishAsync(fixture.Servers, new ThirdPartyIdentified(reportId, reportId, $"Other{suffix}", "Gadget",
+            new Actor(ActorKinds.Staff, Guid.NewGuid().ToString()), DateTimeOffset.UtcNow, trackingNumber));
         var coordinator = fixture.Coordinator();
         Assert.True(await Eventually.HoldsAsync(async () =>
-            (await fixture.SendAsync(HttpMethod.Get, $"/api/coordination/cases/{trackingNumber}", coordinator)).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(30)));
+        {
+            var response = await fixture.SendAsync(HttpMethod.Get, $"/api/coordination/cases/{trackingNumber}", coordinator);
+            return response.StatusCode == HttpStatusCode.OK && (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("products").GetArrayLength() == 2;
+        }, TimeSpan.FromSeconds(30)));
         foreach (var organisation in new[] { mine, other })
         {
             await fixture.SendAsync(HttpMethod.Post, $"/api/coordination/cases/{trackingNumber}/vendors", coordinator, new { organisationId = organisation });
         }
-        await fixture.SendAsync(HttpMethod.Post, $"/api/coordination/vendor/cases/{trackingNumber}/statements", fixture.VendorOf(other), new { text = "Other's private note." });
+        // Added but not told yet: the case does not exist for the vendor — not in its list, not readable, nothing to act on.
+        foreach (var (method, path, body) in new (HttpMethod, string, object?)[]
+                 {
+                     (HttpMethod.Get, $"/api/coordination/vendor/cases/{trackingNumber}", null),
+                     (HttpMethod.Post, $"/api/coordination/vendor/cases/{trackingNumber}/statements", new { text = "Other's private note." }),
+                     (HttpMethod.Post, $"/api/coordination/vendor/cases/{trackingNumber}/status", new { status = "affected" }),
+                     (HttpMethod.Post, $"/api/coordination/vendor/cases/{trackingNumber}/acknowledge", null),
+                     (HttpMethod.Post, $"/api/coordination/vendor/cases/{trackingNumber}/messages", new { text = "Hello?" }),
+                     (HttpMethod.Post, $"/api/coordination/vendor/cases/{trackingNumber}/disclosure-date-requests", new { disclosureAt = DateTimeOffset.UtcNow.AddDays(30), reason = "Later." }),
+                 })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await fixture.SendAsync(method, path, fixture.VendorOf(other), body)).StatusCode);
+        }
+        var before = await (await fixture.SendAsync(HttpMethod.Get, "/api/coordination/vendor/cases", fixture.VendorOf(other))).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.DoesNotContain(before.GetProperty("items").EnumerateArray(), i => i.GetProperty("trackingNumber").GetString() == trackingNumber);
         await fixture.SendAsync(HttpMethod.Post, $"/api/coordination/cases/{trackingNumber}/vendors/{mine}/notify", coordinator, new { summary = "For Mine: XSS in the widget." });
         await fixture.SendAsync(HttpMethod.Post, $"/api/coordination/cases/{trackingNumber}/vendors/{other}/notify", coordinator, new { summary = "For Other: a gadget issue." });
         await RawPublisher.PublishAsync(fixture.Servers, new CaseAssessed(reportId, reportId, "CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N", 6.1m, "Medium", "CWE-79",
@@ -155,6 +180,8 @@ public sealed class CoordinationTests(CoordinationFixture fixture)
         Assert.Equal(6.1m, mineView.GetProperty("baseScore").GetDecimal());
         Assert.Equal("For Mine: XSS in the widget.", Assert.Single(mineView.GetProperty("entry").GetProperty("notices").EnumerateArray()).GetProperty("summary").GetString());
         Assert.DoesNotContain("For Other", mineView.ToString());
+        // Its own product only: the case also names Other's gadget.
+        Assert.Equal(["Widget"], mineView.GetProperty("products").EnumerateArray().Select(p => p.GetString()!).ToArray());
 
         var view = await (await fixture.SendAsync(HttpMethod.Get, $"/api/coordination/vendor/cases/{trackingNumber}", fixture.VendorOf(mine))).Content.ReadAsStringAsync();
         Assert.Contains(mine.ToString(), view);

@@ -52,7 +52,8 @@ public sealed class DeadlineTests : IAsyncLifetime
             (await SendAsync(HttpMethod.Get, $"/api/coordination/cases/{trackingNumber}", coordinator)).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(30)));
         await SendAsync(HttpMethod.Post, $"/api/coordination/cases/{trackingNumber}/vendors", coordinator, new { organisationId = organisation });
         var vendor = _tokens.PersonWith(Guid.NewGuid(), [new Claim("vendor_org", organisation.ToString())], "vendor");
-        Assert.Equal(HttpStatusCode.Conflict, (await SendAsync(HttpMethod.Post, $"/api/coordination/vendor/cases/{trackingNumber}/acknowledge", vendor)).StatusCode);
+        // Not told yet: there is no case to acknowledge, as far as the vendor can tell.
+        Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(HttpMethod.Post, $"/api/coordination/vendor/cases/{trackingNumber}/acknowledge", vendor)).StatusCode);
         var notified = await SendAsync(HttpMethod.Post, $"/api/coordination/cases/{trackingNumber}/vendors/{organisation}/notify", coordinator,
             new { summary = "A stored XSS in the camera's admin page; details attached." });
         Assert.Equal(HttpStatusCode.OK, notified.StatusCode);

@@ -46,8 +46,8 @@ public sealed class RelayTests(CoordinationFixture fixture)
         var (trackingNumber, reportId, organisation, coordinator) = await NotifiedCaseAsync();
         var vendor = fixture.VendorOf(organisation);
 
-        // Before the notice the vendor cannot write to the reporter.
-        Assert.Equal(HttpStatusCode.Conflict, (await fixture.SendAsync(HttpMethod.Post, $"/api/coordination/vendor/cases/{trackingNumber}/messages", vendor,
+        // Before the notice the vendor cannot write to the reporter: the case does not exist for it yet.
+        Assert.Equal(HttpStatusCode.NotFound, (await fixture.SendAsync(HttpMethod.Post, $"/api/coordination/vendor/cases/{trackingNumber}/messages", vendor,
             new { text = "Early question." })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await fixture.SendAsync(HttpMethod.Post, $"/api/coordination/cases/{trackingNumber}/vendors/{organisation}/notify", coordinator,
             new { summary = "Buffer overflow in the box's web server." })).StatusCode);

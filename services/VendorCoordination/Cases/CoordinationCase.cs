@@ -152,6 +152,17 @@ public sealed class CoordinationCase
     public RelayedMessage? Message(Guid messageId) => Vendors.SelectMany(v => v.Messages).FirstOrDefault(m => m.Id == messageId);
 
     public VendorEntry? Vendor(Guid organisationId) => Vendors.FirstOrDefault(v => v.OrganisationId == organisationId);
+
+    /// <summary>
+    /// The organisation's part, once it has been sent a notice: before that a vendor added to the case
+    /// (perhaps by mistake) neither sees nor acts on it.
+    /// </summary>
+    public VendorEntry? NotifiedVendor(Guid organisationId) => Vendor(organisationId) is { NotifiedAt: not null } vendor ? vendor : null;
+
+    /// <summary>The products of the case that are the organisation's (named for it, or under its name): never another vendor's.</summary>
+    public IEnumerable<string> ProductsOf(VendorEntry vendor) => Products
+        .Where(p => p.Suggested.Contains(vendor.OrganisationId) || string.Equals(p.Vendor.Trim(), vendor.Name.Trim(), StringComparison.OrdinalIgnoreCase))
+        .Select(p => p.Product).Distinct();
 }
 
 /// <summary>Section <c>Coordination:Deadlines</c>: business days (the platform's calendar) a vendor has to acknowledge, then before escalation.</summary>

@@ -214,17 +214,17 @@ public static class CoordinationEndpoints
         vendor.MapGet("/", async (ClaimsPrincipal user, IQuerySession session, int? page, int? pageSize, CancellationToken ct) =>
         {
             var organisation = CoordinationAccess.OrganisationOf(user);
-            return await PageAsync(session.Query<CoordinationCase>().Where(c => c.OrganisationIds.Contains(organisation)), page, pageSize,
+            return await PageAsync(session.Query<CoordinationCase>().Where(c => c.Vendors.Any(v => v.OrganisationId == organisation && v.NotifiedAt != null)), page, pageSize,
                 c => ViewFor(c, organisation, null), ct);
         }).WithName("VendorCases");
         vendor.MapGet("/{trackingNumber}", async (string trackingNumber, ClaimsPrincipal user, IQuerySession session, ReporterIdentities identities,
             HttpContext http, CancellationToken ct) =>
         {
             var organisation = CoordinationAccess.OrganisationOf(user);
-            if (await FindAsync(session, trackingNumber, ct) is not { } c || c.Vendor(organisation) is null) return NoSuchCase();
+            if (await FindAsync(session, trackingNumber, ct) is not { } c || c.NotifiedVendor(organisation) is null) return NoSuchCase();
             http.Response.Headers.CacheControl = "no-store";
             return Results.Ok(ViewFor(c, organisation, await session.LoadAsync<ReportScores>(c.ReportId, ct),
-                c.Vendor(organisation)!.NotifiedAt is null ? null : await identities.ForVendorAsync(session, c.ReportId, ct)));
+                await identities.ForVendorAsync(session, c.ReportId, ct)));
         }).WithName("VendorCase");
         vendor.MapPost("/{trackingNumber}/messages", async (string trackingNumber, VendorMessageRequest request, ClaimsPrincipal user, IDocumentSession session,
                 TimeProvider time, CancellationToken ct) =>
@@ -298,7 +298,8 @@ public static class CoordinationEndpoints
         CancellationToken ct, Guid? mustBeOn = null)
     {
         if (await FindAsync(session, trackingNumber, ct) is not { } found) return NoSuchCase();
-        if (mustBeOn is { } organisation && found.Vendor(organisation) is null) return NoSuchCase(); // another organisation's case does not exist for this caller
+        // Another organisation's case, or one the caller's was not told of yet, does not exist for this caller.
+        if (mustBeOn is { } organisation && found.NotifiedVendor(organisation) is null) return NoSuchCase();
         var stream = await session.Events.FetchForExclusiveWriting<CoordinationCase>(found.Id, ct);
         var decision = CoordinationDecider.Decide(stream.Aggregate!, command, by, time.GetUtcNow());
         if (decision.Refusal is { } refusal) return refusal.ToProblem();
@@ -318,7 +319,7 @@ public static class CoordinationEndpoints
     }
 
     private static VendorCaseView ViewFor(CoordinationCase c, Guid organisation, ReportScores? scores, ReporterIdentity? reporter = null) =>
-        new(c.TrackingNumber, c.OpenedAt, [.. c.Products.Select(p => p.Product).Distinct()],
+        new(c.TrackingNumber, c.OpenedAt, [.. c.ProductsOf(c.Vendor(organisation)!)],
             scores?.CvssVector, scores?.BaseScore, scores?.Severity, scores?.Cwe, c.Disclosure.DisclosureAt, c.Disclosure.Agreed,
             VendorPart.Of(c, c.Vendor(organisation)!), reporter);
 
@@ -342,7 +343,7 @@ public static class CoordinationEndpoints
         string trackingNumber, Guid attachmentId, ClaimsPrincipal user, IQuerySession session, ReporterIdentities intake, HttpContext http, CancellationToken ct)
     {
         var organisation = CoordinationAccess.OrganisationOf(user);
-        if (await FindAsync(session, trackingNumber, ct) is not { } c || c.Vendor(organisation) is not { } vendor
+        if (await FindAsync(session, trackingNumber, ct) is not { } c || c.NotifiedVendor(organisation) is not { } vendor
             || vendor.Files.FindIndex(f => f.AttachmentId == attachmentId) is var index && index < 0)
         {
             return Results.Problem(statusCode: StatusCodes.Status404NotFound, type: ProblemTypes.NotFound, title: "No such file",
