@@ -340,8 +340,68 @@ public sealed class PublicationTests : IAsyncLifetime
         return await _service.Instances[instance].CreateClient().SendAsync(request);
     }
 
+    /// <summary>
+    /// The identity guard over every field of every public output, disguises included: a scheduled advisory's
+    /// references, CWE name, statements' vendor, fixed version and package URL; a draft added to a scheduled
+    /// set (drafts start from the reporter's own description); a public revision's change summary.
+    /// </summary>
+    [Fact]
+    public async Task No_public_field_and_no_change_summary_may_name_the_reporter_without_consent()
+    {
+        var (trackingNumber, _) = await CaseAsync(publicCredit: false);
+        var coordinator = _tokens.Person(Guid.NewGuid(), "coordinator");
+        var draft = await DraftAsync(coordinator, new { trackingNumber });
+        var id = draft.GetProperty("publicId").GetString()!;
+        var setId = draft.GetProperty("setId").GetGuid();
+        _intake.Contacts[setId] = ("Wang Fang Researcher", "wang.fang@example.org");
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Put, $"/api/advisories/sets/{trackingNumber}/schedule", coordinator,
+            new { date = "2026-11-02", time = "09:00", timeZone = "UTC" })).StatusCode);
+        var content = draft.GetProperty("content");
+        Dictionary<string, object?> Edit() => new()
+        {
+            ["title"] = content.GetProperty("title").GetString(), ["summary"] = content.GetProperty("summary").GetString(),
+            ["products"] = JsonSerializer.Deserialize<List<Dictionary<string, object?>>>(content.GetProperty("products").GetRawText()),
+        };
+        var edits = new List<Dictionary<string, object?>>();
+        var e = Edit(); e["references"] = new[] { "https://blog.example/thanks/wang.fang@example.org" }; edits.Add(e);
+        e = Edit(); e["references"] = new[] { "https://blog.example/wang-fang-researcher" }; edits.Add(e);
+        e = Edit(); e["cwe"] = "CWE-22"; e["cweName"] = "Path traversal, found by Researcher, Wang Fang"; edits.Add(e);
+        e = Edit(); e["statements"] = new[] { new { vendor = "wang.fang (at) example (dot) org", text = "Fixed." } }; edits.Add(e);
+        e = Edit(); ((List<Dictionary<string, object?>>)e["products"]!)[0]["fixedVersion"] = "3.0.1-wang.fang＠example.org"; edits.Add(e);
+        e = Edit(); ((List<Dictionary<string, object?>>)e["products"]!)[0]["purl"] = "pkg:npm/wang.fang%40example.org"; edits.Add(e);
+        foreach (var edit in edits)
+        {
+            var refused = await SendAsync(HttpMethod.Put, $"/api/advisories/{id}", coordinator, edit);
+            Assert.True(refused.StatusCode == HttpStatusCode.Conflict, $"{JsonSerializer.Serialize(edit)} was not refused: {(int)refused.StatusCode} {await refused.Content.ReadAsStringAsync()}");
+        }
+
+        // A second case whose description names its reporter: its draft cannot join a scheduled set without an edit.
+        var (named, _) = await CaseAsync(publicCredit: false, description: "Found by W a n g  F a n g Researcher while testing.");
+        var first = await DraftAsync(coordinator, new { trackingNumber = named });
+        _intake.Contacts[first.GetProperty("setId").GetGuid()] = ("Wang Fang Researcher", "wang.fang@example.org");
+        var firstContent = first.GetProperty("content");
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Put, $"/api/advisories/{first.GetProperty("publicId").GetString()}", coordinator, new
+        {
+            title = firstContent.GetProperty("title").GetString(), summary = "The updater writes outside its directory.",
+            products = JsonSerializer.Deserialize<object>(firstContent.GetProperty("products").GetRawText()),
+        })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Put, $"/api/advisories/sets/{named}/schedule", coordinator,
+            new { date = "2026-11-02", time = "09:00", timeZone = "UTC" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await SendAsync(HttpMethod.Post, "/api/advisories", coordinator, new { trackingNumber = named })).StatusCode);
+
+        // Public: a revision's change summary goes into the revision history, the CSAF document and the feed.
+        _clock.SetUtcNow(Instant.AddMinutes(1));
+        await WatchAsync(_service.Instances[0]);
+        var revision = Edit();
+        revision["changeSummary"] = "Credit to Wang Fang Researcher for the report.";
+        Assert.Equal(HttpStatusCode.Conflict, (await SendAsync(HttpMethod.Put, $"/api/advisories/{id}", coordinator, revision)).StatusCode);
+        revision["changeSummary"] = "Added the fixed version.";
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Put, $"/api/advisories/{id}", coordinator, revision)).StatusCode);
+        Assert.DoesNotContain("Wang", await _service.Instances[0].CreateClient().GetStringAsync("/advisories/feed.atom"));
+    }
+
     /// <summary>A vulnerability report as the bus tells Disclosure about it: submitted, scored, credited, a vendor notified that fixed it.</summary>
-    private async Task<(string TrackingNumber, Guid Organisation)> CaseAsync(bool publicCredit)
+    private async Task<(string TrackingNumber, Guid Organisation)> CaseAsync(bool publicCredit, string description = "The updater writes outside its directory.")
     {
         var reportId = Guid.CreateVersion7();
         var trackingNumber = $"VR-2026-{Random.Shared.Next(100_000, 999_999)}";
@@ -350,7 +410,7 @@ public sealed class PublicationTests : IAsyncLifetime
         var at = _clock.GetUtcNow();
         foreach (var message in new object[]
         {
-            new ReportSubmitted(reportId, trackingNumber, ReportKinds.Vulnerability, "Path traversal in Updater", "The updater writes outside its directory.",
+            new ReportSubmitted(reportId, trackingNumber, ReportKinds.Vulnerability, "Path traversal in Updater", description,
                 new AffectedProduct("Maker", "Updater", "3.0"), true, "Serve an archive with ../ entries.", "Code execution.", "CWE-22", false, Actor.AnonymousReporter, at),
             new CaseAssessed(reportId, reportId, "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", 9.8m, "Critical", "CWE-22", staff, at),
             new ReporterConsentChanged(reportId, trackingNumber, false, publicCredit, publicCredit ? "Fang Credit" : null, Actor.AnonymousReporter, at),

@@ -156,6 +156,9 @@ public sealed class VendorPrivacyTests(NotificationFixture fixture)
         foreach (var organisation in new[] { mine, other })
         {
             await CoordinateAsync(HttpMethod.Post, $"/api/coordination/cases/{trackingNumber}/vendors", coordinator, new { organisationId = organisation });
+            // A vendor sees the case (and a file shared with it) from its first notice.
+            await CoordinateAsync(HttpMethod.Post, $"/api/coordination/cases/{trackingNumber}/vendors/{organisation}/notify", coordinator,
+                new { summary = "A vulnerability in the search." });
         }
         JsonElement files = default;
         Assert.True(await Eventually.HoldsAsync(async () =>

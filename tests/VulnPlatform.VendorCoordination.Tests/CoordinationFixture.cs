@@ -13,6 +13,9 @@ public sealed class CoordinationFixture : IAsyncLifetime
     private WebApplicationFactory<Program> _factory = null!;
     private string _database = "";
 
+    /// <summary>Identity's token endpoint and Intake's contact lookup, as the coordination service asks them.</summary>
+    public IntakeContactServer Intake { get; private set; } = null!;
+
     public TestServers Servers { get; private set; } = null!;
     public TestTokens Tokens { get; } = new("https://localhost:8443/");
     public HttpClient Client { get; private set; } = null!;
@@ -21,9 +24,11 @@ public sealed class CoordinationFixture : IAsyncLifetime
     {
         Servers = await TestServers.GetAsync();
         _database = await Servers.CreateDatabaseAsync("coordination_test");
+        Intake = await IntakeContactServer.StartAsync(Tokens, "coordination");
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
         {
             foreach (var (key, value) in Servers.ServiceSettings(_database)) host.UseSetting(key, value);
+            foreach (var (key, value) in Intake.Settings("Coordination:Client")) host.UseSetting(key, value);
             host.ConfigureTestServices(services => Tokens.TrustedBy(services));
         });
         Client = _factory.CreateClient();
@@ -33,6 +38,7 @@ public sealed class CoordinationFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _factory.DisposeAsync();
+        await Intake.DisposeAsync();
         await Servers.DropDatabaseAsync(_database);
     }
 

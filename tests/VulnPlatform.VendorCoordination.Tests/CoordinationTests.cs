@@ -222,4 +222,34 @@ public sealed class CoordinationTests(CoordinationFixture fixture)
             new { trackingNumber = "VR-2026-000000", vendor = "X", product = "Y" })).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await fixture.SendAsync(HttpMethod.Post, "/api/coordination/cases", fixture.Tokens.Person(Guid.NewGuid(), "analyst"), body)).StatusCode);
     }
+
+    [Theory]
+    [InlineData("Reported by Wang Fang: XSS in the widget.")]
+    [InlineData("Reported by fang, wang: XSS in the widget.")]
+    [InlineData("Ask wang.fang (at) example (dot) org for the exploit.")]
+    public async Task A_notice_naming_the_reporter_without_consent_is_refused_before_the_vendor_can_read_it(string summary)
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var organisation = await RegisterAsync(Vendor($"Named{suffix}", "Widget"));
+        var reportId = Guid.CreateVersion7();
+        var trackingNumber = $"VR-2026-{Random.Shared.Next(100_000, 999_999)}";
+        fixture.Intake.Contacts[reportId] = ("Wang Fang", "wang.fang@example.org");
+        await RawPublisher.PublishAsync(fixture.Servers, new ThirdPartyIdentified(reportId, reportId, $"Named{suffix}", "Widget",
+            new Actor(ActorKinds.Staff, Guid.NewGuid().ToString()), DateTimeOffset.UtcNow, trackingNumber));
+        var coordinator = fixture.Coordinator();
+        Assert.True(await Eventually.HoldsAsync(async () =>
+            (await fixture.SendAsync(HttpMethod.Get, $"/api/coordination/cases/{trackingNumber}", coordinator)).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(30)));
+        await fixture.SendAsync(HttpMethod.Post, $"/api/coordination/cases/{trackingNumber}/vendors", coordinator, new { organisationId = organisation });
+
+        var refused = await fixture.SendAsync(HttpMethod.Post, $"/api/coordination/cases/{trackingNumber}/vendors/{organisation}/notify", coordinator, new { summary });
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.DoesNotContain("Wang", await refused.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, (await fixture.SendAsync(HttpMethod.Get, $"/api/coordination/vendor/cases/{trackingNumber}", fixture.VendorOf(organisation))).StatusCode);
+        var clean = await fixture.SendAsync(HttpMethod.Post, $"/api/coordination/cases/{trackingNumber}/vendors/{organisation}/notify", coordinator,
+            new { summary = "XSS in the widget's preview." });
+        Assert.Equal(HttpStatusCode.OK, clean.StatusCode);
+        var view = await (await fixture.SendAsync(HttpMethod.Get, $"/api/coordination/vendor/cases/{trackingNumber}", fixture.VendorOf(organisation))).Content.ReadAsStringAsync();
+        Assert.DoesNotContain("Wang", view, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("example.org", view);
+    }
 }

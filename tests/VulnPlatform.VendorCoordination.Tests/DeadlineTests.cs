@@ -30,9 +30,20 @@ public sealed class DeadlineTests : IAsyncLifetime
 
     private TestServers Servers => _service.Servers;
 
-    public async Task InitializeAsync() => _service = await ServiceInstances<Program>.StartAsync("coordination_deadline_test", 2, _clock, _tokens, new Dictionary<string, string> { ["Coordination:Deadlines:PollInterval"] = "01:00:00" });
+    private IntakeContactServer _intake = null!;
 
-    public async Task DisposeAsync() => await _service.DisposeAsync();
+    public async Task InitializeAsync()
+    {
+        _intake = await IntakeContactServer.StartAsync(_tokens, "coordination");
+        _service = await ServiceInstances<Program>.StartAsync("coordination_deadline_test", 2, _clock, _tokens,
+            new Dictionary<string, string>(_intake.Settings("Coordination:Client")) { ["Coordination:Deadlines:PollInterval"] = "01:00:00" });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _service.DisposeAsync();
+        await _intake.DisposeAsync();
+    }
 
     [Fact]
     public async Task An_unresponsive_vendor_is_reminded_then_escalated_once_each_and_acknowledging_stops_the_clock()

@@ -91,7 +91,8 @@ public static class AdvisoryEndpoints
         .AddPolicy(Staff, policy => policy.RequireClaim("aud", PlatformAccess.UserAudience).RequireRole(PlatformAccess.Coordinator, PlatformAccess.Analyst));
 
     private static async Task<IResult> DraftAsync(
-        DraftRequest request, ClaimsPrincipal user, IDocumentSession session, AdvisoryIds ids, PublicRecords records, TimeProvider time, CancellationToken ct)
+        DraftRequest request, ClaimsPrincipal user, IDocumentSession session, AdvisoryIds ids, PublicRecords records, TimeProvider time, IdentityGuard guard,
+        CancellationToken ct)
     {
         var number = request.TrackingNumber!.Trim();
         if (await session.Query<CaseFacts>().FirstOrDefaultAsync(f => f.TrackingNumber == number, ct) is not { Title.Length: > 0 } facts)
@@ -112,9 +113,12 @@ public static class AdvisoryEndpoints
                 detail: "This case's advisories are public; revise them instead of adding one.");
         }
         var id = Guid.CreateVersion7(now);
+        var content = Drafts.From(facts, request.OrganisationId);
+        // Drafted into a scheduled set, it would go public at the instant: the reporter's own words it starts from are checked now.
+        if (set?.Time is not null && await GuardAsync(session, guard, facts.TrackingNumber, (id, content), ct, setId: facts.Id) is { } exposed) return exposed;
         var publicId = await ids.NextAsync(now.Year, ct);
         session.Events.StartStream<Advisory>(id, new AdvisoryDrafted(id, publicId, facts.Id, facts.TrackingNumber, request.OrganisationId,
-            Drafts.From(facts, request.OrganisationId), Coordinator(user), now));
+            content, Coordinator(user), now));
         await session.SaveChangesAsync(ct);
         var advisory = (await session.LoadAsync<Advisory>(id, ct))!;
         await records.RefreshLockedAsync(session, facts.Id, now, ct);
@@ -149,7 +153,8 @@ public static class AdvisoryEndpoints
         {
             return Invalid("credit", "The credit is the name the reporter chose for public credit, and only while they consent to it.");
         }
-        if (set?.Time is not null && await GuardAsync(session, guard, advisory.TrackingNumber, (advisory.Id, content), ct) is { } exposed) return exposed;
+        // Scheduled or public: every text, the change summary (listed in the public revision history) included.
+        if (set?.Time is not null && await GuardAsync(session, guard, advisory.TrackingNumber, (advisory.Id, content), ct, more: summary) is { } exposed) return exposed;
         foreach (var cve in content.CveIds)
         {
             if (await session.Query<Advisory>().AnyAsync(a => a.Id != advisory.Id && a.Content.CveIds.Contains(cve), ct))
@@ -224,12 +229,14 @@ public static class AdvisoryEndpoints
 
     /// <summary>The identity guard over every advisory of the case (with <paramref name="changed"/> in place of its stored version).</summary>
     private static async Task<IResult?> GuardAsync(IQuerySession session, IdentityGuard guard, string trackingNumber, (Guid Id, AdvisoryContent Content)? changed,
-        CancellationToken ct)
+        CancellationToken ct, Guid? setId = null, params string?[] more)
     {
         var advisories = trackingNumber.Length <= 32 ? await session.Query<Advisory>().Where(a => a.TrackingNumber == trackingNumber).ToListAsync(ct) : [];
-        if (advisories.Count == 0) return null;
+        if (advisories.Count == 0 && setId is null) return null;
+        var set = setId ?? advisories[0].SetId;
         var contents = advisories.Select(a => changed is { } c && c.Id == a.Id ? c.Content : a.Content).ToList();
-        var problem = await guard.CheckAsync(advisories[0].SetId, await session.LoadAsync<CaseFacts>(advisories[0].SetId, ct), contents, ct);
+        if (changed is { } added && advisories.All(a => a.Id != added.Id)) contents.Add(added.Content); // a draft not stored yet
+        var problem = await guard.CheckAsync(set, await session.LoadAsync<CaseFacts>(set, ct), contents, ct, more);
         if (problem is null) return null;
         return problem.StartsWith("The reporter's identity could not", StringComparison.Ordinal)
             ? Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, type: ProblemTypes.Base + "unavailable", title: "Try again shortly", detail: problem)

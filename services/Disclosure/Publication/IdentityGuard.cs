@@ -15,8 +15,13 @@ public sealed class IdentityGuard(ServiceTokens tokens, IOptions<ServiceClientOp
 {
     public const string ClientName = "intake";
 
-    /// <summary>Null when the texts may go public; otherwise why not (never quoting the identity found).</summary>
-    public async Task<string?> CheckAsync(Guid reportId, CaseFacts? facts, IEnumerable<AdvisoryContent> contents, CancellationToken cancellationToken)
+    /// <summary>
+    /// Null when the texts may go public; otherwise why not (never quoting the identity found). Every field
+    /// of every advisory that reaches a public output is looked at, with <paramref name="more"/> (a
+    /// revision's change summary), through the platform's one identity matcher.
+    /// </summary>
+    public async Task<string?> CheckAsync(Guid reportId, CaseFacts? facts, IEnumerable<AdvisoryContent> contents, CancellationToken cancellationToken,
+        IEnumerable<string?>? more = null)
     {
         ReporterContactInfo? reporter; // none when anonymous or erased: nothing to look for
         try
@@ -29,22 +34,22 @@ public sealed class IdentityGuard(ServiceTokens tokens, IOptions<ServiceClientOp
             return "The reporter's identity could not be checked against the advisory texts just now (Intake did not answer); try again shortly.";
         }
         if (reporter is null) return null;
-        var named = facts?.AllowedCredit is not null; // they asked to be credited publicly
-        foreach (var content in contents)
+        var named = facts?.AllowedCredit is not null; // they asked to be credited publicly: the name may appear, the address never
+        var texts = contents.SelectMany(PublicTexts).Concat(more ?? []).ToList();
+        return IdentityMatcher.Finds(texts, reporter.Email, named ? null : reporter.Name) switch
         {
-            var texts = new[] { content.Title, content.Summary, content.Remediation, content.TitleZh, content.SummaryZh, content.RemediationZh }
-                .Concat(content.Statements.Select(s => s.Text)).Concat(content.Products.SelectMany(p => new[] { p.Vendor, p.Product, p.Versions }))
-                .OfType<string>().ToList();
-            if (texts.Any(t => t.Contains(reporter.Email, StringComparison.OrdinalIgnoreCase)))
-            {
-                return "An advisory text contains the reporter's e-mail address; remove it before scheduling.";
-            }
-            if (!named && reporter.Name?.Trim() is { Length: >= 3 } name && texts.Any(t => t.Contains(name, StringComparison.OrdinalIgnoreCase)))
-            {
-                return "An advisory text contains the reporter's name, and they have not asked for public credit; remove it before scheduling.";
-            }
-        }
-        return null;
+            IdentityMatcher.EmailAddress => "An advisory text contains the reporter's e-mail address; remove it before scheduling.",
+            IdentityMatcher.Name => "An advisory text contains the reporter's name, and they have not asked for public credit; remove it before scheduling.",
+            _ => null,
+        };
     }
 
+    /// <summary>Every text of an advisory that a public output (HTML, JSON, Atom, CSAF, OSV, CVE record) carries.</summary>
+    public static IEnumerable<string?> PublicTexts(AdvisoryContent content) =>
+        new[] { content.Title, content.Summary, content.Remediation, content.TitleZh, content.SummaryZh, content.RemediationZh, content.Cwe, content.CweName,
+                content.CvssVector, content.Severity }
+            .Concat(content.Statements.SelectMany(s => new[] { s.Vendor, s.Text }))
+            .Concat(content.Products.SelectMany(p => new[] { p.Vendor, p.Product, p.Versions, p.FixedVersion, p.Purl, p.Cpe, p.Justification, p.Status }))
+            .Concat(content.References)
+            .Concat(content.CveIds);
 }

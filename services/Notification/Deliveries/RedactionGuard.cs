@@ -1,4 +1,4 @@
-using System.Net;
+using VulnPlatform.ServiceDefaults.Security;
 using VulnPlatform.Notification.Recipients;
 using VulnPlatform.Notification.Templates;
 
@@ -17,18 +17,8 @@ public static class RedactionGuard
     public static string? Check(RenderedMessage message, Contact? reporter, bool consented, string? creditName = null)
     {
         if (consented) return null;
-        var haystacks = new[] { message.Subject, message.Text, WebUtility.HtmlDecode(message.Html) };
-        var needles = new List<(string What, string Value)>();
-        if (reporter is not null) needles.Add(("e-mail address", reporter.Email));
-        if (reporter?.Name?.Trim() is { Length: >= 2 } name) needles.Add(("name", name));
-        if (creditName?.Trim() is { Length: >= 2 } credit) needles.Add(("credit name", credit));
-        foreach (var (what, value) in needles)
-        {
-            if (haystacks.Any(h => h.Contains(value, StringComparison.OrdinalIgnoreCase)))
-            {
-                return $"Refused by the redaction guard: the message contains the reporter's {what} and the reporter has not consented to share their identity with vendors.";
-            }
-        }
-        return null;
+        var found = IdentityMatcher.Finds([message.Subject, message.Text, message.Html], reporter?.Email, reporter?.Name, creditName);
+        return found is null ? null
+            : $"Refused by the redaction guard: the message contains the reporter's {found} and the reporter has not consented to share their identity with vendors.";
     }
 }

@@ -172,12 +172,32 @@ public static class CoordinationEndpoints
                 ClaimsPrincipal user, IDocumentSession session, TimeProvider time, CancellationToken ct) =>
             DecideAsync(session, trackingNumber, new PostStatement(organisationId, request.Text!.Trim()), Staff(user), time, c => Results.Ok(c), ct))
             .WithValidation<StatementRequest>().WithName("PostVendorStatement");
-        cases.MapPost("/{trackingNumber}/vendors/{organisationId:guid}/notify", (string trackingNumber, Guid organisationId, NotifyRequest request,
-                ClaimsPrincipal user, IDocumentSession session, TimeProvider time, IOptions<VendorDeadlineOptions> options, CancellationToken ct) =>
+        cases.MapPost("/{trackingNumber}/vendors/{organisationId:guid}/notify", async (string trackingNumber, Guid organisationId, NotifyRequest request,
+                ClaimsPrincipal user, IDocumentSession session, TimeProvider time, IOptions<VendorDeadlineOptions> options, ReporterIdentities identities,
+                CancellationToken ct) =>
             {
+                // The vendor reads the notice in its view as well as by e-mail: the same guard as the e-mail's, before it is stored.
+                if (await FindAsync(session, trackingNumber, ct) is { } found)
+                {
+                    string? named;
+                    try
+                    {
+                        named = await identities.NamedInAsync(session, found.ReportId, request.Summary!, ct);
+                    }
+                    catch (HttpRequestException)
+                    {
+                        return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, type: ProblemTypes.Base + "unavailable", title: "Try again shortly",
+                            detail: "The notice could not be checked against the reporter's identity just now; nothing was sent.");
+                    }
+                    if (named is not null)
+                    {
+                        return Results.Problem(statusCode: StatusCodes.Status409Conflict, type: ProblemTypes.Base + "reporter-identity", title: "The reporter would be named",
+                            detail: $"The notice contains the reporter's {named}, and they have not agreed to be named to vendors; remove it.");
+                    }
+                }
                 var exploited = request.ExploitedInTheWild == true;
                 var days = exploited ? options.Value.ExploitedDisclosureAfterDays : options.Value.DisclosureAfterDays;
-                return DecideAsync(session, trackingNumber, new NotifyVendor(organisationId, request.Summary!.Trim(), exploited, days), Staff(user), time,
+                return await DecideAsync(session, trackingNumber, new NotifyVendor(organisationId, request.Summary!.Trim(), exploited, days), Staff(user), time,
                     c => Results.Ok(c), ct);
             })
             .WithValidation<NotifyRequest>().WithName("NotifyVendor");

@@ -124,6 +124,19 @@ public sealed class ReporterIdentities(ServiceTokens tokens, IOptions<ServiceCli
         return consent.CreditName is null ? null : new ReporterIdentity(null, null, consent.CreditName);
     }
 
+    /// <summary>
+    /// Whether a text the coordinator sends a vendor names the reporter (their name, address or credit name,
+    /// however disguised) when the reporter has not agreed to be named to vendors: which, or null. Throws
+    /// when Intake cannot be asked — nothing goes out unchecked.
+    /// </summary>
+    public async Task<string?> NamedInAsync(IQuerySession session, Guid reportId, string text, CancellationToken cancellationToken)
+    {
+        var consent = await session.LoadAsync<ReporterConsent>(reportId, cancellationToken);
+        if (consent is { ShareIdentityWithVendor: true, Erased: false }) return null;
+        var contact = consent?.Erased == true ? null : await tokens.ReporterContactAsync(ClientName, options.Value.IntakeAddress, reportId, cancellationToken);
+        return IdentityMatcher.Finds(text, contact?.Email, contact?.Name, consent?.CreditName);
+    }
+
     /// <summary>A shared file's bytes from Intake, fetched for <paramref name="vendorAccount"/> (Intake records the access).</summary>
     public async Task<HttpResponseMessage> AttachmentAsync(Guid reportId, Guid attachmentId, string? vendorAccount, CancellationToken cancellationToken)
     {

@@ -4,6 +4,7 @@ using Marten;
 using Microsoft.AspNetCore.Mvc;
 using VulnPlatform.Contracts;
 using VulnPlatform.ServiceDefaults.Http;
+using VulnPlatform.ServiceDefaults.Security;
 
 namespace VulnPlatform.Intake.Reports.Messaging;
 
@@ -36,8 +37,12 @@ public static class PostMessageDecider
     public static string? Names(string text, ReporterContact? identity)
     {
         if (identity is null) return null;
-        if (text.Contains(identity.Email, StringComparison.OrdinalIgnoreCase)) return "e-mail address";
-        return identity.Name?.Trim() is { Length: >= 2 } name && text.Contains(name, StringComparison.OrdinalIgnoreCase) ? "name" : null;
+        return IdentityMatcher.Finds(text, identity.Email, identity.Name) switch
+        {
+            IdentityMatcher.EmailAddress => "e-mail address",
+            IdentityMatcher.Name => "name",
+            _ => null,
+        };
     }
 
     public static Decision Decide(Report report, PostMessageRequest request, Guid messageId, Actor by, DateTimeOffset now, ReporterContact? identity = null)
