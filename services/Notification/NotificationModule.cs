@@ -81,6 +81,8 @@ public static class NotificationModule
     {
         options.Events.AddEventTypes(DeliveryEventTypes.All);
         options.Events.AddEventTypes(WebhookEventTypeList.All);
+        // An erased reporter's credit name leaves the delivery log too (ReporterDataErased masks their deliveries' streams).
+        options.Events.AddMaskingRuleForProtectedInformation<NotificationQueued>(e => e with { Values = PersonalValues.Without(e.Values) });
         options.Projections.Add<DeliveryProjection>(ProjectionLifecycle.Inline);
         options.Projections.Add<WebhookSubscriptionProjection>(ProjectionLifecycle.Inline);
         options.Schema.For<Deliveries.Delivery>().Index(d => d.DueAt).Index(d => d.TrackingNumber).Index(d => d.Status);

@@ -280,15 +280,7 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
         if (!ok) failures.Add($"{cell}: expected {expected}, got {code}");
     }
 
-    private HttpClient Service(string name) => name switch
-    {
-        "intake" => platform.Client(platform.Intake),
-        "triage" => platform.Client(platform.Triage),
-        "notification" => platform.Client(platform.Notification),
-        "coordination" => platform.Client(platform.Coordination),
-        "disclosure" => platform.Client(platform.Disclosure),
-        _ => platform.Client(platform.Identity),
-    };
+    private HttpClient Service(string name) => platform.Client(name);
 
     private string? Token(string caller) => caller switch
     {

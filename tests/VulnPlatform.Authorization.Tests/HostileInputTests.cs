@@ -1,10 +1,3 @@
-extern alias intake;
-extern alias identity;
-extern alias gateway;
-extern alias triage;
-extern alias notification;
-extern alias coordination;
-extern alias disclosure;
 using System.Net.Http.Headers;
 using System.Text;
 using Xunit.Abstractions;
@@ -104,15 +97,7 @@ public sealed class HostileInputTests(PlatformFixture platform, ITestOutputHelpe
         return ((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, await response.Content.ReadAsStringAsync());
     }
 
-    private HttpClient Service(string name) => name switch
-    {
-        "intake" => platform.Client(platform.Intake),
-        "triage" => platform.Client(platform.Triage),
-        "notification" => platform.Client(platform.Notification),
-        "coordination" => platform.Client(platform.Coordination),
-        "disclosure" => platform.Client(platform.Disclosure),
-        _ => platform.Client(platform.Identity),
-    };
+    private HttpClient Service(string name) => platform.Client(name);
 
     private string? Token(string caller) => caller switch
     {

@@ -133,6 +133,17 @@ public sealed class PlatformFixture : IAsyncLifetime
                 .Select(method => $"{method} /{e.RoutePattern.RawText?.TrimStart('/')}"))
             .Distinct();
 
+    /// <summary>A client of the service the authorization matrix names (intake, identity, triage, notification, coordination, disclosure).</summary>
+    public HttpClient Client(string service) => service switch
+    {
+        "intake" => Client(Intake),
+        "triage" => Client(Triage),
+        "notification" => Client(Notification),
+        "coordination" => Client(Coordination),
+        "disclosure" => Client(Disclosure),
+        _ => Client(Identity),
+    };
+
     public HttpClient Client(WebApplicationFactory<identity::Program> factory) => Https(factory);
     public HttpClient Client(WebApplicationFactory<intake::Program> factory) => Https(factory);
     public HttpClient Client(WebApplicationFactory<gateway::Program> factory) => Https(factory);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Marten;
+using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using VulnPlatform.Intake.Attachments;
 using VulnPlatform.Intake.Reports;
@@ -144,4 +145,46 @@ public sealed class ErasureTests(IntakeFixture intake)
         Assert.Null(await blobs.GetHeaderAsync(orphan, CancellationToken.None));
         foreach (var id in kept) Assert.NotNull(await blobs.GetHeaderAsync(id, CancellationToken.None));
     }
+
+    [Fact]
+    public async Task An_erasure_whose_second_step_failed_is_completed_by_the_erasure_task_and_no_table_keeps_the_credit_name()
+    {
+        var report = await intake.SubmitAsync(Reports.Valid());
+        const string credit = "Li Na Credit";
+        await intake.Client.SendAsync(intake.Reporter(HttpMethod.Put, report, "/consent",
+            JsonContent.Create(new { shareIdentityWithVendor = false, publicCredit = true, creditName = credit })));
+        var bus = intake.Services.GetRequiredService<IBus>();
+        var deliveries = new Deliveries();
+        using (bus.ConnectConsumeObserver(deliveries))
+        {
+            var id = NewId.NextGuid();
+            await bus.Publish(new VulnPlatform.Contracts.Disclosure.AdvisoriesPublished(report.ReportId, report.TrackingNumber, DateTimeOffset.UtcNow,
+                [new VulnPlatform.Contracts.Disclosure.PublishedAdvisory("VP-2026-0001", "Path traversal", new Uri("https://security.example.com/advisories/VP-2026-0001"), [])],
+                credit), c => c.MessageId = id);
+            Assert.True(await deliveries.ReachAsync(id, 1));
+        }
+        await intake.Client.SendAsync(intake.Reporter(HttpMethod.Post, report, "/withdraw", JsonContent.Create(new { reason = "Sent twice." })));
+        Assert.True(await TablesHoldingAsync(credit) > 0);
+
+        // The erasure commits, then the process dies before masking: the name is still in the events.
+        var erasure = intake.Services.GetRequiredService<VulnPlatform.Intake.Reports.Erasing.ReportErasure>();
+        await using (var session = intake.Store.LightweightSession())
+        {
+            var stream = await session.Events.FetchForExclusiveWriting<Report>(report.ReportId);
+            var decision = VulnPlatform.Intake.Reports.Erasing.EraseReportDecider.Decide(stream.Aggregate!, ErasureReasons.ReporterRequest, VulnPlatform.Contracts.Actor.AnonymousReporter, DateTimeOffset.UtcNow);
+            stream.AppendMany(decision.Events);
+            erasure.Stage(session, stream.Aggregate!, decision);
+            await session.SaveChangesAsync();
+        }
+
+        var task = intake.Services.GetServices<IMaintenanceTask>().Single(t => t.Name == "report-erasure");
+        await task.RunAsync(CancellationToken.None);
+
+        Assert.Equal(0, await TablesHoldingAsync(credit));
+        var view = await (await intake.Client.SendAsync(intake.Reporter(HttpMethod.Get, report))).Content.ReadAsStringAsync();
+        Assert.DoesNotContain(credit, view);
+        Assert.Contains("crediting you under the name you chose", view);
+    }
+
+    private Task<long> TablesHoldingAsync(string needle) => DatabaseSearch.RowsHoldingAsync(intake.Database, needle);
 }

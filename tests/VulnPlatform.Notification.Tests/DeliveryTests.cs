@@ -222,6 +222,28 @@ public sealed class DeliveryTests(NotificationFixture fixture)
     }
 
     [Fact]
+    public async Task An_erased_reporter_s_credit_name_leaves_every_table_of_Notification()
+    {
+        var reportId = Guid.CreateVersion7();
+        var trackingNumber = $"VR-2026-{Random.Shared.Next(100_000, 999_999)}";
+        var credit = $"Credit {Guid.NewGuid():N}"[..20];
+        await RawPublisher.PublishAsync(fixture.Servers, new VulnPlatform.Contracts.Disclosure.AdvisoriesPublished(reportId, trackingNumber, DateTimeOffset.UtcNow,
+            [new VulnPlatform.Contracts.Disclosure.PublishedAdvisory("VP-2026-0042", "Path traversal", new Uri("https://security.example.com/advisories/VP-2026-0042"), [])],
+            credit));
+        Assert.True(await Eventually.HoldsAsync(async () => (await fixture.DeliveriesAsync(trackingNumber)).Any(d => d.Template == "disclosed"), TimeSpan.FromSeconds(30)));
+        Assert.True(await DatabaseSearch.RowsHoldingAsync(fixture.NotificationDatabase, credit) > 0);
+
+        var erased = Guid.NewGuid();
+        await RawPublisher.PublishAsync(fixture.Servers, new VulnPlatform.Contracts.Intake.ReporterDataErased(reportId, trackingNumber, "reporter-request",
+            VulnPlatform.Contracts.Actor.AnonymousReporter, DateTimeOffset.UtcNow), erased);
+        Assert.True(await Eventually.HoldsAsync(async () => await DatabaseSearch.RowsHoldingAsync(fixture.NotificationDatabase, credit) == 0, TimeSpan.FromSeconds(30)),
+            "the credit name is still in Notification's database");
+        var disclosed = Assert.Single(await fixture.DeliveriesAsync(trackingNumber), d => d.Template == "disclosed");
+        Assert.True(disclosed.Values.ContainsKey("credit") && disclosed.Values["credit"] is null);
+        Assert.Contains("VP-2026-0042", disclosed.Values["advisories"]);
+    }
+
+    [Fact]
     public async Task Staff_read_a_reports_delivery_log_without_any_address_and_reporters_may_not()
     {
         var email = $"logged.{Guid.NewGuid():N}@example.org";

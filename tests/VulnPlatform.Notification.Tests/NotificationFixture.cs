@@ -37,6 +37,9 @@ public sealed class NotificationFixture : IAsyncLifetime
     private string _intakeDatabase = "";
     private string _notificationDatabase = "";
 
+    /// <summary>Notification's own database (a connection string).</summary>
+    public string NotificationDatabase => _notificationDatabase;
+
     public TestServers Servers { get; private set; } = null!;
     public TestTokens Tokens { get; } = new("https://localhost:8443/");
     public int SmtpPort { get; } = FreePort();

@@ -37,7 +37,7 @@ public sealed class TemplateTests
     {
         // Identity's own names, as its sign-in decider writes them.
         Assert.Equal(["password", "totp", "recovery-code"],
-            [VulnPlatform.Contracts.Identity.SignInFactors.Password, VulnPlatform.Contracts.Identity.SignInFactors.Authenticator, VulnPlatform.Contracts.Identity.SignInFactors.RecoveryCode]);
+            [VulnPlatform.Contracts.SignInFactors.Password, VulnPlatform.Contracts.SignInFactors.Authenticator, VulnPlatform.Contracts.SignInFactors.RecoveryCode]);
         var planned = Assert.Single(NotificationPlan.For(new VulnPlatform.Contracts.Identity.AccountSignedIn(Guid.NewGuid(), factors, DateTimeOffset.UtcNow),
             new NotificationPolicyOptions()));
         var rendered = Templates.Render(planned.Template, language, planned.Values);

@@ -113,7 +113,35 @@ public sealed class NotificationConsumer<TMessage>(
                     r.Erased = true;
                     r.CreditName = null;
                 });
+                await ForgetAsync(session, m.ReportId, m.TrackingNumber, cancellationToken);
                 break;
+        }
+    }
+
+    /// <summary>
+    /// What Notification holds of an erased reporter goes: the personal values of the report's inbox
+    /// messages and deliveries (the credit name), in the documents and in the deliveries' stored events.
+    /// The masking is its own transaction before this one commits; it is idempotent, so a retry repeats it.
+    /// </summary>
+    private static async Task ForgetAsync(IDocumentSession session, Guid reportId, string trackingNumber, CancellationToken cancellationToken)
+    {
+        foreach (var message in await session.Query<InboxMessage>().Where(i => i.ReportId == reportId || i.TrackingNumber == trackingNumber).ToListAsync(cancellationToken))
+        {
+            message.Values = PersonalValues.Without(message.Values);
+            session.Store(message);
+        }
+        var deliveries = await session.Query<Delivery>().Where(d => d.ReportId == reportId).Select(d => d.Id).ToListAsync(cancellationToken);
+        if (deliveries.Count > 0)
+        {
+            await session.DocumentStore.Advanced.ApplyEventDataMasking(masking =>
+            {
+                foreach (var id in deliveries) masking.IncludeStream(id);
+            }, cancellationToken);
+            foreach (var delivery in await session.LoadManyAsync<Delivery>(cancellationToken, deliveries))
+            {
+                delivery.Values = PersonalValues.Without(delivery.Values);
+                session.Store(delivery);
+            }
         }
     }
 

@@ -1,4 +1,4 @@
-using VulnPlatform.Contracts.Identity;
+using VulnPlatform.Contracts;
 
 namespace VulnPlatform.Identity.Accounts.SigningIn;
 

@@ -1,10 +1,10 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using QRCoder;
+using VulnPlatform.Contracts;
 using VulnPlatform.Identity.Accounts;
 using VulnPlatform.Identity.Accounts.TwoFactor;
 using VulnPlatform.Identity.Sessions;
-using VulnPlatform.Contracts.Identity;
 
 namespace VulnPlatform.Identity.Pages.AccountPages;
 

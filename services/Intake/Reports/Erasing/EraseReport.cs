@@ -29,8 +29,10 @@ public static class EraseReportDecider
 /// <summary>
 /// Crypto-shredding: the report's data key is deleted in the same transaction as the event that
 /// says so, which makes its sealed contact details and attachments unreadable wherever they are.
-/// Then the plaintext credit name is masked in the stored events and the attachment blobs are
-/// deleted to free their space (they were unreadable already).
+/// Then the plaintext credit names are masked in the stored events (the consent and the disclosure's
+/// credit) and the attachment blobs are deleted to free their space (they were unreadable already).
+/// That second step is recorded as pending in the same transaction and done again by the erasure
+/// task until it succeeds: a crash or a database error after the commit never leaves a name behind.
 /// </summary>
 public sealed class ReportErasure(IDocumentStore store, IBlobStore blobs)
 {
@@ -38,6 +40,8 @@ public sealed class ReportErasure(IDocumentStore store, IBlobStore blobs)
     {
         options.Events.AddMaskingRuleForProtectedInformation<ConsentRecorded>(e => e with { CreditName = null });
         options.Events.AddMaskingRuleForProtectedInformation<ReporterContactGiven>(e => e with { Contact = [] });
+        options.Events.AddMaskingRuleForProtectedInformation<ReportDisclosed>(e => e with { Credit = null });
+        options.Schema.For<PendingErasure>();
     }
 
     public void Stage(IDocumentSession session, Report report, Decision decision)
@@ -45,14 +49,40 @@ public sealed class ReportErasure(IDocumentStore store, IBlobStore blobs)
         if (decision.Events.OfType<PersonalDataErased>().Any())
         {
             session.Delete<WrappedDataKey>(report.Id);
+            session.Store(new PendingErasure { Id = report.Id, AttachmentIds = [.. report.AttachmentIds] });
         }
     }
 
-    public async Task CompleteAsync(Report report, CancellationToken cancellationToken)
+    public Task CompleteAsync(Report report, CancellationToken cancellationToken) =>
+        CompleteAsync(new PendingErasure { Id = report.Id, AttachmentIds = [.. report.AttachmentIds] }, cancellationToken);
+
+    public async Task CompleteAsync(PendingErasure pending, CancellationToken cancellationToken)
     {
-        await store.Advanced.ApplyEventDataMasking(masking => masking.IncludeStream(report.Id), cancellationToken);
-        await blobs.DeleteAsync(report.AttachmentIds, cancellationToken);
+        await store.Advanced.ApplyEventDataMasking(masking => masking.IncludeStream(pending.Id), cancellationToken);
+        await blobs.DeleteAsync(pending.AttachmentIds, cancellationToken);
+        await using var session = store.LightweightSession();
+        session.Delete<PendingErasure>(pending.Id);
+        await session.SaveChangesAsync(cancellationToken);
     }
+
+    /// <summary>Completes every erasure whose second step did not finish (the erasure task runs this first).</summary>
+    public async Task<long> CompletePendingAsync(CancellationToken cancellationToken)
+    {
+        IReadOnlyList<PendingErasure> pending;
+        await using (var query = store.QuerySession())
+        {
+            pending = await query.Query<PendingErasure>().Take(200).ToListAsync(cancellationToken);
+        }
+        foreach (var erasure in pending) await CompleteAsync(erasure, cancellationToken);
+        return pending.Count;
+    }
+}
+
+/// <summary>An erasure committed whose masking and blob deletion are still to be done.</summary>
+public sealed class PendingErasure
+{
+    public Guid Id { get; set; }
+    public List<Guid> AttachmentIds { get; set; } = [];
 }
 
 public static class EraseReportEndpoint

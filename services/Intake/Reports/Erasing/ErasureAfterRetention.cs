@@ -26,7 +26,7 @@ public sealed class ErasureAfterRetention(
     {
         var now = time.GetUtcNow();
         var horizon = now - options.Value.ErasePersonalDataAfter;
-        long erased = 0;
+        long erased = await erasure.CompletePendingAsync(cancellationToken);
         while (true)
         {
             IReadOnlyList<Guid> due;

@@ -81,7 +81,7 @@ public sealed class ReportStatusProjection : SingleStreamProjection<ReportStatus
         view.Consent = new ConsentView(changed.ShareIdentityWithVendor, changed.PublicCredit, changed.CreditName, changed.ChangedAt);
         Record(view, changed.ChangedAt, "consent-changed",
             $"Consent changed: identity {(changed.ShareIdentityWithVendor ? "may" : "may not")} be shared with the vendor; " +
-            (changed.PublicCredit ? $"public credit as \"{changed.CreditName}\"." : "no public credit."));
+            (changed.PublicCredit ? "public credit under the name you chose." : "no public credit."));
     }
 
     public static void Apply(ReportDisclosed disclosed, ReportStatusView view)
@@ -89,7 +89,7 @@ public sealed class ReportStatusProjection : SingleStreamProjection<ReportStatus
         view.Status = ReportStatuses.AfterDisclosure(view.Status);
         view.Advisories = [.. disclosed.Advisories];
         Record(view, disclosed.At, "disclosed", "The vulnerability was disclosed publicly: " + string.Join(", ", disclosed.Advisories.Select(a => a.Id))
-            + (disclosed.Credit is { } credit ? $", crediting \"{credit}\"." : "."));
+            + (disclosed.Credit is not null ? ", crediting you under the name you chose." : "."));
     }
 
     public static void Apply(OutcomeReceived outcome, ReportStatusView view)

@@ -26,10 +26,7 @@ public abstract class OutcomeConsumer<TMessage>(ISessionFactory sessions, TimePr
                 throw new UnacceptableStaffText(typeof(TMessage).Name, outcome.ReportId);
             }
         }
-        var stream = await session.Events.FetchForExclusiveWriting<Report>(outcome.ReportId, cancellationToken);
-        var report = stream.Aggregate
-            ?? throw new InvalidOperationException($"{typeof(TMessage).Name} refers to report {outcome.ReportId}, which Intake does not have.");
-        stream.AppendOne(outcome with { TrackingNumber = report.TrackingNumber });
+        await ReportStream.AppendAsync<TMessage>(session, outcome.ReportId, report => outcome with { TrackingNumber = report.TrackingNumber }, cancellationToken);
     }
 }
 
@@ -88,10 +85,7 @@ public abstract class DisclosureDateConsumer<TMessage>(ISessionFactory sessions,
         {
             throw new UnacceptableStaffText(typeof(TMessage).Name, set.ReportId);
         }
-        var stream = await session.Events.FetchForExclusiveWriting<Report>(set.ReportId, cancellationToken);
-        var report = stream.Aggregate
-            ?? throw new InvalidOperationException($"{typeof(TMessage).Name} refers to report {set.ReportId}, which Intake does not have.");
-        stream.AppendOne(set with { TrackingNumber = report.TrackingNumber });
+        await ReportStream.AppendAsync<TMessage>(session, set.ReportId, report => set with { TrackingNumber = report.TrackingNumber }, cancellationToken);
     }
 }
 
@@ -109,4 +103,16 @@ public sealed class AdvisoriesRescheduledConsumer(ISessionFactory sessions, Time
 
     protected override DisclosureDateSet Read(AdvisoriesRescheduled m, Guid messageId) =>
         new(m.ReportId, m.TrackingNumber, messageId, m.PublishAt, m.TimeZone, m.LocalTime, m.RescheduledAt);
+}
+
+/// <summary>Appends what another service's message means to the report's own stream, under its lock; a report Intake lacks is an error (the bus retries).</summary>
+internal static class ReportStream
+{
+    public static async Task AppendAsync<TMessage>(IDocumentSession session, Guid reportId, Func<Report, object> @event, CancellationToken cancellationToken)
+    {
+        var stream = await session.Events.FetchForExclusiveWriting<Report>(reportId, cancellationToken);
+        var report = stream.Aggregate
+            ?? throw new InvalidOperationException($"{typeof(TMessage).Name} refers to report {reportId}, which Intake does not have.");
+        stream.AppendOne(@event(report));
+    }
 }

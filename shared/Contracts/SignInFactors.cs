@@ -1,6 +1,6 @@
-namespace VulnPlatform.Contracts.Identity;
+namespace VulnPlatform.Contracts;
 
-/// <summary>The names of the factors an <see cref="AccountSignedIn"/> lists: Identity writes them, subscribers read them.</summary>
+/// <summary>The names of the factors an <see cref="Identity.AccountSignedIn"/> lists: Identity writes them, subscribers read them.</summary>
 public static class SignInFactors
 {
     public const string Password = "password";
