@@ -78,7 +78,7 @@ public sealed class CveTests : IAsyncLifetime
         _service = await ServiceInstances<Program>.StartAsync("disclosure_cve_test", 1, _clock, _tokens,
             new Dictionary<string, string>(DisclosureSettings.With(_intake))
             {
-                ["Disclosure:Publication:PollInterval"] = "01:00:00", ["Disclosure:Cve:ServicesUrl"] = address + "/api/", ["Disclosure:Cve:ShortName"] = "example",
+                ["Disclosure:Publication:PollInterval"] = Watches.OnlyAtStart, ["Disclosure:Cve:ServicesUrl"] = address + "/api/", ["Disclosure:Cve:ShortName"] = "example",
                 ["Disclosure:Cve:User"] = "cna@example.com", ["Disclosure:Cve:ApiKey"] = "secret-key", ["Disclosure:Cve:OrgId"] = OrgId,
             });
     }

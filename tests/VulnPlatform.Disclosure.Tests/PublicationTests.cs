@@ -33,7 +33,7 @@ public sealed class PublicationTests : IAsyncLifetime
     {
         _intake = await IntakeContactServer.StartAsync(_tokens, "disclosure");
         _service = await ServiceInstances<Program>.StartAsync("disclosure_publication_test", 2, _clock, _tokens,
-            new Dictionary<string, string>(DisclosureSettings.With(_intake)) { ["Disclosure:Publication:PollInterval"] = "01:00:00", ["PublicOrigin"] = "https://security.example.com" });
+            new Dictionary<string, string>(DisclosureSettings.With(_intake)) { ["Disclosure:Publication:PollInterval"] = Watches.OnlyAtStart, ["PublicOrigin"] = "https://security.example.com" });
     }
 
     public async Task DisposeAsync()
@@ -128,6 +128,8 @@ public sealed class PublicationTests : IAsyncLifetime
                 Assert.DoesNotContain("Path traversal", body);
             }
         }
+        // Inside the final-check lead the watch checks the texts for the reporter's identity once more (found nothing: recorded once).
+        Assert.Equal(1, (await Task.WhenAll(_service.Instances.Select(WatchAsync))).Sum());
         Assert.Equal(0, await WatchAsync(_service.Instances[0]));
 
         // At the instant: every advisory of the set, on both instances, in every list.
@@ -293,6 +295,98 @@ public sealed class PublicationTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Conflict, (await SendAsync(HttpMethod.Put, $"/api/advisories/{id}", coordinator,
             Edit("The updater writes anywhere. Contact wang.fang@example.org for details."))).StatusCode);
         Assert.DoesNotContain("wang.fang", (await (await SendAsync(HttpMethod.Get, $"/api/advisories/{id}", coordinator)).Content.ReadAsStringAsync()));
+    }
+
+    /// <summary>
+    /// The reporter allowed public credit and the summary thanks them by name; after the watch's last check
+    /// they withdraw it. The watch checks again, holds the set back (schedule cancelled, nothing public at
+    /// the instant) and the coordinators are told why — without the name.
+    /// </summary>
+    [Fact]
+    public async Task A_consent_withdrawn_after_the_last_check_holds_the_publication_back()
+    {
+        await using var held = await RawSubscriber.StartAsync(_service.Servers, "VulnPlatform.Contracts.Disclosure:AdvisoryPublicationHeld");
+        await using var rescheduled = await RawSubscriber.StartAsync(_service.Servers, "VulnPlatform.Contracts.Disclosure:AdvisoriesRescheduled");
+        var (trackingNumber, _) = await CaseAsync(publicCredit: true);
+        var coordinator = _tokens.Person(Guid.NewGuid(), "coordinator");
+        var draft = await DraftAsync(coordinator, new { trackingNumber });
+        var id = draft.GetProperty("publicId").GetString()!;
+        var setId = draft.GetProperty("setId").GetGuid();
+        _intake.Contacts[setId] = ("Fang Credit", "fang@example.org");
+        var content = draft.GetProperty("content");
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Put, $"/api/advisories/{id}", coordinator, new
+        {
+            title = content.GetProperty("title").GetString(), summary = "The updater writes anywhere. Thanks to Fang  Credit for the report.",
+            products = JsonSerializer.Deserialize<object>(content.GetProperty("products").GetRawText()), credit = "Fang Credit",
+        })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Put, $"/api/advisories/sets/{trackingNumber}/schedule", coordinator,
+            new { date = "2026-11-02", time = "09:00", timeZone = "UTC" })).StatusCode);
+        _clock.SetUtcNow(Instant.AddMinutes(-5));
+        Assert.Equal(2, await WatchAsync(_service.Instances[0])); // the last check, passed (they allow their name), and the customers' pre-notice
+        Assert.Equal(0, await WatchAsync(_service.Instances[1]));
+
+        await RawPublisher.PublishAsync(_service.Servers, new ReporterConsentChanged(setId, trackingNumber, false, false, null, Actor.AnonymousReporter, _clock.GetUtcNow()));
+        Assert.True(await Eventually.HoldsAsync(async () =>
+        {
+            await using var session = _service.Instances[0].Services.GetRequiredService<IDocumentStore>().QuerySession();
+            return (await session.LoadAsync<DisclosureSet>(setId))?.CheckedFor is null;
+        }, TimeSpan.FromSeconds(30)), "the consent change did not call for another check");
+        Assert.Equal(2, (await Task.WhenAll(_service.Instances.Select(WatchAsync))).Sum()); // cancelled and held, once
+
+        var set = await (await SendAsync(HttpMethod.Get, $"/api/advisories/sets/{trackingNumber}", coordinator)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(JsonValueKind.Null, set.GetProperty("time").ValueKind);
+        Assert.Contains("reporter's name", set.GetProperty("heldReason").GetString());
+        _clock.SetUtcNow(Instant.AddMinutes(1));
+        Assert.Equal(0, await WatchAsync(_service.Instances[0]));
+        foreach (var url in AdvisoryUrls(id)) Assert.Equal(HttpStatusCode.NotFound, (await _service.Instances[1].CreateClient().GetAsync(url)).StatusCode);
+        Assert.DoesNotContain("Fang", await _service.Instances[0].CreateClient().GetStringAsync("/advisories/feed.atom"));
+
+        var message = (await held.WaitForAsync(r => r.Count > 0, TimeSpan.FromSeconds(30))).First();
+        Assert.Equal("name", message.Message.GetProperty("reason").GetString());
+        Assert.Equal(Instant, message.Message.GetProperty("publishAt").GetDateTimeOffset());
+        Assert.DoesNotContain("Fang", message.RawJson);
+        var cancelled = await rescheduled.WaitForAsync(r => r.Any(m => m.Message.GetProperty("trackingNumber").GetString() == trackingNumber), TimeSpan.FromSeconds(30));
+        Assert.Contains(cancelled, m => m.Message.GetProperty("trackingNumber").GetString() == trackingNumber && m.Message.GetProperty("publishAt").ValueKind == JsonValueKind.Null);
+
+        // Scheduled again (the coordinator took the name out): the reason goes.
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Put, $"/api/advisories/{id}", coordinator, new
+        {
+            title = content.GetProperty("title").GetString(), summary = "The updater writes anywhere.",
+            products = JsonSerializer.Deserialize<object>(content.GetProperty("products").GetRawText()),
+        })).StatusCode);
+        var again = await SendAsync(HttpMethod.Put, $"/api/advisories/sets/{trackingNumber}/schedule", coordinator, new { date = "2026-11-09", time = "09:00", timeZone = "UTC" });
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(JsonValueKind.Null, (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("heldReason").ValueKind);
+    }
+
+    /// <summary>Intake cannot be asked: the watch waits and asks again while there is time, and holds the set back just before the instant rather than publish unchecked.</summary>
+    [Fact]
+    public async Task An_identity_that_cannot_be_checked_before_the_instant_is_not_published()
+    {
+        await using var held = await RawSubscriber.StartAsync(_service.Servers, "VulnPlatform.Contracts.Disclosure:AdvisoryPublicationHeld");
+        var (trackingNumber, _) = await CaseAsync(publicCredit: false);
+        var coordinator = _tokens.Person(Guid.NewGuid(), "coordinator");
+        var id = (await DraftAsync(coordinator, new { trackingNumber })).GetProperty("publicId").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Put, $"/api/advisories/sets/{trackingNumber}/schedule", coordinator,
+            new { date = "2026-11-02", time = "09:00", timeZone = "UTC" })).StatusCode);
+        _intake.Unavailable = true;
+        try
+        {
+            _clock.SetUtcNow(Instant.AddMinutes(-4));
+            Assert.Equal(0, await WatchAsync(_service.Instances[0])); // time left: asked again next round
+            var set = await (await SendAsync(HttpMethod.Get, $"/api/advisories/sets/{trackingNumber}", coordinator)).Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal(Instant, set.GetProperty("time").GetProperty("instant").GetDateTimeOffset());
+            _clock.SetUtcNow(Instant.AddSeconds(-20));
+            Assert.Equal(2, await WatchAsync(_service.Instances[0]));
+        }
+        finally
+        {
+            _intake.Unavailable = false;
+        }
+        _clock.SetUtcNow(Instant);
+        Assert.Equal(HttpStatusCode.NotFound, (await _service.Instances[1].CreateClient().GetAsync($"/advisories/{id}")).StatusCode);
+        var message = await held.WaitForAsync(r => r.Any(m => m.Message.GetProperty("trackingNumber").GetString() == trackingNumber), TimeSpan.FromSeconds(30));
+        Assert.Contains(message, m => m.Message.GetProperty("reason").GetString() == "unchecked");
     }
 
     /// <summary>

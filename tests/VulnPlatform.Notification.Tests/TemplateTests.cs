@@ -70,6 +70,25 @@ public sealed class TemplateTests
         if (reason.Contains('-')) Assert.DoesNotContain(reason, rendered.Text); // a code, not words
     }
 
+    [Theory]
+    [InlineData("en", "email-address", "Why: an advisory text contains the reporter's e-mail address.")]
+    [InlineData("en", "name", "Why: an advisory text contains the reporter's name, and they have not asked for public credit (or withdrew it).")]
+    [InlineData("en", "unchecked", "Why: the reporter's identity could not be checked against the advisory texts in time (Intake did not answer).")]
+    [InlineData("zh-CN", "email-address", "原因：公告文本中含有报告者的电子邮件地址。")]
+    [InlineData("zh-CN", "name", "原因：公告文本中含有报告者的姓名，而报告者未要求（或已撤回）公开致谢。")]
+    [InlineData("zh-CN", "unchecked", "原因：未能及时核对公告文本与报告者身份（Intake 未响应）。")]
+    public void The_coordinators_learn_in_words_why_a_publication_was_held(string language, string reason, string expected)
+    {
+        var planned = Assert.Single(NotificationPlan.For(new VulnPlatform.Contracts.Disclosure.AdvisoryPublicationHeld(Guid.NewGuid(), "VR-2026-000042",
+            new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero), reason, new DateTimeOffset(2026, 11, 2, 8, 55, 0, TimeSpan.Zero)), new NotificationPolicyOptions()));
+        Assert.Equal(new Recipient(Recipient.Desk, StaffDesks.Coordination), planned.Recipient);
+        var rendered = Templates.Render(planned.Template, language, planned.Values);
+        Assert.Contains(expected, rendered.Text);
+        Assert.Contains("2026-11-02 09:00 UTC", rendered.Text);
+        Assert.Contains("VR-2026-000042", rendered.Subject);
+        if (reason != "name") Assert.DoesNotContain(reason, rendered.Text); // a code, not words
+    }
+
     [Fact]
     public void Every_message_the_plan_names_has_a_template_in_both_languages()
     {

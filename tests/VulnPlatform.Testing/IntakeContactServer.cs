@@ -21,6 +21,9 @@ public sealed class IntakeContactServer : IAsyncDisposable
 
     public string Address => _app.Urls.First() + "/";
 
+    /// <summary>While set, the contact lookup answers 503 (Intake down or overloaded).</summary>
+    public bool Unavailable { get; set; }
+
     /// <summary>The settings that point a service's client (<paramref name="section"/>, e.g. <c>Disclosure:Client</c>) here.</summary>
     public IReadOnlyDictionary<string, string> Settings(string section) => new Dictionary<string, string>
     {
@@ -42,6 +45,7 @@ public sealed class IntakeContactServer : IAsyncDisposable
         });
         app.MapGet("/internal/reports/{id:guid}/contact", (Guid id, HttpRequest request) =>
             !request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.Ordinal) ? Results.Unauthorized()
+            : server.Unavailable ? Results.StatusCode(StatusCodes.Status503ServiceUnavailable)
             : server.Contacts.TryGetValue(id, out var contact) ? Results.Ok(new { name = contact.Name, email = contact.Email, language = "en" })
             : Results.NotFound());
         await app.StartAsync();

@@ -30,7 +30,7 @@ public sealed class SlaTests : IAsyncLifetime
 
     private TestServers Servers => _service.Servers;
 
-    public async Task InitializeAsync() => _service = await ServiceInstances<Program>.StartAsync("triage_sla_test", 2, _clock, _tokens, new Dictionary<string, string> { ["Triage:Sla:PollInterval"] = "01:00:00" });
+    public async Task InitializeAsync() => _service = await ServiceInstances<Program>.StartAsync("triage_sla_test", 2, _clock, _tokens, new Dictionary<string, string> { ["Triage:Sla:PollInterval"] = Watches.OnlyAtStart });
 
     public async Task DisposeAsync() => await _service.DisposeAsync();
 

@@ -36,7 +36,7 @@ public sealed class DeadlineTests : IAsyncLifetime
     {
         _intake = await IntakeContactServer.StartAsync(_tokens, "coordination");
         _service = await ServiceInstances<Program>.StartAsync("coordination_deadline_test", 2, _clock, _tokens,
-            new Dictionary<string, string>(_intake.Settings("Coordination:Client")) { ["Coordination:Deadlines:PollInterval"] = "01:00:00" });
+            new Dictionary<string, string>(_intake.Settings("Coordination:Client")) { ["Coordination:Deadlines:PollInterval"] = Watches.OnlyAtStart });
     }
 
     public async Task DisposeAsync()

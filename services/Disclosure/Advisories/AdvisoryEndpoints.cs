@@ -24,7 +24,9 @@ public sealed class ScheduleValidator : AbstractValidator<ScheduleRequest>
 }
 
 /// <summary>A case's advisories and when they go public.</summary>
-public sealed record SetView(Guid Id, string TrackingNumber, PublicationTime? Time, bool Published, DateTimeOffset? PublishedAt, IReadOnlyList<Advisory> Advisories);
+/// <summary>A case's advisory set for coordinators; <see cref="HeldReason"/> says why the publication watch last held it back (until it is scheduled again).</summary>
+public sealed record SetView(Guid Id, string TrackingNumber, PublicationTime? Time, bool Published, DateTimeOffset? PublishedAt, IReadOnlyList<Advisory> Advisories,
+    string? HeldReason = null, DateTimeOffset? HeldAt = null);
 
 /// <summary>
 /// <c>/api/advisories</c>, for coordinators: drafts assembled from the case, revisions (each with what
@@ -181,7 +183,8 @@ public static class AdvisoryEndpoints
         var now = time.GetUtcNow();
         if (resolved.Instant <= now) return Invalid("time", "The publication instant must be in the future.");
         var lead = resolved.Instant - options.Value.PreNoticeLeadTime;
-        var publication = resolved with { PreNoticeAt = lead > now ? lead : now };
+        var check = resolved.Instant - options.Value.FinalCheckLeadTime;
+        var publication = resolved with { PreNoticeAt = lead > now ? lead : now, CheckAt = check > now ? check : now };
         if (await GuardAsync(session, guard, trackingNumber, null, ct) is { } refused) return refused;
         return await ChangeSetAsync(session, trackingNumber, records, now, ct, (set, setId, number) => set is null
             ? new PublicationScheduled(setId, number, publication, Coordinator(user), now)
@@ -237,10 +240,14 @@ public static class AdvisoryEndpoints
         var contents = advisories.Select(a => changed is { } c && c.Id == a.Id ? c.Content : a.Content).ToList();
         if (changed is { } added && advisories.All(a => a.Id != added.Id)) contents.Add(added.Content); // a draft not stored yet
         var problem = await guard.CheckAsync(set, await session.LoadAsync<CaseFacts>(set, ct), contents, ct, more);
-        if (problem is null) return null;
-        return problem.StartsWith("The reporter's identity could not", StringComparison.Ordinal)
-            ? Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, type: ProblemTypes.Base + "unavailable", title: "Try again shortly", detail: problem)
-            : Results.Problem(statusCode: StatusCodes.Status409Conflict, type: ProblemTypes.Base + "reporter-identity", title: "The reporter would be named", detail: problem);
+        return problem switch
+        {
+            null => null,
+            { Unavailable: true } => Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, type: ProblemTypes.Base + "unavailable",
+                title: "Try again shortly", detail: problem.Detail),
+            _ => Results.Problem(statusCode: StatusCodes.Status409Conflict, type: ProblemTypes.Base + "reporter-identity",
+                title: "The reporter would be named", detail: problem.Detail),
+        };
     }
 
     private static async Task<SetView?> SetAsync(IQuerySession session, string trackingNumber, CancellationToken ct)
@@ -249,7 +256,7 @@ public static class AdvisoryEndpoints
         var advisories = await session.Query<Advisory>().Where(a => a.TrackingNumber == trackingNumber).OrderBy(a => a.DraftedAt).ToListAsync(ct);
         if (advisories.Count == 0) return null;
         var set = await session.LoadAsync<DisclosureSet>(advisories[0].SetId, ct);
-        return new SetView(advisories[0].SetId, trackingNumber, set?.Time, set?.Published == true, set?.PublishedAt, advisories);
+        return new SetView(advisories[0].SetId, trackingNumber, set?.Time, set?.Published == true, set?.PublishedAt, advisories, set?.HeldReason, set?.HeldAt);
     }
 
     private static Task<Advisory?> FindAsync(IQuerySession session, string publicId, CancellationToken ct) =>

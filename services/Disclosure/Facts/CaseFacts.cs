@@ -165,7 +165,9 @@ public sealed class CaseFactsConsumer<TMessage>(ISessionFactory sessions, TimePr
         if (message is ReporterConsentChanged or ReporterDataErased)
         {
             // The published credit follows the reporter's consent as it stands (withdrawn consent removes it).
-            await records.RefreshLockedAsync(session, reportId, facts.UpdatedAt, cancellationToken, facts);
+            var set = await records.RefreshLockedAsync(session, reportId, facts.UpdatedAt, cancellationToken, facts);
+            // What the reporter allows changed after the watch's last identity check: it checks the texts again before anything goes out.
+            if (set?.Aggregate is { Published: false, CheckedFor: not null }) set.AppendOne(new Publication.PublicationRecheckDue(reportId, facts.UpdatedAt));
         }
     }
 }

@@ -12,6 +12,9 @@ public sealed record PublicationTime(DateTimeOffset Instant, string TimeZone, st
 {
     /// <summary>When the configured customer contacts get their embargoed pre-notice (the lead time before the instant, or at once).</summary>
     public DateTimeOffset? PreNoticeAt { get; init; }
+
+    /// <summary>When the publication watch checks the public texts for the reporter's identity one last time (the final-check lead before the instant, or at once).</summary>
+    public DateTimeOffset? CheckAt { get; init; }
 }
 
 public sealed record PublicationScheduled(Guid SetId, string TrackingNumber, PublicationTime Time, Actor By, DateTimeOffset At);
@@ -19,6 +22,19 @@ public sealed record PublicationScheduled(Guid SetId, string TrackingNumber, Pub
 public sealed record PublicationRescheduled(Guid SetId, PublicationTime Time, Actor By, DateTimeOffset At, string? TrackingNumber = null);
 
 public sealed record PublicationCancelled(Guid SetId, Actor By, DateTimeOffset At, string? TrackingNumber = null);
+
+/// <summary>The publication watch's last identity check before the instant found nothing (once per instant; a consent change calls for another).</summary>
+public sealed record PublicationChecked(Guid SetId, DateTimeOffset Instant, DateTimeOffset At);
+
+/// <summary>The reporter's consent changed after the last check: the watch checks the texts again before anything goes out.</summary>
+public sealed record PublicationRecheckDue(Guid SetId, DateTimeOffset At);
+
+/// <summary>
+/// The watch refused to let the set go public (a text names the reporter, or their identity could not be
+/// checked before the instant): the schedule is cancelled in the same transaction (the embargo holds) and
+/// the coordinators are told why — the reason never quotes the identity.
+/// </summary>
+public sealed record PublicationHeld(Guid SetId, DateTimeOffset Instant, string Reason, string Detail, DateTimeOffset At, string? TrackingNumber = null);
 
 public sealed record PublishedEntry(string PublicId, string Title, Uri Page, IReadOnlyList<string> CveIds);
 
@@ -51,6 +67,11 @@ public sealed class DisclosureSet
     /// <summary>The instant the customers were pre-notified of (a new instant calls for a new pre-notice).</summary>
     public DateTimeOffset? PreNotifiedFor { get; set; }
     public DateTimeOffset? PublishedAt { get; set; }
+    /// <summary>The instant the watch's last identity check passed for (a new instant, or a consent change, calls for another).</summary>
+    public DateTimeOffset? CheckedFor { get; set; }
+    /// <summary>Why the watch last held the set back, until it is scheduled again.</summary>
+    public string? HeldReason { get; set; }
+    public DateTimeOffset? HeldAt { get; set; }
     public long Version { get; set; }
 
     public bool IsPublicAt(DateTimeOffset now) => Time is { } time && time.Instant <= now;
@@ -58,6 +79,10 @@ public sealed class DisclosureSet
     /// <summary>The pre-notice is due (and not sent for this instant).</summary>
     public bool PreNoticeDueAt(DateTimeOffset now) =>
         !Published && Time is { PreNoticeAt: { } at } time && at <= now && PreNotifiedFor != time.Instant && time.Instant > now;
+
+    /// <summary>The last identity check is due (from its time on, and before any pre-notice or the instant).</summary>
+    public bool CheckDueAt(DateTimeOffset now) =>
+        !Published && Time is { } time && CheckedFor != time.Instant && (time.CheckAt ?? time.PreNoticeAt ?? time.Instant) <= now;
 
     public DisclosureSet Rescheduled()
     {
@@ -67,8 +92,15 @@ public sealed class DisclosureSet
 
     public void Reschedule()
     {
-        DueAt = Published || Time is null ? null
-            : Time.PreNoticeAt is { } preNotice && PreNotifiedFor != Time.Instant && preNotice < Time.Instant ? preNotice : Time.Instant;
+        if (Published || Time is not { } time)
+        {
+            DueAt = null;
+            return;
+        }
+        var due = time.Instant;
+        if (time.PreNoticeAt is { } preNotice && PreNotifiedFor != time.Instant && preNotice < due) due = preNotice;
+        if (CheckedFor != time.Instant && (time.CheckAt ?? time.PreNoticeAt) is { } check && check < due) due = check;
+        DueAt = due;
     }
 }
 
@@ -82,6 +114,8 @@ public sealed class DisclosureSetProjection : SingleStreamProjection<DisclosureS
     public static void Apply(IEvent<PublicationRescheduled> e, DisclosureSet s)
     {
         s.Time = e.Data.Time;
+        s.HeldReason = null;
+        s.HeldAt = null;
         s.Reschedule();
         s.Version = e.Version;
     }
@@ -90,6 +124,29 @@ public sealed class DisclosureSetProjection : SingleStreamProjection<DisclosureS
     {
         s.Time = null;
         s.DueAt = null;
+        s.Version = e.Version;
+    }
+
+    public static void Apply(IEvent<PublicationChecked> e, DisclosureSet s)
+    {
+        s.CheckedFor = e.Data.Instant;
+        s.Reschedule();
+        s.Version = e.Version;
+    }
+
+    public static void Apply(IEvent<PublicationRecheckDue> e, DisclosureSet s)
+    {
+        s.CheckedFor = null;
+        s.Reschedule();
+        s.Version = e.Version;
+    }
+
+    public static void Apply(IEvent<PublicationHeld> e, DisclosureSet s)
+    {
+        s.Time = null;
+        s.DueAt = null;
+        s.HeldReason = e.Data.Detail;
+        s.HeldAt = e.Data.At;
         s.Version = e.Version;
     }
 

@@ -5,6 +5,16 @@ using VulnPlatform.ServiceDefaults.Security;
 
 namespace VulnPlatform.Disclosure.Publication;
 
+/// <summary>Why advisory texts may not go public (never quoting the identity found); <see cref="Unavailable"/> when Intake could not be asked.</summary>
+public sealed record GuardRefusal(string Code, string Detail)
+{
+    public const string EmailAddress = "email-address";
+    public const string Name = "name";
+    public const string Unchecked = "unchecked";
+
+    public bool Unavailable => Code == Unchecked;
+}
+
 /// <summary>
 /// The last check before an advisory set is given its instant (and before a scheduled or public one is
 /// revised): no public text may contain the reporter's e-mail address, nor their name unless they asked
@@ -20,7 +30,7 @@ public sealed class IdentityGuard(ServiceTokens tokens, IOptions<ServiceClientOp
     /// of every advisory that reaches a public output is looked at, with <paramref name="more"/> (a
     /// revision's change summary), through the platform's one identity matcher.
     /// </summary>
-    public async Task<string?> CheckAsync(Guid reportId, CaseFacts? facts, IEnumerable<AdvisoryContent> contents, CancellationToken cancellationToken,
+    public async Task<GuardRefusal?> CheckAsync(Guid reportId, CaseFacts? facts, IEnumerable<AdvisoryContent> contents, CancellationToken cancellationToken,
         IEnumerable<string?>? more = null)
     {
         ReporterContactInfo? reporter; // none when anonymous or erased: nothing to look for
@@ -31,15 +41,16 @@ public sealed class IdentityGuard(ServiceTokens tokens, IOptions<ServiceClientOp
         catch (HttpRequestException e)
         {
             logger.LogWarning(e, "The reporter of {ReportId} could not be checked against the advisory texts", reportId);
-            return "The reporter's identity could not be checked against the advisory texts just now (Intake did not answer); try again shortly.";
+            return new GuardRefusal(GuardRefusal.Unchecked,
+                "The reporter's identity could not be checked against the advisory texts just now (Intake did not answer); try again shortly.");
         }
         if (reporter is null) return null;
         var named = facts?.AllowedCredit is not null; // they asked to be credited publicly: the name may appear, the address never
         var texts = contents.SelectMany(PublicTexts).Concat(more ?? []).ToList();
         return IdentityMatcher.Finds(texts, reporter.Email, named ? null : reporter.Name) switch
         {
-            IdentityMatcher.EmailAddress => "An advisory text contains the reporter's e-mail address; remove it before scheduling.",
-            IdentityMatcher.Name => "An advisory text contains the reporter's name, and they have not asked for public credit; remove it before scheduling.",
+            IdentityMatcher.EmailAddress => new GuardRefusal(GuardRefusal.EmailAddress, "An advisory text contains the reporter's e-mail address; remove it before scheduling."),
+            IdentityMatcher.Name => new GuardRefusal(GuardRefusal.Name, "An advisory text contains the reporter's name, and they have not asked for public credit; remove it before scheduling."),
             _ => null,
         };
     }

@@ -45,11 +45,13 @@ public sealed class PublicRecords(IOptions<PublisherOptions> publisher, IConfigu
     /// meanwhile is what the records follow — never a copy read earlier. A set never scheduled has none.
     /// Every writer of public records goes through here, except the schedule's own change, which holds the lock already.
     /// </summary>
-    public async Task RefreshLockedAsync(IDocumentSession session, Guid setId, DateTimeOffset now, CancellationToken cancellationToken, CaseFacts? facts = null)
+    public async Task<JasperFx.Events.IEventStream<DisclosureSet>?> RefreshLockedAsync(
+        IDocumentSession session, Guid setId, DateTimeOffset now, CancellationToken cancellationToken, CaseFacts? facts = null)
     {
         var stream = await session.Events.FetchForExclusiveWriting<DisclosureSet>(setId, cancellationToken);
-        if (stream.Aggregate is not { } set) return;
+        if (stream.Aggregate is not { } set) return null;
         await RefreshAsync(session, setId, now, cancellationToken, set, facts: facts);
+        return stream;
     }
 
     public async Task RefreshAsync(IDocumentSession session, Guid setId, DateTimeOffset now, CancellationToken cancellationToken,

@@ -82,6 +82,8 @@ public static class NotificationPlan
                 ["advisories"] = string.Join("\n", m.Advisories.Select(a => $"{a.AdvisoryPublicId}: {a.Title} — {a.Page}")),
                 ["publishAt"] = Instant(m.PublishAt), ["timeZone"] = m.TimeZone, ["localPublishAt"] = Local(m.PublishAt, m.TimeZone),
             }), Inbox: false))],
+        AdvisoryPublicationHeld m => [new PlannedMessage("publication-held", new Recipient(Recipient.Desk, StaffDesks.Coordination), m.ReportId, m.TrackingNumber,
+            Values(m.TrackingNumber, new() { ["publishAt"] = Instant(m.PublishAt), ["reason"] = m.Reason, ["heldAt"] = Instant(m.HeldAt) }), Inbox: false)],
         PentestReportRequested m => [new PlannedMessage("pentest-requested", new Recipient(Recipient.Desk, StaffDesks.Coordination), null, null,
             new() { ["organisation"] = m.Organisation, ["requestId"] = m.RequestId.ToString(), ["requestedAt"] = Instant(m.RequestedAt) }, Inbox: false)],
         PentestRequestApproved m => [new PlannedMessage("pentest-approved", new Recipient(Recipient.PentestRequester, m.RequestId.ToString()), null, null,

@@ -101,6 +101,12 @@ public static class CaseEndpoints
         if (await FindAsync(session, trackingNumber, ct) is not { } view) return NoSuchCase();
         // Files that arrived before their case was open are in the case all the same.
         var files = await session.Query<CaseFile>().Where(f => f.ReportId == view.ReportId).ToListAsync(ct);
+        if (files.Any(f => view.Attachments.All(a => a.Id != f.Id)))
+        {
+            // A file is stored with the event that notes it (one transaction): one committed between the
+            // two reads is in the case read again, so the ETag covers every file shown.
+            view = await FindAsync(session, trackingNumber, ct) ?? view;
+        }
         view.Attachments = [.. view.Attachments, .. files.Where(f => view.Attachments.All(a => a.Id != f.Id))
             .Select(f => new CaseAttachment(f.Id, f.FileName, f.Size, f.Sha256, f.AddedAt))];
         http.Response.Headers.ETag = ETag(view.Version);

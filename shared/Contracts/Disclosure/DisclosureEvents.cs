@@ -15,6 +15,14 @@ public sealed record AdvisoriesScheduled(Guid ReportId, string TrackingNumber, D
 /// <summary>The instant moved (or, with <see cref="PublishAt"/> null, was cancelled) before it passed.</summary>
 public sealed record AdvisoriesRescheduled(Guid ReportId, string TrackingNumber, DateTimeOffset? PublishAt, string? TimeZone, string? LocalTime, Actor RescheduledBy, DateTimeOffset RescheduledAt);
 
+/// <summary>
+/// The publication watch held a case's advisories back shortly before <see cref="PublishAt"/> (the schedule
+/// is cancelled, nothing went public): <see cref="Reason"/> is <c>email-address</c> or <c>name</c> (a text
+/// would name the reporter) or <c>unchecked</c> (their identity could not be checked in time). The
+/// coordinators are told; nothing of the text or the identity is carried.
+/// </summary>
+public sealed record AdvisoryPublicationHeld(Guid ReportId, string TrackingNumber, DateTimeOffset PublishAt, string Reason, DateTimeOffset HeldAt);
+
 /// <summary>A published advisory of the set: its public identifier, page and CVE ids.</summary>
 public sealed record PublishedAdvisory(string AdvisoryPublicId, string Title, Uri Page, IReadOnlyList<string> CveIds);
 
