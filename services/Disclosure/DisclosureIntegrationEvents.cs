@@ -10,7 +10,7 @@ public sealed class DisclosureIntegrationEvents : IIntegrationEventMap
 {
     public IReadOnlyCollection<Type> ContractTypes =>
         [typeof(AdvisoryDrafted), typeof(AdvisoryRevised), typeof(AdvisoriesScheduled), typeof(AdvisoriesRescheduled), typeof(AdvisoriesPublished),
-         typeof(AdvisoryPublicationHeld), typeof(CustomersPreNotified), typeof(PentestReportRequested), typeof(PentestRequestApproved), typeof(PentestRequestDeclined), typeof(PentestReportDownloaded)];
+         typeof(AdvisoryPublicationHeld), typeof(AdvisoryScheduleOverridden), typeof(CustomersPreNotified), typeof(PentestReportRequested), typeof(PentestRequestApproved), typeof(PentestRequestDeclined), typeof(PentestReportDownloaded)];
 
     public object? ToIntegrationEvent(IEvent @event) => @event.Data switch
     {
@@ -21,6 +21,8 @@ public sealed class DisclosureIntegrationEvents : IIntegrationEventMap
         Internal.Publication.PublicationRescheduled e =>
             new AdvisoriesRescheduled(e.SetId, e.TrackingNumber ?? "", e.Time.Instant, e.Time.TimeZone, e.Time.LocalTime, e.By, e.At),
         Internal.Publication.PublicationCancelled e => new AdvisoriesRescheduled(e.SetId, e.TrackingNumber ?? "", null, null, null, e.By, e.At),
+        Internal.Publication.ScheduleOverridden e => new AdvisoryScheduleOverridden(e.SetId, e.TrackingNumber, e.Time.Instant, e.Time.TimeZone, e.Time.LocalTime,
+            [.. e.Concerns.Select(c => c.Code)], e.Reason, e.Vendors, e.By, e.At),
         Internal.Publication.PublicationHeld e => new AdvisoryPublicationHeld(e.SetId, e.TrackingNumber ?? "", e.Instant, e.Reason, e.At),
         Internal.Publication.SetPublished e => new AdvisoriesPublished(e.SetId, e.TrackingNumber ?? "", e.Instant,
             [.. (e.Advisories ?? []).Select(a => new PublishedAdvisory(a.PublicId, a.Title, a.Page, a.CveIds))], e.Credit,

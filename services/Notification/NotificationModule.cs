@@ -30,7 +30,7 @@ public static class NotificationModule
         typeof(VulnPlatform.Contracts.VendorCoordination.VendorNotified), typeof(VulnPlatform.Contracts.VendorCoordination.VendorReminded),
         typeof(VulnPlatform.Contracts.VendorCoordination.VendorUnresponsive), typeof(VulnPlatform.Contracts.VendorCoordination.VendorMessageRelayed),
         typeof(VulnPlatform.Contracts.Disclosure.AdvisoriesPublished), typeof(VulnPlatform.Contracts.Disclosure.CustomersPreNotified),
-        typeof(VulnPlatform.Contracts.Disclosure.AdvisoryPublicationHeld),
+        typeof(VulnPlatform.Contracts.Disclosure.AdvisoryPublicationHeld), typeof(VulnPlatform.Contracts.Disclosure.AdvisoryScheduleOverridden),
         typeof(VulnPlatform.Contracts.Disclosure.PentestReportRequested), typeof(VulnPlatform.Contracts.Disclosure.PentestRequestApproved),
         typeof(VulnPlatform.Contracts.Disclosure.PentestRequestDeclined),
     ];

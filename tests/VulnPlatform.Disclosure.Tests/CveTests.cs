@@ -122,10 +122,10 @@ public sealed class CveTests : IAsyncLifetime
         Assert.Contains(_calls, c => c.Path == "/api/cve-id?cve_year=2026&amount=1&short_name=example");
 
         Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(Request(HttpMethod.Put, $"/api/advisories/sets/{trackingNumber}/schedule", coordinator,
-            new { date = "2026-11-03", time = "09:00", timeZone = "UTC" }))).StatusCode);
+            new { date = "2026-11-06", time = "09:00", timeZone = "UTC" }))).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/advisories/{id}/cve/CVE-2026-50001.json")).StatusCode);
         Assert.DoesNotContain(_calls, c => c.Path.StartsWith("/api/cve/", StringComparison.Ordinal));
-        _clock.SetUtcNow(new DateTimeOffset(2026, 11, 3, 9, 0, 0, TimeSpan.Zero));
+        _clock.SetUtcNow(new DateTimeOffset(2026, 11, 6, 9, 0, 0, TimeSpan.Zero));
         await _service.Instances[0].Services.GetRequiredService<PublicationWatch>().RunOnceAsync(CancellationToken.None);
 
         Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(_calls.Any(c => c.Path == "/api/cve/CVE-2026-50001/cna")), TimeSpan.FromSeconds(30)),
@@ -137,7 +137,7 @@ public sealed class CveTests : IAsyncLifetime
         Assert.Equal("Example", container.GetProperty("affected")[0].GetProperty("vendor").GetString());
         Assert.Equal("CWE-89", container.GetProperty("problemTypes")[0].GetProperty("descriptions")[0].GetProperty("cweId").GetString());
         Assert.Equal(7.5, container.GetProperty("metrics")[0].GetProperty("cvssV3_1").GetProperty("baseScore").GetDouble());
-        Assert.Equal("2026-11-03T09:00:00.000Z", container.GetProperty("datePublic").GetString());
+        Assert.Equal("2026-11-06T09:00:00.000Z", container.GetProperty("datePublic").GetString());
         var published = await client.GetAsync($"/advisories/{id}/cve/CVE-2026-50001.json");
         Assert.Equal(HttpStatusCode.OK, published.StatusCode);
         var record = System.Text.Json.Nodes.JsonNode.Parse(await published.Content.ReadAsStringAsync())!;

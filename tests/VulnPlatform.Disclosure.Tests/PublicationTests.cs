@@ -359,6 +359,67 @@ public sealed class PublicationTests : IAsyncLifetime
         Assert.Equal(JsonValueKind.Null, (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("heldReason").ValueKind);
     }
 
+    /// <summary>
+    /// An instant before the date agreed with the vendor is refused with the concern named; confirmed with a
+    /// reason it is scheduled, the override is kept with the set and the vendors are told (the reason is
+    /// checked for the reporter's identity like every text that leaves).
+    /// </summary>
+    [Fact]
+    public async Task An_instant_the_coordination_has_not_agreed_to_needs_a_confirmed_reason()
+    {
+        await using var overridden = await RawSubscriber.StartAsync(_service.Servers, "VulnPlatform.Contracts.Disclosure:AdvisoryScheduleOverridden");
+        var (trackingNumber, organisation) = await CaseAsync(publicCredit: false);
+        var coordinator = _tokens.Person(Guid.NewGuid(), "coordinator");
+        var draft = await DraftAsync(coordinator, new { trackingNumber });
+        var setId = draft.GetProperty("setId").GetGuid();
+        _intake.Contacts[setId] = ("Wang Fang Researcher", "wang.fang@example.org");
+        var agreed = new DateTimeOffset(2026, 11, 20, 9, 0, 0, TimeSpan.Zero);
+        await RawPublisher.PublishAsync(_service.Servers, new DisclosureDateAgreed(setId, setId, trackingNumber, agreed, new Actor(ActorKinds.Staff, "c"), _clock.GetUtcNow()));
+        Assert.True(await Eventually.HoldsAsync(async () =>
+        {
+            await using var session = _service.Instances[0].Services.GetRequiredService<IDocumentStore>().QuerySession();
+            return (await session.LoadAsync<Facts.CaseFacts>(setId))?.AgreedDisclosureAt == agreed;
+        }, TimeSpan.FromSeconds(30)), "the agreed date did not reach Disclosure");
+        var set = await (await SendAsync(HttpMethod.Get, $"/api/advisories/sets/{trackingNumber}", coordinator)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(agreed, set.GetProperty("agreedDisclosureAt").GetDateTimeOffset()); // what the console's form starts from
+
+        foreach (var reason in new string?[] { null, "   " })
+        {
+            var refused = await SendAsync(HttpMethod.Put, $"/api/advisories/sets/{trackingNumber}/schedule", coordinator,
+                new { date = "2026-11-02", time = "10:00", timeZone = "Europe/Berlin", overrideReason = reason });
+            Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+            var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal("before-agreed-date", Assert.Single(problem.GetProperty("concerns").EnumerateArray()).GetProperty("code").GetString());
+            Assert.Contains("2026-11-20 09:00 UTC", problem.GetProperty("detail").GetString());
+            Assert.Equal(Instant, problem.GetProperty("instant").GetDateTimeOffset());
+        }
+        Assert.Equal(JsonValueKind.Null, (await (await SendAsync(HttpMethod.Get, $"/api/advisories/sets/{trackingNumber}", coordinator)).Content
+            .ReadFromJsonAsync<JsonElement>()).GetProperty("time").ValueKind);
+        var naming = await SendAsync(HttpMethod.Put, $"/api/advisories/sets/{trackingNumber}/schedule", coordinator,
+            new { date = "2026-11-02", time = "10:00", timeZone = "Europe/Berlin", overrideReason = "Wang Fang Researcher is presenting it at a conference." });
+        Assert.Equal(HttpStatusCode.Conflict, naming.StatusCode);
+        Assert.Contains("reporter's name", await naming.Content.ReadAsStringAsync());
+
+        const string why = "Exploited in the wild since Friday; the fix is out.";
+        var scheduled = await SendAsync(HttpMethod.Put, $"/api/advisories/sets/{trackingNumber}/schedule", coordinator,
+            new { date = "2026-11-02", time = "10:00", timeZone = "Europe/Berlin", overrideReason = why });
+        Assert.Equal(HttpStatusCode.OK, scheduled.StatusCode);
+        var view = await scheduled.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(Instant, view.GetProperty("time").GetProperty("instant").GetDateTimeOffset());
+        var kept = Assert.Single(view.GetProperty("overrides").EnumerateArray());
+        Assert.Equal(why, kept.GetProperty("reason").GetString());
+        Assert.Equal("before-agreed-date", Assert.Single(kept.GetProperty("concerns").EnumerateArray()).GetProperty("code").GetString());
+
+        var told = (await overridden.WaitForAsync(r => r.Count > 0, TimeSpan.FromSeconds(30))).First().Message;
+        Assert.Equal(why, told.GetProperty("reason").GetString());
+        Assert.Equal(organisation, Assert.Single(told.GetProperty("vendorOrganisationIds").EnumerateArray()).GetGuid());
+        Assert.Equal(["before-agreed-date"], told.GetProperty("concerns").EnumerateArray().Select(c => c.GetString()));
+
+        // On or after the agreed date nothing needs confirming (the vendor acknowledged by giving its final status).
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Put, $"/api/advisories/sets/{trackingNumber}/schedule", coordinator,
+            new { date = "2026-11-20", time = "09:00", timeZone = "UTC" })).StatusCode);
+    }
+
     /// <summary>Intake cannot be asked: the watch waits and asks again while there is time, and holds the set back just before the instant rather than publish unchecked.</summary>
     [Fact]
     public async Task An_identity_that_cannot_be_checked_before_the_instant_is_not_published()

@@ -57,6 +57,7 @@ public sealed class BackupRestoreTests
         var scheduled = await api.SendAsync(Platform.Bearer(HttpMethod.Put, $"/api/advisories/sets/{trackingNumber}/schedule", coordinator, JsonContent.Create(new
         {
             date = at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), time = at.UtcDateTime.ToString("HH:mm:ss", CultureInfo.InvariantCulture), timeZone = "UTC",
+            overrideReason = "Published within seconds for the backup check.",
         })));
         Assert.Equal(HttpStatusCode.OK, scheduled.StatusCode);
         Assert.True(await Eventually.HoldsAsync(async () => (await api.GetAsync($"/advisories/{advisoryId}")).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(30)));

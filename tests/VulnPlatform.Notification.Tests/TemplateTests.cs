@@ -89,6 +89,25 @@ public sealed class TemplateTests
         if (reason != "name") Assert.DoesNotContain(reason, rendered.Text); // a code, not words
     }
 
+    [Theory]
+    [InlineData("en", "- it is before the disclosure date agreed with you;", "Their reason: Exploited in the wild.")]
+    [InlineData("zh-CN", "- 该时间早于与您约定的披露日期；", "协调员的理由：Exploited in the wild.")]
+    public void Each_vendor_learns_of_an_override_with_the_reason_and_the_instant_in_both_zones(string language, string concern, string reason)
+    {
+        var vendors = new[] { Guid.NewGuid(), Guid.NewGuid() };
+        var planned = NotificationPlan.For(new VulnPlatform.Contracts.Disclosure.AdvisoryScheduleOverridden(Guid.NewGuid(), "VR-2026-000042",
+            new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero), "Europe/Berlin", "2026-11-02T10:00+01:00", ["before-agreed-date"], "Exploited in the wild.",
+            vendors, VulnPlatform.Contracts.Actor.System, DateTimeOffset.UtcNow), new NotificationPolicyOptions());
+        Assert.Equal(vendors.Select(v => new Recipient(Recipient.Vendor, v.ToString())), planned.Select(p => p.Recipient));
+        var rendered = Templates.Render(planned[0].Template, language, planned[0].Values);
+        Assert.Contains(concern, rendered.Text);
+        Assert.Contains(reason, rendered.Text);
+        Assert.Contains("2026-11-02 10:00 Europe/Berlin", rendered.Text);
+        Assert.Contains("2026-11-02 09:00 UTC", rendered.Text);
+        Assert.DoesNotContain("before-agreed-date", rendered.Text);
+        Assert.DoesNotContain("notice before publication", rendered.Text); // only the concerns there were
+    }
+
     [Fact]
     public void Every_message_the_plan_names_has_a_template_in_both_languages()
     {

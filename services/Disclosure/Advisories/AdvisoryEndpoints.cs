@@ -10,7 +10,12 @@ using VulnPlatform.ServiceDefaults.Security;
 
 namespace VulnPlatform.Disclosure.Advisories;
 
-public sealed record ScheduleRequest(string? Date, string? Time, string? TimeZone, string? Offset);
+/// <summary>
+/// A publication instant (a local date and time in a zone, with the offset where the clocks make it
+/// ambiguous). <see cref="OverrideReason"/> confirms an instant the coordination has not agreed to (see
+/// <see cref="ScheduleDecider"/>): without it such an instant is refused with the concerns listed.
+/// </summary>
+public sealed record ScheduleRequest(string? Date, string? Time, string? TimeZone, string? Offset, string? OverrideReason = null);
 
 public sealed class ScheduleValidator : AbstractValidator<ScheduleRequest>
 {
@@ -20,13 +25,13 @@ public sealed class ScheduleValidator : AbstractValidator<ScheduleRequest>
         RuleFor(r => r.Time).NotEmpty().MaximumLength(8);
         RuleFor(r => r.TimeZone).NotEmpty().MaximumLength(64).SingleLineText();
         RuleFor(r => r.Offset).MaximumLength(6);
+        RuleFor(r => r.OverrideReason).MaximumLength(2000).MultiLineText();
     }
 }
 
-/// <summary>A case's advisories and when they go public.</summary>
 /// <summary>A case's advisory set for coordinators; <see cref="HeldReason"/> says why the publication watch last held it back (until it is scheduled again).</summary>
 public sealed record SetView(Guid Id, string TrackingNumber, PublicationTime? Time, bool Published, DateTimeOffset? PublishedAt, IReadOnlyList<Advisory> Advisories,
-    string? HeldReason = null, DateTimeOffset? HeldAt = null);
+    string? HeldReason = null, DateTimeOffset? HeldAt = null, DateTimeOffset? AgreedDisclosureAt = null, IReadOnlyList<ScheduleOverride>? Overrides = null);
 
 /// <summary>
 /// <c>/api/advisories</c>, for coordinators: drafts assembled from the case, revisions (each with what
@@ -185,22 +190,41 @@ public static class AdvisoryEndpoints
         var lead = resolved.Instant - options.Value.PreNoticeLeadTime;
         var check = resolved.Instant - options.Value.FinalCheckLeadTime;
         var publication = resolved with { PreNoticeAt = lead > now ? lead : now, CheckAt = check > now ? check : now };
-        if (await GuardAsync(session, guard, trackingNumber, null, ct) is { } refused) return refused;
-        return await ChangeSetAsync(session, trackingNumber, records, now, ct, (set, setId, number) => set is null
-            ? new PublicationScheduled(setId, number, publication, Coordinator(user), now)
-            : new PublicationRescheduled(setId, publication, Coordinator(user), now, number));
+        var reason = string.IsNullOrWhiteSpace(request.OverrideReason) ? null : request.OverrideReason.Trim();
+        // The reason goes to the vendors: it is checked for the reporter's identity with the advisory texts.
+        if (await GuardAsync(session, guard, trackingNumber, null, ct, more: [reason]) is { } refused) return refused;
+        var facts = trackingNumber.Length <= 32 ? await session.Query<CaseFacts>().FirstOrDefaultAsync(f => f.TrackingNumber == trackingNumber, ct) : null;
+        var concerns = ScheduleDecider.Concerns(facts, resolved.Instant, now, options.Value.PreNoticeLeadTime);
+        if (concerns.Count > 0 && reason is null)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status409Conflict, type: ProblemTypes.Base + "schedule-not-coordinated", title: "Not coordinated",
+                detail: string.Join(" ", concerns.Select(c => c.Detail)) + " To publish at this instant all the same, confirm with a reason (overrideReason): it is recorded and shown to the vendors.",
+                extensions: new Dictionary<string, object?>
+                {
+                    ["concerns"] = concerns, ["instant"] = resolved.Instant, ["timeZone"] = resolved.TimeZone, ["localTime"] = resolved.LocalTime,
+                    ["agreedDisclosureAt"] = facts?.AgreedDisclosureAt,
+                });
+        }
+        return await ChangeSetAsync(session, trackingNumber, records, now, ct, (set, setId, number) =>
+        {
+            object change = set is null
+                ? new PublicationScheduled(setId, number, publication, Coordinator(user), now)
+                : new PublicationRescheduled(setId, publication, Coordinator(user), now, number);
+            return concerns.Count == 0 ? [change]
+                : [change, new ScheduleOverridden(setId, number, publication, concerns, reason!, [.. facts!.Vendors.Select(v => v.OrganisationId)], Coordinator(user), now)];
+        });
     }
 
     private static Task<IResult> CancelAsync(string trackingNumber, ClaimsPrincipal user, IDocumentSession session, PublicRecords records, TimeProvider time, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        return ChangeSetAsync(session, trackingNumber, records, now, ct, (set, setId, number) => set?.Time is null ? null : new PublicationCancelled(setId, Coordinator(user), now, number));
+        return ChangeSetAsync(session, trackingNumber, records, now, ct, (set, setId, number) => set?.Time is null ? [] : [new PublicationCancelled(setId, Coordinator(user), now, number)]);
     }
 
     /// <summary>Changes a set's schedule under its stream's lock, only while its instant has not passed, and rebuilds its public records in the same transaction.</summary>
     private static async Task<IResult> ChangeSetAsync(
         IDocumentSession session, string trackingNumber, PublicRecords records, DateTimeOffset now, CancellationToken ct,
-        Func<DisclosureSet?, Guid, string, object?> change)
+        Func<DisclosureSet?, Guid, string, IReadOnlyList<object>> change)
     {
         var advisories = trackingNumber.Length <= 32
             ? await session.Query<Advisory>().Where(a => a.TrackingNumber == trackingNumber).ToListAsync(ct)
@@ -213,10 +237,10 @@ public static class AdvisoryEndpoints
             return Results.Problem(statusCode: StatusCodes.Status409Conflict, type: ProblemTypes.Conflict, title: "Published already",
                 detail: "The publication instant has passed; the advisories are public and can only be revised.");
         }
-        if (change(stream.Aggregate, setId, trackingNumber) is { } @event)
+        if (change(stream.Aggregate, setId, trackingNumber) is [var @event, ..] events)
         {
-            // The event and the public records it calls for commit together: the watch never sees the set without its records.
-            stream.AppendOne(@event);
+            // The events and the public records they call for commit together: the watch never sees the set without its records.
+            stream.AppendMany(events);
             var time = @event switch
             {
                 PublicationScheduled scheduled => scheduled.Time,
@@ -256,7 +280,9 @@ public static class AdvisoryEndpoints
         var advisories = await session.Query<Advisory>().Where(a => a.TrackingNumber == trackingNumber).OrderBy(a => a.DraftedAt).ToListAsync(ct);
         if (advisories.Count == 0) return null;
         var set = await session.LoadAsync<DisclosureSet>(advisories[0].SetId, ct);
-        return new SetView(advisories[0].SetId, trackingNumber, set?.Time, set?.Published == true, set?.PublishedAt, advisories, set?.HeldReason, set?.HeldAt);
+        var facts = await session.LoadAsync<CaseFacts>(advisories[0].SetId, ct);
+        return new SetView(advisories[0].SetId, trackingNumber, set?.Time, set?.Published == true, set?.PublishedAt, advisories, set?.HeldReason, set?.HeldAt,
+            facts?.AgreedDisclosureAt, set?.Overrides ?? []);
     }
 
     private static Task<Advisory?> FindAsync(IQuerySession session, string publicId, CancellationToken ct) =>

@@ -16,6 +16,7 @@ public sealed class VendorFact
     public Guid OrganisationId { get; set; }
     public string Name { get; set; } = "";
     public string Status { get; set; } = "unknown";
+    public bool Acknowledged { get; set; }
     public string? Justification { get; set; }
     public string? FixedVersion { get; set; }
     public List<StatementFact> Statements { get; set; } = [];
@@ -119,6 +120,9 @@ public sealed class CaseFacts
             case VendorNotified m:
                 facts.Vendor(m.OrganisationId, m.OrganisationName);
                 return true;
+            case VendorAcknowledged m:
+                facts.Vendor(m.OrganisationId).Acknowledged = true;
+                return true;
             case VendorStatusChanged m:
                 var vendor = facts.Vendor(m.OrganisationId);
                 vendor.Status = m.Status;
@@ -139,7 +143,7 @@ public sealed class CaseFacts
     public static readonly Type[] Sources =
     [
         typeof(ReportSubmitted), typeof(CaseAssessed), typeof(ThirdPartyIdentified), typeof(CaseValidated), typeof(RemediationPlanned), typeof(CaseFixed), typeof(CaseRejected),
-        typeof(ReporterConsentChanged), typeof(ReporterDataErased), typeof(VendorNotified), typeof(VendorStatusChanged),
+        typeof(ReporterConsentChanged), typeof(ReporterDataErased), typeof(VendorNotified), typeof(VendorAcknowledged), typeof(VendorStatusChanged),
         typeof(VendorStatementPosted), typeof(Contracts.VendorCoordination.DisclosureDateAgreed),
     ];
 }

@@ -23,6 +23,16 @@ public sealed record PublicationRescheduled(Guid SetId, PublicationTime Time, Ac
 
 public sealed record PublicationCancelled(Guid SetId, Actor By, DateTimeOffset At, string? TrackingNumber = null);
 
+/// <summary>
+/// A coordinator confirmed an instant the coordination had not agreed to (<see cref="Concerns"/>), with a
+/// reason: recorded with the schedule, kept in the set's history and sent to the case's vendors.
+/// </summary>
+public sealed record ScheduleOverridden(Guid SetId, string TrackingNumber, PublicationTime Time, IReadOnlyList<ScheduleConcern> Concerns, string Reason,
+    IReadOnlyList<Guid> Vendors, Actor By, DateTimeOffset At);
+
+/// <summary>One confirmed override, as the set's history shows it.</summary>
+public sealed record ScheduleOverride(DateTimeOffset Instant, IReadOnlyList<ScheduleConcern> Concerns, string Reason, Actor By, DateTimeOffset At);
+
 /// <summary>The publication watch's last identity check before the instant found nothing (once per instant; a consent change calls for another).</summary>
 public sealed record PublicationChecked(Guid SetId, DateTimeOffset Instant, DateTimeOffset At);
 
@@ -71,6 +81,8 @@ public sealed class DisclosureSet
     public DateTimeOffset? CheckedFor { get; set; }
     /// <summary>Why the watch last held the set back, until it is scheduled again.</summary>
     public string? HeldReason { get; set; }
+    /// <summary>Every instant confirmed against the coordination's concerns, oldest first.</summary>
+    public List<ScheduleOverride> Overrides { get; set; } = [];
     public DateTimeOffset? HeldAt { get; set; }
     public long Version { get; set; }
 
@@ -124,6 +136,12 @@ public sealed class DisclosureSetProjection : SingleStreamProjection<DisclosureS
     {
         s.Time = null;
         s.DueAt = null;
+        s.Version = e.Version;
+    }
+
+    public static void Apply(IEvent<ScheduleOverridden> e, DisclosureSet s)
+    {
+        s.Overrides.Add(new ScheduleOverride(e.Data.Time.Instant, e.Data.Concerns, e.Data.Reason, e.Data.By, e.Data.At));
         s.Version = e.Version;
     }
 

@@ -82,6 +82,12 @@ public static class NotificationPlan
                 ["advisories"] = string.Join("\n", m.Advisories.Select(a => $"{a.AdvisoryPublicId}: {a.Title} — {a.Page}")),
                 ["publishAt"] = Instant(m.PublishAt), ["timeZone"] = m.TimeZone, ["localPublishAt"] = Local(m.PublishAt, m.TimeZone),
             }), Inbox: false))],
+        AdvisoryScheduleOverridden m => [.. m.VendorOrganisationIds.Distinct().Select(organisation => ToVendor("publication-override", organisation, m.ReportId, m.TrackingNumber, new()
+        {
+            ["publishAt"] = Instant(m.PublishAt), ["timeZone"] = m.TimeZone, ["localPublishAt"] = Local(m.PublishAt, m.TimeZone), ["reason"] = m.Reason,
+            ["beforeAgreedDate"] = Flag(m.Concerns.Contains("before-agreed-date")), ["insideLead"] = Flag(m.Concerns.Contains("inside-pre-notice-lead")),
+            ["notAcknowledged"] = Flag(m.Concerns.Contains("vendor-not-acknowledged")), ["noFinalStatus"] = Flag(m.Concerns.Contains("vendor-no-final-status")),
+        }))],
         AdvisoryPublicationHeld m => [new PlannedMessage("publication-held", new Recipient(Recipient.Desk, StaffDesks.Coordination), m.ReportId, m.TrackingNumber,
             Values(m.TrackingNumber, new() { ["publishAt"] = Instant(m.PublishAt), ["reason"] = m.Reason, ["heldAt"] = Instant(m.HeldAt) }), Inbox: false)],
         PentestReportRequested m => [new PlannedMessage("pentest-requested", new Recipient(Recipient.Desk, StaffDesks.Coordination), null, null,

@@ -16,6 +16,16 @@ public sealed record AdvisoriesScheduled(Guid ReportId, string TrackingNumber, D
 public sealed record AdvisoriesRescheduled(Guid ReportId, string TrackingNumber, DateTimeOffset? PublishAt, string? TimeZone, string? LocalTime, Actor RescheduledBy, DateTimeOffset RescheduledAt);
 
 /// <summary>
+/// A coordinator scheduled a case's advisories at an instant the coordination had not agreed to, confirming
+/// it with <see cref="Reason"/>: <see cref="Concerns"/> are <c>before-agreed-date</c>, <c>inside-pre-notice-lead</c>,
+/// <c>vendor-not-acknowledged</c>, <c>vendor-no-final-status</c>. The case's vendors
+/// (<see cref="VendorOrganisationIds"/>) are told, with the reason.
+/// </summary>
+public sealed record AdvisoryScheduleOverridden(
+    Guid ReportId, string TrackingNumber, DateTimeOffset PublishAt, string TimeZone, string LocalTime, IReadOnlyList<string> Concerns, string Reason,
+    IReadOnlyList<Guid> VendorOrganisationIds, Actor OverriddenBy, DateTimeOffset OverriddenAt);
+
+/// <summary>
 /// The publication watch held a case's advisories back shortly before <see cref="PublishAt"/> (the schedule
 /// is cancelled, nothing went public): <see cref="Reason"/> is <c>email-address</c> or <c>name</c> (a text
 /// would name the reporter) or <c>unchecked</c> (their identity could not be checked in time). The
