@@ -180,18 +180,37 @@ public sealed class WebJourneyInChromiumTests(WebClient web) : IClassFixture<Web
         Assert.Contains("no such case", (await vendorPage.TextContentAsync("main"))!, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("Somebody else's", await vendorPage.ContentAsync());
 
-        // The coordinator drafts the advisory and schedules it a minute ahead.
+        // The coordination agreed a disclosure date a month out; the coordinator drafts the advisory: the schedule form starts from that date.
+        var agreedAt = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(30).AddHours(9), TimeSpan.Zero);
+        var agreed = await api.SendAsync(Platform.Bearer(HttpMethod.Post, $"/api/coordination/cases/{trackingNumber}/disclosure-date", coordinator.Token,
+            JsonContent.Create(new { disclosureAt = agreedAt })));
+        Assert.True(agreed.IsSuccessStatusCode, await agreed.Content.ReadAsStringAsync());
         await coordinatorBrowser.GotoAsync($"/staff/advisories?trackingNumber={trackingNumber}");
         await SubmitAsync(coordination, "form:has(button:text('Draft an advisory'))");
+        await Eventually(coordination, $"/staff/advisories?trackingNumber={trackingNumber}", async () => await coordination.Locator("#agreed-date").CountAsync() > 0);
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(await coordination.InputValueAsync("#zone"));
+        Assert.Equal(TimeZoneInfo.ConvertTime(agreedAt, zone).ToString("yyyy-MM-dd HH:mm"),
+            await coordination.InputValueAsync("#date") + " " + await coordination.InputValueAsync("#time"));
         var advisoryLink = coordination.Locator($"#set-heading ~ ul a").First;
         var publicId = (await advisoryLink.TextContentAsync())!.Trim();
+        // It is scheduled a minute ahead all the same.
         var instant = DateTimeOffset.UtcNow.AddSeconds(75);
         instant = new DateTimeOffset(instant.Year, instant.Month, instant.Day, instant.Hour, instant.Minute, 0, TimeSpan.Zero).AddMinutes(1);
         await coordination.FillAsync("#date", instant.ToString("yyyy-MM-dd"));
         await coordination.FillAsync("#time", instant.ToString("HH:mm"));
         await coordination.SelectOptionAsync("#zone", "UTC");
-        await SubmitAsync(coordination, "form.schedule");
+        await coordination.ClickAsync("form.schedule button[type=submit]");
+        await coordination.WaitForSelectorAsync("#schedule-confirm");
+        // A minute ahead leaves customers no pre-notice: the console asks for a confirmation with the instant in words and a reason.
+        var confirmation = (await coordination.TextContentAsync("#schedule-confirm"))!;
+        Assert.Contains("less than the usual embargoed pre-notice", confirmation);
+        Assert.Contains("before the disclosure date agreed with the vendors", confirmation);
+        Assert.Contains(instant.ToString("dddd d MMMM yyyy, HH:mm", System.Globalization.CultureInfo.GetCultureInfo("en")), confirmation);
+        Assert.Equal(0, await coordination.Locator("#schedule-state").CountAsync()); // nothing scheduled yet
+        await coordination.FillAsync("#override-reason", "The vendor has shipped the fix; publishing now.");
+        await SubmitAsync(coordination, "form:has(#override-reason)");
         Assert.Contains(instant.ToString("yyyy-MM-dd HH:mm") + " UTC", await coordination.TextContentAsync("#schedule-state"));
+        Assert.Contains("The vendor has shipped the fix", await coordination.TextContentAsync("#schedule-overrides"));
         await coordinatorBrowser.AssertCleanAsync();
 
         // Nothing is public before the instant; the page appears at it.

@@ -3,7 +3,7 @@ using VulnPlatform.Disclosure.Facts;
 namespace VulnPlatform.Disclosure.Publication;
 
 /// <summary>Something about a publication instant that the coordination has not agreed to (a code and the words for it).</summary>
-public sealed record ScheduleConcern(string Code, string Detail)
+public sealed record ScheduleConcern(string Code, string Detail, string? Vendor = null)
 {
     /// <summary>The instant is before the disclosure date agreed with the vendors.</summary>
     public const string BeforeAgreedDate = "before-agreed-date";
@@ -46,11 +46,11 @@ public static class ScheduleDecider
             var name = vendor.Name.Length > 0 ? vendor.Name : "A notified vendor";
             if (!vendor.Acknowledged && !FinalStatuses.Contains(vendor.Status))
             {
-                concerns.Add(new(ScheduleConcern.VendorNotAcknowledged, $"{name} has not acknowledged the case."));
+                concerns.Add(new(ScheduleConcern.VendorNotAcknowledged, $"{name} has not acknowledged the case.", name));
             }
             else if (!FinalStatuses.Contains(vendor.Status))
             {
-                concerns.Add(new(ScheduleConcern.VendorNoFinalStatus, $"{name} has given no final status (fixed, affected or not affected)."));
+                concerns.Add(new(ScheduleConcern.VendorNoFinalStatus, $"{name} has given no final status (fixed, affected or not affected).", name));
             }
         }
         return concerns;

@@ -10,6 +10,15 @@ public sealed class Problems
 
     public string? General { get; private set; }
 
+    /// <summary>The problem's type (<c>…/schedule-not-coordinated</c>, …), when the API gave one.</summary>
+    public string? Type { get; private set; }
+
+    /// <summary>What the API says stands in the way of a change a person may still confirm (its <c>concerns</c>).</summary>
+    public IReadOnlyList<Concern> Concerns { get; private set; } = [];
+
+    /// <summary>An instant the problem names (its <c>instant</c>), e.g. the publication instant that needs confirming.</summary>
+    public DateTimeOffset? Instant { get; private set; }
+
     public bool Any => General is not null || _fields.Count > 0;
 
     public IReadOnlyList<string> For(string field) => _fields.TryGetValue(field, out var messages) ? messages : [];
@@ -24,6 +33,8 @@ public sealed class Problems
 
     public void SetGeneral(string message) => General = message;
 
+    public sealed record Concern(string Code, string Detail, string? Vendor);
+
     public static async Task<Problems> ReadAsync(HttpResponseMessage response, Func<HttpStatusCode, string> describe, CancellationToken cancellationToken)
     {
         var problems = new Problems();
@@ -36,6 +47,14 @@ public sealed class Problems
                 {
                     foreach (var message in field.Value.EnumerateArray()) problems.Add(field.Name, message.GetString() ?? "");
                 }
+            }
+            problems.Type = document.RootElement.TryGetProperty("type", out var type) ? type.GetString() : null;
+            problems.Instant = document.RootElement.TryGetProperty("instant", out var instant) && instant.TryGetDateTimeOffset(out var at) ? at : null;
+            if (document.RootElement.TryGetProperty("concerns", out var concerns) && concerns.ValueKind == JsonValueKind.Array)
+            {
+                problems.Concerns = [.. concerns.EnumerateArray().Select(c => new Concern(
+                    c.TryGetProperty("code", out var code) ? code.GetString() ?? "" : "", c.TryGetProperty("detail", out var text) ? text.GetString() ?? "" : "",
+                    c.TryGetProperty("vendor", out var vendor) ? vendor.GetString() : null))];
             }
             if (problems._fields.Count == 0)
             {
