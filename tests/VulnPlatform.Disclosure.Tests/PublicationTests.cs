@@ -420,6 +420,65 @@ public sealed class PublicationTests : IAsyncLifetime
             new { date = "2026-11-20", time = "09:00", timeZone = "UTC" })).StatusCode);
     }
 
+    /// <summary>
+    /// The vendor fixes it again in 3.0.2 and posts a statement after the advisory was drafted and scheduled:
+    /// the advisory follows (the coordinator's package URL kept), goes public saying so, and once public a
+    /// vendor's change no longer alters it silently.
+    /// </summary>
+    [Fact]
+    public async Task An_unpublished_advisory_follows_the_vendor_and_a_public_one_is_not_changed_silently()
+    {
+        var (trackingNumber, organisation) = await CaseAsync(publicCredit: false);
+        var coordinator = _tokens.Person(Guid.NewGuid(), "coordinator");
+        var draft = await DraftAsync(coordinator, new { trackingNumber });
+        var id = draft.GetProperty("publicId").GetString()!;
+        var setId = draft.GetProperty("setId").GetGuid();
+        var content = draft.GetProperty("content");
+        var product = content.GetProperty("products")[0];
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Put, $"/api/advisories/{id}", coordinator, new
+        {
+            title = content.GetProperty("title").GetString(), summary = content.GetProperty("summary").GetString(),
+            products = new[] { new { vendor = product.GetProperty("vendor").GetString(), product = product.GetProperty("product").GetString(), versions = "3.0",
+                status = "known_affected", fixedVersion = "3.0.1", purl = "pkg:generic/maker/updater" } },
+        })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Put, $"/api/advisories/sets/{trackingNumber}/schedule", coordinator,
+            new { date = "2026-11-02", time = "09:00", timeZone = "UTC" })).StatusCode);
+
+        var staff = new Actor(ActorKinds.Staff, Guid.NewGuid().ToString());
+        await RawPublisher.PublishAsync(_service.Servers, new VendorStatusChanged(setId, setId, trackingNumber, organisation, "fixed", null, "3.0.2", staff, _clock.GetUtcNow()));
+        await RawPublisher.PublishAsync(_service.Servers, new VendorStatementPosted(setId, setId, trackingNumber, organisation, "3.0.1 was incomplete; upgrade to 3.0.2.", staff, _clock.GetUtcNow()));
+        JsonElement followed = default;
+        Assert.True(await Eventually.HoldsAsync(async () =>
+        {
+            followed = await (await SendAsync(HttpMethod.Get, $"/api/advisories/{id}", coordinator)).Content.ReadFromJsonAsync<JsonElement>();
+            var c = followed.GetProperty("content");
+            return c.GetProperty("products")[0].GetProperty("fixedVersion").GetString() == "3.0.2"
+                && c.GetProperty("statements").EnumerateArray().Any(s => s.GetProperty("text").GetString()!.Contains("3.0.1 was incomplete"));
+        }, TimeSpan.FromSeconds(30)), "the draft did not follow the vendor");
+        var followedProduct = followed.GetProperty("content").GetProperty("products")[0];
+        Assert.Equal("pkg:generic/maker/updater", followedProduct.GetProperty("purl").GetString());
+        Assert.Equal("3.0", followedProduct.GetProperty("versions").GetString());
+        Assert.Contains(followed.GetProperty("revisions").EnumerateArray(), r => r.GetProperty("changeSummary").GetString()!.StartsWith("Follows Maker: fixed in 3.0.2", StringComparison.Ordinal));
+
+        _clock.SetUtcNow(Instant);
+        await WatchAsync(_service.Instances[0]);
+        var published = await _service.Instances[1].CreateClient().GetStringAsync($"/advisories/{id}.json");
+        Assert.Contains("3.0.2", published);
+        Assert.Contains("3.0.1 was incomplete", published);
+        Assert.Contains("3.0.2", await _service.Instances[0].CreateClient().GetStringAsync($"/.well-known/csaf/white/2026/{id.ToLowerInvariant()}.json"));
+
+        // Public now: the vendor's next change is recorded in the case's facts, and the advisory waits for a coordinator's revision.
+        await RawPublisher.PublishAsync(_service.Servers, new VendorStatusChanged(setId, setId, trackingNumber, organisation, "fixed", null, "3.0.3", staff, _clock.GetUtcNow()));
+        Assert.True(await Eventually.HoldsAsync(async () =>
+        {
+            await using var session = _service.Instances[0].Services.GetRequiredService<IDocumentStore>().QuerySession();
+            return (await session.LoadAsync<Facts.CaseFacts>(setId))!.Vendors.Single().FixedVersion == "3.0.3";
+        }, TimeSpan.FromSeconds(30)), "the vendor's change did not reach Disclosure");
+        var after = await (await SendAsync(HttpMethod.Get, $"/api/advisories/{id}", coordinator)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("3.0.2", after.GetProperty("content").GetProperty("products")[0].GetProperty("fixedVersion").GetString());
+        Assert.DoesNotContain("3.0.3", await _service.Instances[1].CreateClient().GetStringAsync($"/advisories/{id}.json"));
+    }
+
     /// <summary>Intake cannot be asked: the watch waits and asks again while there is time, and holds the set back just before the instant rather than publish unchecked.</summary>
     [Fact]
     public async Task An_identity_that_cannot_be_checked_before_the_instant_is_not_published()

@@ -111,18 +111,54 @@ public static class Drafts
         {
             var name = facts.ThirdPartyProducts.FirstOrDefault(p => string.Equals(p.Vendor, vendor.Name, StringComparison.OrdinalIgnoreCase))?.Name
                 ?? facts.Product?.Name ?? vendor.Name;
-            var version = facts.Product?.Version;
-            products.Add(vendor.Status switch
-            {
-                "affected" => new ProductEntry(vendor.Name, name, version, ProductStatuses.KnownAffected),
-                "fixed" => new ProductEntry(vendor.Name, name, version ?? $"<{vendor.FixedVersion}", ProductStatuses.KnownAffected, vendor.FixedVersion),
-                "not-affected" => new ProductEntry(vendor.Name, name, null, ProductStatuses.KnownNotAffected, Justification: vendor.Justification),
-                _ => new ProductEntry(vendor.Name, name, version, ProductStatuses.UnderInvestigation),
-            });
+            products.Add(ProductOf(vendor, name, facts.Product?.Version));
         }
         var statements = facts.Vendors.Where(v => organisation is null || v.OrganisationId == organisation)
             .SelectMany(v => v.Statements.Select(s => new StatementEntry(v.Name, s.Text))).ToList();
         return new AdvisoryContent(facts.Title, facts.Description, facts.Cwe, null, facts.CvssVector, facts.BaseScore, facts.Severity, facts.Remediation,
             products, [], facts.AllowedCredit, statements, []);
+    }
+
+    private static ProductEntry ProductOf(VendorFact vendor, string name, string? version) => vendor.Status switch
+    {
+        "affected" => new ProductEntry(vendor.Name, name, version, ProductStatuses.KnownAffected),
+        "fixed" => new ProductEntry(vendor.Name, name, version ?? $"<{vendor.FixedVersion}", ProductStatuses.KnownAffected, vendor.FixedVersion),
+        "not-affected" => new ProductEntry(vendor.Name, name, null, ProductStatuses.KnownNotAffected, Justification: vendor.Justification),
+        _ => new ProductEntry(vendor.Name, name, version, ProductStatuses.UnderInvestigation),
+    };
+
+    /// <summary>
+    /// An advisory brought up to date with one vendor's status and statements (an unpublished advisory follows
+    /// the vendor): the vendor's products take its status, fixed version and justification — the product's name,
+    /// package URL and CPE stay as the coordinator wrote them, and a version range they typed stays unless the
+    /// status now needs another — and statements the advisory does not carry yet are added. Null when nothing changes.
+    /// </summary>
+    public static (AdvisoryContent Content, string Summary)? FollowVendor(AdvisoryContent content, VendorFact vendor)
+    {
+        if (vendor.Name.Length == 0) return null;
+        var products = content.Products.Select(p =>
+        {
+            if (!string.Equals(p.Vendor, vendor.Name, StringComparison.OrdinalIgnoreCase)) return p;
+            var followed = ProductOf(vendor, p.Product, p.Versions is { } versions && !versions.StartsWith('<') ? versions : null);
+            return followed with { Vendor = p.Vendor, Purl = p.Purl, Cpe = p.Cpe };
+        }).ToList();
+        var statements = content.Statements.ToList();
+        foreach (var statement in vendor.Statements.Where(s => !content.Statements.Any(c => c.Text == s.Text))) statements.Add(new StatementEntry(vendor.Name, statement.Text));
+        var productsChanged = !products.SequenceEqual(content.Products);
+        var statementsAdded = statements.Count - content.Statements.Count;
+        if (!productsChanged && statementsAdded == 0) return null;
+        var what = new List<string>();
+        if (productsChanged)
+        {
+            what.Add(vendor.Status switch
+            {
+                "fixed" => $"fixed in {vendor.FixedVersion}",
+                "not-affected" => "not affected",
+                "affected" => "affected",
+                _ => "under investigation",
+            });
+        }
+        if (statementsAdded > 0) what.Add(statementsAdded == 1 ? "a new statement" : $"{statementsAdded} new statements");
+        return (content with { Products = products, Statements = statements }, $"Follows {vendor.Name}: {string.Join(", ", what)}.");
     }
 }

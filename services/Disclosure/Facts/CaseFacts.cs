@@ -166,6 +166,10 @@ public sealed class CaseFactsConsumer<TMessage>(ISessionFactory sessions, TimePr
         if (!CaseFacts.Apply(facts, message)) return;
         facts.UpdatedAt = _time.GetUtcNow();
         session.Store(facts);
+        if (message is VendorStatusChanged or VendorStatementPosted)
+        {
+            await FollowVendorAsync(session, facts, (Guid)message.GetType().GetProperty("OrganisationId")!.GetValue(message)!, cancellationToken);
+        }
         if (message is ReporterConsentChanged or ReporterDataErased)
         {
             // The published credit follows the reporter's consent as it stands (withdrawn consent removes it).
@@ -173,5 +177,32 @@ public sealed class CaseFactsConsumer<TMessage>(ISessionFactory sessions, TimePr
             // What the reporter allows changed after the watch's last identity check: it checks the texts again before anything goes out.
             if (set?.Aggregate is { Published: false, CheckedFor: not null }) set.AppendOne(new Publication.PublicationRecheckDue(reportId, facts.UpdatedAt));
         }
+    }
+
+    /// <summary>
+    /// Until the set is public, its advisories follow the vendor: each that names the vendor's products is
+    /// revised (by the platform, with what changed as the summary) and the public records rebuilt under the set's
+    /// lock; a scheduled set's texts are checked for the reporter's identity again before they go out.
+    /// After the instant a vendor's change is for a coordinator's public revision, never silent.
+    /// </summary>
+    private async Task FollowVendorAsync(IDocumentSession session, CaseFacts facts, Guid organisationId, CancellationToken cancellationToken)
+    {
+        if (facts.Vendors.FirstOrDefault(v => v.OrganisationId == organisationId) is not { } vendor) return;
+        var set = await session.Events.FetchForExclusiveWriting<Publication.DisclosureSet>(facts.Id, cancellationToken);
+        if (set.Aggregate is { } current && (current.Published || current.IsPublicAt(facts.UpdatedAt))) return;
+        var advisories = await session.Query<Advisories.Advisory>().Where(a => a.SetId == facts.Id).ToListAsync(cancellationToken);
+        var revised = false;
+        foreach (var advisory in advisories.Where(a => a.OrganisationId is null || a.OrganisationId == organisationId))
+        {
+            if (Advisories.Drafts.FollowVendor(advisory.Content, vendor) is not { } followed) continue;
+            var stream = await session.Events.FetchForWriting<Advisories.Advisory>(advisory.Id, cancellationToken);
+            stream.AppendOne(new Advisories.AdvisoryRevised(advisory.Id, followed.Content, followed.Summary, Contracts.Actor.System, facts.UpdatedAt,
+                advisory.PublicId, advisory.SetId));
+            advisory.Content = followed.Content; // what the records are rebuilt from (the projection catches up on commit)
+            revised = true;
+        }
+        if (!revised || set.Aggregate is null) return;
+        await records.RefreshAsync(session, facts.Id, facts.UpdatedAt, cancellationToken, set.Aggregate, advisories, facts);
+        if (set.Aggregate is { CheckedFor: not null }) set.AppendOne(new Publication.PublicationRecheckDue(facts.Id, facts.UpdatedAt));
     }
 }
