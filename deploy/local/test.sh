@@ -40,7 +40,10 @@ source "$ROOT/deploy/k8s/tools.sh" || exit 1
 E2E=(VP_RUN_DIR="$ROOT/.run/e2e" VP_GATEWAY_HTTP_PORT=18080 VP_GATEWAY_HTTPS_PORT=18443 VP_INTAKE_PORT=15101 VP_IDENTITY_PORT=15106 VP_TRIAGE_PORT=15102 VP_NOTIFICATION_PORT=15103 VP_COORDINATION_PORT=15104 VP_DISCLOSURE_PORT=15105 VP_WEB_PORT=15107 VP_TRACE_UI_PORT=18889 VP_OTLP_PORT=14317 VP_MAIL_PORT=12525
      VP_DB_SUFFIX=_e2e VP_RABBIT_VHOST=e2e VP_SKIP_BUILD=1
      # Every journey comes from 127.0.0.1: one client to the gateway's per-address budget (the limiter has its own tests).
-     Gateway__RateLimits__ReporterWritesPerMinute=600)
+     Gateway__RateLimits__ReporterWritesPerMinute=600
+     # The web client refreshes its session's tokens on every request (a token lives 10 minutes): every journey
+     # exercises the one-refresh-at-a-time path that parallel requests at a token's expiry take.
+     Web__RefreshBefore=00:10:00)
 e2e_up() {
   env "${E2E[@]}" deploy/local/platform.sh down
   for db in vp_intake_e2e vp_identity_e2e vp_triage_e2e vp_notification_e2e vp_vendorcoordination_e2e vp_disclosure_e2e vp_web_e2e; do

@@ -34,6 +34,7 @@ public static class IdentityModule
                 options.Events.AddEventTypes(AccountEventTypes.All);
                 options.Projections.Snapshot<Account>(SnapshotLifecycle.Inline);
                 options.Schema.For<Account>().UniqueIndex(a => a.Email);
+                options.Schema.For<Sessions.EndedSession>().Index(e => e.ForgetAfter);
             })
             .AddIntegrationMessaging<IdentityIntegrationEvents>(builder, ServiceName);
         builder.AddEncryptionAtRest();

@@ -20,6 +20,9 @@ public sealed class WebOptions
     /// <summary>How long a signed-in session lasts at most, refreshed tokens or not.</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
 
+    /// <summary>How long before the access token expires the session refreshes it (once per session, whatever the number of requests and instances).</summary>
+    public TimeSpan RefreshBefore { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>The organisation's own time zone (IANA), shown beside UTC wherever an instant is scheduled.</summary>
     public string OrganisationTimeZone { get; set; } = "UTC";
 

@@ -60,4 +60,59 @@ public sealed class SignedInWebTests(WebClient web) : IClassFixture<WebClient>
         await thief.Page.WaitForURLAsync("**/account/sign-in**");
         Assert.DoesNotContain("Signed-in question", await thief.Page.ContentAsync());
     }
+    /// <summary>
+    /// Cookies copied before a password change (the web client's and Identity's) open nothing afterwards;
+    /// the browser that changed it is still signed in. Sixteen overlapping requests, each refreshing the session's
+    /// tokens (the test platform refreshes on every request), keep the session: it refreshes once at a time.
+    /// </summary>
+    [Fact]
+    public async Task A_password_change_ends_copied_sessions_and_parallel_requests_never_sign_anyone_out()
+    {
+        await using var watched = await web.OpenAsync();
+        var page = watched.Page;
+        var email = $"web{Guid.NewGuid():N}@example.org";
+        const string password = "a passphrase for the web client";
+        const string changed = "quite another passphrase now";
+        await watched.GotoAsync("/account/register");
+        await page.FillAsync("#email", email);
+        await page.FillAsync("#password", password);
+        await page.FillAsync("#confirmPassword", password);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForSelectorAsync("[role=status]");
+        await watched.GotoAsync("/my-reports");
+        await page.WaitForURLAsync("**/account/sign-in**");
+        await page.FillAsync("#email", email);
+        await page.FillAsync("#password", password);
+        await page.ClickAsync("button[type=submit]");
+        await page.ArrivedAsync("**/my-reports");
+
+        // Sixteen requests, one every 10 ms: each arrives while another is still refreshing (presenting a refresh token
+        // spent a moment earlier would be taken for a replay, and the whole token family revoked).
+        var statuses = await page.EvaluateAsync<int[]>("""
+            () => Promise.all(Array.from({ length: 16 }, (_, i) => new Promise(resolve => setTimeout(resolve, i * 10))
+                .then(() => fetch('/my-reports', { redirect: 'manual' })).then(r => r.type === 'opaqueredirect' ? 302 : r.status)))
+            """);
+        Assert.All(statuses, status => Assert.Equal(200, status));
+        await watched.GotoAsync("/my-reports");
+        Assert.Equal("/my-reports", new Uri(page.Url).AbsolutePath);
+
+        var copied = (await watched.Context.CookiesAsync()).Where(c => c.Name is "__Host-vp-web" or "__Host-vp-session").ToList();
+        Assert.Equal(2, copied.Count);
+        await watched.GotoAsync("/account/change-password");
+        await page.FillAsync("#currentPassword", password);
+        await page.FillAsync("#newPassword", changed);
+        await page.FillAsync("#confirmPassword", changed);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForSelectorAsync("[role=status]");
+
+        await using var thief = await web.OpenAsync();
+        await thief.Context.AddCookiesAsync([.. copied.Select(c => new Cookie { Name = c.Name, Value = c.Value, Url = Platform.Gateway.AbsoluteUri, Secure = true, HttpOnly = true })]);
+        await thief.GotoAsync("/my-reports");
+        await thief.Page.WaitForURLAsync("**/account/sign-in**");
+
+        // The browser that changed the password carries on (its web session signs in again through its renewed Identity session).
+        await watched.GotoAsync("/my-reports");
+        await page.ArrivedAsync("**/my-reports");
+        Assert.Contains("not sent a report", await page.TextContentAsync("main"));
+    }
 }

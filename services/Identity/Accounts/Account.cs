@@ -26,6 +26,14 @@ public sealed record Account(
     DateTimeOffset OpenedAt,
     DateTimeOffset? LastSignedInAt)
 {
+    /// <summary>
+    /// The security stamp: it moves on when a password is changed, the second factor turned off, recovery
+    /// codes regenerated, a role removed or the account disabled. Every session cookie and token carries the
+    /// generation it was issued under; one from an earlier generation is refused at every authorize, refresh,
+    /// userinfo and Identity page — sessions and tokens taken before the change are worth nothing after it.
+    /// </summary>
+    public int SessionGeneration { get; init; }
+
     public bool HasTwoFactor => Authenticator is not null;
 
     public bool MustUseTwoFactor => Roles.Any(Accounts.Roles.RequiringTwoFactor.Contains);
@@ -46,7 +54,10 @@ public sealed record Account(
         EmailConfirmed = true, OpenConfirmationRequest = null, OpenConfirmationExpiresAt = null,
     };
 
-    public Account Apply(PasswordSet set) => this with { PasswordHash = set.Hash };
+    public Account Apply(PasswordSet set) => this with
+    {
+        PasswordHash = set.Hash, SessionGeneration = set.Reason == PasswordReasons.Changed ? SessionGeneration + 1 : SessionGeneration,
+    };
 
     public Account Apply(AuthenticatorAdded added) => this with { PendingAuthenticator = added.Secret };
 
@@ -57,13 +68,15 @@ public sealed record Account(
 
     public Account Apply(AuthenticatorRemoved removed) => this with
     {
-        Authenticator = null, PendingAuthenticator = null, RecoveryCodeHashes = [],
+        Authenticator = null, PendingAuthenticator = null, RecoveryCodeHashes = [], SessionGeneration = SessionGeneration + 1,
         LastTotpStep = Math.Max(LastTotpStep, removed.Step ?? 0),
     };
 
+    /// <summary>Codes issued at enrolment leave sessions alone; regenerated ones (confirmed with a code: <see cref="RecoveryCodesIssued.Step"/>) end every other session.</summary>
     public Account Apply(RecoveryCodesIssued issued) => this with
     {
         RecoveryCodeHashes = issued.Hashes, LastTotpStep = Math.Max(LastTotpStep, issued.Step ?? 0),
+        SessionGeneration = issued.Step is null ? SessionGeneration : SessionGeneration + 1,
     };
 
     public Account Apply(SignedIn signedIn) => this with
@@ -91,11 +104,11 @@ public sealed record Account(
 
     public Account Apply(RoleRemoved removed) => this with
     {
-        Roles = [.. Roles.Where(r => r != removed.Role)],
+        Roles = [.. Roles.Where(r => r != removed.Role)], SessionGeneration = SessionGeneration + 1,
         VendorOrganisationId = removed.Role == Accounts.Roles.Vendor ? null : VendorOrganisationId,
     };
 
-    public Account Apply(AccountDeactivated deactivated) => this with { Disabled = true };
+    public Account Apply(AccountDeactivated deactivated) => this with { Disabled = true, SessionGeneration = SessionGeneration + 1 };
 }
 
 public static class SignInFailures

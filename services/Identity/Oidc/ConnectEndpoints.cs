@@ -74,7 +74,8 @@ public static class ConnectEndpoints
             var previous = (await context.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme)).Principal;
             var account = Guid.TryParse(previous?.GetClaim(Claims.Subject), out var id) ? await accounts.FindAsync(id, cancellationToken) : null;
             // Roles, lockouts and disabling take effect at the next refresh, not at the token's expiry.
-            if (previous is null || account is null || account.Disabled || !Usable(account))
+            // A code or refresh token issued before the security stamp moved on (password changed, second factor off, …) is refused.
+            if (previous is null || account is null || account.Disabled || !Usable(account) || !SignInSessions.IsCurrent(previous, account))
             {
                 return Forbid(Errors.InvalidGrant, "The account can no longer sign in.");
             }
@@ -98,7 +99,8 @@ public static class ConnectEndpoints
         var principal = (await context.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme)).Principal;
         var account = Guid.TryParse(principal?.GetClaim(Claims.Subject), out var id) ? await accounts.FindAsync(id, cancellationToken) : null;
         // Only a person's token for the platform's APIs (one Identity signed for another audience is refused too).
-        if (principal is null || account is null || account.Disabled || !principal.GetAudiences().Contains(ApiScopes.PlatformAudience))
+        if (principal is null || account is null || account.Disabled || !principal.GetAudiences().Contains(ApiScopes.PlatformAudience)
+            || !SignInSessions.IsCurrent(principal, account))
         {
             return Results.Challenge(new AuthenticationProperties(new Dictionary<string, string?>
             {
@@ -124,6 +126,7 @@ public static class ConnectEndpoints
         var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
         identity.SetClaim(Claims.Subject, account.Id.ToString());
         identity.SetClaims(Claims.Role, [.. account.Roles]);
+        identity.SetClaim(SignInSessions.GenerationClaim, account.SessionGeneration.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (account.VendorOrganisationId is { } organisation) identity.SetClaim(VendorOrganisationClaim, organisation.ToString());
         if (scopes.Contains(Scopes.Email))
         {

@@ -23,9 +23,17 @@ public sealed class ServerSessions(IDocumentStore store, IDataProtectionProvider
 {
     private readonly IDataProtector _protector = protection.CreateProtector("VulnPlatform.Web.Sessions");
 
+    /// <summary>The claim a stored ticket names its own session with (the cookie handler keeps the key only in the cookie's ticket).</summary>
+    public const string KeyClaim = "vp_web_session";
+
     public async Task<string> StoreAsync(AuthenticationTicket ticket)
     {
         var id = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        if (ticket.Principal.Identity is System.Security.Claims.ClaimsIdentity identity)
+        {
+            foreach (var old in identity.FindAll(KeyClaim).ToList()) identity.RemoveClaim(old);
+            identity.AddClaim(new System.Security.Claims.Claim(KeyClaim, id));
+        }
         await RenewAsync(id, ticket);
         return id;
     }
@@ -56,6 +64,29 @@ public sealed class ServerSessions(IDocumentStore store, IDataProtectionProvider
         catch (System.Security.Cryptography.CryptographicException)
         {
             return null;
+        }
+    }
+
+    /// <summary>Holds a lock on one session (across instances) until disposed: its token refresh happens once.</summary>
+    public async Task<IAsyncDisposable> LockAsync(string key, CancellationToken cancellationToken)
+    {
+        var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(cancellationToken);
+        var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var command = new Npgsql.NpgsqlCommand("select pg_advisory_xact_lock(hashtextextended(@key, 7))", connection, transaction))
+        {
+            command.Parameters.AddWithValue("key", "web-session:" + key);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        return new SessionLock(connection, transaction);
+    }
+
+    private sealed class SessionLock(Npgsql.NpgsqlConnection connection, Npgsql.NpgsqlTransaction transaction) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await transaction.DisposeAsync(); // rolls back: the lock goes with the transaction
+            await connection.DisposeAsync();
         }
     }
 

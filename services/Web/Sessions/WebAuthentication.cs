@@ -12,8 +12,8 @@ namespace VulnPlatform.Web.Sessions;
 /// Sign-in as a backend for the browser: Identity's OIDC code flow with PKCE as the confidential
 /// client <c>vulnplatform-web</c>; the tokens stay in the server-side session; the browser holds an
 /// <c>HttpOnly</c>, <c>Secure</c>, <c>SameSite=Lax</c> <c>__Host-</c> cookie with the session's id.
-/// Access tokens are refreshed with the refresh token shortly before they expire; a refused
-/// refresh ends the session.
+/// Access tokens are refreshed with the refresh token shortly before they expire (once per session);
+/// a refused refresh, or a token Identity no longer honours, ends the session.
 /// </summary>
 public static class WebAuthentication
 {
@@ -40,7 +40,7 @@ public static class WebAuthentication
                 cookie.ExpireTimeSpan = web.SessionLifetime;
                 cookie.LoginPath = "/signin";
                 cookie.AccessDeniedPath = "/denied";
-                cookie.Events.OnValidatePrincipal = RefreshAsync;
+                cookie.Events.OnValidatePrincipal = ValidateAsync;
             })
             .AddCookie(FollowUpScheme, cookie =>
             {
@@ -77,23 +77,74 @@ public static class WebAuthentication
         return services;
     }
 
-    /// <summary>Refreshes the access token a minute before it expires; ends the session when Identity refuses.</summary>
-    private static async Task RefreshAsync(CookieValidatePrincipalContext context)
+    /// <summary>
+    /// Every request of a signed-in session: the access token is refreshed shortly before it expires (the
+    /// token endpoint refuses a refresh token from before a password change, the second factor turned off, …);
+    /// otherwise Identity's userinfo endpoint is asked whether the token still stands (the account's
+    /// security stamp). A refusal ends the session here and now; Identity out of reach leaves it as it is.
+    /// </summary>
+    private static async Task ValidateAsync(CookieValidatePrincipalContext context)
     {
-        var time = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>();
-        if (!DateTimeOffset.TryParse(context.Properties.GetTokenValue("expires_at"), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var expiresAt)
-            || expiresAt > time.GetUtcNow().AddMinutes(1))
-        {
-            return;
-        }
-        var refreshToken = context.Properties.GetTokenValue("refresh_token");
-        var oidc = context.HttpContext.RequestServices.GetRequiredService<IOptionsMonitor<OpenIdConnectOptions>>().Get(Oidc);
-        if (refreshToken is null || oidc.ConfigurationManager is null)
+        var services = context.HttpContext.RequestServices;
+        var time = services.GetRequiredService<TimeProvider>();
+        var refreshBefore = services.GetRequiredService<IOptions<WebOptions>>().Value.RefreshBefore;
+        var oidc = services.GetRequiredService<IOptionsMonitor<OpenIdConnectOptions>>().Get(Oidc);
+        if (oidc.ConfigurationManager is null || context.Properties.GetTokenValue("access_token") is not { } accessToken)
         {
             await RejectAsync(context);
             return;
         }
-        var configuration = await oidc.ConfigurationManager.GetConfigurationAsync(context.HttpContext.RequestAborted);
+        if (ExpiresAt(context.Properties) is not { } expiresAt || expiresAt <= time.GetUtcNow() + refreshBefore)
+        {
+            await RefreshOnceAsync(context, oidc, time);
+            return;
+        }
+        try
+        {
+            var configuration = await oidc.ConfigurationManager.GetConfigurationAsync(context.HttpContext.RequestAborted);
+            using var request = new HttpRequestMessage(HttpMethod.Get, configuration.UserInfoEndpoint);
+            request.Headers.Authorization = new("Bearer", accessToken);
+            using var response = await oidc.Backchannel.SendAsync(request, context.HttpContext.RequestAborted);
+            if (response.StatusCode is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden) await RejectAsync(context);
+        }
+        catch (HttpRequestException e)
+        {
+            services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(WebAuthentication))
+                .LogWarning(e, "Identity could not be asked whether a session still stands; it carries on until its next refresh");
+        }
+    }
+
+    private static DateTimeOffset? ExpiresAt(AuthenticationProperties properties) =>
+        DateTimeOffset.TryParse(properties.GetTokenValue("expires_at"), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at) ? at : null;
+
+    /// <summary>
+    /// Refreshes under a lock on the session (a PostgreSQL advisory lock, so across instances): a request that
+    /// waited finds the session refreshed by the one before it and takes its tokens, instead of presenting the
+    /// spent refresh token — which Identity would take for a replay and answer by revoking the whole family.
+    /// </summary>
+    private static async Task RefreshOnceAsync(CookieValidatePrincipalContext context, OpenIdConnectOptions oidc, TimeProvider time)
+    {
+        var services = context.HttpContext.RequestServices;
+        var sessions = services.GetRequiredService<ServerSessions>();
+        var key = context.Principal?.FindFirst(ServerSessions.KeyClaim)?.Value;
+        await using var held = key is null ? null : await sessions.LockAsync(key, context.HttpContext.RequestAborted);
+        if (key is not null && await sessions.RetrieveAsync(key) is { } stored && ExpiresAt(stored.Properties) is { } storedExpiry
+            && storedExpiry > (ExpiresAt(context.Properties) ?? DateTimeOffset.MinValue))
+        {
+            // Refreshed meanwhile by another request of the session.
+            foreach (var name in new[] { "access_token", "refresh_token", "expires_at" })
+            {
+                if (stored.Properties.GetTokenValue(name) is { } value) context.Properties.UpdateTokenValue(name, value);
+            }
+            return;
+        }
+        var refreshToken = context.Properties.GetTokenValue("refresh_token");
+        if (refreshToken is null)
+        {
+            await RejectAsync(context);
+            return;
+        }
+        var configuration = await oidc.ConfigurationManager!.GetConfigurationAsync(context.HttpContext.RequestAborted);
         using var response = await oidc.Backchannel.PostAsync(configuration.TokenEndpoint, new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "refresh_token", ["refresh_token"] = refreshToken, ["client_id"] = oidc.ClientId!, ["client_secret"] = oidc.ClientSecret!,
@@ -110,6 +161,8 @@ public static class WebAuthentication
         {
             context.Properties.UpdateTokenValue("expires_at", time.GetUtcNow().AddSeconds(seconds).ToString("o", CultureInfo.InvariantCulture));
         }
+        // Stored before the lock is let go, so the next request of the session finds the new tokens.
+        if (key is not null && context.Principal is { } principal) await sessions.RenewAsync(key, new AuthenticationTicket(principal, context.Properties, Session));
         context.ShouldRenew = true;
     }
 

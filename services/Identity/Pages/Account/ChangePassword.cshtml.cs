@@ -40,6 +40,8 @@ public sealed class ChangePasswordModel(AccountStore accounts, PasswordPolicy pa
         switch (result?.Decision.Outcome)
         {
             case SignInOutcome.SignedIn:
+                // Every other session and token of the account ends; this one carries on.
+                await SignInSessions.RenewAsync(HttpContext, result.Value.After);
                 Done = true;
                 return Page();
             case SignInOutcome.Locked:

@@ -38,6 +38,10 @@ public sealed class IndexModel(AccountStore accounts, Authenticators authenticat
             Error = "InvalidCode";
             Response.StatusCode = StatusCodes.Status400BadRequest;
         }
+        else
+        {
+            await SignInSessions.RenewAsync(HttpContext, after); // every other session and token ends
+        }
         return Page();
     }
 
@@ -59,6 +63,7 @@ public sealed class IndexModel(AccountStore accounts, Authenticators authenticat
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }
+        await SignInSessions.RenewAsync(HttpContext, after); // every other session and token ends
         NewRecoveryCodes = codes;
         Response.Headers.CacheControl = "no-store";
         return Page();
