@@ -29,6 +29,7 @@ public static class NotificationModule
         typeof(AccountLockedOut), typeof(PasswordChanged),
         typeof(VulnPlatform.Contracts.VendorCoordination.VendorNotified), typeof(VulnPlatform.Contracts.VendorCoordination.VendorReminded),
         typeof(VulnPlatform.Contracts.VendorCoordination.VendorUnresponsive), typeof(VulnPlatform.Contracts.VendorCoordination.VendorMessageRelayed),
+        typeof(VulnPlatform.Contracts.VendorCoordination.VendorRemovedFromCase),
         typeof(VulnPlatform.Contracts.Disclosure.AdvisoriesPublished), typeof(VulnPlatform.Contracts.Disclosure.CustomersPreNotified),
         typeof(VulnPlatform.Contracts.Disclosure.AdvisoryPublicationHeld), typeof(VulnPlatform.Contracts.Disclosure.AdvisoryScheduleOverridden),
         typeof(VulnPlatform.Contracts.Disclosure.PentestReportRequested), typeof(VulnPlatform.Contracts.Disclosure.PentestRequestApproved),

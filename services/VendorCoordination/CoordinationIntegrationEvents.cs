@@ -12,12 +12,13 @@ public sealed class CoordinationIntegrationEvents : IIntegrationEventMap
     [
         typeof(CoordinationCaseOpened), typeof(VendorStatusChanged), typeof(VendorStatementPosted), typeof(VendorNotified), typeof(VendorAcknowledged),
         typeof(VendorReminded), typeof(VendorUnresponsive), typeof(Contracts.VendorCoordination.DisclosureDateProposed),
-        typeof(Contracts.VendorCoordination.DisclosureDateAgreed), typeof(Contracts.VendorCoordination.DisclosureDateReached), typeof(VendorMessageRelayed),
+        typeof(Contracts.VendorCoordination.DisclosureDateAgreed), typeof(Contracts.VendorCoordination.DisclosureDateReached), typeof(VendorMessageRelayed), typeof(VendorRemovedFromCase),
     ];
 
     public object? ToIntegrationEvent(IEvent @event) => @event.Data switch
     {
         CoordinationOpened e => new CoordinationCaseOpened(e.CaseId, e.ReportId, e.TrackingNumber, e.At),
+        VendorRemoved e => new VendorRemovedFromCase(e.CaseId, e.CaseId, e.TrackingNumber, e.OrganisationId, e.WasNotified, e.Reason, e.By, e.At),
         VendorStatusSet e => new VendorStatusChanged(e.CaseId, e.CaseId, e.TrackingNumber, e.OrganisationId, e.Status, e.Justification, e.FixedVersion, e.By, e.At),
         VendorStatementMade e => new VendorStatementPosted(e.CaseId, e.CaseId, e.TrackingNumber, e.OrganisationId, e.Text, e.By, e.At),
         VendorNotificationSent e => new VendorNotified(e.CaseId, e.CaseId, e.TrackingNumber, e.OrganisationId, e.Summary, e.By, e.At, e.OrganisationName),

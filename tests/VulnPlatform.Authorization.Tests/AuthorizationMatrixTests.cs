@@ -77,6 +77,7 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
         coordination POST   /api/coordination/cases/                                     401 403 403 403 403 ok  403 401  same
         coordination GET    /api/coordination/cases/{trackingNumber}                     401 403 403 403 403 404 403 401  same
         coordination POST   /api/coordination/cases/{trackingNumber}/vendors             401 403 403 403 403 ok  403 401  same
+        coordination POST   /api/coordination/cases/{trackingNumber}/vendors/{organisationId:guid}/remove 401 403 403 403 403 404 403 401  same
         coordination POST   /api/coordination/cases/{trackingNumber}/vendors/{organisationId:guid}/status 401 403 403 403 403 404 403 401  same
         coordination POST   /api/coordination/cases/{trackingNumber}/vendors/{organisationId:guid}/statements 401 403 403 403 403 404 403 401  same
         coordination POST   /api/coordination/cases/{trackingNumber}/vendors/{organisationId:guid}/notify 401 403 403 403 403 404 403 401  same
@@ -332,6 +333,7 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
             ("POST", "/api/coordination/cases/") => JsonContent.Create(new { trackingNumber = "VR-2026-000000", vendor = "Acme", product = "Shop" }),
             ("POST", "/api/coordination/cases/{trackingNumber}/vendors") => JsonContent.Create(new { organisationId = Guid.NewGuid() }),
             ("POST", "/api/coordination/cases/{trackingNumber}/vendors/{organisationId:guid}/notify") => JsonContent.Create(new { summary = "A summary." }),
+            ("POST", "/api/coordination/cases/{trackingNumber}/vendors/{organisationId:guid}/remove") => JsonContent.Create(new { reason = "Added by mistake." }),
             ("POST", "/api/coordination/cases/{trackingNumber}/disclosure-date" or "/api/coordination/vendor/cases/{trackingNumber}/disclosure-date-requests") =>
                 JsonContent.Create(new { disclosureAt = DateTimeOffset.UtcNow.AddDays(60), reason = "The matrix asks." }),
             ("POST", "/api/coordination/cases/{trackingNumber}/vendors/{organisationId:guid}/status" or "/api/coordination/vendor/cases/{trackingNumber}/status") =>

@@ -81,6 +81,15 @@ public sealed class ScheduleDeciderTests
     }
 
     [Fact]
+    public void A_vendor_taken_off_the_case_is_no_concern_and_leaves_the_facts()
+    {
+        var facts = Given(Notified(Maker, "Maker"), Notified(Other, "Other Corp"), Status(Other, "fixed"),
+            new VendorRemovedFromCase(Report, Report, "VR-2026-000042", Maker, true, "Added by mistake.", Coordinator, Now));
+        Assert.Empty(When(facts, Now.AddDays(10)));
+        Assert.Equal("Other Corp", Assert.Single(facts.Vendors).Name);
+    }
+
+    [Fact]
     public void An_acknowledgement_heard_before_the_notice_still_counts()
     {
         // Two queues: the acknowledgement may reach Disclosure before the notice does.

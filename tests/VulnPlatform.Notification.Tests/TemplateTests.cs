@@ -108,6 +108,20 @@ public sealed class TemplateTests
         Assert.DoesNotContain("notice before publication", rendered.Text); // only the concerns there were
     }
 
+    [Theory]
+    [InlineData("en", "Their reason: Added by mistake.")]
+    [InlineData("zh-CN", "协调员的理由：Added by mistake.")]
+    public void A_vendor_taken_off_a_case_is_told_why_only_if_it_had_been_notified(string language, string expected)
+    {
+        var organisation = Guid.NewGuid();
+        VulnPlatform.Contracts.VendorCoordination.VendorRemovedFromCase Removed(bool notified) => new(Guid.NewGuid(), Guid.NewGuid(), "VR-2026-000042", organisation,
+            notified, "Added by mistake.", VulnPlatform.Contracts.Actor.System, DateTimeOffset.UtcNow);
+        Assert.Empty(NotificationPlan.For(Removed(false), new NotificationPolicyOptions()));
+        var planned = Assert.Single(NotificationPlan.For(Removed(true), new NotificationPolicyOptions()));
+        Assert.Equal(new Recipient(Recipient.Vendor, organisation.ToString()), planned.Recipient);
+        Assert.Contains(expected, Templates.Render(planned.Template, language, planned.Values).Text);
+    }
+
     [Fact]
     public void Every_message_the_plan_names_has_a_template_in_both_languages()
     {

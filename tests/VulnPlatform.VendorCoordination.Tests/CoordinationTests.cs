@@ -202,6 +202,51 @@ public sealed class CoordinationTests(CoordinationFixture fixture)
     }
 
     [Fact]
+    public async Task A_coordinator_removes_a_vendor_added_by_mistake_and_a_notified_one_is_told_why()
+    {
+        await using var removed = await RawSubscriber.StartAsync(fixture.Servers, "VulnPlatform.Contracts.VendorCoordination:VendorRemovedFromCase");
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var wrong = await RegisterAsync(Vendor($"Wrong{suffix}", "Widget"));
+        var reportId = Guid.CreateVersion7();
+        var trackingNumber = $"VR-2026-{Random.Shared.Next(100_000, 999_999)}";
+        await RawPublisher.PublishAsync(fixture.Servers, new ThirdPartyIdentified(reportId, reportId, $"Wrong{suffix}", "Widget",
+            new Actor(ActorKinds.Staff, Guid.NewGuid().ToString()), DateTimeOffset.UtcNow, trackingNumber));
+        var coordinator = fixture.Coordinator();
+        Assert.True(await Eventually.HoldsAsync(async () =>
+            (await fixture.SendAsync(HttpMethod.Get, $"/api/coordination/cases/{trackingNumber}", coordinator)).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(30)));
+        await fixture.SendAsync(HttpMethod.Post, $"/api/coordination/cases/{trackingNumber}/vendors", coordinator, new { organisationId = wrong });
+        await fixture.SendAsync(HttpMethod.Post, $"/api/coordination/cases/{trackingNumber}/vendors/{wrong}/notify", coordinator, new { summary = "XSS in the widget." });
+        Assert.Equal(HttpStatusCode.OK, (await fixture.SendAsync(HttpMethod.Get, $"/api/coordination/vendor/cases/{trackingNumber}", fixture.VendorOf(wrong))).StatusCode);
+
+        foreach (var reason in new[] { "", "   " })
+        {
+            var refused = await fixture.SendAsync(HttpMethod.Post, $"/api/coordination/cases/{trackingNumber}/vendors/{wrong}/remove", coordinator, new { reason });
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        }
+        var done = await fixture.SendAsync(HttpMethod.Post, $"/api/coordination/cases/{trackingNumber}/vendors/{wrong}/remove", coordinator,
+            new { reason = "Another organisation makes this widget." });
+        Assert.Equal(HttpStatusCode.OK, done.StatusCode);
+        var view = await done.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Empty(view.GetProperty("vendors").EnumerateArray());
+        Assert.Contains(view.GetProperty("history").EnumerateArray(), h => h.GetProperty("event").GetString() == "vendor-removed"
+            && h.GetProperty("organisationId").GetGuid() == wrong);
+
+        // The vendor sees and does nothing of it any more, and is told why.
+        Assert.Equal(HttpStatusCode.NotFound, (await fixture.SendAsync(HttpMethod.Get, $"/api/coordination/vendor/cases/{trackingNumber}", fixture.VendorOf(wrong))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await fixture.SendAsync(HttpMethod.Post, $"/api/coordination/vendor/cases/{trackingNumber}/status", fixture.VendorOf(wrong),
+            new { status = "affected" })).StatusCode);
+        var list = await (await fixture.SendAsync(HttpMethod.Get, "/api/coordination/vendor/cases", fixture.VendorOf(wrong))).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.DoesNotContain(list.GetProperty("items").EnumerateArray(), i => i.GetProperty("trackingNumber").GetString() == trackingNumber);
+        var told = (await removed.WaitForAsync(r => r.Count > 0, TimeSpan.FromSeconds(30))).First().Message;
+        Assert.True(told.GetProperty("wasNotified").GetBoolean());
+        Assert.Equal(wrong, told.GetProperty("organisationId").GetGuid());
+        Assert.Equal("Another organisation makes this widget.", told.GetProperty("reason").GetString());
+
+        Assert.Equal(HttpStatusCode.NotFound, (await fixture.SendAsync(HttpMethod.Post, $"/api/coordination/cases/{trackingNumber}/vendors/{wrong}/remove", coordinator,
+            new { reason = "Again." })).StatusCode);
+    }
+
+    [Fact]
     public async Task A_coordinator_opens_coordination_for_a_report_by_its_number_once_and_not_for_unknown_numbers()
     {
         var suffix = Guid.NewGuid().ToString("N")[..8];

@@ -120,6 +120,8 @@ public sealed class CaseFacts
             case VendorNotified m:
                 facts.Vendor(m.OrganisationId, m.OrganisationName);
                 return true;
+            case VendorRemovedFromCase m:
+                return facts.Vendors.RemoveAll(v => v.OrganisationId == m.OrganisationId) > 0;
             case VendorAcknowledged m:
                 facts.Vendor(m.OrganisationId).Acknowledged = true;
                 return true;
@@ -143,7 +145,7 @@ public sealed class CaseFacts
     public static readonly Type[] Sources =
     [
         typeof(ReportSubmitted), typeof(CaseAssessed), typeof(ThirdPartyIdentified), typeof(CaseValidated), typeof(RemediationPlanned), typeof(CaseFixed), typeof(CaseRejected),
-        typeof(ReporterConsentChanged), typeof(ReporterDataErased), typeof(VendorNotified), typeof(VendorAcknowledged), typeof(VendorStatusChanged),
+        typeof(ReporterConsentChanged), typeof(ReporterDataErased), typeof(VendorNotified), typeof(VendorAcknowledged), typeof(VendorRemovedFromCase), typeof(VendorStatusChanged),
         typeof(VendorStatementPosted), typeof(Contracts.VendorCoordination.DisclosureDateAgreed),
     ];
 }

@@ -59,6 +59,7 @@ public static class NotificationPlan
         SlaWarning m => [ToStaff("sla-warning", m.AssigneeId, m.ReportId, m.TrackingNumber, m.Clock, m.DueAt)],
         SlaBreached m => [ToStaff("sla-breached", m.AssigneeId, m.ReportId, m.TrackingNumber, m.Clock, m.DueAt)],
         VendorNotified m => [ToVendor("vendor-notice", m.OrganisationId, m.ReportId, m.TrackingNumber, new() { ["summary"] = m.Summary })],
+        VendorRemovedFromCase { WasNotified: true } m => [ToVendor("vendor-removed", m.OrganisationId, m.ReportId, m.TrackingNumber, new() { ["reason"] = m.Reason })],
         VendorReminded m => [ToVendor("vendor-reminder", m.OrganisationId, m.ReportId, m.TrackingNumber, new() { ["dueAt"] = Instant(m.DueAt) })],
         VendorMessageRelayed { Direction: VendorMessageRelayed.ToVendor } m =>
             [ToVendor("vendor-message", m.OrganisationId, m.ReportId, m.TrackingNumber, new() { ["text"] = m.Text })],

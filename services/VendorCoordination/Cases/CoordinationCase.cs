@@ -29,6 +29,13 @@ public sealed record ThirdPartyProductNamed(Guid CaseId, string Vendor, string P
 
 public sealed record VendorAdded(Guid CaseId, Guid OrganisationId, string OrganisationName, Actor By, DateTimeOffset At);
 
+/// <summary>
+/// A coordinator took the vendor off the case: it no longer sees it (nor its files, relay or deadlines);
+/// <see cref="WasNotified"/> when it had been sent a notice (it is told, with the reason).
+/// </summary>
+public sealed record VendorRemoved(Guid CaseId, Guid OrganisationId, string OrganisationName, string Reason, bool WasNotified, Actor By, DateTimeOffset At,
+    string? TrackingNumber = null);
+
 public sealed record VendorStatusSet(Guid CaseId, Guid OrganisationId, string Status, string? Justification, string? FixedVersion, Actor By, DateTimeOffset At, string? TrackingNumber = null);
 
 public sealed record VendorStatementMade(Guid CaseId, Guid OrganisationId, string Text, Actor By, DateTimeOffset At, string? TrackingNumber = null);
@@ -60,7 +67,7 @@ public sealed record DisclosureDateReached(Guid CaseId, DateTimeOffset Disclosur
 public static class CoordinationEventTypes
 {
     public static readonly Type[] All =
-        [typeof(CoordinationOpened), typeof(ThirdPartyProductNamed), typeof(VendorAdded), typeof(VendorStatusSet), typeof(VendorStatementMade),
+        [typeof(CoordinationOpened), typeof(ThirdPartyProductNamed), typeof(VendorAdded), typeof(VendorRemoved), typeof(VendorStatusSet), typeof(VendorStatementMade),
          typeof(VendorNotificationSent), typeof(VendorAcknowledgedCase), typeof(VendorRemindedOfNotice), typeof(VendorEscalated),
          typeof(DisclosureDateProposed), typeof(DisclosureDateChangeRequested), typeof(DisclosureDateAgreed), typeof(DisclosureDateReached),
          typeof(RelayReviewChanged), typeof(RelayMessageReceived), typeof(RelayMessageReleased), typeof(RelayMessageDeclined),
@@ -194,6 +201,12 @@ public sealed class CoordinationCaseProjection(VulnPlatform.ServiceDefaults.Cale
     {
         c.Vendors.Add(new VendorEntry { OrganisationId = e.Data.OrganisationId, Name = e.Data.OrganisationName, AddedAt = e.Data.At });
         c.OrganisationIds.Add(e.Data.OrganisationId);
+    });
+
+    public void Apply(IEvent<VendorRemoved> e, CoordinationCase c) => Step(c, e, e.Data.At, "vendor-removed", e.Data.OrganisationId, e.Data.By.Id, () =>
+    {
+        c.Vendors.RemoveAll(v => v.OrganisationId == e.Data.OrganisationId);
+        c.OrganisationIds.Remove(e.Data.OrganisationId);
     });
 
     public void Apply(IEvent<VendorStatusSet> e, CoordinationCase c) => Step(c, e, e.Data.At, "status-" + e.Data.Status, e.Data.OrganisationId, e.Data.By.Id, () =>

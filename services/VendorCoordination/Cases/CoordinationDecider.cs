@@ -5,6 +5,8 @@ namespace VulnPlatform.VendorCoordination.Cases;
 
 public abstract record CoordinationCommand;
 public sealed record AddVendor(Guid OrganisationId, string OrganisationName) : CoordinationCommand;
+/// <summary>A coordinator takes a vendor off the case (added by mistake, or not the right organisation), saying why.</summary>
+public sealed record RemoveVendor(Guid OrganisationId, string Reason) : CoordinationCommand;
 public sealed record SetVendorStatus(Guid OrganisationId, string Status, string? Justification, string? FixedVersion) : CoordinationCommand;
 public sealed record PostStatement(Guid OrganisationId, string Text) : CoordinationCommand;
 /// <summary>Send the vendor its notice; the first notice proposes a disclosure date <see cref="DisclosureAfterDays"/> on.</summary>
@@ -35,6 +37,9 @@ public static class CoordinationDecider
         AddVendor add when c.Vendor(add.OrganisationId) is not null =>
             Conflict("Vendor already on the case", $"{add.OrganisationName} is already part of this case."),
         AddVendor add => CoordinationDecision.Of(new VendorAdded(c.Id, add.OrganisationId, add.OrganisationName, by, now)),
+        RemoveVendor remove when c.Vendor(remove.OrganisationId) is null => NotOnCase(),
+        RemoveVendor remove => CoordinationDecision.Of(new VendorRemoved(c.Id, remove.OrganisationId, c.Vendor(remove.OrganisationId)!.Name, remove.Reason,
+            c.Vendor(remove.OrganisationId)!.NotifiedAt is not null, by, now, c.TrackingNumber)),
         SetVendorStatus set when c.Vendor(set.OrganisationId) is null => NotOnCase(),
         SetVendorStatus { Status: VendorStatuses.NotAffected, Justification: null } =>
             Invalid("A justification is needed", "Not affected needs a VEX justification: " + string.Join(", ", VendorStatuses.Justifications) + "."),

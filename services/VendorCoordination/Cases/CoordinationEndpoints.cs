@@ -24,6 +24,12 @@ public sealed class OpenCaseValidator : AbstractValidator<OpenCaseRequest>
 public sealed record StatusRequest(string? Status, string? Justification, string? FixedVersion);
 public sealed record StatementRequest(string? Text);
 public sealed record NotifyRequest(string? Summary, bool? ExploitedInTheWild);
+public sealed record RemoveVendorRequest(string? Reason);
+
+public sealed class RemoveVendorValidator : AbstractValidator<RemoveVendorRequest>
+{
+    public RemoveVendorValidator() => RuleFor(r => r.Reason).NotEmpty().MaximumLength(2_000).MultiLineText();
+}
 public sealed record DisclosureDateRequest(DateTimeOffset? DisclosureAt, string? Reason);
 
 public sealed class DisclosureDateValidator : AbstractValidator<DisclosureDateRequest>
@@ -164,6 +170,18 @@ public static class CoordinationEndpoints
                 return await DecideAsync(session, trackingNumber, new AddVendor(organisation.Id, organisation.Name), Staff(user), time, c => Results.Ok(c), ct);
             })
             .WithValidation<AddVendorRequest>().WithName("AddVendorToCase");
+        cases.MapPost("/{trackingNumber}/vendors/{organisationId:guid}/remove", async (string trackingNumber, Guid organisationId, RemoveVendorRequest request,
+                ClaimsPrincipal user, IDocumentSession session, TimeProvider time, ReporterIdentities reporters, CancellationToken ct) =>
+            {
+                // The reason reaches a notified vendor: it may not name the reporter any more than a notice may.
+                if (await FindAsync(session, trackingNumber, ct) is { } found && found.Vendor(organisationId) is { NotifiedAt: not null }
+                    && await NamingReporterAsync(session, reporters, found.ReportId, request.Reason!, "reason", ct) is { } refused)
+                {
+                    return refused;
+                }
+                return await DecideAsync(session, trackingNumber, new RemoveVendor(organisationId, request.Reason!.Trim()), Staff(user), time, c => Results.Ok(c), ct);
+            })
+            .WithValidation<RemoveVendorRequest>().WithName("RemoveVendorFromCase");
         cases.MapPost("/{trackingNumber}/vendors/{organisationId:guid}/status", (string trackingNumber, Guid organisationId, StatusRequest request,
                 ClaimsPrincipal user, IDocumentSession session, TimeProvider time, CancellationToken ct) =>
             DecideAsync(session, trackingNumber, Status(organisationId, request), Staff(user), time, c => Results.Ok(c), ct))
@@ -177,23 +195,10 @@ public static class CoordinationEndpoints
                 CancellationToken ct) =>
             {
                 // The vendor reads the notice in its view as well as by e-mail: the same guard as the e-mail's, before it is stored.
-                if (await FindAsync(session, trackingNumber, ct) is { } found)
+                if (await FindAsync(session, trackingNumber, ct) is { } found
+                    && await NamingReporterAsync(session, identities, found.ReportId, request.Summary!, "notice", ct) is { } refused)
                 {
-                    string? named;
-                    try
-                    {
-                        named = await identities.NamedInAsync(session, found.ReportId, request.Summary!, ct);
-                    }
-                    catch (HttpRequestException)
-                    {
-                        return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, type: ProblemTypes.Base + "unavailable", title: "Try again shortly",
-                            detail: "The notice could not be checked against the reporter's identity just now; nothing was sent.");
-                    }
-                    if (named is not null)
-                    {
-                        return Results.Problem(statusCode: StatusCodes.Status409Conflict, type: ProblemTypes.Base + "reporter-identity", title: "The reporter would be named",
-                            detail: $"The notice contains the reporter's {named}, and they have not agreed to be named to vendors; remove it.");
-                    }
+                    return refused;
                 }
                 var exploited = request.ExploitedInTheWild == true;
                 var days = exploited ? options.Value.ExploitedDisclosureAfterDays : options.Value.DisclosureAfterDays;
@@ -292,6 +297,27 @@ public static class CoordinationEndpoints
     }
 
     /// <summary>A coordinator opens coordination for a vulnerability report Triage has not (yet) marked as concerning a third party.</summary>
+    /// <summary>
+    /// A refusal when a text bound for a vendor names the reporter who has not agreed to be named to vendors
+    /// (409), or cannot be checked just now (503); null when it may go.
+    /// </summary>
+    private static async Task<IResult?> NamingReporterAsync(IQuerySession session, ReporterIdentities identities, Guid reportId, string text, string what,
+        CancellationToken ct)
+    {
+        string? named;
+        try
+        {
+            named = await identities.NamedInAsync(session, reportId, text, ct);
+        }
+        catch (HttpRequestException)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, type: ProblemTypes.Base + "unavailable", title: "Try again shortly",
+                detail: $"The {what} could not be checked against the reporter's identity just now; nothing was sent.");
+        }
+        return named is null ? null : Results.Problem(statusCode: StatusCodes.Status409Conflict, type: ProblemTypes.Base + "reporter-identity",
+            title: "The reporter would be named", detail: $"The {what} contains the reporter's {named}, and they have not agreed to be named to vendors; remove it.");
+    }
+
     private static async Task<IResult> OpenAsync(OpenCaseRequest request, ClaimsPrincipal user, IDocumentSession session, TimeProvider time, CancellationToken ct)
     {
         var number = request.TrackingNumber!.Trim();

@@ -55,3 +55,10 @@ public sealed record VendorMessageRelayed(
     public const string ToReporter = "to-reporter";
     public const string ToVendor = "to-vendor";
 }
+
+/// <summary>
+/// A coordinator took a vendor organisation off a case (added by mistake): the disclosure drops its part;
+/// when <see cref="WasNotified"/>, the vendor is told, with <see cref="Reason"/>.
+/// </summary>
+public sealed record VendorRemovedFromCase(
+    Guid CaseId, Guid ReportId, string? TrackingNumber, Guid OrganisationId, bool WasNotified, string Reason, Actor RemovedBy, DateTimeOffset RemovedAt);
