@@ -29,6 +29,36 @@ public sealed class OutcomeInChromiumTests(WebClient web) : IClassFixture<WebCli
         Assert.Contains("认定这不是需要修复的漏洞", chinese);
         Assert.Contains("仅供参考：信息有用，但不是需要修复的漏洞。", chinese);
         Assert.DoesNotContain("informative", chinese);
+
+        // The messages sent about the report are on the portal too, in the reader's language.
+        var inbox = await InboxAsync(trackingNumber, token, "en-GB", "The result of our investigation");
+        Assert.Contains("Your report was acknowledged", inbox);
+        Assert.Contains("The page names the framework only; nothing is exposed.", inbox);
+        var inboxZh = await InboxAsync(trackingNumber, token, "zh-CN", "我们的调查结果");
+        Assert.Contains("您的报告已被确认", inboxZh);
+        Assert.DoesNotContain("The result of our investigation", inboxZh);
+    }
+
+    /// <summary>The portal's "what we sent you" section once it holds <paramref name="subject"/> (Notification stores the messages as they go out).</summary>
+    private async Task<string> InboxAsync(string trackingNumber, string token, string locale, string subject)
+    {
+        await using var watched = await web.OpenAsync(locale: locale);
+        await watched.GotoAsync($"/language?culture={(locale == "zh-CN" ? "zh-CN" : "en")}&returnUrl=%2Ffollow-up");
+        await watched.Page.FillAsync("#tracking-number", trackingNumber);
+        await watched.Page.FillAsync("#token", token);
+        await watched.Page.ClickAsync("main button[type=submit]");
+        await watched.Page.WaitForSelectorAsync("section.inbox");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        string text;
+        while (!(text = (await watched.Page.TextContentAsync("section.inbox"))!).Contains(subject) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(500);
+            await watched.Page.ReloadAsync();
+        }
+        Assert.Contains(subject, text);
+        foreach (var summary in await watched.Page.Locator("section.inbox summary").AllAsync()) await summary.ClickAsync();
+        await watched.AssertCleanAsync();
+        return (await watched.Page.TextContentAsync("section.inbox"))!;
     }
 
     [Fact]
