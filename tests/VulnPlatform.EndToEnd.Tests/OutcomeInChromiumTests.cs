@@ -42,12 +42,7 @@ public sealed class OutcomeInChromiumTests(WebClient web) : IClassFixture<WebCli
     /// <summary>The portal's "what we sent you" section once it holds <paramref name="subject"/> (Notification stores the messages as they go out).</summary>
     private async Task<string> InboxAsync(string trackingNumber, string token, string locale, string subject)
     {
-        await using var watched = await web.OpenAsync(locale: locale);
-        await watched.GotoAsync($"/language?culture={(locale == "zh-CN" ? "zh-CN" : "en")}&returnUrl=%2Ffollow-up");
-        await watched.Page.FillAsync("#tracking-number", trackingNumber);
-        await watched.Page.FillAsync("#token", token);
-        await watched.Page.ClickAsync("main button[type=submit]");
-        await watched.Page.WaitForSelectorAsync("section.inbox");
+        await using var watched = await FollowUpAsync(trackingNumber, token, locale, "section.inbox");
         var deadline = DateTime.UtcNow.AddSeconds(30);
         string text;
         while (!(text = (await watched.Page.TextContentAsync("section.inbox"))!).Contains(subject) && DateTime.UtcNow < deadline)
@@ -86,14 +81,21 @@ public sealed class OutcomeInChromiumTests(WebClient web) : IClassFixture<WebCli
 
     private async Task<string> PortalAsync(string trackingNumber, string token, string locale)
     {
-        await using var watched = await web.OpenAsync(locale: locale);
+        await using var watched = await FollowUpAsync(trackingNumber, token, locale, "section.outcome");
+        await watched.AssertCleanAsync();
+        return (await watched.Page.TextContentAsync("main"))!;
+    }
+
+    /// <summary>The portal's status page of the report, in <paramref name="locale"/>, once <paramref name="selector"/> is on it.</summary>
+    private async Task<WatchedPage> FollowUpAsync(string trackingNumber, string token, string locale, string selector)
+    {
+        var watched = await web.OpenAsync(locale: locale);
         await watched.GotoAsync($"/language?culture={(locale == "zh-CN" ? "zh-CN" : "en")}&returnUrl=%2Ffollow-up");
         await watched.Page.FillAsync("#tracking-number", trackingNumber);
         await watched.Page.FillAsync("#token", token);
         await watched.Page.ClickAsync("main button[type=submit]");
-        await watched.Page.WaitForSelectorAsync("section.outcome");
-        await watched.AssertCleanAsync();
-        return (await watched.Page.TextContentAsync("main"))!;
+        await watched.Page.WaitForSelectorAsync(selector);
+        return watched;
     }
 
     private static async Task<(string TrackingNumber, string Token)> SubmitAsync(string title)

@@ -14,21 +14,7 @@ public sealed class SignedInWebTests(WebClient web) : IClassFixture<WebClient>
     {
         await using var watched = await web.OpenAsync();
         var page = watched.Page;
-        var email = $"web{Guid.NewGuid():N}@example.org";
-        const string password = "a passphrase for the web client";
-        await watched.GotoAsync("/account/register");
-        await page.FillAsync("#email", email);
-        await page.FillAsync("#password", password);
-        await page.FillAsync("#confirmPassword", password);
-        await page.ClickAsync("button[type=submit]");
-        await page.WaitForSelectorAsync("[role=status]");
-
-        await watched.GotoAsync("/my-reports");
-        await page.WaitForURLAsync("**/account/sign-in**");
-        await page.FillAsync("#email", email);
-        await page.FillAsync("#password", password);
-        await page.ClickAsync("button[type=submit]");
-        await page.ArrivedAsync("**/my-reports");
+        await RegisterAndSignInAsync(watched, Password);
         Assert.Contains("not sent a report", await page.TextContentAsync("main"));
         await watched.AssertCleanAsync();
 
@@ -70,21 +56,8 @@ public sealed class SignedInWebTests(WebClient web) : IClassFixture<WebClient>
     {
         await using var watched = await web.OpenAsync();
         var page = watched.Page;
-        var email = $"web{Guid.NewGuid():N}@example.org";
-        const string password = "a passphrase for the web client";
         const string changed = "quite another passphrase now";
-        await watched.GotoAsync("/account/register");
-        await page.FillAsync("#email", email);
-        await page.FillAsync("#password", password);
-        await page.FillAsync("#confirmPassword", password);
-        await page.ClickAsync("button[type=submit]");
-        await page.WaitForSelectorAsync("[role=status]");
-        await watched.GotoAsync("/my-reports");
-        await page.WaitForURLAsync("**/account/sign-in**");
-        await page.FillAsync("#email", email);
-        await page.FillAsync("#password", password);
-        await page.ClickAsync("button[type=submit]");
-        await page.ArrivedAsync("**/my-reports");
+        await RegisterAndSignInAsync(watched, Password);
 
         // Sixteen requests, one every 10 ms: each arrives while another is still refreshing (presenting a refresh token
         // spent a moment earlier would be taken for a replay, and the whole token family revoked).
@@ -99,7 +72,7 @@ public sealed class SignedInWebTests(WebClient web) : IClassFixture<WebClient>
         var copied = (await watched.Context.CookiesAsync()).Where(c => c.Name is "__Host-vp-web" or "__Host-vp-session").ToList();
         Assert.Equal(2, copied.Count);
         await watched.GotoAsync("/account/change-password");
-        await page.FillAsync("#currentPassword", password);
+        await page.FillAsync("#currentPassword", Password);
         await page.FillAsync("#newPassword", changed);
         await page.FillAsync("#confirmPassword", changed);
         await page.ClickAsync("button[type=submit]");
@@ -114,5 +87,26 @@ public sealed class SignedInWebTests(WebClient web) : IClassFixture<WebClient>
         await watched.GotoAsync("/my-reports");
         await page.ArrivedAsync("**/my-reports");
         Assert.Contains("not sent a report", await page.TextContentAsync("main"));
+    }
+
+    private const string Password = "a passphrase for the web client";
+
+    /// <summary>Registers on Identity's page, then signs in to the web client at "my reports".</summary>
+    private static async Task RegisterAndSignInAsync(WatchedPage watched, string password)
+    {
+        var page = watched.Page;
+        var email = $"web{Guid.NewGuid():N}@example.org";
+        await watched.GotoAsync("/account/register");
+        await page.FillAsync("#email", email);
+        await page.FillAsync("#password", password);
+        await page.FillAsync("#confirmPassword", password);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForSelectorAsync("[role=status]");
+        await watched.GotoAsync("/my-reports");
+        await page.WaitForURLAsync("**/account/sign-in**");
+        await page.FillAsync("#email", email);
+        await page.FillAsync("#password", password);
+        await page.ClickAsync("button[type=submit]");
+        await page.ArrivedAsync("**/my-reports");
     }
 }
