@@ -78,22 +78,87 @@ public sealed class ErasureTests(IntakeFixture intake)
         }));
         var rewrapped = await new DataKeyRotation(store, new DataKeys(new SealedBox(both)), both).RewrapAllAsync(null, CancellationToken.None);
         Assert.True(rewrapped >= 1);
-
-        // A ring with only the new key opens the report's key and its contact.
-        var onlyNew = new DataKeys(new SealedBox(new KeyRing(Microsoft.Extensions.Options.Options.Create(new EncryptionOptions
+        try
         {
-            ActiveKeyId = "test-2", Keys = new() { ["test-2"] = newKey },
-        }))));
-        await using var session = store.QuerySession();
-        var wrapped = (await session.LoadAsync<WrappedDataKey>(report.ReportId))!;
-        Assert.Equal("test-2", wrapped.Wrapped.KeyId);
-        var view = (await session.LoadAsync<VulnPlatform.Intake.Reports.Following.ReportStatusView>(report.ReportId))!;
-        Assert.Equal(Reports.ReporterEmail, ReporterContacts.Open(report.ReportId, onlyNew.Unwrap(wrapped), view.Contact!).Email);
+            // A ring with only the new key opens the report's key and its contact.
+            var onlyNew = new DataKeys(new SealedBox(new KeyRing(Microsoft.Extensions.Options.Options.Create(new EncryptionOptions
+            {
+                ActiveKeyId = "test-2", Keys = new() { ["test-2"] = newKey },
+            }))));
+            await using var session = store.QuerySession();
+            var wrapped = (await session.LoadAsync<WrappedDataKey>(report.ReportId))!;
+            Assert.Equal("test-2", wrapped.Wrapped.KeyId);
+            var view = (await session.LoadAsync<VulnPlatform.Intake.Reports.Following.ReportStatusView>(report.ReportId))!;
+            Assert.Equal(Reports.ReporterEmail, ReporterContacts.Open(report.ReportId, onlyNew.Unwrap(wrapped), view.Contact!).Email);
 
-        // The running service (old key only) now cannot open it: a clear answer, not a 500.
-        var status = await intake.Client.SendAsync(intake.Reporter(HttpMethod.Get, report));
-        Assert.Equal(HttpStatusCode.OK, status.StatusCode);
-        Assert.Equal("unavailable", (await status.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("personalData").GetString());
+            // The running service (old key only) now cannot open it: a clear answer, not a 500.
+            var status = await intake.Client.SendAsync(intake.Reporter(HttpMethod.Get, report));
+            Assert.Equal(HttpStatusCode.OK, status.StatusCode);
+            Assert.Equal("unavailable", (await status.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("personalData").GetString());
+        }
+        finally
+        {
+            await RewrapBackAsync("test-2", newKey); // the other tests' reports open with the service's key again
+        }
+    }
+
+    /// <summary>Every data key of the shared database back under the service's own key (test-1), from <paramref name="keyId"/>.</summary>
+    private Task<long> RewrapBackAsync(string keyId, string key)
+    {
+        var back = new KeyRing(Microsoft.Extensions.Options.Options.Create(new EncryptionOptions
+        {
+            ActiveKeyId = "test-1", Keys = new() { ["test-1"] = intake.EncryptionKey, [keyId] = key },
+        }));
+        return new DataKeyRotation(intake.Store, new DataKeys(new SealedBox(back)), back).RewrapAllAsync(null, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// An erasure deleting a report's data key while a key rotation is re-wrapping it: the rotation must not
+    /// write the key back (the erased contact would be readable again). The test holds the key's row, lets the
+    /// rotation reach it, deletes the key and commits; the key stays gone.
+    /// </summary>
+    [Fact]
+    public async Task A_key_rotation_racing_an_erasure_never_brings_the_erased_key_back()
+    {
+        var report = await intake.SubmitAsync(Reports.Valid());
+        var store = intake.Store;
+        var raceKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var both = new KeyRing(Microsoft.Extensions.Options.Options.Create(new EncryptionOptions
+        {
+            ActiveKeyId = "test-race", Keys = new() { ["test-1"] = intake.EncryptionKey, ["test-race"] = raceKey },
+        }));
+        var table = $"{store.Options.DatabaseSchemaName}.mt_doc_wrappeddatakey";
+        await using var erasure = store.Storage.Database.CreateConnection();
+        await erasure.OpenAsync();
+        await using var transaction = await erasure.BeginTransactionAsync();
+        await using (var hold = new Npgsql.NpgsqlCommand($"select 1 from {table} where id = @id for update", erasure, transaction))
+        {
+            hold.Parameters.AddWithValue("id", report.ReportId);
+            Assert.Equal(1, await hold.ExecuteScalarAsync());
+        }
+
+        var rotation = new DataKeyRotation(store, new DataKeys(new SealedBox(both)), both).RewrapAllAsync(null, CancellationToken.None);
+        await using (var watch = store.Storage.Database.CreateConnection())
+        {
+            await watch.OpenAsync();
+            Assert.True(await Eventually.HoldsAsync(async () =>
+            {
+                await using var waiting = new Npgsql.NpgsqlCommand(
+                    "select count(*) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'", watch);
+                return (long)(await waiting.ExecuteScalarAsync())! > 0;
+            }, TimeSpan.FromSeconds(30)), "the rotation never reached the held key");
+        }
+        await using (var delete = new Npgsql.NpgsqlCommand($"delete from {table} where id = @id", erasure, transaction))
+        {
+            delete.Parameters.AddWithValue("id", report.ReportId);
+            Assert.Equal(1, await delete.ExecuteNonQueryAsync());
+        }
+        await transaction.CommitAsync();
+        await rotation;
+        await RewrapBackAsync("test-race", raceKey);
+
+        await using var session = store.QuerySession();
+        Assert.Null(await session.LoadAsync<WrappedDataKey>(report.ReportId));
     }
 
     [Fact]

@@ -23,11 +23,11 @@ public sealed class DataKeyRotation(IDocumentStore store, DataKeys keys, KeyRing
         while (true)
         {
             await using var session = store.LightweightSession();
-            var page = await session.Query<WrappedDataKey>()
-                .Where(k => k.Id > after)
-                .OrderBy(k => k.Id)
-                .Take(Page)
-                .ToListAsync(cancellationToken);
+            await session.BeginTransactionAsync(cancellationToken);
+            // The page's rows are locked as they are read, in the transaction that writes them back: an erasure
+            // deleting a key waits for the page, and a key deleted before it is not read — a re-wrapped key is
+            // never written back for a subject whose key is gone (which would make erased data readable again).
+            var page = (await session.QueryAsync<WrappedDataKey>("where id > ? order by id limit ? for update", cancellationToken, after, Page)).ToList();
             if (page.Count == 0) break;
             foreach (var key in page.Where(k => k.Wrapped.KeyId != active))
             {
