@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Options;
 using VulnPlatform.ServiceDefaults.Http;
 using VulnPlatform.ServiceDefaults.Persistence;
+using VulnPlatform.ServiceDefaults.Security;
 using VulnPlatform.Web.Gateway;
 using VulnPlatform.Web.Sessions;
 
@@ -37,6 +38,7 @@ public static class WebModule
         services.AddDataProtection().SetApplicationName("VulnPlatform.Web");
         services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
             .Configure<MartenXmlRepository>((options, repository) => options.XmlRepository = repository);
+        services.AddSharedKeyRingStart();
         services.AddHostedService<ExpiredSessionSweep>();
 
         services.AddWebAuthentication(web, PublicOrigin.From(builder.Configuration));

@@ -34,9 +34,16 @@ public sealed class IdentityFixture : IAsyncLifetime
     {
         Servers = await TestServers.GetAsync();
         Database = await Servers.CreateDatabaseAsync("identity_test");
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
+        _factory = Instance(Database, Clock);
+        _ = _factory.Server; // start
+        await BusReadiness.WaitAsync(_factory.Services);
+    }
+
+    /// <summary>An instance of Identity on <paramref name="database"/>, configured as the tests' own (same keys and clients), on <paramref name="clock"/> or the real time.</summary>
+    public WebApplicationFactory<Program> Instance(string database, TimeProvider? clock = null) =>
+        new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
         {
-            foreach (var (key, value) in Servers.ServiceSettings(Database)) host.UseSetting(key, value);
+            foreach (var (key, value) in Servers.ServiceSettings(database)) host.UseSetting(key, value);
             host.UseSetting("PublicOrigin", "https://localhost");
             host.UseSetting("Encryption:ActiveKeyId", "test-1");
             host.UseSetting("Encryption:Keys:test-1", Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
@@ -54,11 +61,8 @@ public sealed class IdentityFixture : IAsyncLifetime
             // A cheaper hash keeps the suite quick; the configured cost is measured by the benchmark.
             host.UseSetting("Identity:Passwords:Iterations", "10000");
             host.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Information));
-            host.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+            if (clock is not null) host.ConfigureTestServices(services => services.AddSingleton(clock));
         });
-        _ = _factory.Server; // start
-        await BusReadiness.WaitAsync(_factory.Services);
-    }
 
     /// <summary>A browser of its own (cookie jar), on https://localhost, redirects not followed.</summary>
     public Browser Browser() => new(_factory!.CreateClient(new WebApplicationFactoryClientOptions

@@ -5,6 +5,7 @@ using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using VulnPlatform.ServiceDefaults.Http;
 using VulnPlatform.ServiceDefaults.Persistence;
+using VulnPlatform.ServiceDefaults.Security;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace VulnPlatform.Identity.Oidc;
@@ -27,6 +28,7 @@ public static class OidcSetup
 
         // First of all hosted services: the tables exist before data protection or the clients need them.
         builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService, OidcSchema>());
+        builder.Services.AddSharedKeyRingStart(position: 1);
         builder.Services.AddDbContext<OidcStore>(db =>
         {
             db.UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations", OidcStore.Schema));
