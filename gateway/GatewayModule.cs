@@ -25,18 +25,7 @@ public static class GatewayModule
         // The client's address (rate limits, logs) from X-Forwarded-For, only when the request comes
         // from a proxy the gateway trusts (Gateway:TrustedProxies, addresses or networks; loopback always): the ingress
         // in front of it, and the web client, which calls the APIs for the browser it serves.
-        var trusted = builder.Configuration.GetSection("Gateway:TrustedProxies").Get<string[]>() ?? [];
-        builder.Services.Configure<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>(options =>
-        {
-            options.ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor;
-            options.ForwardLimit = 2; // browser → ingress → gateway → web client → gateway
-            // An address (10.1.2.3) or a network (10.244.0.0/16: the pods of a cluster, whose addresses change).
-            foreach (var entry in trusted)
-            {
-                if (entry.Contains('/')) options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(entry));
-                else options.KnownProxies.Add(System.Net.IPAddress.Parse(entry));
-            }
-        });
+        builder.Services.TrustForwardedFor(builder.Configuration, "Gateway:TrustedProxies", forwardLimit: 2); // browser → ingress → gateway → web client → gateway
         // Tokens are checked at the door too (each service checks them again): routes name their
         // policy in configuration (AuthorizationPolicy), the token is forwarded unchanged.
         builder.AddPlatformAuthentication(serviceAudience: PlatformAccess.UserAudience);

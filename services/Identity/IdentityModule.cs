@@ -9,6 +9,7 @@ using VulnPlatform.Identity.Accounts.Administering;
 using VulnPlatform.Identity.Accounts.Contacting;
 using VulnPlatform.Identity.Accounts.Passwords;
 using VulnPlatform.Identity.Accounts.Registering;
+using VulnPlatform.Identity.Accounts.SigningIn;
 using VulnPlatform.Identity.Accounts.TwoFactor;
 using VulnPlatform.Identity.Oidc;
 using VulnPlatform.Identity.Sessions;
@@ -35,6 +36,7 @@ public static class IdentityModule
                 options.Projections.Snapshot<Account>(SnapshotLifecycle.Inline);
                 options.Schema.For<Account>().UniqueIndex(a => a.Email);
                 options.Schema.For<Sessions.EndedSession>().Index(e => e.ForgetAfter);
+                options.Schema.For<SignInThrottle>().Index(t => t.EmailHash);
             })
             .AddIntegrationMessaging<IdentityIntegrationEvents>(builder, ServiceName);
         builder.AddEncryptionAtRest();
@@ -47,6 +49,11 @@ public static class IdentityModule
         services.AddSingleton<Authenticators>();
         services.AddSingleton<RecoveryCodes>();
         services.AddSingleton<AccountStore>();
+        services.AddSingleton<SignInThrottles>();
+        services.AddSingleton<IMaintenanceTask, StaleSignInThrottles>();
+        // Sign-ins are counted by the client's network: its address as the gateway saw it (X-Forwarded-For
+        // from the gateway, on loopback or listed in Identity:TrustedProxies), never as a client claims it.
+        services.TrustForwardedFor(builder.Configuration, "Identity:TrustedProxies", forwardLimit: 1);
         services.AddSingleton<EmailConfirmations>();
         services.AddHostedService<FirstAdmin>();
         services.AddServiceOpenApi(builder.Configuration, ServiceName);

@@ -10,6 +10,7 @@ builder.AddIdentityService();
 
 var app = builder.Build();
 
+app.UseForwardedHeaders();
 app.UsePublicOriginRequests();
 app.UseProblemDetailsDefaults();
 app.UseIdentityPages();

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Marten;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -61,8 +62,34 @@ public sealed class IdentityFixture : IAsyncLifetime
             // A cheaper hash keeps the suite quick; the configured cost is measured by the benchmark.
             host.UseSetting("Identity:Passwords:Iterations", "10000");
             host.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Information));
-            if (clock is not null) host.ConfigureTestServices(services => services.AddSingleton(clock));
+            host.ConfigureTestServices(services =>
+            {
+                if (clock is not null) services.AddSingleton(clock);
+                services.AddTransient<IStartupFilter, ConnectionFrom>();
+            });
         });
+
+    /// <summary>The header naming the address a test's request comes from (the gateway's, loopback, when absent).</summary>
+    public const string RemoteAddressHeader = "X-Test-Remote-Address";
+
+    /// <summary>
+    /// Gives each in-memory request the connection address it would have: the gateway's (loopback, trusted
+    /// to forward X-Forwarded-For), or the one a test names, as a client reaching Identity directly.
+    /// </summary>
+    private sealed class ConnectionFrom : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, following) =>
+            {
+                context.Connection.RemoteIpAddress = context.Request.Headers.TryGetValue(RemoteAddressHeader, out var remote)
+                    ? System.Net.IPAddress.Parse(remote.ToString())
+                    : System.Net.IPAddress.Loopback;
+                return following(context);
+            });
+            next(app);
+        };
+    }
 
     /// <summary>A browser of its own (cookie jar), on https://localhost, redirects not followed.</summary>
     public Browser Browser() => new(_factory!.CreateClient(new WebApplicationFactoryClientOptions
@@ -71,6 +98,19 @@ public sealed class IdentityFixture : IAsyncLifetime
         AllowAutoRedirect = false,
         HandleCookies = true,
     }));
+
+    /// <summary>A browser of its own on a client network: requests come through the gateway with X-Forwarded-For
+    /// <paramref name="forwardedFor"/> or, given <paramref name="remote"/>, straight from that address.</summary>
+    public Browser Browser(string forwardedFor, string? remote = null)
+    {
+        var client = _factory!.CreateClient(new WebApplicationFactoryClientOptions
+        {
+            BaseAddress = new Uri("https://localhost"), AllowAutoRedirect = false, HandleCookies = true,
+        });
+        client.DefaultRequestHeaders.Add("X-Forwarded-For", forwardedFor);
+        if (remote is not null) client.DefaultRequestHeaders.Add(RemoteAddressHeader, remote);
+        return new Browser(client);
+    }
 
     /// <summary>A browser whose cookie jar is <paramref name="cookies"/> (to copy one browser's cookies into another, as a thief would).</summary>
     public Browser Browser(System.Net.CookieContainer cookies)

@@ -1,5 +1,6 @@
-using VulnPlatform.Testing;
 using System.Net;
+using Marten;
+using VulnPlatform.Testing;
 using static VulnPlatform.Identity.Tests.SignInFlowTests;
 
 namespace VulnPlatform.Identity.Tests;
@@ -31,14 +32,62 @@ public sealed class LockoutAndPageTests(IdentityFixture identity)
     }
 
     [Fact]
-    public async Task An_unknown_address_gets_the_same_answer_as_a_wrong_password()
+    public async Task An_unknown_address_gets_the_same_answers_as_an_account_s_address_pause_included()
     {
         using var browser = identity.Browser();
         var email = await RegisterAsync(browser);
-        var wrongPassword = await SignInPagesAsync(browser, email, "not the passphrase at all", "/account");
-        var unknown = await SignInPagesAsync(browser, $"nobody{Guid.NewGuid():N}@example.org", "not the passphrase at all", "/account");
-        Assert.Equal(wrongPassword.Status, unknown.Status);
-        Assert.Equal(wrongPassword.Error, unknown.Error);
+        var nobody = $"nobody{Guid.NewGuid():N}@example.org";
+        for (var attempt = 1; attempt <= 6; attempt++)
+        {
+            var wrongPassword = await SignInPagesAsync(browser, email, "not the passphrase at all", "/account");
+            var unknown = await SignInPagesAsync(browser, nobody, "not the passphrase at all", "/account");
+            Assert.Equal(attempt < 5 ? HttpStatusCode.BadRequest : HttpStatusCode.TooManyRequests, unknown.Status);
+            Assert.Equal(wrongPassword.Status, unknown.Status);
+            Assert.Equal(wrongPassword.Error, unknown.Error);
+        }
+    }
+
+    [Fact]
+    public async Task Failures_from_one_network_pause_only_that_network_and_the_holder_is_told_from_where()
+    {
+        string email;
+        using (var own = identity.Browser())
+        {
+            email = await RegisterAsync(own);
+        }
+        using var attacker = identity.Browser(forwardedFor: "203.0.113.7");
+        for (var attempt = 1; attempt <= 5; attempt++) await SignInPagesAsync(attacker, email, "not the passphrase at all", "/account");
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await SignInPagesAsync(attacker, email, Password, "/account")).Status);
+
+        // The holder, elsewhere, signs in as ever.
+        using var holder = identity.Browser(forwardedFor: "198.51.100.20");
+        var signedIn = await SignInPagesAsync(holder, email, Password, "/account");
+        Assert.Equal(("/account", HttpStatusCode.OK), (signedIn.Address.AbsolutePath, signedIn.Status));
+
+        // Recorded on the account, for the e-mail to its holder (at most one an hour): from which network, until when.
+        await using var session = identity.Store.QuerySession();
+        var account = await session.Query<Accounts.Account>().SingleAsync(a => a.Email == email);
+        var paused = Assert.Single((await session.Events.FetchStreamAsync(account.Id)).Select(e => e.Data).OfType<Accounts.SignInsPaused>());
+        Assert.Equal(("203.0.113.7", true), (paused.Network, paused.Notify));
+        var published = Assert.IsType<VulnPlatform.Contracts.Identity.AccountLockedOut>(new Accounts.IdentityIntegrationEvents()
+            .ToIntegrationEvent(new JasperFx.Events.Event<Accounts.SignInsPaused>(paused)));
+        Assert.Equal(("203.0.113.7", paused.Until), (published.FromNetwork, published.LockedUntil));
+        Assert.DoesNotContain(email, System.Text.Json.JsonSerializer.Serialize(published));
+    }
+
+    [Fact]
+    public async Task A_client_that_is_not_the_gateway_cannot_choose_the_address_it_is_counted_under()
+    {
+        using var own = identity.Browser();
+        var email = await RegisterAsync(own);
+        // Straight from 192.0.2.50 (not a trusted proxy), claiming another address each time: all count for 192.0.2.50.
+        for (var attempt = 1; attempt <= 5; attempt++)
+        {
+            using var direct = identity.Browser(forwardedFor: $"198.51.100.{attempt}", remote: "192.0.2.50");
+            await SignInPagesAsync(direct, email, "not the passphrase at all", "/account");
+        }
+        using var again = identity.Browser(forwardedFor: "198.51.100.99", remote: "192.0.2.50");
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await SignInPagesAsync(again, email, Password, "/account")).Status);
     }
 
     [Fact]

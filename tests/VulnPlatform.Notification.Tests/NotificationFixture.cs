@@ -162,6 +162,10 @@ public sealed class NotificationFixture : IAsyncLifetime
         return await session.Query<Delivery>().Where(d => d.TrackingNumber == trackingNumber).ToListAsync();
     }
 
+    /// <summary>What Notification did with a report's messages, for a failure message: template, recipient, status, history and last error of each.</summary>
+    public async Task<string> DeliveryLogAsync(string trackingNumber) => string.Join("\n", (await DeliveriesAsync(trackingNumber)).Select(d =>
+        $"{d.Template} to {d.Recipient.Kind} ({d.Channel}): {d.Status} after {d.Attempts} [{string.Join(", ", d.History.Select(h => $"{h.Event} {h.At:HH:mm:ss.fff}"))}] {d.LastError}"));
+
     /// <summary>Registers a vendor organisation in VendorCoordination's directory; returns its id.</summary>
     public async Task<Guid> VendorAsync(string name, params string[] contacts)
     {

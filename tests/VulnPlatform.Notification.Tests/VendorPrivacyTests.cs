@@ -87,8 +87,11 @@ public sealed class VendorPrivacyTests(NotificationFixture fixture)
         var asked = status.GetProperty("messages").EnumerateArray().Single(m => m.GetProperty("from").GetString() == "vendor");
         Assert.Equal($"Maker {suffix}", asked.GetProperty("organisation").GetString());
         Assert.Equal(organisation, status.GetProperty("sharedWithVendors")[0].GetProperty("organisationId").GetGuid());
-        Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(fixture.MailTo(email).Any(m => m.Subject?.Contains($"Maker {suffix} wrote to you") == true)),
-            TimeSpan.FromSeconds(30)), "the reporter was not told of the vendor's question");
+        if (!await Eventually.HoldsAsync(() => Task.FromResult(fixture.MailTo(email).Any(m => m.Subject?.Contains($"Maker {suffix} wrote to you") == true)),
+            TimeSpan.FromSeconds(30)))
+        {
+            Assert.Fail($"the reporter was not told of the vendor's question at {DateTimeOffset.UtcNow:HH:mm:ss.fff}; Notification's deliveries:\n{await fixture.DeliveryLogAsync(trackingNumber)}");
+        }
 
         // The reporter answers, signing with their name and address: refused unless they allowed their identity.
         var signed = $"A tar archive.\n-- {ReporterName} <{email}>";

@@ -59,8 +59,10 @@ public sealed class WebhookTests(NotificationFixture fixture) : IAsyncLifetime
         var trackingNumber = $"VR-2026-{Random.Shared.Next(100_000, 999_999)}";
         await RawPublisher.PublishAsync(fixture.Servers, new ReportAcknowledged(reportId, reportId, trackingNumber, "We are on it.",
             new Actor(ActorKinds.Staff, Guid.NewGuid().ToString()), DateTimeOffset.UtcNow));
+        var fixedId = Guid.NewGuid();
+        using var consumed = new ConsumedMessages();
         await RawPublisher.PublishAsync(fixture.Servers, new CaseFixed(reportId, reportId, trackingNumber, "4.2.2",
-            new Actor(ActorKinds.Staff, Guid.NewGuid().ToString()), DateTimeOffset.UtcNow)); // not chosen: never sent
+            new Actor(ActorKinds.Staff, Guid.NewGuid().ToString()), DateTimeOffset.UtcNow), fixedId); // not chosen: never sent
 
         Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(_received.Count(r => r.Body.Contains(trackingNumber)) == 3), TimeSpan.FromSeconds(30)),
             $"expected 3 attempts, got {_received.Count(r => r.Body.Contains(trackingNumber))}");
@@ -73,7 +75,9 @@ public sealed class WebhookTests(NotificationFixture fixture) : IAsyncLifetime
         using var payload = JsonDocument.Parse(attempts[0].Body);
         Assert.Equal("triage.report-acknowledged", payload.RootElement.GetProperty("type").GetString());
         Assert.Equal(trackingNumber, payload.RootElement.GetProperty("data").GetProperty("trackingNumber").GetString());
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        // Planned or not when consumed: once the consumer is done with the fix, no delivery of it can appear.
+        Assert.True(await consumed.WaitForAsync(fixedId, "NotificationConsumer", TimeSpan.FromSeconds(30)), "the fix was not consumed");
+        Assert.DoesNotContain(await fixture.DeliveriesAsync(trackingNumber), d => d.Channel == DeliveryChannels.Webhook && d.Template == "triage.case-fixed");
         Assert.DoesNotContain(_received, r => r.Body.Contains("triage.case-fixed"));
 
         // The secret was shown once: never again.

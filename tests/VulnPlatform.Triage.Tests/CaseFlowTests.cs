@@ -91,10 +91,12 @@ public sealed class CaseFlowTests(TriageFixture triage)
     [Fact]
     public async Task The_same_report_delivered_twice_opens_one_case()
     {
+        using var consumed = new ConsumedMessages();
         var report = await SubmitAsync(ReportKinds.Vulnerability);
-        await RawPublisher.PublishAsync(triage.Servers, report, Guid.NewGuid()); // a replay with another message id
+        var replay = Guid.NewGuid();
+        await RawPublisher.PublishAsync(triage.Servers, report, replay); // a replay with another message id
         await OpenedAsync(report.TrackingNumber);
-        await Task.Delay(500);
+        Assert.True(await consumed.WaitForAsync(replay, nameof(VulnPlatform.Triage.Cases.ReportSubmittedConsumer), TimeSpan.FromSeconds(30)), "the replay was not consumed");
         using var client = triage.Client();
         var view = await (await client.SendAsync(triage.Request(HttpMethod.Get, $"/api/triage/cases/{report.TrackingNumber}", triage.AnalystToken)))
             .Content.ReadFromJsonAsync<JsonElement>();
@@ -201,9 +203,14 @@ public sealed class CaseFlowTests(TriageFixture triage)
         var report = new ReportSubmitted(Guid.CreateVersion7(), $"VR-2026-{number:D6}", ReportKinds.Vulnerability, "Early file", "The file came first.",
             new AffectedProduct("Acme", "Shop", "4.2.1"), false, "Steps", "Impact", null, true, Actor.AnonymousReporter, DateTimeOffset.UtcNow);
         var attachment = Guid.NewGuid();
-        await RawPublisher.PublishAsync(triage.Servers, new AttachmentAdded(report.ReportId, report.TrackingNumber, attachment, "early.txt", 42,
-            new string('b', 64), "text/plain", Actor.AnonymousReporter, DateTimeOffset.UtcNow));
-        await Task.Delay(TimeSpan.FromSeconds(1)); // consumed, and no case to hold it yet
+        var early = Guid.NewGuid();
+        using (var consumed = new ConsumedMessages())
+        {
+            await RawPublisher.PublishAsync(triage.Servers, new AttachmentAdded(report.ReportId, report.TrackingNumber, attachment, "early.txt", 42,
+                new string('b', 64), "text/plain", Actor.AnonymousReporter, DateTimeOffset.UtcNow), early);
+            Assert.True(await consumed.WaitForAsync(early, nameof(VulnPlatform.Triage.Cases.AttachmentAddedConsumer), TimeSpan.FromSeconds(30)),
+                "the file was not consumed before its report"); // and no case holds it yet
+        }
         await RawPublisher.PublishAsync(triage.Servers, report);
 
         var (view, _) = await WaitForAsync(report.TrackingNumber, v => v.GetProperty("attachments").GetArrayLength() == 1);

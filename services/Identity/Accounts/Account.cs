@@ -34,6 +34,9 @@ public sealed record Account(
     /// </summary>
     public int SessionGeneration { get; init; }
 
+    /// <summary>When the holder was last told that sign-ins from a network were paused.</summary>
+    public DateTimeOffset? LastPauseNoticeAt { get; init; }
+
     public bool HasTwoFactor => Authenticator is not null;
 
     public bool MustUseTwoFactor => Roles.Any(Accounts.Roles.RequiringTwoFactor.Contains);
@@ -93,6 +96,8 @@ public sealed record Account(
         failed.Reason == SignInFailures.Locked ? this : this with { FailedInARow = FailedInARow + 1 };
 
     public Account Apply(LockedOut locked) => this with { LockedUntil = locked.Until, LockoutsInARow = LockoutsInARow + 1 };
+
+    public Account Apply(SignInsPaused paused) => paused.Notify ? this with { LastPauseNoticeAt = paused.At } : this;
 
     public Account Apply(LockoutLifted lifted) => this with { LockedUntil = null, FailedInARow = 0, LockoutsInARow = 0 };
 

@@ -49,6 +49,13 @@ public sealed record SignInFailed(Guid AccountId, string Reason, DateTimeOffset 
 
 public sealed record LockedOut(Guid AccountId, int FailedInARow, DateTimeOffset Until, DateTimeOffset At);
 
+/// <summary>
+/// Sign-ins to the account from one client network are paused until <see cref="Until"/> after
+/// <see cref="FailedInARow"/> failures from there (other networks are not); <see cref="Notify"/>: the
+/// holder is told (at most once an hour).
+/// </summary>
+public sealed record SignInsPaused(Guid AccountId, string Network, int FailedInARow, DateTimeOffset Until, bool Notify, DateTimeOffset At);
+
 public sealed record LockoutLifted(Guid AccountId, Actor By, DateTimeOffset At);
 
 public sealed record RoleAdded(Guid AccountId, string Role, Guid? VendorOrganisationId, Actor By, DateTimeOffset At);
@@ -63,7 +70,7 @@ public static class AccountEventTypes
     [
         typeof(AccountOpened), typeof(EmailConfirmationIssued), typeof(EmailAddressConfirmed), typeof(PasswordSet),
         typeof(AuthenticatorAdded), typeof(AuthenticatorConfirmed), typeof(AuthenticatorRemoved), typeof(RecoveryCodesIssued),
-        typeof(SignedIn), typeof(SignInFailed), typeof(LockedOut), typeof(LockoutLifted), typeof(RoleAdded), typeof(RoleRemoved),
+        typeof(SignedIn), typeof(SignInFailed), typeof(LockedOut), typeof(SignInsPaused), typeof(LockoutLifted), typeof(RoleAdded), typeof(RoleRemoved),
         typeof(AccountDeactivated),
     ];
 }

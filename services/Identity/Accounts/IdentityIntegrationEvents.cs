@@ -25,6 +25,7 @@ public sealed class IdentityIntegrationEvents : IIntegrationEventMap
         AuthenticatorRemoved e => new TwoFactorDisabled(e.AccountId, e.By, e.At),
         SignedIn e => new AccountSignedIn(e.AccountId, e.Factors, e.At),
         LockedOut e => new AccountLockedOut(e.AccountId, e.FailedInARow, e.Until, e.At),
+        SignInsPaused { Notify: true } e => new AccountLockedOut(e.AccountId, e.FailedInARow, e.Until, e.At, e.Network),
         LockoutLifted e => new AccountUnlocked(e.AccountId, e.By, e.At),
         RoleAdded e => new RoleGranted(e.AccountId, e.Role, e.VendorOrganisationId, e.By, e.At),
         RoleRemoved e => new RoleRevoked(e.AccountId, e.Role, e.By, e.At),

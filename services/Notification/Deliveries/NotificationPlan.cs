@@ -108,7 +108,10 @@ public static class NotificationPlan
         })],
         TwoFactorEnabled m => [ToAccount("two-factor-changed", m.AccountId, new() { ["enabled"] = "true", ["at"] = Instant(m.EnabledAt) })],
         TwoFactorDisabled m => [ToAccount("two-factor-changed", m.AccountId, new() { ["enabled"] = "false", ["at"] = Instant(m.DisabledAt) })],
-        AccountLockedOut m => [ToAccount("locked-out", m.AccountId, new() { ["lockedUntil"] = Instant(m.LockedUntil), ["at"] = Instant(m.LockedAt) })],
+        AccountLockedOut m => [ToAccount("locked-out", m.AccountId, new()
+        {
+            ["lockedUntil"] = Instant(m.LockedUntil), ["at"] = Instant(m.LockedAt), ["fromNetwork"] = m.FromNetwork,
+        })],
         PasswordChanged m => [ToAccount("password-changed", m.AccountId, new() { ["at"] = Instant(m.ChangedAt) })],
         _ => [],
     };

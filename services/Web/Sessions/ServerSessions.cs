@@ -2,6 +2,7 @@ using Marten;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
+using VulnPlatform.ServiceDefaults.Persistence;
 
 namespace VulnPlatform.Web.Sessions;
 
@@ -68,27 +69,7 @@ public sealed class ServerSessions(IDocumentStore store, IDataProtectionProvider
     }
 
     /// <summary>Holds a lock on one session (across instances) until disposed: its token refresh happens once.</summary>
-    public async Task<IAsyncDisposable> LockAsync(string key, CancellationToken cancellationToken)
-    {
-        var connection = store.Storage.Database.CreateConnection();
-        await connection.OpenAsync(cancellationToken);
-        var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var command = new Npgsql.NpgsqlCommand("select pg_advisory_xact_lock(hashtextextended(@key, 7))", connection, transaction))
-        {
-            command.Parameters.AddWithValue("key", "web-session:" + key);
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-        return new SessionLock(connection, transaction);
-    }
-
-    private sealed class SessionLock(Npgsql.NpgsqlConnection connection, Npgsql.NpgsqlTransaction transaction) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await transaction.DisposeAsync(); // rolls back: the lock goes with the transaction
-            await connection.DisposeAsync();
-        }
-    }
+    public Task<IAsyncDisposable> LockAsync(string key, CancellationToken cancellationToken) => store.HoldAsync("web-session:" + key, cancellationToken);
 
     public async Task RemoveAsync(string key)
     {

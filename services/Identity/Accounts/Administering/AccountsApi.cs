@@ -7,6 +7,8 @@ using VulnPlatform.Identity.Accounts.Registering;
 using VulnPlatform.ServiceDefaults.Http;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
+using VulnPlatform.Identity.Accounts.SigningIn;
+
 namespace VulnPlatform.Identity.Accounts.Administering;
 
 public sealed record AccountView(
@@ -124,8 +126,12 @@ public static class AccountsApi
             ? Task.FromResult(SelfRefused("An admin cannot remove their own admin role."))
             : ChangeAsync(id, store, ct, a => a.Roles.Contains(role) ? [new RoleRemoved(id, role, Actor(user), time.GetUtcNow())] : []);
 
-    private static Task<IResult> UnlockAsync(Guid id, ClaimsPrincipal user, AccountStore store, TimeProvider time, CancellationToken ct) =>
-        ChangeAsync(id, store, ct, a => a.LockedUntil is null && a.FailedInARow == 0 ? [] : [new LockoutLifted(id, Actor(user), time.GetUtcNow())]);
+    /// <summary>Lifts the account's lockout and every pause on sign-ins to its address, from every network.</summary>
+    private static async Task<IResult> UnlockAsync(Guid id, ClaimsPrincipal user, AccountStore store, SignInThrottles throttles, TimeProvider time, CancellationToken ct)
+    {
+        if (await store.FindAsync(id, ct) is { } account) await throttles.LiftAsync(account.Email, ct);
+        return await ChangeAsync(id, store, ct, a => a.LockedUntil is null && a.FailedInARow == 0 ? [] : [new LockoutLifted(id, Actor(user), time.GetUtcNow())]);
+    }
 
     private static Task<IResult> DisableAsync(Guid id, ClaimsPrincipal user, AccountStore store, TimeProvider time, CancellationToken ct) =>
         IsSelf(user, id)

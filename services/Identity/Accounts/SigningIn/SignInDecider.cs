@@ -16,53 +16,85 @@ public enum SignInOutcome
     SignedIn,
 }
 
-public sealed record SignInDecision(SignInOutcome Outcome, IReadOnlyList<object> Events, DateTimeOffset? LockedUntil = null);
+public sealed record SignInDecision(SignInOutcome Outcome, IReadOnlyList<object> Events, DateTimeOffset? LockedUntil = null)
+{
+    /// <summary>The throttle of the attempt's (address, client network) as the attempt leaves it (sign-in steps only).</summary>
+    public SignInThrottle? Throttle { get; init; }
+}
 
 /// <summary>
-/// The sign-in rules, as pure functions of the account and what was verified (hashing and TOTP
-/// arithmetic happen outside): 5 failures in a row (password or code) lock the account for 1 minute,
-/// each later lockout doubling the wait up to an hour; while locked even the right password or code is
-/// refused; a success resets the count.
+/// The sign-in rules, as pure functions of the account, the throttle of the (address, client network)
+/// the attempt comes from, and what was verified (hashing and TOTP arithmetic happen outside):
+/// <list type="bullet">
+/// <item>5 failures in a row (password or code) from one network pause sign-ins to that address from that
+/// network for 1 minute, each later pause doubling the wait up to an hour; while paused even the right
+/// password or code is refused there. Other networks are not affected: nobody can lock the holder out.</item>
+/// <item>An address without an account is answered exactly the same way, pauses included.</item>
+/// <item>The ceiling: once an account has <see cref="SlowAfter"/> failures in a row from anywhere, every
+/// network is paused after a single failure — guessing slows to one try per network and pause, while the
+/// holder, signing in right, still gets in.</item>
+/// <item>A success resets its network's count and the account's; the holder is e-mailed when a pause
+/// begins, at most once per <see cref="NoticeEvery"/>.</item>
+/// </list>
 /// </summary>
 public static class SignInDecider
 {
     public const int FailuresBeforeLockout = 5;
+    public const int SlowAfter = 20;
     public static readonly TimeSpan FirstLockout = TimeSpan.FromMinutes(1);
     public static readonly TimeSpan LongestLockout = TimeSpan.FromHours(1);
+    public static readonly TimeSpan NoticeEvery = TimeSpan.FromHours(1);
 
-    public static SignInDecision Password(Account account, bool passwordMatches, DateTimeOffset now)
+    /// <summary>The first step; <paramref name="account"/> is null when no account has the address given.</summary>
+    public static SignInDecision Password(Account? account, SignInThrottle throttle, bool passwordMatches, DateTimeOffset now)
     {
-        if (Blocked(account, now) is { } blocked) return blocked;
-        if (!passwordMatches) return Failure(account, SignInFailures.Password, now);
-        if (account.HasTwoFactor) return new SignInDecision(SignInOutcome.SecondFactorNeeded, []);
-        if (account.MustUseTwoFactor) return new SignInDecision(SignInOutcome.EnrolmentNeeded, []);
-        return Success(account, [SignInFactors.Password], null, null, now);
+        if (Paused(account, throttle, now) is { } paused) return paused;
+        if (account is null) return Failure(null, throttle, SignInFailures.Password, now);
+        if (Blocked(account, now) is { } blocked) return blocked with { Throttle = throttle };
+        if (!passwordMatches) return Failure(account, throttle, SignInFailures.Password, now);
+        if (account.HasTwoFactor) return new SignInDecision(SignInOutcome.SecondFactorNeeded, []) { Throttle = throttle };
+        if (account.MustUseTwoFactor) return new SignInDecision(SignInOutcome.EnrolmentNeeded, []) { Throttle = throttle };
+        return Success(account, throttle, [SignInFactors.Password], null, null, now);
     }
 
     /// <summary>The second step: <paramref name="totpStep"/> is the step the code matched, if any.</summary>
-    public static SignInDecision SecondFactor(Account account, long? totpStep, string? recoveryCodeHash, DateTimeOffset now)
+    public static SignInDecision SecondFactor(Account account, SignInThrottle throttle, long? totpStep, string? recoveryCodeHash, DateTimeOffset now)
     {
-        if (Blocked(account, now) is { } blocked) return blocked;
+        if (Paused(account, throttle, now) is { } paused) return paused;
+        if (Blocked(account, now) is { } blocked) return blocked with { Throttle = throttle };
         if (totpStep is { } step && step > account.LastTotpStep)
-            return Success(account, [SignInFactors.Password, SignInFactors.Authenticator], step, null, now);
+            return Success(account, throttle, [SignInFactors.Password, SignInFactors.Authenticator], step, null, now);
         if (recoveryCodeHash is not null && account.RecoveryCodeHashes.Contains(recoveryCodeHash))
-            return Success(account, [SignInFactors.Password, SignInFactors.RecoveryCode], null, recoveryCodeHash, now);
+            return Success(account, throttle, [SignInFactors.Password, SignInFactors.RecoveryCode], null, recoveryCodeHash, now);
         // A code already accepted once (replayed) counts as a failure like any wrong code.
-        return Failure(account, SignInFailures.Code, now);
+        return Failure(account, throttle, SignInFailures.Code, now);
     }
 
     /// <summary>
-    /// A sensitive change confirmed with a current code (turning 2FA off, new recovery codes): a wrong code
-    /// counts like a failed sign-in (and locks out the same way); a locked or disabled account may not change.
+    /// A sensitive change confirmed with a current code by someone signed in (turning 2FA off, new recovery
+    /// codes): a wrong code counts like a failed sign-in and 5 in a row lock the account itself (a session
+    /// is needed to try, so nobody else can cause it); a locked or disabled account may not change.
     /// </summary>
-    public static IReadOnlyList<object> ConfirmedByCode(Account account, long? freshStep, DateTimeOffset now, Func<long, object> change)
+    public static IReadOnlyList<object> ConfirmedByCode(Account account, long? freshStep, DateTimeOffset now, Func<long, object> change) =>
+        Confirmed(account, freshStep is not null, now, () => change(freshStep!.Value)).Events;
+
+    /// <summary>A change by someone signed in, confirmed with their password or a code (<see cref="ConfirmedByCode"/>): the change, or a failure counted on the account.</summary>
+    public static SignInDecision Confirmed(Account account, bool confirmed, DateTimeOffset now, Func<object> change, string failure = SignInFailures.Code)
     {
-        if (Blocked(account, now) is { } blocked) return blocked.Events;
-        return freshStep is { } step ? [change(step)] : Failure(account, SignInFailures.Code, now).Events;
+        if (Blocked(account, now) is { } blocked) return blocked;
+        return confirmed ? new SignInDecision(SignInOutcome.SignedIn, [change()]) : AccountFailure(account, failure, now);
     }
 
     public static TimeSpan LockoutFor(int lockoutsBefore) =>
         TimeSpan.FromTicks(Math.Min(LongestLockout.Ticks, FirstLockout.Ticks * (1L << Math.Min(lockoutsBefore, 20))));
+
+    private static SignInDecision? Paused(Account? account, SignInThrottle throttle, DateTimeOffset now) =>
+        throttle.IsPausedAt(now)
+            ? new SignInDecision(SignInOutcome.Locked, account is null ? [] : [new SignInFailed(account.Id, SignInFailures.Locked, now)], throttle.PausedUntil)
+            {
+                Throttle = throttle,
+            }
+            : null;
 
     private static SignInDecision? Blocked(Account account, DateTimeOffset now)
     {
@@ -72,7 +104,25 @@ public static class SignInDecider
             : null;
     }
 
-    private static SignInDecision Failure(Account account, string reason, DateTimeOffset now)
+    private static SignInDecision Failure(Account? account, SignInThrottle throttle, string reason, DateTimeOffset now)
+    {
+        var failed = throttle.FailedInARow + 1;
+        var limit = account is { FailedInARow: >= SlowAfter } ? 1 : FailuresBeforeLockout;
+        var events = new List<object>();
+        if (account is not null) events.Add(new SignInFailed(account.Id, reason, now));
+        var counted = Copy(throttle, failed, throttle.PausesInARow, throttle.PausedUntil, now);
+        if (failed < limit) return new SignInDecision(SignInOutcome.Refused, events) { Throttle = counted };
+
+        var until = now + LockoutFor(throttle.PausesInARow);
+        if (account is not null)
+        {
+            var notify = account.LastPauseNoticeAt is not { } last || now - last >= NoticeEvery;
+            events.Add(new SignInsPaused(account.Id, throttle.Network, failed, until, notify, now));
+        }
+        return new SignInDecision(SignInOutcome.Locked, events, until) { Throttle = Copy(throttle, failed, throttle.PausesInARow + 1, until, now) };
+    }
+
+    private static SignInDecision AccountFailure(Account account, string reason, DateTimeOffset now)
     {
         var failed = account.FailedInARow + 1;
         if (failed < FailuresBeforeLockout)
@@ -82,18 +132,22 @@ public static class SignInDecider
             [new SignInFailed(account.Id, reason, now), new LockedOut(account.Id, failed, until, now)], until);
     }
 
-    private static SignInDecision Success(Account account, IReadOnlyList<string> factors, long? step, string? recovery, DateTimeOffset now) =>
-        new(SignInOutcome.SignedIn, [new SignedIn(account.Id, factors, step, recovery, now)]);
+    private static SignInDecision Success(Account account, SignInThrottle throttle, IReadOnlyList<string> factors, long? step, string? recovery, DateTimeOffset now) =>
+        new(SignInOutcome.SignedIn, [new SignedIn(account.Id, factors, step, recovery, now)])
+        {
+            Throttle = Copy(throttle, 0, 0, null, throttle.LastFailureAt),
+        };
+
+    private static SignInThrottle Copy(SignInThrottle throttle, int failed, int pauses, DateTimeOffset? until, DateTimeOffset lastFailure) => new()
+    {
+        Id = throttle.Id, EmailHash = throttle.EmailHash, Network = throttle.Network,
+        FailedInARow = failed, PausesInARow = pauses, PausedUntil = until, LastFailureAt = lastFailure,
+    };
 }
 
 /// <summary>Changing a password needs the current one; a wrong one counts like a failed sign-in.</summary>
 public static class PasswordChangeDecider
 {
-    public static SignInDecision Decide(Account account, bool currentMatches, string newHash, DateTimeOffset now)
-    {
-        var check = SignInDecider.Password(account with { Authenticator = null, Roles = [] }, currentMatches, now);
-        return check.Outcome == SignInOutcome.SignedIn
-            ? new SignInDecision(SignInOutcome.SignedIn, [new PasswordSet(account.Id, newHash, PasswordReasons.Changed, now)])
-            : check;
-    }
+    public static SignInDecision Decide(Account account, bool currentMatches, string newHash, DateTimeOffset now) =>
+        SignInDecider.Confirmed(account, currentMatches, now, () => new PasswordSet(account.Id, newHash, PasswordReasons.Changed, now), SignInFailures.Password);
 }

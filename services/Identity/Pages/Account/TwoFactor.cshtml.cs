@@ -4,10 +4,11 @@ using VulnPlatform.Identity.Accounts;
 using VulnPlatform.Identity.Accounts.SigningIn;
 using VulnPlatform.Identity.Accounts.TwoFactor;
 using VulnPlatform.Identity.Sessions;
+using VulnPlatform.ServiceDefaults.Http;
 
 namespace VulnPlatform.Identity.Pages.AccountPages;
 
-public sealed class TwoFactorModel(AccountStore accounts, Authenticators authenticators, RecoveryCodes recoveryCodes, TimeProvider time) : PageModel
+public sealed class TwoFactorModel(AccountStore accounts, SignInThrottles throttles, Authenticators authenticators, RecoveryCodes recoveryCodes, TimeProvider time) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
     [BindProperty] public string? Code { get; set; }
@@ -22,12 +23,19 @@ public sealed class TwoFactorModel(AccountStore accounts, Authenticators authent
     {
         if (await SignInSessions.PendingAccountAsync(HttpContext, SignInSessions.TwoFactorStage) is not { } id) return RedirectToSignIn();
         var now = time.GetUtcNow();
-        var result = await accounts.DecideAsync(id, account =>
-            {
-                var step = account.Authenticator is { } secret ? authenticators.Match(secret, account.Id, Code, now) : null;
-                return SignInDecider.SecondFactor(account, step, recoveryCodes.Match(account.Id, account.RecoveryCodeHashes, RecoveryCode), now);
-            },
-            d => d.Events, cancellationToken);
+        if (await accounts.FindAsync(id, cancellationToken) is not { } pending) return RedirectToSignIn();
+        // Wrong codes count against the address and network the attempt comes from, like wrong passwords.
+        var network = ForwardedClients.Network(HttpContext.Connection.RemoteIpAddress);
+        var result = await throttles.DecideAsync(pending.Email, network, async throttle =>
+        {
+            var decided = await accounts.DecideAsync(id, account =>
+                {
+                    var step = account.Authenticator is { } secret ? authenticators.Match(secret, account.Id, Code, now) : null;
+                    return SignInDecider.SecondFactor(account, throttle, step, recoveryCodes.Match(account.Id, account.RecoveryCodeHashes, RecoveryCode), now);
+                },
+                d => d.Events, cancellationToken);
+            return (decided, decided?.Decision.Throttle ?? throttle);
+        }, cancellationToken);
         if (result is not var (decision, after)) return RedirectToSignIn();
 
         switch (decision.Outcome)
