@@ -34,7 +34,9 @@ down:
 	deploy/local/platform.sh down
 	deploy/local/servers.sh down
 
-test: servers
+# The tests, the chaos check and the benchmarks run on servers of their own (deploy/local/server-set.sh).
+test: export VP_SERVERS = test
+test:
 	deploy/local/test.sh
 
 backup: servers
@@ -48,7 +50,13 @@ bench-backup: servers
 	dotnet build VulnPlatform.sln -c Release -nologo -clp:ErrorsOnly -v quiet
 	VP_BACKUP_BENCH_REPORTS=$${VP_BACKUP_BENCH_REPORTS:-100000} deploy/local/backup-test.sh
 
-chaos: servers
+# A developer's platform (make up) keeps working while the tests and the chaos check run beside it.
+isolation-check:
+	dotnet build VulnPlatform.sln -c Release -nologo -clp:ErrorsOnly -v quiet
+	deploy/local/isolation-check.sh
+
+chaos: export VP_SERVERS = chaos
+chaos:
 	dotnet build VulnPlatform.sln -c Release -nologo -clp:ErrorsOnly -v quiet
 	deploy/local/chaos.sh $${VP_CHAOS_REPORTS:-2000} $${VP_CHAOS_RATE:-10}
 
@@ -85,6 +93,8 @@ compose-check:
 	command -v docker-compose >/dev/null || apt-get install -y -q docker-compose >/dev/null
 	VP_DATA_KEY=x VP_NOTIFICATION_SECRET=x VP_OPERATOR_SECRET=x docker-compose -f docker-compose.yml config -q
 	ROOT=$$PWD && source deploy/k8s/tools.sh && dotnet test tests/VulnPlatform.Deployment.Tests -c Release -nologo
+
+bench bench-web bench-notification bench-coordination bench-rewrap bench-triage bench-disclosure: export VP_SERVERS = bench
 
 bench-disclosure: servers
 	dotnet build tests/VulnPlatform.Benchmarks -c Release -nologo -clp:ErrorsOnly -v quiet

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The conservation test under faults (tests/VulnPlatform.EndToEnd.Tests/ChaosTests.cs): a platform of
-# its own with two instances of every service (ports 17080/17443 and 171xx, databases *_chaos,
-# a new RabbitMQ vhost chaos-<time>, state in .run/chaos), a nemesis that kills (kill -9) a random service
-# instance every few seconds and revives it, crashes RabbitMQ once and PostgreSQL once while the
-# load runs, then the checker's summary. `make chaos` runs 2,000 reports (VP_CHAOS_REPORTS, at
+# The conservation test under faults (tests/VulnPlatform.EndToEnd.Tests/ChaosTests.cs): servers and a
+# platform of its own (new PostgreSQL 27432 and RabbitMQ 27672 each run, server-set.sh's "chaos"; two
+# instances of every service on ports 17080/17443 and 171xx; state in .run/chaos), a nemesis that kills
+# (kill -9) a random service instance every few seconds and revives it, crashes RabbitMQ once and
+# PostgreSQL once while the load runs — its own servers, never those of `make up` or of the other
+# tests —, then the checker's summary. `make chaos` runs 2,000 reports (VP_CHAOS_REPORTS, at
 # VP_CHAOS_RATE per second); `make test` a few hundred.
 #   deploy/local/chaos.sh [reports] [rate]
 set -uo pipefail
@@ -14,9 +15,11 @@ REPORTS="${1:-${VP_CHAOS_REPORTS:-2000}}"
 RATE="${2:-${VP_CHAOS_RATE:-10}}"
 KILL_EVERY="${VP_CHAOS_KILL_EVERY:-3}"     # seconds between two kills
 RUN="$ROOT/.run/chaos"
-# A virtual host new for each run: a quorum queue of a deleted virtual host can outlive it in the
-# broker after a crash, and a new queue of the same name would then fail (noproc).
-VHOST="chaos-$(date +%s)"
+# Servers of its own, new for each run (a broker once killed with SIGKILL can come back unable to
+# start new quorum queues; nothing of an earlier run reaches this one).
+export VP_SERVERS=chaos
+source "$ROOT/deploy/local/server-set.sh"
+VHOST=chaos
 CHAOS=(VP_RUN_DIR="$RUN" VP_REPLICAS=2 VP_GATEWAY_HTTP_PORT=17080 VP_GATEWAY_HTTPS_PORT=17443 VP_INTAKE_PORT=17101 VP_IDENTITY_PORT=17106
        VP_TRIAGE_PORT=17102 VP_NOTIFICATION_PORT=17103 VP_COORDINATION_PORT=17104 VP_DISCLOSURE_PORT=17105 VP_WEB_PORT=17107
        VP_TRACE_VIEWER=0 VP_MAIL_PORT=17525 VP_DB_SUFFIX=_chaos VP_RABBIT_VHOST=$VHOST VP_SKIP_BUILD=1
@@ -26,18 +29,14 @@ CHAOS=(VP_RUN_DIR="$RUN" VP_REPLICAS=2 VP_GATEWAY_HTTP_PORT=17080 VP_GATEWAY_HTT
 log() { echo "[chaos] $*" >&2; }
 platform() { env "${CHAOS[@]}" deploy/local/platform.sh "$@"; }
 
-eval "$(deploy/local/servers.sh env)"
 platform down
-# A broker once killed with SIGKILL (an earlier chaos run) can come back unable to start new quorum
-# queues (basic.consume: noproc); a clean restart before and after each run keeps that from the next.
-log "restarting RabbitMQ cleanly (platforms connected to it reconnect)"
-deploy/local/servers.sh restart-rabbitmq >/dev/null
-trap 'platform down >/dev/null 2>&1; deploy/local/servers.sh rabbitmqctl -q delete_vhost "$VHOST" >/dev/null 2>&1; deploy/local/servers.sh restart-rabbitmq >/dev/null 2>&1' EXIT
+deploy/local/servers.sh down >/dev/null 2>&1
+rm -rf "$VP_SERVERS_RUN_DIR"
+trap 'platform down >/dev/null 2>&1; deploy/local/servers.sh down >/dev/null 2>&1' EXIT
+deploy/local/servers.sh up >/dev/null || { log "the chaos servers did not start"; exit 1; }
+eval "$(deploy/local/servers.sh env)"
 for db in vp_intake_chaos vp_identity_chaos vp_triage_chaos vp_notification_chaos vp_vendorcoordination_chaos vp_disclosure_chaos vp_web_chaos; do
-  psql -q -h 127.0.0.1 -p "${VP_PG_PORT:-55432}" -U postgres -c "drop database if exists $db with (force)" postgres
-done
-for old in $(deploy/local/servers.sh rabbitmqctl -q list_vhosts 2>/dev/null | grep -E '^chaos(-[0-9]+)?$'); do
-  deploy/local/servers.sh rabbitmqctl -q delete_vhost "$old" >/dev/null 2>&1 || true
+  psql -q -h 127.0.0.1 -p "$VP_PG_PORT" -U postgres -c "drop database if exists $db with (force)" postgres
 done
 deploy/local/servers.sh rabbitmqctl -q add_vhost "$VHOST" >/dev/null
 deploy/local/servers.sh rabbitmqctl -q set_permissions -p "$VHOST" guest ".*" ".*" ".*" >/dev/null

@@ -6,8 +6,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 RUN="${VP_RUN_DIR:-$ROOT/.run}"
 CONFIGURATION="${VP_CONFIGURATION:-Release}"
-PG_PORT="${VP_PG_PORT:-55432}"
-RABBIT_PORT="${VP_RABBIT_PORT:-56720}"
+source "$ROOT/deploy/local/server-set.sh"
+PG_PORT="$VP_PG_PORT"
+RABBIT_PORT="$VP_RABBIT_PORT"
 HTTP_PORT="${VP_GATEWAY_HTTP_PORT:-8080}"
 HTTPS_PORT="${VP_GATEWAY_HTTPS_PORT:-8443}"
 INTAKE_PORT="${VP_INTAKE_PORT:-5101}"
@@ -28,9 +29,8 @@ KEY_DIR="$RUN/keys"
 log() { echo "[platform] $*" >&2; }
 
 VHOST="${VP_RABBIT_VHOST:-/}"
-# The servers belong to the checkout's own .run, whatever VP_RUN_DIR this platform uses (unless
-# VP_SERVERS_RUN_DIR names other servers: the backup test's fresh ones).
-servers() { env VP_RUN_DIR="${VP_SERVERS_RUN_DIR:-$ROOT/.run}" "$ROOT/deploy/local/servers.sh" "$@"; }
+# The servers of the set this platform uses (server-set.sh: VP_SERVERS, or VP_SERVERS_RUN_DIR and ports).
+servers() { "$ROOT/deploy/local/servers.sh" "$@"; }
 
 # name | project folder | assembly | database | url | contracts namespace (VulnPlatform.Contracts.X)
 SERVICES=(

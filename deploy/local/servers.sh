@@ -23,11 +23,12 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-RUN="${VP_RUN_DIR:-$ROOT/.run}"
-PG_PORT="${VP_PG_PORT:-55432}"
-RABBIT_PORT="${VP_RABBIT_PORT:-56720}"
-RABBIT_DIST_PORT="${VP_RABBIT_DIST_PORT:-56721}"
-EPMD_PORT="${VP_EPMD_PORT:-56722}"
+source "$ROOT/deploy/local/server-set.sh"
+RUN="$VP_SERVERS_RUN_DIR"
+PG_PORT="$VP_PG_PORT"
+RABBIT_PORT="$VP_RABBIT_PORT"
+RABBIT_DIST_PORT="$VP_RABBIT_DIST_PORT"
+EPMD_PORT="$VP_EPMD_PORT"
 RABBIT_NODE="${VP_RABBIT_NODE:-vp-$RABBIT_PORT@localhost}"
 DATABASES=(vp_intake vp_triage vp_notification vp_vendorcoordination vp_disclosure vp_identity)
 
@@ -39,7 +40,7 @@ PG_DIR="$RUN/postgres"
 if [ -f "$RUN/postgres-dir" ]; then
   PG_DIR=$(cat "$RUN/postgres-dir")
 elif [ "$(id -u)" -eq 0 ] && id postgres >/dev/null 2>&1 && ! su postgres -s /bin/sh -c "test -x '$(dirname "$RUN")'" 2>/dev/null; then
-  PG_DIR="/var/lib/postgresql/vulnplatform-$(printf '%s' "$ROOT" | md5sum | cut -c1-12)"
+  PG_DIR="/var/lib/postgresql/vulnplatform-$(printf '%s' "$RUN" | md5sum | cut -c1-12)" # one per set of servers
 fi
 log() { echo "[servers] $*" >&2; }
 

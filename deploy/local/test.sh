@@ -6,6 +6,10 @@ set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
+# Servers of the tests' own (server-set.sh: PostgreSQL 24432, RabbitMQ 24672, state in .run/servers-test):
+# a platform started with `make up` keeps its servers, broker users and databases untouched.
+export VP_SERVERS="${VP_SERVERS:-test}"
+deploy/local/servers.sh up || exit 1
 eval "$(deploy/local/servers.sh env)"
 
 dotnet build VulnPlatform.sln -c Release -nologo -clp:ErrorsOnly || exit 1
@@ -47,7 +51,7 @@ E2E=(VP_RUN_DIR="$ROOT/.run/e2e" VP_GATEWAY_HTTP_PORT=18080 VP_GATEWAY_HTTPS_POR
 e2e_up() {
   env "${E2E[@]}" deploy/local/platform.sh down
   for db in vp_intake_e2e vp_identity_e2e vp_triage_e2e vp_notification_e2e vp_vendorcoordination_e2e vp_disclosure_e2e vp_web_e2e; do
-    psql -q -h 127.0.0.1 -p "${VP_PG_PORT:-55432}" -U postgres -c "drop database if exists $db with (force)" postgres
+    psql -q -h 127.0.0.1 -p "$VP_PG_PORT" -U postgres -c "drop database if exists $db with (force)" postgres
   done
   # New databases, so no old messages either: a virtual host of the last run's queues would feed them in.
   deploy/local/servers.sh rabbitmqctl -q delete_vhost e2e >/dev/null 2>&1 || true

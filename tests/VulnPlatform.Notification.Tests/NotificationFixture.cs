@@ -162,6 +162,21 @@ public sealed class NotificationFixture : IAsyncLifetime
         return await session.Query<Delivery>().Where(d => d.TrackingNumber == trackingNumber).ToListAsync();
     }
 
+    /// <summary>
+    /// The report's e-mail delivery of <paramref name="template"/> once Notification has recorded it sent (the SMTP
+    /// server holds an e-mail a moment before that is written); fails when it is not within 30 s.
+    /// </summary>
+    public async Task<Delivery> SentAsync(string trackingNumber, string template)
+    {
+        Delivery? sent = null;
+        Assert.True(await Eventually.HoldsAsync(async () =>
+        {
+            sent = (await DeliveriesAsync(trackingNumber)).SingleOrDefault(d => d.Template == template && d.Channel == DeliveryChannels.Email);
+            return sent?.Status == DeliveryStatus.Sent;
+        }, TimeSpan.FromSeconds(30)), $"the {template} of {trackingNumber} was not recorded sent: {await DeliveryLogAsync(trackingNumber)}");
+        return sent!;
+    }
+
     /// <summary>What Notification did with a report's messages, for a failure message: template, recipient, status, history and last error of each.</summary>
     public async Task<string> DeliveryLogAsync(string trackingNumber) => string.Join("\n", (await DeliveriesAsync(trackingNumber)).Select(d =>
         $"{d.Template} to {d.Recipient.Kind} ({d.Channel}): {d.Status} after {d.Attempts} [{string.Join(", ", d.History.Select(h => $"{h.Event} {h.At:HH:mm:ss.fff}"))}] {d.LastError}"));

@@ -17,8 +17,7 @@ public static class LocalServers
         {
             start.ArgumentList.Add(argument);
         }
-        // The servers' state folder, as platform.sh finds it: VP_RUN_DIR names a platform's (make bench sets it).
-        start.Environment["VP_RUN_DIR"] = Environment.GetEnvironmentVariable("VP_SERVERS_RUN_DIR") ?? Path.Combine(RepositoryRoot, ".run");
+        // The servers of the set the test command chose (VP_SERVERS, inherited: deploy/local/server-set.sh).
         using var process = Process.Start(start)!;
         var text = process.StandardOutput.ReadToEnd();
         process.WaitForExit();

@@ -1,0 +1,20 @@
+# Sourced by the scripts in deploy/local: which PostgreSQL and RabbitMQ they talk to. Each use has
+# servers of its own, so that `make test`, `make chaos` and `make bench` never touch the servers of
+# a platform started with `make up` (nor its broker users or databases), and the chaos check crashes
+# only its own. VP_SERVERS picks the set; VP_PG_PORT, VP_RABBIT_PORT, VP_RABBIT_DIST_PORT,
+# VP_EPMD_PORT and VP_SERVERS_RUN_DIR given explicitly win (the backup test's fresh servers).
+#   dev    make up (and backup)            .run                    PostgreSQL 55432, RabbitMQ 56720
+#   test   make test                       .run/servers-test       PostgreSQL 24432, RabbitMQ 24672
+#   chaos  make chaos, the test's chaos     .run/servers-chaos      PostgreSQL 27432, RabbitMQ 27672
+#   bench  make bench*                     .run/servers-bench      PostgreSQL 26432, RabbitMQ 26672
+case "${VP_SERVERS:=dev}" in
+  dev)   _pg=55432 _rabbit=56720 _dir="$ROOT/.run" ;;
+  test)  _pg=24432 _rabbit=24672 _dir="$ROOT/.run/servers-test" ;;
+  chaos) _pg=27432 _rabbit=27672 _dir="$ROOT/.run/servers-chaos" ;;
+  bench) _pg=26432 _rabbit=26672 _dir="$ROOT/.run/servers-bench" ;;
+  *) echo "VP_SERVERS=$VP_SERVERS: one of dev, test, chaos, bench" >&2; exit 2 ;;
+esac
+: "${VP_PG_PORT:=$_pg}" "${VP_RABBIT_PORT:=$_rabbit}" "${VP_RABBIT_DIST_PORT:=$((_rabbit + 1))}" "${VP_EPMD_PORT:=$((_rabbit + 2))}"
+: "${VP_SERVERS_RUN_DIR:=$_dir}"
+export VP_SERVERS VP_PG_PORT VP_RABBIT_PORT VP_RABBIT_DIST_PORT VP_EPMD_PORT VP_SERVERS_RUN_DIR
+unset _pg _rabbit _dir
