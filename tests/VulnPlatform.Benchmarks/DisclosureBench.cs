@@ -95,7 +95,10 @@ static class DisclosureBench
             for (var i = 0; i < 10; i++)
             {
                 var drafted = await client.SendAsync(Request(HttpMethod.Post, "/api/advisories", coordinator, new { trackingNumber }));
-                ids.Add((await drafted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("publicId").GetString()!);
+                var draft = await drafted.Content.ReadFromJsonAsync<JsonElement>();
+                ids.Add(draft.GetProperty("publicId").GetString()!);
+                // Read and saved, as a coordinator must before scheduling (the title and summary are the reporter's words).
+                await client.SendAsync(Request(HttpMethod.Put, $"/api/advisories/{ids[^1]}", coordinator, draft.GetProperty("content")));
             }
             // The instant: the next whole second at least 1.5 s away.
             var now = DateTimeOffset.UtcNow.AddMilliseconds(1500);

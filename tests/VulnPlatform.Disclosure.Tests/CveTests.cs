@@ -114,7 +114,10 @@ public sealed class CveTests : IAsyncLifetime
             drafted = await client.SendAsync(Request(HttpMethod.Post, "/api/advisories", coordinator, new { trackingNumber }));
             return drafted.StatusCode == HttpStatusCode.Created;
         }, TimeSpan.FromSeconds(30)));
-        var id = (await drafted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("publicId").GetString()!;
+        var draft = await drafted.Content.ReadFromJsonAsync<JsonElement>();
+        var id = draft.GetProperty("publicId").GetString()!;
+        // The coordinator reads the draft (the reporter's own words) and saves it.
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(Request(HttpMethod.Put, $"/api/advisories/{id}", coordinator, draft.GetProperty("content")))).StatusCode);
 
         var reserved = await client.SendAsync(Request(HttpMethod.Post, $"/api/advisories/{id}/cve-ids", coordinator, null));
         Assert.True(reserved.StatusCode == HttpStatusCode.OK, await reserved.Content.ReadAsStringAsync());

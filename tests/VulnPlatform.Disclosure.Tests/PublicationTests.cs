@@ -650,11 +650,55 @@ public sealed class PublicationTests : IAsyncLifetime
         return (trackingNumber, organisation);
     }
 
-    private async Task<JsonElement> DraftAsync(string coordinator, object body)
+    /// <summary>A drafted advisory, read and saved by the coordinator unless <paramref name="reviewed"/> is false (its title and summary then stay the reporter's words).</summary>
+    private async Task<JsonElement> DraftAsync(string coordinator, object body, bool reviewed = true)
     {
         var response = await SendAsync(HttpMethod.Post, "/api/advisories", coordinator, body);
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
-        return await response.Content.ReadFromJsonAsync<JsonElement>();
+        var draft = await response.Content.ReadFromJsonAsync<JsonElement>();
+        if (!reviewed) return draft;
+        var saved = await SendAsync(HttpMethod.Put, $"/api/advisories/{draft.GetProperty("publicId").GetString()}", coordinator, draft.GetProperty("content"));
+        Assert.True(saved.StatusCode == HttpStatusCode.OK, await saved.Content.ReadAsStringAsync());
+        return await saved.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    /// <summary>
+    /// Drafts copy the reporter's title and description; those words go public only after a coordinator has read
+    /// and saved them: the set is not scheduled before (no override), and one drafted into a scheduled set holds
+    /// the set back at the last check before the instant.
+    /// </summary>
+    [Fact]
+    public async Task The_reporter_s_own_words_are_neither_scheduled_nor_published_before_a_coordinator_has_read_them()
+    {
+        var (trackingNumber, _) = await CaseAsync(publicCredit: false);
+        var coordinator = _tokens.Person(Guid.NewGuid(), "coordinator");
+        var draft = await DraftAsync(coordinator, new { trackingNumber }, reviewed: false);
+        var id = draft.GetProperty("publicId").GetString()!;
+        Assert.Equal(["title", "summary"], draft.GetProperty("unreviewed").EnumerateArray().Select(f => f.GetString()));
+        var schedule = new { date = "2026-11-02", time = "09:00", timeZone = "UTC", overrideReason = "Agreed on the phone." };
+        var refused = await SendAsync(HttpMethod.Put, $"/api/advisories/sets/{trackingNumber}/schedule", coordinator, schedule);
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.EndsWith("/reporter-words-unreviewed", problem.GetProperty("type").GetString());
+        Assert.Equal([id], problem.GetProperty("advisories").EnumerateArray().Select(a => a.GetString()));
+        var unscheduled = await (await SendAsync(HttpMethod.Get, $"/api/advisories/sets/{trackingNumber}", coordinator)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(JsonValueKind.Null, unscheduled.GetProperty("time").ValueKind);
+
+        // Read and saved (unchanged): scheduled.
+        var saved = await SendAsync(HttpMethod.Put, $"/api/advisories/{id}", coordinator, draft.GetProperty("content"));
+        Assert.Empty((await saved.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("unreviewed").EnumerateArray());
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Put, $"/api/advisories/sets/{trackingNumber}/schedule", coordinator, schedule)).StatusCode);
+
+        // Another advisory drafted into the scheduled set: at the last check it holds the whole set back.
+        var late = await DraftAsync(coordinator, new { trackingNumber }, reviewed: false);
+        _clock.SetUtcNow(Instant.AddMinutes(-4));
+        await Task.WhenAll(_service.Instances.Select(WatchAsync));
+        var set = await (await SendAsync(HttpMethod.Get, $"/api/advisories/sets/{trackingNumber}", coordinator)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(JsonValueKind.Null, set.GetProperty("time").ValueKind);
+        Assert.Contains(late.GetProperty("publicId").GetString()!, set.GetProperty("heldReason").GetString());
+        _clock.SetUtcNow(Instant.AddMinutes(1));
+        await WatchAsync(_service.Instances[0]);
+        Assert.Equal(HttpStatusCode.NotFound, (await _service.Instances[0].CreateClient().GetAsync($"/advisories/{id}")).StatusCode);
     }
 
     private static Task<int> WatchAsync(WebApplicationFactory<Program> instance) =>

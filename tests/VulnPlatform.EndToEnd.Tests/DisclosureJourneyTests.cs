@@ -83,7 +83,7 @@ public sealed class DisclosureJourneyTests
         Assert.Equal(id, view.GetProperty("advisories")[0].GetProperty("id").GetString());
     }
 
-    /// <summary>The coordinator drafts the case's advisory as soon as the report has reached Disclosure: its public id.</summary>
+    /// <summary>The coordinator drafts the case's advisory as soon as the report has reached Disclosure, and reviews it: its public id.</summary>
     public static async Task<string> DraftAdvisoryAsync(HttpClient api, string coordinator, string trackingNumber)
     {
         JsonElement draft = default;
@@ -94,7 +94,11 @@ public sealed class DisclosureJourneyTests
             draft = await response.Content.ReadFromJsonAsync<JsonElement>();
             return true;
         }, TimeSpan.FromSeconds(30)), "the report did not reach Disclosure");
-        return draft.GetProperty("publicId").GetString()!;
+        var id = draft.GetProperty("publicId").GetString()!;
+        // The title and summary are the reporter's own words: read and saved before the set may be scheduled.
+        var saved = await api.SendAsync(Platform.Bearer(HttpMethod.Put, $"/api/advisories/{id}", coordinator, JsonContent.Create(draft.GetProperty("content"))));
+        Assert.True(saved.StatusCode == HttpStatusCode.OK, await saved.Content.ReadAsStringAsync());
+        return id;
     }
 
     private static IEnumerable<MimeKit.MimeMessage> Mails(string folder) =>

@@ -193,6 +193,14 @@ public sealed class WebJourneyInChromiumTests(WebClient web) : IClassFixture<Web
             await coordination.InputValueAsync("#date") + " " + await coordination.InputValueAsync("#time"));
         var advisoryLink = coordination.Locator($"#set-heading ~ ul a").First;
         var publicId = (await advisoryLink.TextContentAsync())!.Trim();
+        // The draft's title and summary are the reporter's own words: the coordinator reads and saves them first.
+        Assert.Equal(1, await coordination.Locator("#set-heading ~ ul .unreviewed").CountAsync());
+        await advisoryLink.ClickAsync();
+        await coordination.WaitForSelectorAsync("#reporter-words");
+        await coordination.ClickAsync("form.editor button[type=submit]");
+        await coordination.WaitForSelectorAsync("#reporter-words", new() { State = WaitForSelectorState.Detached });
+        await coordination.GotoAsync(new Uri(Platform.Gateway, $"/staff/advisories?trackingNumber={trackingNumber}").AbsoluteUri);
+        Assert.Equal(0, await coordination.Locator("#set-heading ~ ul .unreviewed").CountAsync());
         // It is scheduled a minute ahead all the same.
         var instant = DateTimeOffset.UtcNow.AddSeconds(75);
         instant = new DateTimeOffset(instant.Year, instant.Month, instant.Day, instant.Hour, instant.Minute, 0, TimeSpan.Zero).AddMinutes(1);

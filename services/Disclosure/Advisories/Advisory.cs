@@ -44,12 +44,19 @@ public sealed record AdvisoryContent(
     string? SummaryZh = null,
     string? RemediationZh = null);
 
+/// <summary>An advisory drafted from its case; <see cref="ReporterWords"/> names its fields still in the reporter's own words.</summary>
 public sealed record AdvisoryDrafted(
-    Guid AdvisoryId, string PublicId, Guid SetId, string TrackingNumber, Guid? OrganisationId, AdvisoryContent Content, Actor By, DateTimeOffset At);
+    Guid AdvisoryId, string PublicId, Guid SetId, string TrackingNumber, Guid? OrganisationId, AdvisoryContent Content, Actor By, DateTimeOffset At,
+    IReadOnlyList<string>? ReporterWords = null);
 
-/// <summary>A new version of the advisory; after publication it is a public revision and <see cref="ChangeSummary"/> says what changed.</summary>
+/// <summary>
+/// A new version of the advisory; after publication it is a public revision and <see cref="ChangeSummary"/> says what changed.
+/// <see cref="Reviewed"/>: a coordinator wrote it (read and saved every field), so no field is the reporter's raw text any more;
+/// revisions the platform makes (a vendor's status followed, a CVE id recorded) are not.
+/// </summary>
 public sealed record AdvisoryRevised(
-    Guid AdvisoryId, AdvisoryContent Content, string ChangeSummary, Actor By, DateTimeOffset At, string? PublicId = null, Guid? SetId = null, bool IsPublic = false);
+    Guid AdvisoryId, AdvisoryContent Content, string ChangeSummary, Actor By, DateTimeOffset At, string? PublicId = null, Guid? SetId = null, bool IsPublic = false,
+    bool Reviewed = false);
 
 public sealed record AdvisoryRevision(int Version, string ChangeSummary, DateTimeOffset At, string? ById);
 
@@ -69,6 +76,11 @@ public sealed class Advisory
     public DateTimeOffset UpdatedAt { get; set; }
     public List<AdvisoryRevision> Revisions { get; set; } = [];
     public long Version { get; set; }
+    /// <summary>
+    /// Fields still holding the reporter's own words as the draft copied them (<c>title</c>, <c>summary</c>): the
+    /// set is not scheduled, nor published, until a coordinator has read and saved them.
+    /// </summary>
+    public List<string> Unreviewed { get; set; } = [];
 }
 
 public sealed class AdvisoryProjection : SingleStreamProjection<Advisory, Guid>
@@ -78,6 +90,7 @@ public sealed class AdvisoryProjection : SingleStreamProjection<Advisory, Guid>
         Id = e.Data.AdvisoryId, PublicId = e.Data.PublicId, SetId = e.Data.SetId, TrackingNumber = e.Data.TrackingNumber,
         OrganisationId = e.Data.OrganisationId, Content = e.Data.Content, DraftedAt = e.Data.At, UpdatedAt = e.Data.At, Version = e.Version,
         Revisions = [new AdvisoryRevision((int)e.Version, "Drafted from the case.", e.Data.At, e.Data.By.Id)],
+        Unreviewed = [.. e.Data.ReporterWords ?? []],
     };
 
     public static void Apply(IEvent<AdvisoryRevised> e, Advisory a)
@@ -86,5 +99,6 @@ public sealed class AdvisoryProjection : SingleStreamProjection<Advisory, Guid>
         a.UpdatedAt = e.Data.At;
         a.Version = e.Version;
         a.Revisions.Add(new AdvisoryRevision((int)e.Version, e.Data.ChangeSummary, e.Data.At, e.Data.By.Id));
+        if (e.Data.Reviewed) a.Unreviewed.Clear();
     }
 }

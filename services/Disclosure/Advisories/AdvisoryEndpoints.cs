@@ -125,7 +125,7 @@ public static class AdvisoryEndpoints
         if (set?.Time is not null && await GuardAsync(session, guard, facts.TrackingNumber, (id, content), ct, setId: facts.Id) is { } exposed) return exposed;
         var publicId = await ids.NextAsync(now.Year, ct);
         session.Events.StartStream<Advisory>(id, new AdvisoryDrafted(id, publicId, facts.Id, facts.TrackingNumber, request.OrganisationId,
-            content, Coordinator(user), now));
+            content, Coordinator(user), now, Drafts.ReporterWords(content, facts)));
         await session.SaveChangesAsync(ct);
         var advisory = (await session.LoadAsync<Advisory>(id, ct))!;
         await records.RefreshLockedAsync(session, facts.Id, now, ct);
@@ -170,7 +170,7 @@ public static class AdvisoryEndpoints
             }
         }
         stream.AppendOne(new AdvisoryRevised(advisory.Id, content, summary is { Length: > 0 } ? summary : "Edited.", Coordinator(user), now,
-            advisory.PublicId, advisory.SetId, isPublic));
+            advisory.PublicId, advisory.SetId, isPublic, Reviewed: true));
         await session.SaveChangesAsync(ct);
         var revised = (await session.LoadAsync<Advisory>(advisory.Id, ct))!;
         await records.RefreshLockedAsync(session, advisory.SetId, now, ct);
@@ -193,6 +193,13 @@ public static class AdvisoryEndpoints
         var reason = string.IsNullOrWhiteSpace(request.OverrideReason) ? null : request.OverrideReason.Trim();
         // The reason goes to the vendors: it is checked for the reporter's identity with the advisory texts.
         if (await GuardAsync(session, guard, trackingNumber, null, ct, more: [reason]) is { } refused) return refused;
+        if (await UnreviewedAsync(session, trackingNumber, ct) is { Count: > 0 } unreviewed)
+        {
+            // No override: the reporter's raw text never goes public without a coordinator having read it.
+            return Results.Problem(statusCode: StatusCodes.Status409Conflict, type: ProblemTypes.Base + ReporterWordsUnreviewed, title: "The reporter's words are not reviewed",
+                detail: $"{string.Join(", ", unreviewed)} still carry the reporter's own words as drafted (title, summary): open each, read and save it, then schedule.",
+                extensions: new Dictionary<string, object?> { ["advisories"] = unreviewed });
+        }
         var facts = trackingNumber.Length <= 32 ? await session.Query<CaseFacts>().FirstOrDefaultAsync(f => f.TrackingNumber == trackingNumber, ct) : null;
         var concerns = ScheduleDecider.Concerns(facts, resolved.Instant, now, options.Value.PreNoticeLeadTime);
         if (concerns.Count > 0 && reason is null)
@@ -273,6 +280,15 @@ public static class AdvisoryEndpoints
                 title: "The reporter would be named", detail: problem.Detail),
         };
     }
+
+    /// <summary>The problem type (and hold reason) when a set's advisories still carry the reporter's words unread.</summary>
+    public const string ReporterWordsUnreviewed = "reporter-words-unreviewed";
+
+    /// <summary>The public ids of the case's advisories with fields still in the reporter's own words.</summary>
+    private static async Task<IReadOnlyList<string>> UnreviewedAsync(IQuerySession session, string trackingNumber, CancellationToken ct) =>
+        trackingNumber.Length > 32 ? []
+            : (await session.Query<Advisory>().Where(a => a.TrackingNumber == trackingNumber).ToListAsync(ct))
+                .Where(a => a.Unreviewed.Count > 0).Select(a => a.PublicId).Order(StringComparer.Ordinal).ToList();
 
     private static async Task<SetView?> SetAsync(IQuerySession session, string trackingNumber, CancellationToken ct)
     {

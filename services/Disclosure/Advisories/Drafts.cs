@@ -119,6 +119,10 @@ public static class Drafts
             products, [], facts.AllowedCredit, statements, []);
     }
 
+    /// <summary>The draft's fields that are the reporter's own words (the report's title and description), to be read by a coordinator before they go public.</summary>
+    public static IReadOnlyList<string> ReporterWords(AdvisoryContent draft, CaseFacts facts) =>
+        [.. new[] { ("title", draft.Title == facts.Title), ("summary", draft.Summary == facts.Description) }.Where(f => f.Item2).Select(f => f.Item1)];
+
     private static ProductEntry ProductOf(VendorFact vendor, string name, string? version) => vendor.Status switch
     {
         "affected" => new ProductEntry(vendor.Name, name, version, ProductStatuses.KnownAffected),
