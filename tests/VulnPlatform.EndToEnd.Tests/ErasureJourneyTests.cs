@@ -39,17 +39,7 @@ public sealed class ErasureJourneyTests
         // Consent with a credit name, an acknowledgement e-mailed to the reporter, a message from them.
         Assert.Equal(HttpStatusCode.OK, (await api.SendAsync(Reporter(HttpMethod.Put, $"/api/reports/{trackingNumber}/consent", token,
             new { shareIdentityWithVendor = true, publicCredit = true, creditName = credit }))).StatusCode);
-        string? etag = null;
-        Assert.True(await Eventually.HoldsAsync(async () =>
-        {
-            var response = await api.SendAsync(Platform.Bearer(HttpMethod.Get, $"/api/triage/cases/{trackingNumber}", coordinator));
-            etag = response.Headers.ETag?.Tag;
-            return response.StatusCode == HttpStatusCode.OK;
-        }, TimeSpan.FromSeconds(30)), "Triage did not open the case");
-        var acknowledge = Platform.Bearer(HttpMethod.Post, $"/api/triage/cases/{trackingNumber}/acknowledge", coordinator,
-            JsonContent.Create(new { message = "Thank you; we reproduced it." }));
-        acknowledge.Headers.TryAddWithoutValidation("If-Match", etag);
-        Assert.Equal(HttpStatusCode.OK, (await api.SendAsync(acknowledge)).StatusCode);
+        await Platform.CaseCommandAsync(trackingNumber, coordinator, "acknowledge", new { message = "Thank you; we reproduced it." });
         Assert.Equal(HttpStatusCode.Created, (await api.SendAsync(Reporter(HttpMethod.Post, $"/api/reports/{trackingNumber}/messages", token,
             new { text = "The form at /reviews/new; any browser." }))).StatusCode);
         Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(Mail.To(email).Any(m => m.Subject?.Contains("acknowledged") == true)),

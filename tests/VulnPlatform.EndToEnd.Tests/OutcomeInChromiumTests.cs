@@ -17,8 +17,8 @@ public sealed class OutcomeInChromiumTests(WebClient web) : IClassFixture<WebCli
     {
         var (trackingNumber, token) = await SubmitAsync("Verbose error page on 404");
         var analyst = await StaffAccounts.TokenAsync("analyst");
-        await CaseCommandAsync(trackingNumber, analyst, "acknowledge", new { message = "Thank you, we are looking at it." });
-        await CaseCommandAsync(trackingNumber, analyst, "reject", new { reason = "informative", explanation = "The page names the framework only; nothing is exposed." });
+        await Platform.CaseCommandAsync(trackingNumber, analyst, "acknowledge", new { message = "Thank you, we are looking at it." });
+        await Platform.CaseCommandAsync(trackingNumber, analyst, "reject", new { reason = "informative", explanation = "The page names the framework only; nothing is exposed." });
         await StatusWhenAsync(trackingNumber, token, v => v.GetProperty("result").ValueKind == JsonValueKind.Object);
 
         var english = await PortalAsync(trackingNumber, token, "en-GB");
@@ -64,9 +64,9 @@ public sealed class OutcomeInChromiumTests(WebClient web) : IClassFixture<WebCli
     {
         var (trackingNumber, token) = await SubmitAsync("SQL injection in the export filter");
         var analyst = await StaffAccounts.TokenAsync("analyst");
-        await CaseCommandAsync(trackingNumber, analyst, "acknowledge", new { message = "Thank you, we are looking at it." });
-        await CaseCommandAsync(trackingNumber, analyst, "validate", new { explanation = "Reproduced on 2.0." });
-        await CaseCommandAsync(trackingNumber, analyst, "plan", new { plan = "A parameterised query ships in 2.1.", targetFixDate = "2027-01-20", proposedDisclosureDate = "2027-02-17" });
+        await Platform.CaseCommandAsync(trackingNumber, analyst, "acknowledge", new { message = "Thank you, we are looking at it." });
+        await Platform.CaseCommandAsync(trackingNumber, analyst, "validate", new { explanation = "Reproduced on 2.0." });
+        await Platform.CaseCommandAsync(trackingNumber, analyst, "plan", new { plan = "A parameterised query ships in 2.1.", targetFixDate = "2027-01-20", proposedDisclosureDate = "2027-02-17" });
         await StatusWhenAsync(trackingNumber, token, v => v.GetProperty("plan").ValueKind == JsonValueKind.Object);
 
         var english = await PortalAsync(trackingNumber, token, "en-GB");
@@ -113,22 +113,6 @@ public sealed class OutcomeInChromiumTests(WebClient web) : IClassFixture<WebCli
         Assert.Equal(HttpStatusCode.Created, submitted.StatusCode);
         var report = await submitted.Content.ReadFromJsonAsync<JsonElement>();
         return (report.GetProperty("trackingNumber").GetString()!, report.GetProperty("followUpToken").GetString()!);
-    }
-
-    private static async Task CaseCommandAsync(string trackingNumber, string analyst, string action, object body)
-    {
-        using var api = Platform.Client();
-        string? etag = null;
-        Assert.True(await Eventually.HoldsAsync(async () =>
-        {
-            var response = await api.SendAsync(Platform.Bearer(HttpMethod.Get, $"/api/triage/cases/{trackingNumber}", analyst));
-            etag = response.Headers.ETag?.Tag;
-            return response.StatusCode == HttpStatusCode.OK;
-        }, TimeSpan.FromSeconds(30)), "Triage did not open the case");
-        var command = Platform.Bearer(HttpMethod.Post, $"/api/triage/cases/{trackingNumber}/{action}", analyst, JsonContent.Create(body));
-        command.Headers.TryAddWithoutValidation("If-Match", etag);
-        var answer = await api.SendAsync(command);
-        Assert.True(answer.StatusCode == HttpStatusCode.OK, await answer.Content.ReadAsStringAsync());
     }
 
     private static async Task StatusWhenAsync(string trackingNumber, string token, Func<JsonElement, bool> condition)

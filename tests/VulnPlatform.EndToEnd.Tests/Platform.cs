@@ -1,6 +1,8 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
+using VulnPlatform.Testing;
 
 namespace VulnPlatform.EndToEnd.Tests;
 
@@ -41,4 +43,21 @@ public static class Platform
 
     private static string Required(string name) => Environment.GetEnvironmentVariable(name)
         ?? throw new InvalidOperationException($"{name} is not set: run the end-to-end tests with `make test`, which starts the platform for them.");
+
+    /// <summary>A triage command on a case (acknowledge, validate, …) once Triage has opened it, with its current ETag; it must succeed.</summary>
+    public static async Task CaseCommandAsync(string trackingNumber, string analyst, string action, object body)
+    {
+        using var api = Platform.Client();
+        string? etag = null;
+        Assert.True(await Eventually.HoldsAsync(async () =>
+        {
+            var response = await api.SendAsync(Platform.Bearer(HttpMethod.Get, $"/api/triage/cases/{trackingNumber}", analyst));
+            etag = response.Headers.ETag?.Tag;
+            return response.StatusCode == HttpStatusCode.OK;
+        }, TimeSpan.FromSeconds(30)), "Triage did not open the case");
+        var command = Platform.Bearer(HttpMethod.Post, $"/api/triage/cases/{trackingNumber}/{action}", analyst, JsonContent.Create(body));
+        command.Headers.TryAddWithoutValidation("If-Match", etag);
+        var answer = await api.SendAsync(command);
+        Assert.True(answer.StatusCode == HttpStatusCode.OK, await answer.Content.ReadAsStringAsync());
+    }
 }
