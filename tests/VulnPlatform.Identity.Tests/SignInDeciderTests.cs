@@ -22,6 +22,7 @@ public sealed class SignInDeciderTests
         SignedIn s => account.Apply(s),
         RoleAdded r => account.Apply(r),
         AuthenticatorConfirmed c => account.Apply(c),
+        AccountDeactivated d => account.Apply(d),
         _ => account,
     };
 
@@ -108,6 +109,25 @@ public sealed class SignInDeciderTests
             Assert.Equal((a.Outcome, a.LockedUntil), (b.Outcome, b.LockedUntil));
         }
         Assert.Empty(SignInDecider.Password(null, unknownThrottle, false, Now).Events); // nothing is recorded on any account
+    }
+
+    [Fact]
+    public void A_disabled_account_or_one_locked_by_its_holders_wrong_codes_is_answered_like_an_address_without_one()
+    {
+        var locked = Given(new SignInFailed(Id, SignInFailures.Code, Now), new LockedOut(Id, 5, Now.AddMinutes(1), Now));
+        var disabled = Given(new AccountDeactivated(Id, Actor.System, Now));
+        foreach (var account in new[] { locked, disabled })
+        {
+            SignInThrottle blocked = From("203.0.113.7"), unknown = From("203.0.113.7", "nobody@example.org");
+            for (var i = 0; i < 6; i++)
+            {
+                var a = SignInDecider.Password(account, blocked, passwordMatches: true, Now.AddSeconds(i));
+                var b = SignInDecider.Password(null, unknown, passwordMatches: false, Now.AddSeconds(i));
+                Assert.Equal((b.Outcome, b.LockedUntil), (a.Outcome, a.LockedUntil));
+                Assert.NotEqual(SignInOutcome.SignedIn, a.Outcome);
+                (blocked, unknown) = (a.Throttle!, b.Throttle!);
+            }
+        }
     }
 
     [Fact]

@@ -50,7 +50,7 @@ public static class SignInDecider
     {
         if (Paused(account, throttle, now) is { } paused) return paused;
         if (account is null) return Failure(null, throttle, SignInFailures.Password, now);
-        if (Blocked(account, now) is { } blocked) return blocked with { Throttle = throttle };
+        if (Blocked(account, now) is not null) return AsUnknown(account, throttle, now);
         if (!passwordMatches) return Failure(account, throttle, SignInFailures.Password, now);
         if (account.HasTwoFactor) return new SignInDecision(SignInOutcome.SecondFactorNeeded, []) { Throttle = throttle };
         if (account.MustUseTwoFactor) return new SignInDecision(SignInOutcome.EnrolmentNeeded, []) { Throttle = throttle };
@@ -61,7 +61,7 @@ public static class SignInDecider
     public static SignInDecision SecondFactor(Account account, SignInThrottle throttle, long? totpStep, string? recoveryCodeHash, DateTimeOffset now)
     {
         if (Paused(account, throttle, now) is { } paused) return paused;
-        if (Blocked(account, now) is { } blocked) return blocked with { Throttle = throttle };
+        if (Blocked(account, now) is not null) return AsUnknown(account, throttle, now);
         if (totpStep is { } step && step > account.LastTotpStep)
             return Success(account, throttle, [SignInFactors.Password, SignInFactors.Authenticator], step, null, now);
         if (recoveryCodeHash is not null && account.RecoveryCodeHashes.Contains(recoveryCodeHash))
@@ -95,6 +95,14 @@ public static class SignInDecider
                 Throttle = throttle,
             }
             : null;
+
+    /// <summary>
+    /// A disabled account, or one locked by its holder's wrong codes: answered exactly as an address without an
+    /// account (counted, paused alike; never signed in), so that the pages tell nobody which accounts are disabled
+    /// or locked. The attempt is recorded on the account.
+    /// </summary>
+    private static SignInDecision AsUnknown(Account account, SignInThrottle throttle, DateTimeOffset now) =>
+        Failure(null, throttle, SignInFailures.Locked, now) with { Events = [new SignInFailed(account.Id, SignInFailures.Locked, now)] };
 
     private static SignInDecision? Blocked(Account account, DateTimeOffset now)
     {
