@@ -10,7 +10,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 log() { echo "[isolation] $*" >&2; }
 # The developer's servers and platform are the default set's (dev); the checks below choose their own.
-dev() { env -u VP_SERVERS -u VP_PG_PORT -u VP_RABBIT_PORT -u VP_RABBIT_DIST_PORT -u VP_EPMD_PORT -u VP_SERVERS_RUN_DIR "$@"; }
+dev() { env -u VP_SERVERS -u VP_SERVERS_DERIVED -u VP_PG_PORT -u VP_RABBIT_PORT -u VP_RABBIT_DIST_PORT -u VP_EPMD_PORT -u VP_SERVERS_RUN_DIR "$@"; }
 
 started_platform=""
 if ! curl -fsk https://localhost:8443/health/ready >/dev/null 2>&1; then

@@ -7,6 +7,11 @@
 #   test   make test                       .run/servers-test       PostgreSQL 24432, RabbitMQ 24672
 #   chaos  make chaos, the test's chaos     .run/servers-chaos      PostgreSQL 27432, RabbitMQ 27672
 #   bench  make bench*                     .run/servers-bench      PostgreSQL 26432, RabbitMQ 26672
+# Values derived here for another set (a script of one set calling one of another: the test command
+# runs the chaos check) are not carried over; values given by hand are kept.
+if [ -n "${VP_SERVERS_DERIVED:-}" ] && [ "$VP_SERVERS_DERIVED" != "${VP_SERVERS:-dev}" ]; then
+  unset VP_PG_PORT VP_RABBIT_PORT VP_RABBIT_DIST_PORT VP_EPMD_PORT VP_SERVERS_RUN_DIR
+fi
 case "${VP_SERVERS:=dev}" in
   dev)   _pg=55432 _rabbit=56720 _dir="$ROOT/.run" ;;
   test)  _pg=24432 _rabbit=24672 _dir="$ROOT/.run/servers-test" ;;
@@ -16,5 +21,6 @@ case "${VP_SERVERS:=dev}" in
 esac
 : "${VP_PG_PORT:=$_pg}" "${VP_RABBIT_PORT:=$_rabbit}" "${VP_RABBIT_DIST_PORT:=$((_rabbit + 1))}" "${VP_EPMD_PORT:=$((_rabbit + 2))}"
 : "${VP_SERVERS_RUN_DIR:=$_dir}"
-export VP_SERVERS VP_PG_PORT VP_RABBIT_PORT VP_RABBIT_DIST_PORT VP_EPMD_PORT VP_SERVERS_RUN_DIR
+VP_SERVERS_DERIVED=$VP_SERVERS
+export VP_SERVERS VP_SERVERS_DERIVED VP_PG_PORT VP_RABBIT_PORT VP_RABBIT_DIST_PORT VP_EPMD_PORT VP_SERVERS_RUN_DIR
 unset _pg _rabbit _dir

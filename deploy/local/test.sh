@@ -9,6 +9,7 @@ cd "$ROOT"
 # Servers of the tests' own (server-set.sh: PostgreSQL 24432, RabbitMQ 24672, state in .run/servers-test):
 # a platform started with `make up` keeps its servers, broker users and databases untouched.
 export VP_SERVERS="${VP_SERVERS:-test}"
+source "$ROOT/deploy/local/server-set.sh"
 deploy/local/servers.sh up || exit 1
 eval "$(deploy/local/servers.sh env)"
 
