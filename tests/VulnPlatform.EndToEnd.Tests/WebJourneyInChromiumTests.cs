@@ -197,8 +197,12 @@ public sealed class WebJourneyInChromiumTests(WebClient web) : IClassFixture<Web
         Assert.Equal(1, await coordination.Locator("#set-heading ~ ul .unreviewed").CountAsync());
         await advisoryLink.ClickAsync();
         await coordination.WaitForSelectorAsync("#reporter-words");
+        await coordination.FillAsync("#a-change", "Read the reporter's wording; kept it.");
         await coordination.ClickAsync("form.editor button[type=submit]");
-        await coordination.WaitForSelectorAsync("#reporter-words", new() { State = WaitForSelectorState.Detached });
+        await coordination.WaitForSelectorAsync(".notice:not(#reporter-words), main .alert");
+        var refusal = coordination.Locator("main .alert");
+        Assert.True(await refusal.CountAsync() == 0, await refusal.CountAsync() == 0 ? "" : await refusal.First.TextContentAsync());
+        Assert.Equal(0, await coordination.Locator("#reporter-words").CountAsync());
         await coordination.GotoAsync(new Uri(Platform.Gateway, $"/staff/advisories?trackingNumber={trackingNumber}").AbsoluteUri);
         Assert.Equal(0, await coordination.Locator("#set-heading ~ ul .unreviewed").CountAsync());
         // It is scheduled a minute ahead all the same.
