@@ -37,8 +37,10 @@ public static class IdentityModule
                 options.Schema.For<Account>().UniqueIndex(a => a.Email);
                 options.Schema.For<Sessions.EndedSession>().Index(e => e.ForgetAfter);
                 options.Schema.For<SignInThrottle>().Index(t => t.EmailHash);
+                options.Schema.For<KnownOrganisation>();
             })
-            .AddIntegrationMessaging<IdentityIntegrationEvents>(builder, ServiceName);
+            .AddIntegrationMessaging<IdentityIntegrationEvents>(builder, ServiceName,
+                bus => bus.AddConsumer<VendorOrganisationRegisteredConsumer>());
         builder.AddEncryptionAtRest();
         builder.AddOidcProvider();
 

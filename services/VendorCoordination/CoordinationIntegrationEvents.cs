@@ -2,6 +2,7 @@ using JasperFx.Events;
 using VulnPlatform.Contracts.VendorCoordination;
 using VulnPlatform.ServiceDefaults.Messaging;
 using VulnPlatform.VendorCoordination.Cases;
+using VulnPlatform.VendorCoordination.Directory;
 
 namespace VulnPlatform.VendorCoordination;
 
@@ -13,10 +14,12 @@ public sealed class CoordinationIntegrationEvents : IIntegrationEventMap
         typeof(CoordinationCaseOpened), typeof(VendorStatusChanged), typeof(VendorStatementPosted), typeof(VendorNotified), typeof(VendorAcknowledged),
         typeof(VendorReminded), typeof(VendorUnresponsive), typeof(Contracts.VendorCoordination.DisclosureDateProposed),
         typeof(Contracts.VendorCoordination.DisclosureDateAgreed), typeof(Contracts.VendorCoordination.DisclosureDateReached), typeof(VendorMessageRelayed), typeof(VendorRemovedFromCase),
+        typeof(VendorOrganisationRegistered),
     ];
 
     public object? ToIntegrationEvent(IEvent @event) => @event.Data switch
     {
+        OrganisationRegistered e => new VendorOrganisationRegistered(e.OrganisationId, e.Details.Name, e.At),
         CoordinationOpened e => new CoordinationCaseOpened(e.CaseId, e.ReportId, e.TrackingNumber, e.At),
         VendorRemoved e => new VendorRemovedFromCase(e.CaseId, e.CaseId, e.TrackingNumber, e.OrganisationId, e.WasNotified, e.Reason, e.By, e.At),
         VendorStatusSet e => new VendorStatusChanged(e.CaseId, e.CaseId, e.TrackingNumber, e.OrganisationId, e.Status, e.Justification, e.FixedVersion, e.By, e.At),

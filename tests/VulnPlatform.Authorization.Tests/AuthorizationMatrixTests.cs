@@ -421,17 +421,26 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
 
     private async Task<Guid> CreateAccountAsync(string role)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/identity/accounts/")
+        // A vendor account is bound to an organisation Vendor Coordination registered; Identity hears of it on the bus.
+        Guid? organisation = null;
+        if (role == "vendor")
         {
-            Content = JsonContent.Create(new
+            organisation = Guid.NewGuid();
+            await RawPublisher.PublishAsync(await TestServers.GetAsync(),
+                new VulnPlatform.Contracts.VendorCoordination.VendorOrganisationRegistered(organisation.Value, "Matrix Vendor", DateTimeOffset.UtcNow));
+        }
+        HttpResponseMessage? response = null;
+        var created = await Eventually.HoldsAsync(async () =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/identity/accounts/")
             {
-                email = $"{role}{Guid.NewGuid():N}@example.org", roles = new[] { role },
-                vendorOrganisationId = role == "vendor" ? Guid.NewGuid() : (Guid?)null,
-            }),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", platform.Tokens.Person(Guid.NewGuid(), "admin"));
-        var response = await platform.Client(platform.Identity).SendAsync(request);
-        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+                Content = JsonContent.Create(new { email = $"{role}{Guid.NewGuid():N}@example.org", roles = new[] { role }, vendorOrganisationId = organisation }),
+            };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", platform.Tokens.Person(Guid.NewGuid(), "admin"));
+            response = await platform.Client(platform.Identity).SendAsync(request);
+            return response.StatusCode == HttpStatusCode.Created;
+        }, TimeSpan.FromSeconds(30));
+        Assert.True(created, await response!.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("account").GetProperty("id").GetGuid();
     }
 }

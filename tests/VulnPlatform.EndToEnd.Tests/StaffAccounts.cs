@@ -45,9 +45,16 @@ public static class StaffAccounts
 
         using var api = Platform.Client();
         var email = $"{role}{Guid.NewGuid():N}@example.org";
-        var created = await api.SendAsync(Platform.Bearer(HttpMethod.Post, "/api/identity/accounts", admin,
-            JsonContent.Create(new { email, roles = new[] { role }, vendorOrganisationId })));
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        // A vendor's organisation was just registered in vendor coordination: Identity accepts the binding
+        // once it has heard of the organisation on the bus.
+        HttpResponseMessage created = null!;
+        await Eventually.HoldsAsync(async () =>
+        {
+            created = await api.SendAsync(Platform.Bearer(HttpMethod.Post, "/api/identity/accounts", admin,
+                JsonContent.Create(new { email, roles = new[] { role }, vendorOrganisationId })));
+            return created.StatusCode != HttpStatusCode.BadRequest || vendorOrganisationId is null;
+        }, TimeSpan.FromSeconds(30));
+        Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
         var password = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("initialPassword").GetString()!;
 
         string secret = "";

@@ -123,6 +123,23 @@ public sealed class IdentityFixture : IAsyncLifetime
 
     public string AdminCode(DateTimeOffset at) => new Totp(Base32Encoding.ToBytes(AdminTotpSecret)).ComputeTotp(at.UtcDateTime);
 
+    /// <summary>
+    /// A vendor organisation as Vendor Coordination's relay announces it, once Identity has stored it
+    /// (the only kind of organisation a vendor account may be bound to).
+    /// </summary>
+    public async Task<Guid> RegisteredOrganisationAsync()
+    {
+        var organisation = Guid.NewGuid();
+        await RawPublisher.PublishAsync(Servers, new Contracts.VendorCoordination.VendorOrganisationRegistered(organisation, "Acme Widgets", DateTimeOffset.UtcNow));
+        var known = await Eventually.HoldsAsync(async () =>
+        {
+            await using var session = Store.QuerySession();
+            return await session.LoadAsync<Accounts.Administering.KnownOrganisation>(organisation) is not null;
+        }, TimeSpan.FromSeconds(30));
+        Assert.True(known, "Identity did not store the registered organisation");
+        return organisation;
+    }
+
     public async Task DisposeAsync()
     {
         if (_factory is not null) await _factory.DisposeAsync();

@@ -70,7 +70,7 @@ public sealed class StaffAccountTests(IdentityFixture identity)
     {
         var admin = await AdminTokenAsync();
         using var api = identity.Client();
-        var organisation = Guid.NewGuid();
+        var organisation = await identity.RegisteredOrganisationAsync();
         var email = $"vendor{Guid.NewGuid():N}@example.org";
         var created = await (await api.SendAsync(Bearer(HttpMethod.Post, "/api/identity/accounts", admin,
             JsonContent.Create(new { email, roles = new[] { "vendor" }, vendorOrganisationId = organisation })))).Content.ReadFromJsonAsync<JsonElement>();
@@ -86,6 +86,40 @@ public sealed class StaffAccountTests(IdentityFixture identity)
         var (_, payload) = OAuth.Read(tokens.GetProperty("access_token").GetString()!);
         Assert.Equal("vendor", payload.GetProperty("role").GetString());
         Assert.Equal(organisation.ToString(), payload.GetProperty("vendor_org").GetString());
+    }
+
+    [Fact]
+    public async Task An_admin_cannot_bind_a_vendor_account_or_role_to_an_organisation_vendor_coordination_never_registered()
+    {
+        var admin = await AdminTokenAsync();
+        using var api = identity.Client();
+        var madeUp = Guid.NewGuid();
+        var email = $"vendor{Guid.NewGuid():N}@example.org";
+
+        var refused = await api.SendAsync(Bearer(HttpMethod.Post, "/api/identity/accounts", admin,
+            JsonContent.Create(new { email, roles = new[] { "vendor" }, vendorOrganisationId = madeUp })));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("https://vulnplatform.dev/problems/validation", problem.GetProperty("type").GetString());
+        Assert.True(problem.GetProperty("errors").TryGetProperty("vendorOrganisationId", out _), problem.ToString());
+        var listed = await (await api.SendAsync(Bearer(HttpMethod.Get, "/api/identity/accounts?pageSize=200", admin))).Content.ReadAsStringAsync();
+        Assert.DoesNotContain(email, listed);
+
+        // An analyst's account is not given the vendor role for a made-up organisation either; a registered one is accepted.
+        var analyst = await (await api.SendAsync(Bearer(HttpMethod.Post, "/api/identity/accounts", admin,
+            JsonContent.Create(new { email, roles = new[] { "analyst" } })))).Content.ReadFromJsonAsync<JsonElement>();
+        var id = analyst.GetProperty("account").GetProperty("id").GetGuid();
+        var grant = await api.SendAsync(Bearer(HttpMethod.Post, $"/api/identity/accounts/{id}/roles", admin,
+            JsonContent.Create(new { role = "vendor", vendorOrganisationId = madeUp })));
+        Assert.Equal(HttpStatusCode.BadRequest, grant.StatusCode);
+        var unchanged = await (await api.SendAsync(Bearer(HttpMethod.Get, $"/api/identity/accounts/{id}", admin))).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(new[] { "analyst" }, unchanged.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+
+        var registered = await identity.RegisteredOrganisationAsync();
+        var granted = await api.SendAsync(Bearer(HttpMethod.Post, $"/api/identity/accounts/{id}/roles", admin,
+            JsonContent.Create(new { role = "vendor", vendorOrganisationId = registered })));
+        Assert.Equal(HttpStatusCode.OK, granted.StatusCode);
+        Assert.Equal(registered, (await granted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("vendorOrganisationId").GetGuid());
     }
 
     [Fact]

@@ -62,3 +62,9 @@ public sealed record VendorMessageRelayed(
 /// </summary>
 public sealed record VendorRemovedFromCase(
     Guid CaseId, Guid ReportId, string? TrackingNumber, Guid OrganisationId, bool WasNotified, string Reason, Actor RemovedBy, DateTimeOffset RemovedAt);
+
+/// <summary>
+/// A coordinator registered a vendor organisation: Identity binds vendor-role accounts only to
+/// organisations it has heard of this way.
+/// </summary>
+public sealed record VendorOrganisationRegistered(Guid OrganisationId, string Name, DateTimeOffset RegisteredAt);

@@ -1,13 +1,13 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using FluentValidation;
+using Marten;
 using VulnPlatform.Contracts;
 using VulnPlatform.Identity.Accounts.Passwords;
 using VulnPlatform.Identity.Accounts.Registering;
+using VulnPlatform.Identity.Accounts.SigningIn;
 using VulnPlatform.ServiceDefaults.Http;
 using static OpenIddict.Abstractions.OpenIddictConstants;
-
-using VulnPlatform.Identity.Accounts.SigningIn;
 
 namespace VulnPlatform.Identity.Accounts.Administering;
 
@@ -95,9 +95,10 @@ public static class AccountsApi
         await store.FindAsync(id, ct) is { } account ? Results.Ok(AccountView.Of(account)) : NotFound();
 
     private static async Task<IResult> CreateAsync(
-        CreateAccountRequest request, ClaimsPrincipal user, AccountStore store, PasswordPolicy passwords, EmailConfirmations confirmations,
-        TimeProvider time, CancellationToken ct)
+        CreateAccountRequest request, ClaimsPrincipal user, AccountStore store, IQuerySession session, PasswordPolicy passwords,
+        EmailConfirmations confirmations, TimeProvider time, CancellationToken ct)
     {
+        if (await VendorOrganisations.RefuseUnknownAsync(session, request.VendorOrganisationId, ct) is { } unknown) return unknown;
         var now = time.GetUtcNow();
         var id = Guid.CreateVersion7();
         var password = InitialPassword();
@@ -116,8 +117,10 @@ public static class AccountsApi
         return Results.Created($"/api/identity/accounts/{id}", new CreatedAccount(AccountView.Of(account!), password));
     }
 
-    private static Task<IResult> GrantAsync(Guid id, GrantRoleRequest request, ClaimsPrincipal user, AccountStore store, TimeProvider time, CancellationToken ct) =>
-        ChangeAsync(id, store, ct, a => a.Roles.Contains(request.Role!) && a.VendorOrganisationId == request.VendorOrganisationId
+    private static async Task<IResult> GrantAsync(
+        Guid id, GrantRoleRequest request, ClaimsPrincipal user, AccountStore store, IQuerySession session, TimeProvider time, CancellationToken ct) =>
+        await VendorOrganisations.RefuseUnknownAsync(session, request.VendorOrganisationId, ct)
+        ?? await ChangeAsync(id, store, ct, a => a.Roles.Contains(request.Role!) && a.VendorOrganisationId == request.VendorOrganisationId
             ? []
             : [new RoleAdded(id, request.Role!, request.VendorOrganisationId, Actor(user), time.GetUtcNow())]);
 
