@@ -230,8 +230,10 @@ wait_ready() { # name url
 all_ready() {
   for entry in "${SERVICES[@]}"; do
     IFS='|' read -r name _ _ _ url _ <<<"$entry"
+    only "$name" || continue
     while read -r instance address; do wait_ready "$instance" "$address/health/ready" || return 1; done < <(instances "$name" "$url")
   done
+  [ -z "${VP_ONLY:-}" ] || return 0
   while read -r instance address; do wait_ready "$instance" "$address/health/ready" || return 1; done < <(instances web "http://127.0.0.1:$WEB_PORT")
   wait_ready gateway "https://localhost:$HTTPS_PORT/health/live"
 }
@@ -286,6 +288,8 @@ up() {
   certificate
   keys
   broker_users
+  mkdir -p "$RUN/logs"
+  deploy_topology
   launch
 }
 
@@ -307,6 +311,46 @@ launch() {
   report
 }
 
+# What every instance of a service is started with (one setting a line).
+service_settings() { # name database instance address
+  local name=$1 database=$2 instance=$3 address=$4
+  echo "Urls=$address"
+  echo "ConnectionStrings__Marten=Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=$database;Maximum Pool Size=60;Application Name=$instance"
+  echo "RabbitMq__Port=$RABBIT_PORT"; echo "RabbitMq__VirtualHost=$VHOST"
+  echo "RabbitMq__Username=vp-$name"; echo "RabbitMq__Password=$(cat "$KEY_DIR/broker-$name")"
+  echo "Encryption__ActiveKeyId=local-1"; echo "Encryption__Keys__local-1=$(cat "$KEY_DIR/data-key-local-1")"
+  echo "InternalApi__Clients__operator=$(cat "$KEY_DIR/operator-client")"
+  echo "Authentication__JwksUri=http://127.0.0.1:$IDENTITY_PORT/.well-known/jwks"
+  echo "PublicOrigin=https://localhost:$HTTPS_PORT"; echo "OTEL_RESOURCE_ATTRIBUTES=service.instance.id=$instance"
+}
+
+# VP_ONLY="intake identity": start only these services (no web client, no gateway); a test starts the
+# rest later with `revive`.
+only() { [ -z "${VP_ONLY:-}" ] || [[ " $VP_ONLY " == *" $1 "* ]]; }
+
+# The broker topology step, as a database migration is run: every service declares its queues,
+# bindings and exchanges (`<service> deploy-topology`), all before any service starts, so no event is
+# published before the queues that must hear it exist. The services wait for it anyway (their relays
+# publish nothing before every service's queues exist); this makes a first start flow at once.
+deploy_topology() {
+  [ "${VP_DEPLOY_TOPOLOGY:-1}" = 1 ] || return 0
+  log "deploying the broker topology"
+  local pids=() names=()
+  for entry in "${SERVICES[@]}"; do
+    IFS='|' read -r name folder assembly database url _ <<<"$entry"
+    local settings=()
+    mapfile -t settings < <(service_settings "$name" "$database$DB_SUFFIX" "$name-topology" "$url")
+    ( cd "$ROOT/$folder/bin/$CONFIGURATION/net10.0" && exec env "${settings[@]}" "Logging__LogLevel__Default=Warning" \
+        dotnet "$assembly.dll" deploy-topology ) >>"$RUN/logs/topology.log" 2>&1 &
+    pids+=($!); names+=("$name")
+  done
+  local failed=0
+  for i in "${!pids[@]}"; do
+    wait "${pids[$i]}" || { log "${names[$i]}: deploy-topology failed; see $RUN/logs/topology.log"; failed=1; }
+  done
+  [ "$failed" = 0 ] || exit 1
+}
+
 # Starts every process of the platform that is not running (a running one is left alone).
 start_missing() {
   mail_sink
@@ -319,18 +363,14 @@ start_missing() {
     ensure_database "$database"
     local extra=()
     mapfile -t extra < <(service_env "$name")
+    only "$name" || continue
     while read -r instance address; do
-    start "$instance" "$ROOT/$folder/bin/$CONFIGURATION/net10.0/$assembly.dll" \
-      "Urls=$address" \
-      "ConnectionStrings__Marten=Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=$database;Maximum Pool Size=60;Application Name=$instance" \
-      "RabbitMq__Port=$RABBIT_PORT" "RabbitMq__VirtualHost=$VHOST" \
-      "RabbitMq__Username=vp-$name" "RabbitMq__Password=$(cat "$KEY_DIR/broker-$name")" \
-      "Encryption__ActiveKeyId=local-1" "Encryption__Keys__local-1=$(cat "$KEY_DIR/data-key-local-1")" \
-      "InternalApi__Clients__operator=$(cat "$KEY_DIR/operator-client")" \
-      "Authentication__JwksUri=http://127.0.0.1:$IDENTITY_PORT/.well-known/jwks" \
-      "PublicOrigin=https://localhost:$HTTPS_PORT" "OTEL_RESOURCE_ATTRIBUTES=service.instance.id=$instance" "${otel[@]}" "${extra[@]}"
+      local settings=()
+      mapfile -t settings < <(service_settings "$name" "$database" "$instance" "$address")
+      start "$instance" "$ROOT/$folder/bin/$CONFIGURATION/net10.0/$assembly.dll" "${settings[@]}" "${otel[@]}" "${extra[@]}"
     done < <(instances "$name" "$url")
   done
+  [ -z "${VP_ONLY:-}" ] || return 0
   # The web client (reporter portal, staff console, vendor portal): no broker; it calls the APIs
   # through the gateway, trusting the gateway's development certificate, and signs people in with
   # Identity as the confidential client vulnplatform-web.

@@ -210,6 +210,10 @@ broker_user() { # vhost service contracts password
     "^($own|[a-z]+\\.replay|VulnPlatform\\.Contracts\\..*)\$" \
     "^($own|VulnPlatform\\.Contracts\\.$contracts:.*)\$" \
     "^($own|[a-z]+\\.replay|VulnPlatform\\.Contracts\\..*)\$" >/dev/null
+  # An event of the service's contracts published while no queue is bound goes to its park
+  # (<service>.unroutable, which the service declares and readiness reports) instead of nowhere.
+  "${ctl[@]}" set_policy -p "$vhost" --apply-to exchanges "vp-unroutable-$service" \
+    "^VulnPlatform\\.Contracts\\.$contracts:" "{\"alternate-exchange\":\"$service.unroutable\"}" >/dev/null
 }
 
 broker_subscriber() { # vhost name password

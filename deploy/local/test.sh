@@ -82,7 +82,7 @@ for project in "${projects[@]}"; do
     e2e_up || { status=1; echo "the end-to-end platform did not start"; continue; }
     env VP_TEST_GATEWAY=https://localhost:18443 VP_TEST_GATEWAY_HTTP=http://localhost:18080 \
         VP_TEST_GATEWAY_CA="$ROOT/.run/e2e/certs/gateway.crt" VP_TEST_RABBITMQ_VHOST=e2e VP_TEST_BROKER_KEYS="$ROOT/.run/e2e/keys" VP_TEST_MAIL_DIR="$ROOT/.run/e2e/mail" VP_TEST_TRACE_VIEWER=http://127.0.0.1:18889 \
-      dotnet test "$project" -c Release --no-build -nologo --filter "Category!=Chaos&Category!=BackupSeed&Category!=BackupVerify" 2>&1 | tee "$log"
+      dotnet test "$project" -c Release --no-build -nologo --filter "Category!=Chaos&Category!=BackupSeed&Category!=BackupVerify&Category!=FirstStart" 2>&1 | tee "$log"
     rc=${PIPESTATUS[0]}
     e2e_down
     faults=1
@@ -110,6 +110,11 @@ done
 # with two instances of everything), and backup and restore into fresh servers (servers of its own).
 if [ -n "${faults:-}" ]; then
   log=$(mktemp)
+  # A fresh installation started in the worst order, without the broker topology step.
+  if deploy/local/first-start.sh 2>&1 | tee "$log"; [ "${PIPESTATUS[0]}" -eq 0 ]; then passed=$((passed + 1)); else
+    failed=$((failed + 1)); status=1
+    { echo "  the first-start test (deploy/local/first-start.sh):"; failed_tests "$log"; grep -F "[first-start]" "$log"; } >>"$failures"
+  fi
   if deploy/local/chaos.sh "${VP_TEST_CHAOS_REPORTS:-300}" 10 2>&1 | tee "$log"; [ "${PIPESTATUS[0]}" -eq 0 ]; then passed=$((passed + 1)); else
     failed=$((failed + 1)); status=1
     # The checker's table and the nemesis's faults say more than the assertion.

@@ -2,6 +2,7 @@ using VulnPlatform.Identity;
 using VulnPlatform.ServiceDefaults;
 using VulnPlatform.Identity.Sessions;
 using VulnPlatform.ServiceDefaults.Http;
+using VulnPlatform.ServiceDefaults.Messaging;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -9,6 +10,12 @@ builder.AddServiceDefaults();
 builder.AddIdentityService();
 
 var app = builder.Build();
+
+// `VulnPlatform.Identity deploy-topology`: declares the service's queues, bindings and exchanges, then ends.
+if (args.FirstOrDefault() == TopologyDeployment.Command)
+{
+    return await TopologyDeployment.DeployAsync(app.Services);
+}
 
 app.UseForwardedHeaders();
 app.UsePublicOriginRequests();
@@ -18,5 +25,6 @@ app.MapDefaultEndpoints();
 app.MapIdentityEndpoints();
 
 app.Run();
+return Environment.ExitCode; // 0, or what the service set before it stopped itself (BusStartWatchdog)
 
 public partial class Program;

@@ -1,6 +1,7 @@
 using VulnPlatform.Intake;
 using VulnPlatform.ServiceDefaults;
 using VulnPlatform.ServiceDefaults.Http;
+using VulnPlatform.ServiceDefaults.Messaging;
 using VulnPlatform.ServiceDefaults.Security;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -9,6 +10,12 @@ builder.AddServiceDefaults();
 builder.AddIntake();
 
 var app = builder.Build();
+
+// `VulnPlatform.Intake deploy-topology`: declares the service's queues, bindings and exchanges, then ends.
+if (args.FirstOrDefault() == TopologyDeployment.Command)
+{
+    return await TopologyDeployment.DeployAsync(app.Services);
+}
 
 // `VulnPlatform.Intake rewrap-keys`: an operator command, run with the service's configuration.
 if (args.FirstOrDefault() == DataKeyCommands.Rewrap)

@@ -1,5 +1,6 @@
 using VulnPlatform.ServiceDefaults;
 using VulnPlatform.ServiceDefaults.Http;
+using VulnPlatform.ServiceDefaults.Messaging;
 using VulnPlatform.ServiceDefaults.Security;
 using VulnPlatform.Triage;
 
@@ -10,11 +11,18 @@ builder.AddTriage();
 
 var app = builder.Build();
 
+// `VulnPlatform.Triage deploy-topology`: declares the service's queues, bindings and exchanges, then ends.
+if (args.FirstOrDefault() == TopologyDeployment.Command)
+{
+    return await TopologyDeployment.DeployAsync(app.Services);
+}
+
 app.UseProblemDetailsDefaults();
 app.UsePlatformAuthentication();
 app.MapDefaultEndpoints();
 app.MapTriageApi();
 
 app.Run();
+return Environment.ExitCode; // 0, or what the service set before it stopped itself (BusStartWatchdog)
 
 public partial class Program;

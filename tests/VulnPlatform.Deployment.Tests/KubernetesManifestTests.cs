@@ -12,7 +12,7 @@ namespace VulnPlatform.Deployment.Tests;
 public sealed class KubernetesManifestTests
 {
     /// <summary>The RabbitMQ operators publish no schema any validator here ships; checked by hand below.</summary>
-    private static readonly HashSet<string> WithoutPublishedSchema = ["rabbitmq.com/v1beta1/RabbitmqCluster", "rabbitmq.com/v1beta1/Vhost", "rabbitmq.com/v1beta1/User", "rabbitmq.com/v1beta1/Permission"];
+    private static readonly HashSet<string> WithoutPublishedSchema = ["rabbitmq.com/v1beta1/RabbitmqCluster", "rabbitmq.com/v1beta1/Vhost", "rabbitmq.com/v1beta1/User", "rabbitmq.com/v1beta1/Permission", "rabbitmq.com/v1beta1/Policy"];
 
     private static readonly string[] PlatformServices = ["identity", "intake", "triage", "notification", "vendorcoordination", "disclosure", "web"];
 
@@ -74,6 +74,19 @@ public sealed class KubernetesManifestTests
                 _ = new Regex((string)permission["spec"]!["permissions"]![right]!); // a pattern RabbitMQ can use
             }
         }
+        // Each service's contract exchanges have its park as alternate exchange, which its own user may declare.
+        foreach (var policy in rendered.OfKind("Policy"))
+        {
+            Assert.Equal(clusterName, (string?)policy["spec"]!["rabbitmqClusterReference"]?["name"]);
+            Assert.Equal(vhost, (string?)policy["spec"]!["vhost"]);
+            Assert.Equal("exchanges", (string?)policy["spec"]!["applyTo"]);
+        }
+        var park = rendered.Single("Policy", "vp-unroutable-intake")["spec"]!;
+        Assert.Matches((string)park["pattern"]!, "VulnPlatform.Contracts.Intake:ReportSubmitted");
+        Assert.DoesNotMatch((string)park["pattern"]!, "VulnPlatform.Contracts.Triage:CaseOpened");
+        Assert.Equal("intake.unroutable", (string?)park["definition"]!["alternate-exchange"]);
+        Assert.Equal(6, rendered.OfKind("Policy").Count());
+
         // Each service may write only to its own contracts' exchanges.
         var intake = rendered.Single("Permission", "vp-intake")["spec"]!["permissions"]!;
         Assert.Matches((string)intake["write"]!, "VulnPlatform.Contracts.Intake:ReportSubmitted");

@@ -164,9 +164,21 @@ public sealed class ConsumerTopologyTests(ITestOutputHelper output)
         await using var host = await TestHost.StartAsync(servers, "topology_test", builder =>
             builder.AddMartenDefaults(_ => { }).AddIntegrationMessaging<NeverPublishedMap>(builder, "declaring"));
 
+        // Declared in the background from the start on (a broker away then delays it, never the start).
         await using var check = await ConnectAsync(servers);
-        await using var checkChannel = await check.CreateChannelAsync();
-        await checkChannel.ExchangeDeclarePassiveAsync(NeverPublishedMap.Exchange); // throws when it does not exist
+        Assert.True(await Eventually.HoldsAsync(async () =>
+        {
+            await using var checkChannel = await check.CreateChannelAsync();
+            try
+            {
+                await checkChannel.ExchangeDeclarePassiveAsync(NeverPublishedMap.Exchange);
+                return true;
+            }
+            catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+            {
+                return false; // not yet (a passive declare of a missing exchange closes the channel)
+            }
+        }, TimeSpan.FromSeconds(30)), "the exchange of the contract the service publishes was not declared");
     }
 
     [Fact]

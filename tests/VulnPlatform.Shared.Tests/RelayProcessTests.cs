@@ -148,6 +148,7 @@ public sealed class RelayProcessTests(ITestOutputHelper output) : IAsyncLifetime
             ["RabbitMq__Port"] = _servers.RabbitMqPort.ToString(),
             ["RabbitMq__VirtualHost"] = _servers.RabbitMqVirtualHost,
             ["Marten__DaemonMode"] = "HotCold",
+            ["Messaging__AwaitPlatformTopology"] = "false",
             ["Messaging__RelayCheckpointEvery"] = Slice.ToString(),
             ["Logging__LogLevel__Default"] = "Warning",
         });

@@ -12,10 +12,11 @@ public static class RawPublisher
 {
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 
-    public static async Task PublishAsync(TestServers servers, object message, Guid? messageId = null)
+    /// <param name="exchange">The exchange to publish to instead of the contract's own.</param>
+    public static async Task PublishAsync(TestServers servers, object message, Guid? messageId = null, string? exchange = null)
     {
         var urn = MessageUrn.ForTypeString(message.GetType());
-        var exchange = urn["urn:message:".Length..];
+        exchange ??= urn["urn:message:".Length..];
         var envelope = JsonSerializer.SerializeToUtf8Bytes(new
         {
             messageId = messageId ?? Guid.NewGuid(),

@@ -87,6 +87,8 @@ public sealed class TestServers
         ["RabbitMq:Port"] = RabbitMqPort.ToString(),
         ["RabbitMq:VirtualHost"] = RabbitMqVirtualHost,
         ["Marten:DaemonMode"] = "Solo",
+        // One service runs here without the others: its relay does not wait for their queues.
+        ["Messaging:AwaitPlatformTopology"] = "false",
     };
 
     /// <summary>A new empty database for one fixture, so fixtures never see each other's data.</summary>

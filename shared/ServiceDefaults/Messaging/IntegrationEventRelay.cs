@@ -38,17 +38,19 @@ public sealed class IntegrationEventRelay : SubscriptionBase
     private readonly IIntegrationEventMap _map;
     private readonly RelayCheckpoints _checkpoints;
     private readonly RelayMonitor _monitor;
+    private readonly BrokerTopology _topology;
     private readonly IOptions<MessagingOptions> _options;
     private readonly ILogger<IntegrationEventRelay> _logger;
 
     public IntegrationEventRelay(
         IntegrationEventPublisher publisher, IIntegrationEventMap map, RelayCheckpoints checkpoints, RelayMonitor monitor,
-        IOptions<MessagingOptions> options, ILogger<IntegrationEventRelay> logger)
+        BrokerTopology topology, IOptions<MessagingOptions> options, ILogger<IntegrationEventRelay> logger)
     {
         _publisher = publisher;
         _map = map;
         _checkpoints = checkpoints;
         _monitor = monitor;
+        _topology = topology;
         _options = options;
         _logger = logger;
         Name = SubscriptionName;
@@ -57,6 +59,7 @@ public sealed class IntegrationEventRelay : SubscriptionBase
     public override async Task<IChangeListener> ProcessEventsAsync(
         EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken cancellationToken)
     {
+        if (_options.Value.AwaitPlatformTopology) await AwaitPlatformTopologyAsync(cancellationToken);
         // Under load pages are small and many: the checkpoint this relay wrote itself is reused while
         // pages follow on from its own last one; any other page (the first, or after leadership came
         // back from another instance) reads it from the database.
@@ -73,6 +76,39 @@ public sealed class IntegrationEventRelay : SubscriptionBase
         }
         _written = new WrittenCheckpoint(page.SequenceCeiling, checkpoint);
         return NullChangeListener.Instance;
+    }
+
+    /// <summary>
+    /// Holds publication until every platform service has declared its queues: an event published before
+    /// the queue that must hear it exists would be lost to that service (a first start in any order).
+    /// Once all were seen this costs nothing.
+    /// </summary>
+    private async Task AwaitPlatformTopologyAsync(CancellationToken cancellationToken)
+    {
+        var backoff = TimeSpan.FromMilliseconds(500);
+        for (var attempt = 1; ; attempt++)
+        {
+            IReadOnlyList<string> missing;
+            try
+            {
+                missing = await _topology.MissingAsync(ReplayTopology.PlatformPublishers, cancellationToken);
+            }
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                _logger.LogWarning(exception, "Relay could not read the broker topology (attempt {Attempt}); trying again in {Backoff}", attempt, backoff);
+                missing = ["(broker unreachable)"];
+            }
+            _monitor.RecordAwaitedTopology(missing);
+            if (missing.Count == 0) return;
+            if (attempt == 1 || attempt % 20 == 0)
+            {
+                _logger.LogWarning(
+                    "Relay publishes nothing until {Services} declared their queues (attempt {Attempt}): run their deploy-topology, or start them",
+                    string.Join(", ", missing), attempt);
+            }
+            await Task.Delay(backoff, cancellationToken);
+            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+        }
     }
 
     /// <summary>The checkpoint this relay last wrote, valid for a page starting at <paramref name="ContinuesFrom"/>.</summary>

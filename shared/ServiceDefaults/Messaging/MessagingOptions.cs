@@ -23,6 +23,12 @@ public sealed class MessagingOptions
     /// </summary>
     public TimeSpan BusStartTimeout { get; set; } = TimeSpan.FromSeconds(90);
 
+    /// <summary>
+    /// Whether the relay waits, before publishing anything, until every platform service has declared its
+    /// queues (<see cref="BrokerTopology"/>'s markers). Off only where a service runs without the others (its tests).
+    /// </summary>
+    public bool AwaitPlatformTopology { get; set; } = true;
+
     /// <summary>How long the relay may stand still while events wait before readiness reports it.</summary>
     public TimeSpan RelayStallAfter { get; set; } = TimeSpan.FromMinutes(2);
 

@@ -66,7 +66,13 @@ public static class PlatformMessaging
             });
         }
 
-        services.AddHostedService<PublishTopologyDeclaration>();
+        services.AddSingleton<BrokerTopology>();
+        if (!TopologyDeployment.Requested)
+        {
+            services.AddSingleton<TopologyDeclaration>();
+            services.AddHostedService(sp => sp.GetRequiredService<TopologyDeclaration>());
+            services.AddBusObserver(sp => sp.GetRequiredService<TopologyDeclaration>());
+        }
         services.AddSingleton<BusStartWatchdog>();
         services.AddHostedService(sp => sp.GetRequiredService<BusStartWatchdog>());
         services.AddBusObserver(sp => sp.GetRequiredService<BusStartWatchdog>());
@@ -118,6 +124,7 @@ public static class PlatformMessaging
                     transport.SendTopology.ConfigureErrorSettings = settings => settings.SetQueueArgument("x-queue-type", "quorum");
                     transport.SendTopology.ConfigureDeadLetterSettings = settings => settings.SetQueueArgument("x-queue-type", "quorum");
                 }
+                transport.DeployTopologyOnly = TopologyDeployment.Requested;
                 transport.ConfigureEndpoints(context);
             });
         });

@@ -24,6 +24,10 @@ public sealed class RelayMonitor : BackgroundService, IHealthCheck
     public const string LagInstrument = "vulnplatform.relay.lag";
     public const string DeadLettersInstrument = "vulnplatform.relay.dead_letters";
     public const string DeadLetteredInstrument = "vulnplatform.relay.dead_lettered";
+    public const string UnroutableInstrument = "vulnplatform.relay.unroutable";
+
+    /// <summary>How often the park is counted (a passive declare on the broker).</summary>
+    private const int ParkEveryTicks = 5;
 
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
 
@@ -36,6 +40,8 @@ public sealed class RelayMonitor : BackgroundService, IHealthCheck
     private readonly Counter<long> _deadLettered;
     private long _lag;
     private long _deadLetters;
+    private long _unroutable;
+    private volatile string[] _awaitedTopology = [];
     private long _progress = -1;
     private DateTimeOffset _progressSince;
 
@@ -54,6 +60,8 @@ public sealed class RelayMonitor : BackgroundService, IHealthCheck
         _deadLettered = meter.CreateCounter<long>(DeadLetteredInstrument, "{event}", "Events the relay set aside as impossible to publish");
         meter.CreateObservableGauge(LagInstrument, () => Interlocked.Read(ref _lag), "{event}",
             "Events appended to the store that the relay has not yet passed");
+        meter.CreateObservableGauge(UnroutableInstrument, () => Interlocked.Read(ref _unroutable), "{message}",
+            "Events published while no queue was bound, kept in the service's park ({service}.unroutable)");
         meter.CreateObservableGauge(DeadLettersInstrument, () => Interlocked.Read(ref _deadLetters), "{event}",
             "Dead letters of the relay waiting for an operator to re-publish or discard them");
     }
@@ -62,7 +70,12 @@ public sealed class RelayMonitor : BackgroundService, IHealthCheck
 
     public void RecordDeadLetter() => _deadLettered.Add(1);
 
+    /// <summary>The platform services whose queues the relay waits for (none once all are declared).</summary>
+    public void RecordAwaitedTopology(IReadOnlyList<string> missing) => _awaitedTopology = [.. missing];
+
     public long Lag => Interlocked.Read(ref _lag);
+
+    public long Unroutable => Interlocked.Read(ref _unroutable);
 
     public long DeadLetters => Interlocked.Read(ref _deadLetters);
 
@@ -95,6 +108,8 @@ public sealed class RelayMonitor : BackgroundService, IHealthCheck
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Interval, _time);
+        var publishes = _services.GetRequiredService<IIntegrationEventMap>().ContractTypes.Count > 0;
+        var tick = 0;
         do
         {
             try
@@ -105,8 +120,26 @@ public sealed class RelayMonitor : BackgroundService, IHealthCheck
             {
                 _logger.LogDebug(e, "Could not read the relay's progress");
             }
+            if (publishes && tick++ % ParkEveryTicks == 0) await CountParkAsync(stoppingToken);
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    private async Task CountParkAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            var parked = await _services.GetRequiredService<BrokerTopology>().ParkedAsync(stoppingToken) ?? 0;
+            if (parked > Interlocked.Exchange(ref _unroutable, parked))
+            {
+                _logger.LogError("{Parked} event(s) were published while no queue was bound; they wait in the park {Park}",
+                    parked, _services.GetRequiredService<BrokerTopology>().Park);
+            }
+        }
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+        {
+            _logger.LogDebug(e, "Could not count the park");
+        }
     }
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -115,6 +148,14 @@ public sealed class RelayMonitor : BackgroundService, IHealthCheck
         if (DeadLetters > 0)
         {
             problems.Add($"{DeadLetters} event(s) could not be published and wait for an operator (/internal/relay/dead-letters)");
+        }
+        if (_awaitedTopology is { Length: > 0 } awaited)
+        {
+            problems.Add($"the relay publishes nothing until these services declared their queues: {string.Join(", ", awaited)} (deploy-topology)");
+        }
+        if (Unroutable > 0)
+        {
+            problems.Add($"{Unroutable} event(s) were published while no queue was bound; they wait in {_services.GetRequiredService<BrokerTopology>().Park}");
         }
         var still = _time.GetUtcNow() - _progressSince;
         if (Lag > 0 && still > _options.Value.RelayStallAfter)
