@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help up down test chaos backup restore bench-backup bench bench-web bench-rewrap bench-triage bench-notification bench-coordination bench-disclosure build servers compose-check
+.PHONY: help up down test chaos outage backup restore bench-backup bench bench-web bench-rewrap bench-triage bench-notification bench-coordination bench-disclosure build servers compose-check
 
 help:
 	@echo "make up      start PostgreSQL, RabbitMQ, the services and the gateway (https://localhost:8443)"
@@ -10,6 +10,7 @@ help:
 	@echo "make test    start the test servers and run every test"
 	@echo "make compose-check  docker-compose.yml parses and is in step with the Kubernetes manifests (deploy/k8s), which validate"
 	@echo "make chaos   2,000 reports while service instances are killed (kill -9), RabbitMQ and PostgreSQL crash: lost/duplicated/unexpected (VP_CHAOS_REPORTS, VP_CHAOS_RATE)"
+	@echo "make outage  RabbitMQ stopped for 4 minutes, then refusing the services' logins for 4 minutes, no process killed: every service healthy within 2 minutes after, every report triaged and receipted once (VP_OUTAGE_AWAY)"
 	@echo "make backup  every service database (one instant) and the key ring (encrypted: VP_BACKUP_PASSPHRASE), manifest and checksums"
 	@echo "make restore BACKUP=<dir>  put a backup in place of the platform's data and start it"
 	@echo "make bench-backup  backup and restore times of a platform holding VP_BACKUP_BENCH_REPORTS=100,000 reports"
@@ -54,6 +55,11 @@ bench-backup: servers
 isolation-check:
 	dotnet build VulnPlatform.sln -c Release -nologo -clp:ErrorsOnly -v quiet
 	deploy/local/isolation-check.sh
+
+outage: export VP_SERVERS = outage
+outage:
+	dotnet build VulnPlatform.sln -c Release -nologo -clp:ErrorsOnly -v quiet
+	deploy/local/outage.sh $${VP_OUTAGE_AWAY:-240}
 
 chaos: export VP_SERVERS = chaos
 chaos:

@@ -168,8 +168,23 @@ start() { # name dll env... [-- args...]
   local runtime=("DOTNET_gcServer=${VP_DOTNET_GC_SERVER:-0}" "DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=${VP_DOTNET_SPIN_LIMIT:-0}")
   # Appended, not replaced: an instance revived after a crash keeps what it logged before it.
   echo "--- $name started $(date -u +%Y-%m-%dT%H:%M:%SZ)" >>"$RUN/logs/$name.log"
-  ( cd "$(dirname "$dll")" && exec env "${runtime[@]}" "${envs[@]}" dotnet "$dll" "${args[@]}" ) >>"$RUN/logs/$name.log" 2>&1 &
-  echo $! > "$pidfile"
+  # Supervised as Kubernetes or Compose would: a process that ends itself with exit code 75 (its bus did
+  # not start, or stayed down: BusStartWatchdog) is started again. The pid file names the process itself
+  # (a kill -9 or `down` reaches it, and then it stays down); the supervisor's own is beside it.
+  rm -f "$pidfile"
+  (
+    cd "$(dirname "$dll")" || exit 1
+    while :; do
+      env "${runtime[@]}" "${envs[@]}" dotnet "$dll" "${args[@]}" &
+      echo $! > "$pidfile"
+      rc=0; wait $! || rc=$? # (set -e would end the supervisor with its process)
+      echo "--- $name exited with code $rc $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+      [ "$rc" = 75 ] || exit "$rc"
+      echo "--- $name ended itself (exit 75); started again"
+    done
+  ) >>"$RUN/logs/$name.log" 2>&1 &
+  echo $! > "$RUN/pids/$name.supervisor"
+  for _ in $(seq 1 100); do [ -s "$pidfile" ] && break; sleep 0.02; done
 }
 
 # The local trace viewer: the Aspire Dashboard's standalone binary (from NuGet, restored once into the
@@ -338,9 +353,10 @@ deploy_topology() {
   local pids=() names=()
   for entry in "${SERVICES[@]}"; do
     IFS='|' read -r name folder assembly database url _ <<<"$entry"
-    local settings=()
+    local settings=() extra=()
     mapfile -t settings < <(service_settings "$name" "$database$DB_SUFFIX" "$name-topology" "$url")
-    ( cd "$ROOT/$folder/bin/$CONFIGURATION/net10.0" && exec env "${settings[@]}" "Logging__LogLevel__Default=Warning" \
+    mapfile -t extra < <(service_env "$name")
+    ( cd "$ROOT/$folder/bin/$CONFIGURATION/net10.0" && exec env "${settings[@]}" "${extra[@]}" "Logging__LogLevel__Default=Warning" \
         dotnet "$assembly.dll" deploy-topology ) >>"$RUN/logs/topology.log" 2>&1 &
     pids+=($!); names+=("$name")
   done
@@ -409,6 +425,12 @@ report() {
 }
 
 down() {
+  # Supervisors first, so that nothing is started again while it stops.
+  for supervisor in "$RUN"/pids/*.supervisor; do
+    [ -f "$supervisor" ] || continue
+    kill "$(cat "$supervisor")" 2>/dev/null || true
+    rm -f "$supervisor"
+  done
   for pidfile in "$RUN"/pids/*.pid; do
     [ -f "$pidfile" ] || continue
     local pid; pid=$(cat "$pidfile")

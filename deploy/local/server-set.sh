@@ -7,6 +7,7 @@
 #   test   make test                       .run/servers-test       PostgreSQL 24432, RabbitMQ 24672
 #   chaos  make chaos, the test's chaos     .run/servers-chaos      PostgreSQL 27432, RabbitMQ 27672
 #   bench  make bench*                     .run/servers-bench      PostgreSQL 26432, RabbitMQ 26672
+#   outage make outage, the test's outage   .run/servers-outage     PostgreSQL 28432, RabbitMQ 28672
 # Values derived here for another set (a script of one set calling one of another: the test command
 # runs the chaos check) are not carried over; values given by hand are kept.
 if [ -n "${VP_SERVERS_DERIVED:-}" ] && [ "$VP_SERVERS_DERIVED" != "${VP_SERVERS:-dev}" ]; then
@@ -17,7 +18,8 @@ case "${VP_SERVERS:=dev}" in
   test)  _pg=24432 _rabbit=24672 _dir="$ROOT/.run/servers-test" ;;
   chaos) _pg=27432 _rabbit=27672 _dir="$ROOT/.run/servers-chaos" ;;
   bench) _pg=26432 _rabbit=26672 _dir="$ROOT/.run/servers-bench" ;;
-  *) echo "VP_SERVERS=$VP_SERVERS: one of dev, test, chaos, bench" >&2; exit 2 ;;
+  outage) _pg=28432 _rabbit=28672 _dir="$ROOT/.run/servers-outage" ;;
+  *) echo "VP_SERVERS=$VP_SERVERS: one of dev, test, chaos, bench, outage" >&2; exit 2 ;;
 esac
 : "${VP_PG_PORT:=$_pg}" "${VP_RABBIT_PORT:=$_rabbit}" "${VP_RABBIT_DIST_PORT:=$((_rabbit + 1))}" "${VP_EPMD_PORT:=$((_rabbit + 2))}"
 : "${VP_SERVERS_RUN_DIR:=$_dir}"

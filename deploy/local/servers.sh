@@ -266,6 +266,9 @@ case "${1:-}" in
   rabbitmqctl) shift; rabbit_ctl "$@" ;;
   # The chaos test's faults: the server killed (SIGKILL, no shutdown) and started again.
   restart-rabbitmq) rabbit_down; rabbit_up ;;
+  # The outage test's faults: the broker stopped (no kill) and started again.
+  stop-rabbitmq) rabbit_down ;;
+  start-rabbitmq) rabbit_up ;;
   crash-postgres)
     # Immediate shutdown: every backend killed at once, no checkpoint; the restart runs crash recovery.
     log "PostgreSQL: immediate shutdown (as a crash)"

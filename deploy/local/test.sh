@@ -79,13 +79,17 @@ fi
 for project in "${projects[@]}"; do
   log=$(mktemp)
   if [[ "$project" == *EndToEnd* ]]; then
-    e2e_up || { status=1; echo "the end-to-end platform did not start"; continue; }
+    faults=1
+    if ! e2e_up; then
+      status=1; failed=$((failed + 1))
+      echo "  the end-to-end platform did not start: no end-to-end test ran ($ROOT/.run/e2e/logs)" | tee -a "$failures"
+      continue
+    fi
     env VP_TEST_GATEWAY=https://localhost:18443 VP_TEST_GATEWAY_HTTP=http://localhost:18080 \
         VP_TEST_GATEWAY_CA="$ROOT/.run/e2e/certs/gateway.crt" VP_TEST_RABBITMQ_VHOST=e2e VP_TEST_BROKER_KEYS="$ROOT/.run/e2e/keys" VP_TEST_MAIL_DIR="$ROOT/.run/e2e/mail" VP_TEST_TRACE_VIEWER=http://127.0.0.1:18889 \
-      dotnet test "$project" -c Release --no-build -nologo --filter "Category!=Chaos&Category!=BackupSeed&Category!=BackupVerify&Category!=FirstStart" 2>&1 | tee "$log"
+      dotnet test "$project" -c Release --no-build -nologo --filter "Category!=Chaos&Category!=BackupSeed&Category!=BackupVerify&Category!=FirstStart&Category!=Outage" 2>&1 | tee "$log"
     rc=${PIPESTATUS[0]}
     e2e_down
-    faults=1
   else
     # Each project gets a RabbitMQ virtual host of its own, made now and deleted afterwards: durable
     # queues one project's hosts leave behind (with messages for databases that are gone) never
@@ -119,6 +123,11 @@ if [ -n "${faults:-}" ]; then
     failed=$((failed + 1)); status=1
     # The checker's table and the nemesis's faults say more than the assertion.
     { echo "  the chaos test (deploy/local/chaos.sh):"; sed -n '/^ *chaos: /,/^ *{:valid?/p' "$log"; failed_tests "$log"; grep -F "[chaos]" "$log"; } >>"$failures"
+  fi
+  # Broker outages under the running platform (30 s each here; `make outage`: 4 minutes).
+  if deploy/local/outage.sh "${VP_TEST_OUTAGE_AWAY:-30}" 2>&1 | tee "$log"; [ "${PIPESTATUS[0]}" -eq 0 ]; then passed=$((passed + 1)); else
+    failed=$((failed + 1)); status=1
+    { echo "  the outage test (deploy/local/outage.sh):"; failed_tests "$log"; grep -F "[outage]" "$log"; } >>"$failures"
   fi
   if deploy/local/backup-test.sh 2>&1 | tee "$log"; [ "${PIPESTATUS[0]}" -eq 0 ]; then passed=$((passed + 2)); else
     failed=$((failed + 1)); status=1

@@ -22,6 +22,9 @@ public sealed class EchoBackend : IAsyncDisposable
     /// <summary>What its readiness probe answers: the gateway's health checks ask it (they are not forwarded requests).</summary>
     public bool Ready { get; set; } = true;
 
+    /// <summary>The readiness report's body, as the platform's services write it (none: the status code alone).</summary>
+    public string? Readiness { get; set; }
+
     private int _probes;
 
     /// <summary>How often the gateway probed its readiness.</summary>
@@ -45,6 +48,7 @@ public sealed class EchoBackend : IAsyncDisposable
             {
                 Interlocked.Increment(ref backend._probes);
                 context.Response.StatusCode = backend.Ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
+                if (backend.Readiness is { } readiness) await context.Response.WriteAsync(readiness);
                 return;
             }
             backend.Requests.Enqueue((context.Request.Method,

@@ -289,6 +289,28 @@ public sealed class GatewayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Gateway_readiness_is_degraded_naming_the_instance_and_check_while_a_service_is_not_fully_healthy()
+    {
+        _intake.Readiness = """{"status":"Degraded","checks":[{"name":"npgsql","status":"Healthy"},{"name":"masstransit-bus","status":"Unhealthy"}]}""";
+        try
+        {
+            var degraded = await Https().GetAsync("/health/ready");
+            Assert.Equal(HttpStatusCode.OK, degraded.StatusCode); // still routed to: the service answers
+            var report = await degraded.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal("Degraded", report.GetProperty("status").GetString());
+            var backends = report.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "backends");
+            Assert.Contains("masstransit-bus Unhealthy", backends.GetProperty("description").GetString());
+            Assert.DoesNotContain("npgsql", backends.GetProperty("description").GetString());
+        }
+        finally
+        {
+            _intake.Readiness = null;
+        }
+        var healthy = await (await Https().GetAsync("/health/ready")).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Healthy", healthy.GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task Https_answers_carry_hsts_and_security_headers()
     {
         var response = await Https().GetAsync("/api/reports/VR-2026-000001");

@@ -15,7 +15,7 @@ namespace VulnPlatform.ServiceDefaults.Messaging;
 /// <item>its <b>park</b>, <c>{service}.unroutable</c> (exchange and queue): the broker policy
 /// <c>vp-unroutable-{service}</c> (set with the service's broker user) makes it the alternate exchange
 /// of the service's contract exchanges, so an event published while no queue at all is bound is kept
-/// there instead of being dropped; readiness and <c>vulnplatform.relay.unroutable</c> report it;</item>
+/// there instead of being dropped (up to <see cref="ParkLimit"/>); readiness and <c>vulnplatform.relay.unroutable</c> report it;</item>
 /// <item>its <b>marker</b>, the exchange <c>{service}.topology</c>, declared once every queue of the
 /// service is declared and bound: the relays of the platform publish nothing before every platform
 /// service's marker exists (<see cref="MissingAsync"/>), so an event is never published before the
@@ -28,6 +28,9 @@ public sealed class BrokerTopology(
     private readonly SemaphoreSlim _connecting = new(1, 1);
     private IConnection? _connection;
     private volatile bool _complete;
+
+    /// <summary>The most events a park keeps (the oldest are dropped past it).</summary>
+    public const int ParkLimit = 100_000;
 
     public static string MarkerOf(string service) => $"{service}.topology";
 
@@ -45,7 +48,9 @@ public sealed class BrokerTopology(
                 durable: true, autoDelete: false, cancellationToken: cancellationToken);
         }
         await channel.ExchangeDeclareAsync(Park, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: cancellationToken);
-        var arguments = options.Value.QuorumQueues ? new Dictionary<string, object?> { ["x-queue-type"] = "quorum" } : null;
+        // Bounded: a contract nobody subscribes to parks every event of it; the oldest go first past this.
+        var arguments = new Dictionary<string, object?> { ["x-max-length"] = ParkLimit };
+        if (options.Value.QuorumQueues) arguments["x-queue-type"] = "quorum";
         await channel.QueueDeclareAsync(Park, durable: true, exclusive: false, autoDelete: false, arguments, cancellationToken: cancellationToken);
         await channel.QueueBindAsync(Park, Park, "", cancellationToken: cancellationToken);
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -15,9 +16,20 @@ namespace VulnPlatform.ServiceDefaults.Messaging;
 /// started again by what runs it (Kubernetes, <c>make up</c>, the chaos test's nemesis), and a new start
 /// gets through.
 /// </summary>
-public sealed class BusStartWatchdog(IOptions<MessagingOptions> options, IHostApplicationLifetime lifetime, ILogger<BusStartWatchdog> logger)
+/// <para>
+/// Once started, it watches the bus's health: every check the bus is not healthy is logged at Warning
+/// with its count; MassTransit reconnects by itself after the broker was away, but not when the broker
+/// refused its login (seen here: consumers that never tried again until restarted by hand). A bus not
+/// healthy for longer than <see cref="MessagingOptions.BusDownLimit"/> ends the process the same way,
+/// so that a new start logs in again.
+/// </para>
+public sealed class BusStartWatchdog(
+    IOptions<MessagingOptions> options, IHostApplicationLifetime lifetime, IServiceProvider services, ILogger<BusStartWatchdog> logger)
     : BackgroundService, IBusObserver
 {
+    /// <summary>How often the bus's health is read once it started.</summary>
+    public static readonly TimeSpan HealthInterval = TimeSpan.FromSeconds(5);
+
     /// <summary>The exit code of a process ended this way (EX_TEMPFAIL: start it again).</summary>
     public const int ExitCode = 75;
 
@@ -41,16 +53,61 @@ public sealed class BusStartWatchdog(IOptions<MessagingOptions> options, IHostAp
                 await hostStarted.Task.WaitAsync(stoppingToken);
             }
             await _started.Task.WaitAsync(timeout, stoppingToken);
-            return;
         }
         catch (TimeoutException)
         {
+            logger.LogCritical("The message bus did not start within {Timeout}; ending the process (exit code {ExitCode}) so that it is started again.", timeout, ExitCode);
+            End();
+            return;
         }
         catch (OperationCanceledException)
         {
             return; // stopping anyway
         }
-        logger.LogCritical("The message bus did not start within {Timeout}; ending the process (exit code {ExitCode}) so that it is started again.", timeout, ExitCode);
+        try
+        {
+            await WatchHealthAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // stopping
+        }
+    }
+
+    private async Task WatchHealthAsync(CancellationToken stoppingToken)
+    {
+        var limit = options.Value.BusDownLimit;
+        var bus = services.GetRequiredService<IBusControl>();
+        // Real time, never a test's moved clock: an outage is measured as it is lived.
+        var time = TimeProvider.System;
+        using var timer = new PeriodicTimer(HealthInterval, time);
+        DateTimeOffset? downSince = null;
+        var checks = 0;
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            var health = bus.CheckHealth();
+            if (health.Status == BusHealthStatus.Healthy)
+            {
+                if (downSince is not null) logger.LogInformation("The message bus is healthy again after {Checks} check(s)", checks);
+                downSince = null;
+                checks = 0;
+                continue;
+            }
+            downSince ??= time.GetUtcNow();
+            checks++;
+            var down = time.GetUtcNow() - downSince.Value;
+            logger.LogWarning("The message bus is {Status} (check {Check}, for {Down:F0} s): {Description}", health.Status, checks, down.TotalSeconds, health.Description);
+            if (limit > TimeSpan.Zero && down > limit)
+            {
+                logger.LogCritical("The message bus has not been healthy for {Limit}; ending the process (exit code {ExitCode}) so that it is started again.", limit, ExitCode);
+                End();
+                return;
+            }
+        }
+    }
+
+    private void End()
+    {
         Environment.ExitCode = ExitCode;
         _ = KillUnlessStoppedAsync();
         lifetime.StopApplication();
@@ -68,9 +125,16 @@ public sealed class BusStartWatchdog(IOptions<MessagingOptions> options, IHostAp
         {
             return; // stopped in time
         }
-        logger.LogCritical("The process did not stop within {Grace}; killing it.", StopGrace);
+        logger.LogCritical("The process did not stop within {Grace}; ending it at once (exit code {ExitCode}).", StopGrace, ExitCode);
+        await Task.Delay(TimeSpan.FromMilliseconds(200)); // the console logger writes from a queue
+        // Still exit code 75, so that what runs the process starts it again (a kill would read as an
+        // operator's); without the host's shutdown handlers, one of which is what hangs.
+        if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS()) ImmediateExit(ExitCode);
         Process.GetCurrentProcess().Kill();
     }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "_exit")]
+    private static extern void ImmediateExit(int status);
 
     public Task PostStart(IBus bus, Task<BusReady> busReady)
     {

@@ -29,6 +29,13 @@ public sealed class MessagingOptions
     /// </summary>
     public bool AwaitPlatformTopology { get; set; } = true;
 
+    /// <summary>
+    /// How long the bus may stay unhealthy after it started (broker away, or refusing the service's login)
+    /// before the process ends itself to be started again (<see cref="BusStartWatchdog"/>); zero: never.
+    /// Longer than most broker restarts, after which MassTransit reconnects by itself.
+    /// </summary>
+    public TimeSpan BusDownLimit { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>How long the relay may stand still while events wait before readiness reports it.</summary>
     public TimeSpan RelayStallAfter { get; set; } = TimeSpan.FromMinutes(2);
 

@@ -15,8 +15,9 @@ namespace VulnPlatform.ServiceDefaults.Messaging;
 /// What operators watch of the relay: <c>vulnplatform.relay.published</c> (messages the broker
 /// confirmed), <c>vulnplatform.relay.lag</c> (events appended but not yet past the relay),
 /// <c>vulnplatform.relay.dead_letters</c> (events waiting for an operator). Readiness reports
-/// Degraded while dead letters wait, and while the relay stands still with events behind it for
-/// longer than <see cref="MessagingOptions.RelayStallAfter"/>.
+/// Degraded while dead letters wait, while it waits for the platform's queues (<see cref="BrokerTopology"/>),
+/// and while the relay stands still with events behind it for longer than <see cref="MessagingOptions.RelayStallAfter"/>;
+/// events parked because no queue was bound are counted in its description and <c>vulnplatform.relay.unroutable</c>.
 /// </summary>
 public sealed class RelayMonitor : BackgroundService, IHealthCheck
 {
@@ -107,8 +108,9 @@ public sealed class RelayMonitor : BackgroundService, IHealthCheck
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // A service that publishes nothing (Notification) has no relay: nothing to watch.
+        if (!Relays) return;
         using var timer = new PeriodicTimer(Interval, _time);
-        var publishes = _services.GetRequiredService<IIntegrationEventMap>().ContractTypes.Count > 0;
         var tick = 0;
         do
         {
@@ -120,7 +122,7 @@ public sealed class RelayMonitor : BackgroundService, IHealthCheck
             {
                 _logger.LogDebug(e, "Could not read the relay's progress");
             }
-            if (publishes && tick++ % ParkEveryTicks == 0) await CountParkAsync(stoppingToken);
+            if (tick++ % ParkEveryTicks == 0) await CountParkAsync(stoppingToken);
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
@@ -142,8 +144,11 @@ public sealed class RelayMonitor : BackgroundService, IHealthCheck
         }
     }
 
+    private bool Relays => _services.GetRequiredService<IIntegrationEventMap>().ContractTypes.Count > 0;
+
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        if (!Relays) return Task.FromResult(HealthCheckResult.Healthy("publishes no integration events"));
         var problems = new List<string>();
         if (DeadLetters > 0)
         {
@@ -153,17 +158,18 @@ public sealed class RelayMonitor : BackgroundService, IHealthCheck
         {
             problems.Add($"the relay publishes nothing until these services declared their queues: {string.Join(", ", awaited)} (deploy-topology)");
         }
-        if (Unroutable > 0)
-        {
-            problems.Add($"{Unroutable} event(s) were published while no queue was bound; they wait in {_services.GetRequiredService<BrokerTopology>().Park}");
-        }
         var still = _time.GetUtcNow() - _progressSince;
         if (Lag > 0 && still > _options.Value.RelayStallAfter)
         {
             problems.Add($"the relay has not advanced for {still.TotalSeconds:F0} s with {Lag} event(s) waiting");
         }
+        // Parked events are kept, not lost, and nothing is broken: every platform queue exists before the
+        // relay publishes, so a parked event is one of a contract nobody subscribes to (yet). Said, not degraded.
+        var parked = Unroutable > 0
+            ? $"; {Unroutable} event(s) were published while no queue was bound; they wait in {_services.GetRequiredService<BrokerTopology>().Park}"
+            : "";
         return Task.FromResult(problems.Count == 0
-            ? HealthCheckResult.Healthy($"lag {Lag}")
-            : HealthCheckResult.Degraded(string.Join("; ", problems)));
+            ? HealthCheckResult.Healthy($"lag {Lag}{parked}")
+            : HealthCheckResult.Degraded(string.Join("; ", problems) + parked));
     }
 }

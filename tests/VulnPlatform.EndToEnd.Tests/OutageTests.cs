@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using VulnPlatform.Testing;
+using Xunit.Abstractions;
+
+namespace VulnPlatform.EndToEnd.Tests;
+
+/// <summary>
+/// The broker goes away under a running platform and comes back, no process killed
+/// (<c>deploy/local/outage.sh</c>; <c>make outage</c> keeps it away 4 minutes, the test command 30 s):
+/// every service is healthy again within 2 minutes with its relay caught up, and every report
+/// submitted before, during and after the outage is triaged and receipted exactly once. Then the
+/// same while the broker refuses the services' logins.
+/// </summary>
+[Trait("Category", "Outage")]
+public sealed class OutageTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Recovery = TimeSpan.FromMinutes(2);
+
+    private static string Required(string name) => Environment.GetEnvironmentVariable(name)
+        ?? throw new InvalidOperationException($"{name} is not set: run deploy/local/outage.sh.");
+
+    private static TimeSpan Away => TimeSpan.FromSeconds(int.Parse(Required("VP_TEST_OUTAGE_AWAY")));
+
+    private static readonly string[] Services = ["identity", "intake", "triage", "notification", "vendorcoordination", "disclosure"];
+
+    [Fact]
+    public async Task Every_service_recovers_by_itself_from_a_broker_away_and_a_broker_refusing_logins_and_no_report_is_lost_or_doubled()
+    {
+        var analyst = await StaffAccounts.TokenAsync("analyst");
+        var reports = new List<(string TrackingNumber, string Reporter)>();
+
+        await OutageAsync("RabbitMQ stopped", reports,
+            stop: () => RunAsync("deploy/local/servers.sh", "stop-rabbitmq"),
+            start: () => RunAsync("deploy/local/servers.sh", "start-rabbitmq"));
+
+        var keys = Required("VP_TEST_BROKER_KEYS");
+        await OutageAsync("RabbitMQ refusing the services' logins", reports,
+            stop: async () =>
+            {
+                foreach (var service in Services) await RunAsync("deploy/local/servers.sh", "rabbitmqctl", "change_password", $"vp-{service}", Guid.NewGuid().ToString("N"));
+                await RunAsync("deploy/local/servers.sh", "restart-rabbitmq"); // every connection is made again, and refused
+            },
+            start: async () =>
+            {
+                foreach (var service in Services)
+                {
+                    var password = (await File.ReadAllTextAsync(Path.Combine(keys, $"broker-{service}"))).Trim();
+                    await RunAsync("deploy/local/servers.sh", "rabbitmqctl", "change_password", $"vp-{service}", password);
+                }
+            });
+
+        using var api = Platform.Client();
+        foreach (var (trackingNumber, reporter) in reports)
+        {
+            Assert.True(await Eventually.HoldsAsync(async () =>
+                (await api.SendAsync(Platform.Bearer(HttpMethod.Get, $"/api/triage/cases/{trackingNumber}", analyst))).StatusCode == HttpStatusCode.OK,
+                TimeSpan.FromSeconds(60)), $"Triage did not open {trackingNumber}");
+            Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(Receipts(reporter, trackingNumber) > 0), TimeSpan.FromSeconds(60)),
+                $"no receipt for {trackingNumber}");
+        }
+        // Every receipt went out; none twice (a repeat would be in the mail folder by now, behind the others).
+        Assert.All(reports, r => Assert.Equal(1, Receipts(r.Reporter, r.TrackingNumber)));
+        output.WriteLine($"{reports.Count} reports triaged and receipted exactly once");
+    }
+
+    private async Task OutageAsync(string what, List<(string, string)> reports, Func<Task> stop, Func<Task> start)
+    {
+        using var api = Platform.Client();
+        for (var i = 0; i < 3; i++) reports.Add(await SubmitAsync(api, $"before: {what}"));
+
+        await stop();
+        var away = Stopwatch.StartNew();
+        output.WriteLine($"{what}: for {Away.TotalSeconds:F0} s");
+        // While it lasts, reports are still accepted (Intake stores first, relays later), and the
+        // platform says the bus is down: the services' readiness, and the gateway's with them.
+        Assert.True(await Eventually.HoldsAsync(async () => (await ReadinessAsync()).Any(r => r.Contains("masstransit-bus")), TimeSpan.FromSeconds(60)),
+            "no service reported its bus down");
+        var gateway = await (await api.GetAsync("/health/ready")).Content.ReadAsStringAsync();
+        Assert.DoesNotContain("\"status\":\"Healthy\"", gateway[..Math.Min(gateway.Length, 30)]);
+        for (var i = 0; i < 3; i++) reports.Add(await SubmitAsync(api, $"during: {what}"));
+        var left = Away - away.Elapsed;
+        if (left > TimeSpan.Zero) await Task.Delay(left); // the outage's length is the scenario, not a wait for an effect
+
+        await start();
+        var back = Stopwatch.StartNew();
+        for (var i = 0; i < 3; i++) reports.Add(await SubmitAsync(api, $"after: {what}"));
+        string[] last = [];
+        var healthy = await Eventually.HoldsAsync(async () =>
+        {
+            last = await ReadinessAsync();
+            // Healthy, and each relay caught up ("lag 0", perhaps with what it parked; Notification relays nothing).
+            return last.All(r => r.StartsWith("{\"status\":\"Healthy\"", StringComparison.Ordinal)
+                && (r.Contains("\"description\":\"lag 0") || r.Contains("publishes no integration events")));
+        }, Recovery);
+        Assert.True(healthy, $"{what}: not every service was healthy with its relay caught up within {Recovery}:\n{string.Join("\n", last)}");
+        output.WriteLine($"{what}: every service healthy, relays caught up, {back.Elapsed.TotalSeconds:F0} s after the broker was back");
+        Assert.True(await Eventually.HoldsAsync(async () =>
+            (await (await api.GetAsync("/health/ready")).Content.ReadAsStringAsync()).StartsWith("{\"status\":\"Healthy\"", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(30)), "the gateway's readiness did not follow the services'");
+    }
+
+    private static async Task<(string, string)> SubmitAsync(HttpClient api, string when)
+    {
+        var reporter = $"outage.{Guid.NewGuid():N}@example.org";
+        HttpResponseMessage? submitted = null;
+        Assert.True(await Eventually.HoldsAsync(async () =>
+        {
+            submitted = await api.PostAsJsonAsync("/api/reports", new
+            {
+                kind = "vulnerability", title = $"Path traversal in exports ({when})", description = "The file parameter walks out of the export folder.",
+                product = new { vendor = "Us", name = "Portal", version = "5.3" }, thirdParty = false, stepsToReproduce = "/export?file=../../etc/passwd",
+                impact = "Any file readable by the service.", reporter = new { name = "Outage Reporter", email = reporter, language = "en" },
+            });
+            return submitted.StatusCode == HttpStatusCode.Created;
+        }, TimeSpan.FromSeconds(10)), $"a report was refused {when}: {(int?)submitted?.StatusCode}");
+        return ((await submitted!.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("trackingNumber").GetString()!, reporter);
+    }
+
+    private static int Receipts(string reporter, string trackingNumber) =>
+        Mail.To(reporter).Count(m => (m.TextBody ?? "").Contains(trackingNumber));
+
+    private static async Task<string[]> ReadinessAsync()
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        return await Task.WhenAll(Required("VP_TEST_READINESS").Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(async url =>
+        {
+            try
+            {
+                return await (await client.GetAsync(url)).Content.ReadAsStringAsync();
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                return $"{url}: not answering";
+            }
+        }));
+    }
+
+    private static async Task RunAsync(string script, params string[] args)
+    {
+        using var process = Process.Start(new ProcessStartInfo("bash", [script, .. args])
+        {
+            WorkingDirectory = Required("VP_TEST_ROOT"), RedirectStandardOutput = true, RedirectStandardError = true,
+        })!;
+        var error = process.StandardError.ReadToEndAsync();
+        await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"{script} {string.Join(' ', args)}: exit {process.ExitCode}: {await error}");
+    }
+}
