@@ -31,6 +31,9 @@ public static class DisclosureModule
             });
         builder.AddPlatformAuthentication(ServiceName);
         builder.AddEncryptionAtRest();
+        // Pen-test NDAs and downloads record the client's address as the gateway forwarded it (X-Forwarded-For
+        // believed only from loopback and Disclosure:TrustedProxies).
+        builder.Services.TrustForwardedFor(builder.Configuration, "Disclosure:TrustedProxies", forwardLimit: 1);
         builder.Services.Configure<Pentest.PentestOptions>(builder.Configuration.GetSection(Pentest.PentestOptions.Section));
         var authorization = builder.Services.AddAuthorizationBuilder();
         AdvisoryEndpoints.AddPolicies(authorization);

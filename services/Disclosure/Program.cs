@@ -17,6 +17,7 @@ if (args.FirstOrDefault() == TopologyDeployment.Command)
     return await TopologyDeployment.DeployAsync(app.Services);
 }
 
+app.UseForwardedHeaders();
 app.UseProblemDetailsDefaults();
 app.UsePlatformAuthentication();
 app.MapDefaultEndpoints();

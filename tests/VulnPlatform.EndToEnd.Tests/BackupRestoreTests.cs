@@ -48,9 +48,7 @@ public sealed class BackupRestoreTests
         Assert.Equal(HttpStatusCode.Created, uploaded.StatusCode);
         var attachmentId = (await uploaded.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("attachments")[0].GetProperty("id").GetGuid();
 
-        Assert.True(await Eventually.HoldsAsync(async () =>
-            (await api.SendAsync(Platform.Bearer(HttpMethod.Get, $"/api/triage/cases/{trackingNumber}", analyst))).StatusCode == HttpStatusCode.OK,
-            TimeSpan.FromSeconds(30)), "Triage did not open the case");
+        await Platform.OpenedCaseAsync(trackingNumber, analyst);
 
         var advisoryId = await DisclosureJourneyTests.DraftAdvisoryAsync(api, coordinator, trackingNumber);
         var at = DateTimeOffset.UtcNow.AddSeconds(3);

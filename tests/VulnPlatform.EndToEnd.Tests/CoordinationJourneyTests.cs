@@ -40,25 +40,8 @@ public sealed class CoordinationJourneyTests
         var trackingNumber = report.GetProperty("trackingNumber").GetString()!;
 
         // Triage: acknowledge, then name the third party (coordinators work triage too).
-        string? etag = null;
-        Assert.True(await Eventually.HoldsAsync(async () =>
-        {
-            var response = await api.SendAsync(Platform.Bearer(HttpMethod.Get, $"/api/triage/cases/{trackingNumber}", coordinator));
-            etag = response.Headers.ETag?.Tag;
-            return response.StatusCode == HttpStatusCode.OK;
-        }, TimeSpan.FromSeconds(30)), "Triage did not open the case");
-        foreach (var (action, body) in new (string, object)[]
-        {
-            ("acknowledge", new { message = "Thank you; we are contacting the router's maker." }),
-            ("third-party", new { vendor = $"Router Maker {suffix}", product = $"HomeRouter {suffix}" }),
-        })
-        {
-            var command = Platform.Bearer(HttpMethod.Post, $"/api/triage/cases/{trackingNumber}/{action}", coordinator, JsonContent.Create(body));
-            command.Headers.TryAddWithoutValidation("If-Match", etag);
-            var answered = await api.SendAsync(command);
-            Assert.True(answered.StatusCode == HttpStatusCode.OK, await answered.Content.ReadAsStringAsync());
-            etag = answered.Headers.ETag?.Tag;
-        }
+        await Platform.CaseCommandAsync(trackingNumber, coordinator, "acknowledge", new { message = "Thank you; we are contacting the router's maker." });
+        await Platform.CaseCommandAsync(trackingNumber, coordinator, "third-party", new { vendor = $"Router Maker {suffix}", product = $"HomeRouter {suffix}" });
 
         JsonElement opened = default;
         Assert.True(await Eventually.HoldsAsync(async () =>

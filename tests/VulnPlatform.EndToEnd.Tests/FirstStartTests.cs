@@ -49,10 +49,7 @@ public sealed class FirstStartTests
             "The receipt did not arrive");
         Assert.Contains(Mail.To(reporter), m => (m.TextBody ?? "").Contains(trackingNumber));
         var analyst = await StaffAccounts.TokenAsync("analyst");
-        using var api = Platform.Client();
-        Assert.True(await Eventually.HoldsAsync(async () =>
-            (await api.SendAsync(Platform.Bearer(HttpMethod.Get, $"/api/triage/cases/{trackingNumber}", analyst))).StatusCode == HttpStatusCode.OK,
-            TimeSpan.FromSeconds(30)), "Triage did not open the case");
+        await Platform.OpenedCaseAsync(trackingNumber, analyst);
         Assert.True(await Eventually.HoldsAsync(async () =>
             !(await intake.GetStringAsync("/health/ready")).Contains("declared their queues"), TimeSpan.FromSeconds(30)),
             "Intake's readiness still waits for the topology");

@@ -52,12 +52,9 @@ public sealed class OutageTests(ITestOutputHelper output)
                 }
             });
 
-        using var api = Platform.Client();
         foreach (var (trackingNumber, reporter) in reports)
         {
-            Assert.True(await Eventually.HoldsAsync(async () =>
-                (await api.SendAsync(Platform.Bearer(HttpMethod.Get, $"/api/triage/cases/{trackingNumber}", analyst))).StatusCode == HttpStatusCode.OK,
-                TimeSpan.FromSeconds(60)), $"Triage did not open {trackingNumber}");
+            await Platform.OpenedCaseAsync(trackingNumber, analyst, TimeSpan.FromSeconds(60));
             Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(Receipts(reporter, trackingNumber) > 0), TimeSpan.FromSeconds(60)),
                 $"no receipt for {trackingNumber}");
         }

@@ -44,18 +44,26 @@ public static class Platform
     private static string Required(string name) => Environment.GetEnvironmentVariable(name)
         ?? throw new InvalidOperationException($"{name} is not set: run the end-to-end tests with `make test`, which starts the platform for them.");
 
-    /// <summary>A triage command on a case (acknowledge, validate, …) once Triage has opened it, with its current ETag; it must succeed.</summary>
-    public static async Task CaseCommandAsync(string trackingNumber, string analyst, string action, object body)
+    /// <summary>Waits until Triage has opened the case (Intake's relay published the report); its current ETag.</summary>
+    public static async Task<string?> OpenedCaseAsync(string trackingNumber, string staff, TimeSpan? timeout = null)
     {
         using var api = Platform.Client();
         string? etag = null;
         Assert.True(await Eventually.HoldsAsync(async () =>
         {
-            var response = await api.SendAsync(Platform.Bearer(HttpMethod.Get, $"/api/triage/cases/{trackingNumber}", analyst));
+            var response = await api.SendAsync(Platform.Bearer(HttpMethod.Get, $"/api/triage/cases/{trackingNumber}", staff));
             etag = response.Headers.ETag?.Tag;
             return response.StatusCode == HttpStatusCode.OK;
-        }, TimeSpan.FromSeconds(30)), "Triage did not open the case");
-        var command = Platform.Bearer(HttpMethod.Post, $"/api/triage/cases/{trackingNumber}/{action}", analyst, JsonContent.Create(body));
+        }, timeout ?? TimeSpan.FromSeconds(30)), $"Triage did not open the case {trackingNumber}");
+        return etag;
+    }
+
+    /// <summary>A triage command on a case (acknowledge, validate, …) once Triage has opened it, with its current ETag; it must succeed.</summary>
+    public static async Task CaseCommandAsync(string trackingNumber, string staff, string action, object body)
+    {
+        var etag = await OpenedCaseAsync(trackingNumber, staff);
+        using var api = Platform.Client();
+        var command = Platform.Bearer(HttpMethod.Post, $"/api/triage/cases/{trackingNumber}/{action}", staff, JsonContent.Create(body));
         command.Headers.TryAddWithoutValidation("If-Match", etag);
         var answer = await api.SendAsync(command);
         Assert.True(answer.StatusCode == HttpStatusCode.OK, await answer.Content.ReadAsStringAsync());

@@ -31,20 +31,9 @@ public sealed class TriageJourneyTests
         var report = await submitted.Content.ReadFromJsonAsync<JsonElement>();
         var trackingNumber = report.GetProperty("trackingNumber").GetString()!;
 
-        // Intake's relay publishes the report; Triage opens the case.
-        string? etag = null;
-        Assert.True(await Eventually.HoldsAsync(async () =>
-        {
-            var response = await api.SendAsync(Platform.Bearer(HttpMethod.Get, $"/api/triage/cases/{trackingNumber}", analyst));
-            etag = response.Headers.ETag?.Tag;
-            return response.StatusCode == HttpStatusCode.OK;
-        }, TimeSpan.FromSeconds(30)), "Triage did not open the case");
-
-        var acknowledge = Platform.Bearer(HttpMethod.Post, $"/api/triage/cases/{trackingNumber}/acknowledge", analyst,
-            JsonContent.Create(new { message = "Thank you. We reproduced the first step and are looking further." }));
-        acknowledge.Headers.TryAddWithoutValidation("If-Match", etag);
-        var acknowledged = await api.SendAsync(acknowledge);
-        Assert.True(acknowledged.StatusCode == HttpStatusCode.OK, await acknowledged.Content.ReadAsStringAsync());
+        // Intake's relay publishes the report; Triage opens the case, and the analyst acknowledges it.
+        await Platform.CaseCommandAsync(trackingNumber, analyst, "acknowledge",
+            new { message = "Thank you. We reproduced the first step and are looking further." });
 
         // Triage's relay publishes the acknowledgement; Intake adds it to the reporter's view.
         JsonElement view = default;

@@ -65,31 +65,12 @@ public sealed class IdentityFixture : IAsyncLifetime
             host.ConfigureTestServices(services =>
             {
                 if (clock is not null) services.AddSingleton(clock);
-                services.AddTransient<IStartupFilter, ConnectionFrom>();
+                services.AddTransient<IStartupFilter, TestConnections>();
             });
         });
 
     /// <summary>The header naming the address a test's request comes from (the gateway's, loopback, when absent).</summary>
-    public const string RemoteAddressHeader = "X-Test-Remote-Address";
-
-    /// <summary>
-    /// Gives each in-memory request the connection address it would have: the gateway's (loopback, trusted
-    /// to forward X-Forwarded-For), or the one a test names, as a client reaching Identity directly.
-    /// </summary>
-    private sealed class ConnectionFrom : IStartupFilter
-    {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-        {
-            app.Use((context, following) =>
-            {
-                context.Connection.RemoteIpAddress = context.Request.Headers.TryGetValue(RemoteAddressHeader, out var remote)
-                    ? System.Net.IPAddress.Parse(remote.ToString())
-                    : System.Net.IPAddress.Loopback;
-                return following(context);
-            });
-            next(app);
-        };
-    }
+    public const string RemoteAddressHeader = TestConnections.RemoteAddressHeader;
 
     /// <summary>A browser of its own (cookie jar), on https://localhost, redirects not followed.</summary>
     public Browser Browser() => new(_factory!.CreateClient(new WebApplicationFactoryClientOptions

@@ -54,6 +54,7 @@ public sealed class ServiceInstances<TProgram> : IAsyncDisposable where TProgram
             {
                 services.AddSingleton(_clock);
                 _tokens.TrustedBy(services);
+                services.AddTransient<IStartupFilter, TestConnections>(); // requests come from the gateway, or from where a test says
             });
         });
         _ = instance.Server;

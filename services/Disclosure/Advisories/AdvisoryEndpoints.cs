@@ -196,8 +196,8 @@ public static class AdvisoryEndpoints
         if (await UnreviewedAsync(session, trackingNumber, ct) is { Count: > 0 } unreviewed)
         {
             // No override: the reporter's raw text never goes public without a coordinator having read it.
-            return Results.Problem(statusCode: StatusCodes.Status409Conflict, type: ProblemTypes.Base + ReporterWordsUnreviewed, title: "The reporter's words are not reviewed",
-                detail: $"{string.Join(", ", unreviewed)} still carry the reporter's own words as drafted (title, summary): open each, read and save it, then schedule.",
+            return Results.Problem(statusCode: StatusCodes.Status409Conflict, type: ProblemTypes.Base + ReporterWords.Unreviewed, title: "The reporter's words are not reviewed",
+                detail: ReporterWords.Detail(unreviewed) + " Then schedule.",
                 extensions: new Dictionary<string, object?> { ["advisories"] = unreviewed });
         }
         var facts = trackingNumber.Length <= 32 ? await session.Query<CaseFacts>().FirstOrDefaultAsync(f => f.TrackingNumber == trackingNumber, ct) : null;
@@ -281,14 +281,10 @@ public static class AdvisoryEndpoints
         };
     }
 
-    /// <summary>The problem type (and hold reason) when a set's advisories still carry the reporter's words unread.</summary>
-    public const string ReporterWordsUnreviewed = "reporter-words-unreviewed";
-
     /// <summary>The public ids of the case's advisories with fields still in the reporter's own words.</summary>
     private static async Task<IReadOnlyList<string>> UnreviewedAsync(IQuerySession session, string trackingNumber, CancellationToken ct) =>
         trackingNumber.Length > 32 ? []
-            : (await session.Query<Advisory>().Where(a => a.TrackingNumber == trackingNumber).ToListAsync(ct))
-                .Where(a => a.Unreviewed.Count > 0).Select(a => a.PublicId).Order(StringComparer.Ordinal).ToList();
+            : ReporterWords.UnreviewedOf(await session.Query<Advisory>().Where(a => a.TrackingNumber == trackingNumber).ToListAsync(ct));
 
     private static async Task<SetView?> SetAsync(IQuerySession session, string trackingNumber, CancellationToken ct)
     {

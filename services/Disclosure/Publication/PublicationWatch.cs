@@ -57,11 +57,9 @@ public sealed class PublicationWatch(IDocumentStore store, TimeProvider time, IO
         {
             var facts = await session.LoadAsync<Facts.CaseFacts>(id, cancellationToken);
             // An advisory drafted into the set after it was scheduled still has the reporter's words as they wrote them.
-            var unreviewed = (await session.Query<Advisories.Advisory>().Where(a => a.SetId == id).ToListAsync(cancellationToken))
-                .Where(a => a.Unreviewed.Count > 0).Select(a => a.PublicId).Order(StringComparer.Ordinal).ToList();
+            var unreviewed = Advisories.ReporterWords.UnreviewedOf(await session.Query<Advisories.Advisory>().Where(a => a.SetId == id).ToListAsync(cancellationToken));
             var refusal = unreviewed.Count > 0
-                ? new GuardRefusal(Advisories.AdvisoryEndpoints.ReporterWordsUnreviewed,
-                    $"{string.Join(", ", unreviewed)} still carry the reporter's own words as drafted (title, summary); a coordinator must read and save them.")
+                ? new GuardRefusal(Advisories.ReporterWords.Unreviewed, Advisories.ReporterWords.Detail(unreviewed))
                 : await guard.CheckAsync(id, facts, published.Select(p => p.Content), cancellationToken, published.SelectMany(p => p.Revisions.Select(r => r.Summary)));
             if (refusal is { Unavailable: true } && time.Instant - now > options.Value.UncheckedHoldMargin) return []; // asked again next round
             if (refusal is not null)
