@@ -98,6 +98,23 @@ public sealed class BrokerTopology(
         }
     }
 
+    /// <summary>Whether the broker takes the service's login now (a channel opens).</summary>
+    public async Task<bool> ReachableAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(5));
+            await using var channel = await ChannelAsync(timeout.Token);
+            return channel.IsOpen;
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.LogDebug(e, "The broker does not take the service's login");
+            return false;
+        }
+    }
+
     private async Task<IChannel> ChannelAsync(CancellationToken cancellationToken)
     {
         await _connecting.WaitAsync(cancellationToken);

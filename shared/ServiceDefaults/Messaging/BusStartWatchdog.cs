@@ -20,8 +20,9 @@ namespace VulnPlatform.ServiceDefaults.Messaging;
 /// Once started, it watches the bus's health: every check the bus is not healthy is logged at Warning
 /// with its count; MassTransit reconnects by itself after the broker was away, but not when the broker
 /// refused its login (seen here: consumers that never tried again until restarted by hand). A bus not
-/// healthy for longer than <see cref="MessagingOptions.BusDownLimit"/> ends the process the same way,
-/// so that a new start logs in again.
+/// healthy for longer than <see cref="MessagingOptions.BusDownLimit"/>, or for <see cref="MessagingOptions.BusRecoveryGrace"/>
+/// after the broker takes the service's login again (seen here too: endpoints still not back a minute
+/// after a 30-second outage), ends the process the same way, so that a new start logs in again.
 /// </para>
 public sealed class BusStartWatchdog(
     IOptions<MessagingOptions> options, IHostApplicationLifetime lifetime, IServiceProvider services, ILogger<BusStartWatchdog> logger)
@@ -81,7 +82,9 @@ public sealed class BusStartWatchdog(
         // Real time, never a test's moved clock: an outage is measured as it is lived.
         var time = TimeProvider.System;
         using var timer = new PeriodicTimer(HealthInterval, time);
-        DateTimeOffset? downSince = null;
+        var grace = options.Value.BusRecoveryGrace;
+        var topology = services.GetRequiredService<BrokerTopology>();
+        DateTimeOffset? downSince = null, reachableSince = null;
         var checks = 0;
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
@@ -89,17 +92,27 @@ public sealed class BusStartWatchdog(
             if (health.Status == BusHealthStatus.Healthy)
             {
                 if (downSince is not null) logger.LogInformation("The message bus is healthy again after {Checks} check(s)", checks);
-                downSince = null;
+                downSince = reachableSince = null;
                 checks = 0;
                 continue;
             }
-            downSince ??= time.GetUtcNow();
+            var now = time.GetUtcNow();
+            downSince ??= now;
             checks++;
-            var down = time.GetUtcNow() - downSince.Value;
-            logger.LogWarning("The message bus is {Status} (check {Check}, for {Down:F0} s): {Description}", health.Status, checks, down.TotalSeconds, health.Description);
+            var down = now - downSince.Value;
+            // The broker takes this service's login again, yet the bus has not come back by itself.
+            reachableSince = await topology.ReachableAsync(stoppingToken) ? reachableSince ?? now : null;
+            logger.LogWarning("The message bus is {Status} (check {Check}, for {Down:F0} s; the broker {Reachable}): {Description}",
+                health.Status, checks, down.TotalSeconds, reachableSince is null ? "refuses or is away" : "accepts the service's login", health.Description);
             if (limit > TimeSpan.Zero && down > limit)
             {
                 logger.LogCritical("The message bus has not been healthy for {Limit}; ending the process (exit code {ExitCode}) so that it is started again.", limit, ExitCode);
+                End();
+                return;
+            }
+            if (grace > TimeSpan.Zero && reachableSince is { } since && now - since > grace)
+            {
+                logger.LogCritical("The broker has accepted the service's login for {Grace}, yet the message bus has not recovered; ending the process (exit code {ExitCode}) so that it is started again.", grace, ExitCode);
                 End();
                 return;
             }

@@ -36,6 +36,12 @@ public sealed class MessagingOptions
     /// </summary>
     public TimeSpan BusDownLimit { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How long the bus may stay unhealthy while the broker accepts the service's login again (it came
+    /// back) before the process ends itself to be started again; zero: only <see cref="BusDownLimit"/>.
+    /// </summary>
+    public TimeSpan BusRecoveryGrace { get; set; } = TimeSpan.FromSeconds(45);
+
     /// <summary>How long the relay may stand still while events wait before readiness reports it.</summary>
     public TimeSpan RelayStallAfter { get; set; } = TimeSpan.FromMinutes(2);
 
