@@ -16,9 +16,9 @@ VHOST=outage
 export VP_RUN_DIR="$RUN" VP_GATEWAY_HTTP_PORT=13080 VP_GATEWAY_HTTPS_PORT=13443 VP_INTAKE_PORT=13101 VP_IDENTITY_PORT=13106 \
   VP_TRIAGE_PORT=13102 VP_NOTIFICATION_PORT=13103 VP_COORDINATION_PORT=13104 VP_DISCLOSURE_PORT=13105 VP_WEB_PORT=13107 \
   VP_TRACE_VIEWER=0 VP_MAIL_PORT=13525 VP_DB_SUFFIX=_outage VP_RABBIT_VHOST=$VHOST VP_SKIP_BUILD=1
-# A bus refused its login stays down until the process starts again: after this long it ends itself
-# (exit 75) and is started again. The default (5 min) is longer than the full run's outage.
-[ "$AWAY" -ge 240 ] || export Messaging__BusDownLimit="${VP_OUTAGE_BUS_DOWN_LIMIT:-00:01:00}"
+# The services run with their defaults: a bus not back 45 s after the broker takes their login again
+# (Messaging:BusRecoveryGrace), or down for 5 minutes (Messaging:BusDownLimit), ends its process, which
+# the platform's supervisor starts again.
 log() { echo "[outage] $*" >&2; }
 
 deploy/local/platform.sh down
