@@ -11,12 +11,6 @@ builder.AddIdentityService();
 
 var app = builder.Build();
 
-// `VulnPlatform.Identity deploy-topology`: declares the service's queues, bindings and exchanges, then ends.
-if (args.FirstOrDefault() == TopologyDeployment.Command)
-{
-    return await TopologyDeployment.DeployAsync(app.Services);
-}
-
 app.UseForwardedHeaders();
 app.UsePublicOriginRequests();
 app.UseProblemDetailsDefaults();
@@ -24,7 +18,7 @@ app.UseIdentityPages();
 app.MapDefaultEndpoints();
 app.MapIdentityEndpoints();
 
-app.Run();
-return Environment.ExitCode; // 0, or what the service set before it stopped itself (BusStartWatchdog)
+// `VulnPlatform.Identity deploy-topology` declares the service's queues, bindings and exchanges, then ends.
+return await app.RunServiceAsync(args);
 
 public partial class Program;

@@ -11,12 +11,6 @@ builder.AddIntake();
 
 var app = builder.Build();
 
-// `VulnPlatform.Intake deploy-topology`: declares the service's queues, bindings and exchanges, then ends.
-if (args.FirstOrDefault() == TopologyDeployment.Command)
-{
-    return await TopologyDeployment.DeployAsync(app.Services);
-}
-
 // `VulnPlatform.Intake rewrap-keys`: an operator command, run with the service's configuration.
 if (args.FirstOrDefault() == DataKeyCommands.Rewrap)
 {
@@ -28,7 +22,7 @@ app.UsePlatformAuthentication();
 app.MapDefaultEndpoints();
 app.MapIntakeApi();
 
-app.Run();
-return Environment.ExitCode; // 0, or what the service set before it stopped itself (BusStartWatchdog)
+// `VulnPlatform.Intake deploy-topology` declares the service's queues, bindings and exchanges, then ends.
+return await app.RunServiceAsync(args);
 
 public partial class Program;

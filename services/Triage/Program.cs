@@ -11,18 +11,12 @@ builder.AddTriage();
 
 var app = builder.Build();
 
-// `VulnPlatform.Triage deploy-topology`: declares the service's queues, bindings and exchanges, then ends.
-if (args.FirstOrDefault() == TopologyDeployment.Command)
-{
-    return await TopologyDeployment.DeployAsync(app.Services);
-}
-
 app.UseProblemDetailsDefaults();
 app.UsePlatformAuthentication();
 app.MapDefaultEndpoints();
 app.MapTriageApi();
 
-app.Run();
-return Environment.ExitCode; // 0, or what the service set before it stopped itself (BusStartWatchdog)
+// `VulnPlatform.Triage deploy-topology` declares the service's queues, bindings and exchanges, then ends.
+return await app.RunServiceAsync(args);
 
 public partial class Program;

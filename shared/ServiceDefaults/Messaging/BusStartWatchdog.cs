@@ -149,9 +149,18 @@ public sealed class BusStartWatchdog(
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "_exit")]
     private static extern void ImmediateExit(int status);
 
+    private readonly TaskCompletionSource _endpointsReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes once the bus says every receive endpoint is ready (its queues declared and bound).</summary>
+    public Task EndpointsReady => _endpointsReady.Task;
+
     public Task PostStart(IBus bus, Task<BusReady> busReady)
     {
         _started.TrySetResult();
+        _ = busReady.ContinueWith(ready =>
+        {
+            if (ready.IsCompletedSuccessfully) _endpointsReady.TrySetResult();
+        }, TaskScheduler.Default);
         return Task.CompletedTask;
     }
 

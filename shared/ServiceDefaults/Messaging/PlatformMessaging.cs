@@ -67,12 +67,7 @@ public static class PlatformMessaging
         }
 
         services.AddSingleton<BrokerTopology>();
-        if (!TopologyDeployment.Requested)
-        {
-            services.AddSingleton<TopologyDeclaration>();
-            services.AddHostedService(sp => sp.GetRequiredService<TopologyDeclaration>());
-            services.AddBusObserver(sp => sp.GetRequiredService<TopologyDeclaration>());
-        }
+        if (!TopologyDeployment.Requested) services.AddHostedService<TopologyDeclaration>();
         services.AddSingleton<BusStartWatchdog>();
         services.AddHostedService(sp => sp.GetRequiredService<BusStartWatchdog>());
         services.AddBusObserver(sp => sp.GetRequiredService<BusStartWatchdog>());

@@ -144,7 +144,10 @@ public sealed class RelayMonitor : BackgroundService, IHealthCheck
         }
     }
 
-    private bool Relays => _services.GetRequiredService<IIntegrationEventMap>().ContractTypes.Count > 0;
+    /// <summary>Whether the service has a relay at all (it publishes integration events); read once.</summary>
+    private bool Relays => _relays ??= _services.GetRequiredService<IIntegrationEventMap>().ContractTypes.Count > 0;
+
+    private bool? _relays;
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

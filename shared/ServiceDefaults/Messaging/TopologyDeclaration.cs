@@ -1,4 +1,5 @@
 using MassTransit;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -7,19 +8,17 @@ namespace VulnPlatform.ServiceDefaults.Messaging;
 
 /// <summary>
 /// Declares the service's part of <see cref="BrokerTopology"/> while it runs: its exchanges and park at
-/// start, its marker once the bus says every receive endpoint is up. Retried until it is done (a broker
-/// away at start delays it; it never stops the service from starting).
+/// start, its marker once the bus says every receive endpoint is up (<see cref="BusStartWatchdog.EndpointsReady"/>).
+/// Retried until it is done (a broker away at start delays it; it never stops the service from starting).
 /// </summary>
-public sealed class TopologyDeclaration(BrokerTopology topology, ILogger<TopologyDeclaration> logger) : BackgroundService, IBusObserver
+public sealed class TopologyDeclaration(BrokerTopology topology, BusStartWatchdog bus, ILogger<TopologyDeclaration> logger) : BackgroundService
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
-
-    private readonly TaskCompletionSource _endpointsReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await RetryAsync("the exchanges of its contracts and its park", topology.DeclareOwnAsync, stoppingToken);
-        await _endpointsReady.Task.WaitAsync(stoppingToken);
+        await bus.EndpointsReady.WaitAsync(stoppingToken);
         await RetryAsync("its topology marker", topology.DeclareMarkerAsync, stoppingToken);
     }
 
@@ -41,23 +40,6 @@ public sealed class TopologyDeclaration(BrokerTopology topology, ILogger<Topolog
             }
         }
     }
-
-    public Task PostStart(IBus bus, Task<BusReady> busReady)
-    {
-        _ = busReady.ContinueWith(ready =>
-        {
-            if (ready.IsCompletedSuccessfully) _endpointsReady.TrySetResult();
-        }, TaskScheduler.Default);
-        return Task.CompletedTask;
-    }
-
-    public void PostCreate(IBus bus) { }
-    public void CreateFaulted(Exception exception) { }
-    public Task PreStart(IBus bus) => Task.CompletedTask;
-    public Task StartFaulted(IBus bus, Exception exception) => Task.CompletedTask;
-    public Task PreStop(IBus bus) => Task.CompletedTask;
-    public Task PostStop(IBus bus) => Task.CompletedTask;
-    public Task StopFaulted(IBus bus, Exception exception) => Task.CompletedTask;
 }
 
 /// <summary>
@@ -71,6 +53,17 @@ public static class TopologyDeployment
 
     /// <summary>Whether this process was started to deploy the topology only (read while the bus is configured).</summary>
     public static bool Requested => Environment.GetCommandLineArgs() is [_, Command, ..];
+
+    /// <summary>
+    /// Runs the service — or, started as <c>&lt;service&gt; deploy-topology</c>, deploys its broker topology
+    /// and ends. The exit code is 0, or what the service set before it stopped itself (<see cref="BusStartWatchdog"/>).
+    /// </summary>
+    public static async Task<int> RunServiceAsync(this WebApplication app, string[] args)
+    {
+        if (args.FirstOrDefault() == Command) return await DeployAsync(app.Services);
+        await app.RunAsync();
+        return Environment.ExitCode;
+    }
 
     public static async Task<int> DeployAsync(IServiceProvider services)
     {
