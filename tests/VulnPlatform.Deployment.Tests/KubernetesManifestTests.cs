@@ -128,12 +128,36 @@ public sealed class KubernetesManifestTests
     [Theory]
     [InlineData("dev")]
     [InlineData("prod")]
+    public void Every_broker_client_declares_its_topology_before_it_starts(string overlay)
+    {
+        // The topology step (as a migration): an init container runs the service's own image as
+        // `deploy-topology`, with exactly the service's settings, secrets and mounts.
+        var rendered = Manifests.Overlay(overlay);
+        var clients = rendered.Workloads().Where(w => (string?)w.PodLabels["vulnplatform.io/broker-client"] == "true").ToList();
+        Assert.Equal(["disclosure", "identity", "intake", "notification", "triage", "vendorcoordination"], clients.Select(w => Rendered.Name(w.Deployment)).Order());
+        foreach (var (deployment, _, pod) in clients)
+        {
+            var app = (JsonObject)pod["containers"]![0]!;
+            var step = (JsonObject)Assert.Single(pod["initContainers"]!.AsArray())!;
+            Assert.Equal("topology", (string?)step["name"]);
+            Assert.Equal(["deploy-topology"], step["args"]!.AsArray().Select(a => (string)a!));
+            foreach (var same in new[] { "image", "env", "envFrom", "volumeMounts", "resources", "securityContext" })
+            {
+                Assert.True(JsonNode.DeepEquals(app[same], step[same]), $"{Rendered.Name(deployment)}: the topology step's {same} differs from the service's");
+            }
+        }
+        Assert.DoesNotContain(rendered.Workloads(), w => (string?)w.PodLabels["vulnplatform.io/broker-client"] != "true" && w.PodSpec["initContainers"] is not null);
+    }
+
+    [Theory]
+    [InlineData("dev")]
+    [InlineData("prod")]
     public void Every_platform_process_is_probed_on_its_health_endpoints(string overlay)
     {
         var rendered = Manifests.Overlay(overlay);
         foreach (var service in PlatformServices.Append("gateway"))
         {
-            var container = Containers(rendered.Workloads().Single(w => Rendered.Name(w.Deployment) == service).PodSpec).Single();
+            var container = Assert.Single(rendered.Workloads().Single(w => Rendered.Name(w.Deployment) == service).PodSpec["containers"]!.AsArray())!;
             Assert.Equal("/health/live", (string?)container["livenessProbe"]?["httpGet"]?["path"]);
             Assert.NotNull(container["startupProbe"]);
             // The gateway's readiness is its own (one service down must not take the site off the ingress).
@@ -316,7 +340,7 @@ public sealed class KubernetesManifestTests
         var databases = new HashSet<string>();
         foreach (var service in PlatformServices)
         {
-            var container = Containers(rendered.Workloads().Single(w => Rendered.Name(w.Deployment) == service).PodSpec).Single();
+            var container = rendered.Workloads().Single(w => Rendered.Name(w.Deployment) == service).PodSpec["containers"]![0]!;
             var env = container["env"]!.AsArray();
             var connection = (string)env.Single(e => (string?)e!["name"] == "ConnectionStrings__Marten")!["value"]!;
             var parts = connection.Split(';').Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
