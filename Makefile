@@ -2,11 +2,12 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help up down test chaos outage backup restore bench-backup bench bench-web bench-rewrap bench-triage bench-notification bench-coordination bench-disclosure build servers compose-check
+.PHONY: help up down check test chaos outage backup restore bench-backup bench bench-web bench-rewrap bench-triage bench-notification bench-coordination bench-disclosure build servers compose-check
 
 help:
 	@echo "make up      start PostgreSQL, RabbitMQ, the services and the gateway (https://localhost:8443)"
 	@echo "make down    stop everything 'make up' started"
+	@echo "make check   while working (about a minute): the build, then every test that needs no server"
 	@echo "make test    start the test servers and run every test"
 	@echo "make compose-check  docker-compose.yml parses and is in step with the Kubernetes manifests (deploy/k8s), which validate"
 	@echo "make chaos   2,000 reports while service instances are killed (kill -9), RabbitMQ and PostgreSQL crash: lost/duplicated/unexpected (VP_CHAOS_REPORTS, VP_CHAOS_RATE)"
@@ -34,6 +35,9 @@ up: servers
 down:
 	deploy/local/platform.sh down
 	deploy/local/servers.sh down
+
+check:
+	deploy/local/check.sh
 
 # The tests, the chaos check and the benchmarks run on servers of their own (deploy/local/server-set.sh).
 test: export VP_SERVERS = test

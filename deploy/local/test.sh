@@ -10,34 +10,20 @@ cd "$ROOT"
 # a platform started with `make up` keeps its servers, broker users and databases untouched.
 export VP_SERVERS="${VP_SERVERS:-test}"
 source "$ROOT/deploy/local/server-set.sh"
+# Where the time went, printed at the end: one line per phase.
+timings=()
+took() { timings+=("$(printf '%5d s  %s' $((SECONDS - $2)) "$1")"); }
+t0=$SECONDS
 deploy/local/servers.sh up || exit 1
 eval "$(deploy/local/servers.sh env)"
 
+took "servers" $t0; t0=$SECONDS
 dotnet build VulnPlatform.sln -c Release -nologo -clp:ErrorsOnly || exit 1
+took "build" $t0; t0=$SECONDS
 
-# BSI's CSAF validator (schema and the mandatory tests of CSAF 2.0 section 6.1), from the npm registry, once.
-CSAF_VALIDATOR_VERSION=2.0.10
-export VP_CSAF_VALIDATOR="$ROOT/.run/tools/csaf-validator-$CSAF_VALIDATOR_VERSION/node_modules/@secvisogram/csaf-validator-lib"
-if [ ! -f "$VP_CSAF_VALIDATOR/package.json" ]; then
-  npm install --silent --no-audit --no-fund --prefix "$ROOT/.run/tools/csaf-validator-$CSAF_VALIDATOR_VERSION" \
-    "@secvisogram/csaf-validator-lib@$CSAF_VALIDATOR_VERSION" || { echo "could not install the CSAF validator from npm"; exit 1; }
-fi
-
-# The CVE Program's JSON schemas (CVE JSON 5.1.1), from Debian's python3-cvelib, which ships copies of
-# the CVE schema repository's files: the package of Debian 13 (bookworm's has 5.0), checked by its hash.
-CVELIB_DEB=python3-cvelib_1.7.1-1_all.deb
-CVELIB_SHA256=7f7e8f2f0b8dc524d90dcf8d5b6d629d2d3ad96a4815a340677b6c8c55a31750
-export VP_CVE_SCHEMAS="$ROOT/.run/tools/cvelib-1.7.1/usr/lib/python3/dist-packages/cvelib/schemas"
-if [ ! -f "$VP_CVE_SCHEMAS/CVE_JSON_bundled_5.1.1.json" ]; then
-  mkdir -p "$ROOT/.run/tools" && rm -rf "$ROOT/.run/tools/cvelib-1.7.1"
-  curl -fsSL --retry 3 -o "$ROOT/.run/tools/$CVELIB_DEB" "http://deb.debian.org/debian/pool/main/c/cvelib/$CVELIB_DEB" \
-    && echo "$CVELIB_SHA256  $ROOT/.run/tools/$CVELIB_DEB" | sha256sum -c --quiet \
-    && dpkg-deb -x "$ROOT/.run/tools/$CVELIB_DEB" "$ROOT/.run/tools/cvelib-1.7.1" \
-    || { echo "could not fetch the CVE JSON schemas (Debian package $CVELIB_DEB)"; exit 1; }
-fi
-
-# The Kubernetes manifests' checks: kustomize and the validator (deploy/k8s/tools.sh).
-source "$ROOT/deploy/k8s/tools.sh" || exit 1
+# The checkers the tests compare against (CSAF validator, CVE schemas, Kubernetes manifest tools).
+source "$ROOT/deploy/local/test-tools.sh" || exit 1
+took "checkers (CSAF, CVE, Kubernetes tools)" $t0
 
 # The end-to-end tests talk to a whole platform over HTTPS: a second one, on ports, databases, a
 # RabbitMQ virtual host and a state folder of its own, so a developer's `make up` is neither used
@@ -77,7 +63,7 @@ else
 fi
 
 for project in "${projects[@]}"; do
-  log=$(mktemp)
+  log=$(mktemp); t0=$SECONDS
   if [[ "$project" == *EndToEnd* ]]; then
     faults=1
     if ! e2e_up; then
@@ -105,6 +91,7 @@ for project in "${projects[@]}"; do
   line=$(grep -E "(Passed|Failed)! +- +Failed: +[0-9]+, +Passed: +[0-9]+" "$log" | tail -n 1)
   if [ -z "$line" ]; then status=1; echo "  no test result from $project (rc $rc): $(tail -n 3 "$log" | tr '\n' ' ')" | tee -a "$failures"; fi
   failed_tests "$log" >>"$failures"
+  took "$(basename "$project" .csproj)$([[ "$project" == *EndToEnd* ]] && echo " (with its platform)")" $t0
   passed=$((passed + $(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"${line:-Passed: 0}")))
   failed=$((failed + $(sed -E 's/.*Failed: +([0-9]+),.*/\1/' <<<"${line:-Failed: 0,}")))
   rm -f "$log"
@@ -113,29 +100,34 @@ done
 # Last, as they crash the servers: the conservation test under faults, small (a platform of its own
 # with two instances of everything), and backup and restore into fresh servers (servers of its own).
 if [ -n "${faults:-}" ]; then
-  log=$(mktemp)
+  log=$(mktemp); t0=$SECONDS
   # A fresh installation started in the worst order, without the broker topology step.
   if deploy/local/first-start.sh 2>&1 | tee "$log"; [ "${PIPESTATUS[0]}" -eq 0 ]; then passed=$((passed + 1)); else
     failed=$((failed + 1)); status=1
     { echo "  the first-start test (deploy/local/first-start.sh):"; failed_tests "$log"; grep -F "[first-start]" "$log"; } >>"$failures"
   fi
+  took "first start" $t0; t0=$SECONDS
   if deploy/local/chaos.sh "${VP_TEST_CHAOS_REPORTS:-300}" 10 2>&1 | tee "$log"; [ "${PIPESTATUS[0]}" -eq 0 ]; then passed=$((passed + 1)); else
     failed=$((failed + 1)); status=1
     # The checker's table and the nemesis's faults say more than the assertion.
     { echo "  the chaos test (deploy/local/chaos.sh):"; sed -n '/^ *chaos: /,/^ *{:valid?/p' "$log"; failed_tests "$log"; grep -F "[chaos]" "$log"; } >>"$failures"
   fi
+  took "chaos" $t0; t0=$SECONDS
   # Broker outages under the running platform (30 s each here; `make outage`: 4 minutes).
   if deploy/local/outage.sh "${VP_TEST_OUTAGE_AWAY:-30}" 2>&1 | tee "$log"; [ "${PIPESTATUS[0]}" -eq 0 ]; then passed=$((passed + 1)); else
     failed=$((failed + 1)); status=1
     { echo "  the outage test (deploy/local/outage.sh):"; failed_tests "$log"; grep -F "[outage]" "$log"; } >>"$failures"
   fi
+  took "outage" $t0; t0=$SECONDS
   if deploy/local/backup-test.sh 2>&1 | tee "$log"; [ "${PIPESTATUS[0]}" -eq 0 ]; then passed=$((passed + 2)); else
     failed=$((failed + 1)); status=1
     { echo "  the backup test (deploy/local/backup-test.sh):"; failed_tests "$log"; grep -F "[backup" "$log" | tail -n 5; } >>"$failures"
   fi
+  took "backup and restore" $t0
   rm -f "$log"
 fi
 
+echo "where the time went:"; printf '%s\n' "${timings[@]}"; echo "$(printf '%5d s' "$SECONDS")  in all"
 if [ -s "$failures" ]; then echo "failed tests:"; cut -c1-400 "$failures" | tail -n 60; fi
 rm -f "$failures"
 echo "$passed passed, $failed failed"

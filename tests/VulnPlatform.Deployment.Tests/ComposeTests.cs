@@ -8,6 +8,7 @@ namespace VulnPlatform.Deployment.Tests;
 /// and every setting of a service's own (its sections, its keys, its clients, the gateway's routes)
 /// given in both. A setting added to one and forgotten in the other fails here.
 /// </summary>
+[Trait("Servers", "none")]
 public sealed class ComposeTests
 {
     private static readonly string[] Infrastructure = ["postgres", "rabbitmq", "trace-viewer", "mail"];

@@ -9,6 +9,7 @@ namespace VulnPlatform.Deployment.Tests;
 /// In a cluster the web client trusts the namespace's CA (cert-manager renews the gateway's
 /// certificate under it); on a developer's machine, the gateway's own self-signed certificate.
 /// </summary>
+[Trait("Servers", "none")]
 public sealed class GatewayTrustTests
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;

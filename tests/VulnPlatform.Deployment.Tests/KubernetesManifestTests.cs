@@ -9,6 +9,7 @@ namespace VulnPlatform.Deployment.Tests;
 /// network policies with only the gateway reachable from the ingress, every secret and setting
 /// present, consumers scaled on their queues, replicated PostgreSQL and RabbitMQ.
 /// </summary>
+[Trait("Servers", "none")]
 public sealed class KubernetesManifestTests
 {
     /// <summary>The RabbitMQ operators publish no schema any validator here ships; checked by hand below.</summary>

@@ -5,6 +5,7 @@ using VulnPlatform.Disclosure.Facts;
 namespace VulnPlatform.Disclosure.Tests;
 
 /// <summary>The facts Disclosure keeps of a case, as events arrive in whatever order the queues and instances deliver them.</summary>
+[Trait("Servers", "none")]
 public sealed class CaseFactsTests
 {
     private static readonly DateTimeOffset Asked = new(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);

@@ -5,6 +5,7 @@ using VulnPlatform.Disclosure.Publication;
 namespace VulnPlatform.Disclosure.Tests;
 
 /// <summary>The CVE JSON 5 records of published advisories, checked by the CVE Program's own schemas.</summary>
+[Trait("Servers", "none")]
 public sealed class CveRecordTests
 {
     private static readonly Guid OrgId = Guid.Parse("6dda929c-bb53-4a77-a76d-48e79601a1ce");

@@ -4,6 +4,7 @@ using VulnPlatform.Disclosure.Facts;
 namespace VulnPlatform.Disclosure.Tests;
 
 /// <summary>An unpublished advisory following a vendor's status and statements (pure): given the advisory / when the vendor's facts change / then its new content.</summary>
+[Trait("Servers", "none")]
 public sealed class FollowVendorTests
 {
     private static readonly AdvisoryContent Drafted = new("Path traversal in Updater", "The updater writes outside its directory.", "CWE-22", null, null, null, null, null,

@@ -6,6 +6,7 @@ using VulnPlatform.Disclosure.Publication;
 namespace VulnPlatform.Disclosure.Tests;
 
 /// <summary>The OSV documents of advisories about packages, checked field by field and against the official OSV schema.</summary>
+[Trait("Servers", "none")]
 public sealed class OsvTests
 {
     [OsvSchemaFact]

@@ -6,6 +6,7 @@ using VulnPlatform.Disclosure.Publication;
 namespace VulnPlatform.Disclosure.Tests;
 
 /// <summary>Whether an instant is coordinated, as given the case's facts (from the bus) / when an instant is asked for / then its concerns.</summary>
+[Trait("Servers", "none")]
 public sealed class ScheduleDeciderTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);

@@ -5,6 +5,7 @@ using VulnPlatform.Identity.Accounts.SigningIn;
 namespace VulnPlatform.Identity.Tests;
 
 /// <summary>The sign-in rules as given events / when attempt / then events, no server needed.</summary>
+[Trait("Servers", "none")]
 public sealed class SignInDeciderTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);

@@ -7,6 +7,7 @@ using VulnPlatform.ServiceDefaults.Security;
 namespace VulnPlatform.Identity.Tests;
 
 /// <summary>TOTP as the platform checks it, against RFC 6238's SHA-1 test vectors (6-digit codes: the vectors' last six digits).</summary>
+[Trait("Servers", "none")]
 public sealed class TotpTests
 {
     private static readonly Guid Account = Guid.NewGuid();

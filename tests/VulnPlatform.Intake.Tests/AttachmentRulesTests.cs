@@ -3,6 +3,7 @@ using VulnPlatform.Intake.Attachments;
 
 namespace VulnPlatform.Intake.Tests;
 
+[Trait("Servers", "none")]
 public sealed class AttachmentRulesTests
 {
     [Theory]

@@ -4,6 +4,7 @@ using VulnPlatform.Intake.Reports.Submitting;
 
 namespace VulnPlatform.Intake.Tests;
 
+[Trait("Servers", "none")]
 public sealed class SubmitReportDeciderTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 25, 9, 30, 0, TimeSpan.Zero);

@@ -1,6 +1,7 @@
 using VulnPlatform.ServiceDefaults.Http;
 namespace VulnPlatform.Intake.Tests;
 
+[Trait("Servers", "none")]
 public sealed class TextRulesTests
 {
     [Theory]

@@ -8,6 +8,7 @@ using VulnPlatform.Notification.Templates;
 namespace VulnPlatform.Notification.Tests;
 
 /// <summary>Every template in both languages, rendered with hostile values: no markup gets through, no header can be injected.</summary>
+[Trait("Servers", "none")]
 public sealed class TemplateTests
 {
     private const string Script = "<script>alert(document.cookie)</script>";

@@ -9,6 +9,7 @@ namespace VulnPlatform.Shared.Tests;
 /// and the relay. Every consumer in a service is an <see cref="IdempotentConsumer{TMessage}"/> (whose
 /// handler never sees the bus), and none takes the bus or a publish/send endpoint in its constructor.
 /// </summary>
+[Trait("Servers", "none")]
 public sealed class ConsumerRulesTests
 {
     private static readonly Type[] BusTypes =

@@ -6,6 +6,7 @@ using VulnPlatform.Contracts.Intake;
 
 namespace VulnPlatform.Shared.Tests;
 
+[Trait("Servers", "none")]
 public sealed partial class ContractShapeTests
 {
     // MassTransit serialises messages with System.Text.Json in camelCase, as the web defaults do.

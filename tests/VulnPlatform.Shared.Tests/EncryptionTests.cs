@@ -4,6 +4,7 @@ using VulnPlatform.ServiceDefaults.Security;
 
 namespace VulnPlatform.Shared.Tests;
 
+[Trait("Servers", "none")]
 public sealed class EncryptionTests
 {
     private static readonly byte[] Key = RandomNumberGenerator.GetBytes(32);

@@ -3,6 +3,7 @@ using VulnPlatform.ServiceDefaults.Security;
 namespace VulnPlatform.Shared.Tests;
 
 /// <summary>The one identity matcher every guard uses: each way of dressing up a reporter's name or address is still found; ordinary text is not.</summary>
+[Trait("Servers", "none")]
 public sealed class IdentityMatcherTests
 {
     private const string Email = "wang.fang@example.org";

@@ -3,6 +3,7 @@ using VulnPlatform.ServiceDefaults.Http;
 namespace VulnPlatform.Shared.Tests;
 
 /// <summary>Return addresses a page may redirect to: every way of leaving the site is refused, local paths pass.</summary>
+[Trait("Servers", "none")]
 public sealed class LocalReturnAddressTests
 {
     [Theory]

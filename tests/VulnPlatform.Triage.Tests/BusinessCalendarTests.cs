@@ -4,6 +4,7 @@ using VulnPlatform.Triage.Sla;
 namespace VulnPlatform.Triage.Tests;
 
 /// <summary>The update clock's business days: weekends, holidays, the organisation's time zone, daylight saving.</summary>
+[Trait("Servers", "none")]
 public sealed class BusinessCalendarTests
 {
     private static readonly BusinessCalendar Utc = new(new BusinessCalendarOptions());

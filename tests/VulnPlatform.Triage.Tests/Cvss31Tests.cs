@@ -3,6 +3,7 @@ using VulnPlatform.Triage.Scoring;
 namespace VulnPlatform.Triage.Tests;
 
 /// <summary>CVSS v3.1 against the scores of FIRST's "CVSS v3.1 Examples" document.</summary>
+[Trait("Servers", "none")]
 public sealed class Cvss31Tests
 {
     [Theory]

@@ -7,6 +7,7 @@ namespace VulnPlatform.Triage.Tests;
 /// CVSS v4.0 against vectors with known scores, and both versions against a broad table of random
 /// vectors scored by an independent implementation (ae-cvss-calculator, via npm).
 /// </summary>
+[Trait("Servers", "none")]
 public sealed class Cvss40Tests
 {
     [Theory]

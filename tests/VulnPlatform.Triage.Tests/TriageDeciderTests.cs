@@ -4,6 +4,7 @@ using VulnPlatform.Triage.Cases;
 namespace VulnPlatform.Triage.Tests;
 
 /// <summary>The case lifecycle as given events / when command / then events or refusal.</summary>
+[Trait("Servers", "none")]
 public sealed class TriageDeciderTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 26, 10, 0, 0, TimeSpan.Zero);

@@ -3,6 +3,7 @@ using VulnPlatform.Triage.Cases;
 namespace VulnPlatform.Triage.Tests;
 
 /// <summary>The metrics over a period: durations to each step (median, p90) and the SLA compliance rate.</summary>
+[Trait("Servers", "none")]
 public sealed class TriageMetricsTests
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);

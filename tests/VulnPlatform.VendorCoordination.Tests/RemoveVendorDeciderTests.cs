@@ -4,6 +4,7 @@ using VulnPlatform.VendorCoordination.Cases;
 namespace VulnPlatform.VendorCoordination.Tests;
 
 /// <summary>Taking a vendor off a case, decided on the case as it stands (pure): given the case / when removed / then the event or the refusal.</summary>
+[Trait("Servers", "none")]
 public sealed class RemoveVendorDeciderTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);
