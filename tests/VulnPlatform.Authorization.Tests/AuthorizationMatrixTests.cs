@@ -361,8 +361,7 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
         };
         if (row.Route == "/api/cvss") path += "?vector=" + Uri.EscapeDataString("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H");
         var method = row.Method == "ANY" ? HttpMethod.Get : new HttpMethod(row.Method);
-        var request = new HttpRequestMessage(method, path) { Content = content };
-        if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var request = Requests.Bearer(method, path, token, content);
         using var response = await client.SendAsync(request);
         return response.StatusCode;
     }
@@ -390,8 +389,7 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
     private async Task<ReportOfA> ReportOfAAsync()
     {
         var client = platform.Client(platform.Intake);
-        var submit = new HttpRequestMessage(HttpMethod.Post, "/api/reports/") { Content = JsonContent.Create(ValidReport) };
-        submit.Headers.Authorization = new AuthenticationHeaderValue("Bearer", platform.Tokens.Person(_reporterA, "reporter"));
+        var submit = Requests.Bearer(HttpMethod.Post, "/api/reports/", platform.Tokens.Person(_reporterA, "reporter"), JsonContent.Create(ValidReport));
         var created = await (await client.SendAsync(submit)).Content.ReadFromJsonAsync<JsonElement>();
         var number = created.GetProperty("trackingNumber").GetString()!;
         var upload = new HttpRequestMessage(HttpMethod.Post, $"/api/reports/{number}/attachments") { Content = Attachment() };
@@ -411,8 +409,7 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
         var client = platform.Client(platform.Triage);
         var opened = await Eventually.HoldsAsync(async () =>
         {
-            var request = new HttpRequestMessage(HttpMethod.Get, $"/api/triage/cases/{trackingNumber}");
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", platform.Tokens.Person(Guid.NewGuid(), "analyst"));
+            var request = Requests.Bearer(HttpMethod.Get, $"/api/triage/cases/{trackingNumber}", platform.Tokens.Person(Guid.NewGuid(), "analyst"));
             return (await client.SendAsync(request)).StatusCode == HttpStatusCode.OK;
         }, TimeSpan.FromSeconds(30));
         Assert.True(opened, "Triage did not open the matrix's case");
@@ -432,11 +429,8 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
         HttpResponseMessage? response = null;
         var created = await Eventually.HoldsAsync(async () =>
         {
-            var request = new HttpRequestMessage(HttpMethod.Post, "/api/identity/accounts/")
-            {
-                Content = JsonContent.Create(new { email = $"{role}{Guid.NewGuid():N}@example.org", roles = new[] { role }, vendorOrganisationId = organisation }),
-            };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", platform.Tokens.Person(Guid.NewGuid(), "admin"));
+            var request = Requests.Bearer(HttpMethod.Post, "/api/identity/accounts/", platform.Tokens.Person(Guid.NewGuid(), "admin"),
+                JsonContent.Create(new { email = $"{role}{Guid.NewGuid():N}@example.org", roles = new[] { role }, vendorOrganisationId = organisation }));
             response = await platform.Client(platform.Identity).SendAsync(request);
             return response.StatusCode == HttpStatusCode.Created;
         }, TimeSpan.FromSeconds(30));

@@ -1,6 +1,6 @@
-using System.Net.Http.Headers;
 using System.Text;
 using Xunit.Abstractions;
+using VulnPlatform.Testing;
 
 namespace VulnPlatform.Authorization.Tests;
 
@@ -90,9 +90,8 @@ public sealed class HostileInputTests(PlatformFixture platform, ITestOutputHelpe
 
     private async Task<(int Status, string? Type, string Text)> SendAsync(HttpClient client, string method, string path, string? body, string? token)
     {
-        using var request = new HttpRequestMessage(method == "ANY" ? HttpMethod.Get : new HttpMethod(method), path);
-        if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-        if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var request = Requests.Bearer(method == "ANY" ? HttpMethod.Get : new HttpMethod(method), path, token,
+            body is null ? null : new StringContent(body, Encoding.UTF8, "application/json"));
         using var response = await client.SendAsync(request);
         return ((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, await response.Content.ReadAsStringAsync());
     }

@@ -52,7 +52,7 @@ public sealed class BackupRestoreTests
 
         var advisoryId = await DisclosureJourneyTests.DraftAdvisoryAsync(api, coordinator, trackingNumber);
         var at = DateTimeOffset.UtcNow.AddSeconds(3);
-        var scheduled = await api.SendAsync(Platform.Bearer(HttpMethod.Put, $"/api/advisories/sets/{trackingNumber}/schedule", coordinator, JsonContent.Create(new
+        var scheduled = await api.SendAsync(Requests.Bearer(HttpMethod.Put, $"/api/advisories/sets/{trackingNumber}/schedule", coordinator, JsonContent.Create(new
         {
             date = at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), time = at.UtcDateTime.ToString("HH:mm:ss", CultureInfo.InvariantCulture), timeZone = "UTC",
             overrideReason = "Published within seconds for the backup check.",
@@ -109,7 +109,7 @@ public sealed class BackupRestoreTests
         Assert.Equal(HttpStatusCode.Created, submitted.StatusCode);
         var after = (await submitted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("trackingNumber").GetString()!;
         Assert.True(await Eventually.HoldsAsync(async () =>
-            (await api.SendAsync(Platform.Bearer(HttpMethod.Get, $"/api/triage/cases/{after}", (string)facts["analystToken"]!))).StatusCode == HttpStatusCode.OK,
+            (await api.SendAsync(Requests.Bearer(HttpMethod.Get, $"/api/triage/cases/{after}", (string)facts["analystToken"]!))).StatusCode == HttpStatusCode.OK,
             TimeSpan.FromSeconds(60)), "the restored platform did not open a case for a new report");
     }
 
@@ -124,7 +124,7 @@ public sealed class BackupRestoreTests
 
     private static async Task<string> CaseAsync(HttpClient api, string trackingNumber, string analyst)
     {
-        var response = await api.SendAsync(Platform.Bearer(HttpMethod.Get, $"/api/triage/cases/{trackingNumber}", analyst));
+        var response = await api.SendAsync(Requests.Bearer(HttpMethod.Get, $"/api/triage/cases/{trackingNumber}", analyst));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await response.Content.ReadAsStringAsync();
     }

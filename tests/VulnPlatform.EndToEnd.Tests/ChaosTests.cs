@@ -164,7 +164,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
         {
             try
             {
-                using var read = await api.SendAsync(Platform.Bearer(HttpMethod.Get, $"/api/triage/cases/{trackingNumber}", analyst));
+                using var read = await api.SendAsync(Requests.Bearer(HttpMethod.Get, $"/api/triage/cases/{trackingNumber}", analyst));
                 if (read.StatusCode == HttpStatusCode.OK)
                 {
                     var view = await read.Content.ReadFromJsonAsync<JsonElement>(Json);
@@ -173,7 +173,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
                         submission.Acknowledged = true;
                         return;
                     }
-                    using var acknowledge = Platform.Bearer(HttpMethod.Post, $"/api/triage/cases/{trackingNumber}/acknowledge", analyst,
+                    using var acknowledge = Requests.Bearer(HttpMethod.Post, $"/api/triage/cases/{trackingNumber}/acknowledge", analyst,
                         JsonContent.Create(new { message = "Thank you, we are looking into it." }));
                     acknowledge.Headers.TryAddWithoutValidation("If-Match", read.Headers.ETag?.Tag);
                     using var done = await api.SendAsync(acknowledge);

@@ -21,7 +21,7 @@ public sealed class CoordinationJourneyTests
         var coordinator = await StaffAccounts.TokenAsync("coordinator");
         var suffix = Guid.NewGuid().ToString("N")[..8];
         var contact = $"psirt.{suffix}@vendor.example";
-        var registered = await api.SendAsync(Platform.Bearer(HttpMethod.Post, "/api/coordination/vendors", coordinator, JsonContent.Create(new
+        var registered = await api.SendAsync(Requests.Bearer(HttpMethod.Post, "/api/coordination/vendors", coordinator, JsonContent.Create(new
         {
             name = $"Router Maker {suffix}", products = new[] { new { name = $"HomeRouter {suffix}" } }, securityContacts = new[] { contact },
         })));
@@ -46,15 +46,15 @@ public sealed class CoordinationJourneyTests
         JsonElement opened = default;
         Assert.True(await Eventually.HoldsAsync(async () =>
         {
-            var response = await api.SendAsync(Platform.Bearer(HttpMethod.Get, $"/api/coordination/cases/{trackingNumber}", coordinator));
+            var response = await api.SendAsync(Requests.Bearer(HttpMethod.Get, $"/api/coordination/cases/{trackingNumber}", coordinator));
             if (response.StatusCode != HttpStatusCode.OK) return false;
             opened = await response.Content.ReadFromJsonAsync<JsonElement>();
             return true;
         }, TimeSpan.FromSeconds(30)), "the coordination case did not open");
         Assert.Contains(organisation, opened.GetProperty("products")[0].GetProperty("suggested").EnumerateArray().Select(s => s.GetGuid()));
-        Assert.Equal(HttpStatusCode.OK, (await api.SendAsync(Platform.Bearer(HttpMethod.Post, $"/api/coordination/cases/{trackingNumber}/vendors", coordinator,
+        Assert.Equal(HttpStatusCode.OK, (await api.SendAsync(Requests.Bearer(HttpMethod.Post, $"/api/coordination/cases/{trackingNumber}/vendors", coordinator,
             JsonContent.Create(new { organisationId = organisation })))).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await api.SendAsync(Platform.Bearer(HttpMethod.Post, $"/api/coordination/cases/{trackingNumber}/vendors/{organisation}/notify",
+        Assert.Equal(HttpStatusCode.OK, (await api.SendAsync(Requests.Bearer(HttpMethod.Post, $"/api/coordination/cases/{trackingNumber}/vendors/{organisation}/notify",
             coordinator, JsonContent.Create(new { summary = "Command injection in the ping page of HomeRouter 3.1 gives root." })))).StatusCode);
 
         // The vendor's security contact gets the notice, without the reporter (who did not consent).
@@ -70,12 +70,12 @@ public sealed class CoordinationJourneyTests
         Assert.DoesNotContain($"private.{suffix}@example.org", notice.TextBody + notice.HtmlBody);
 
         // The vendor, signed in with an account Identity binds to the organisation, acknowledges and fixes.
-        var mine = await (await api.SendAsync(Platform.Bearer(HttpMethod.Get, "/api/coordination/vendor/cases", vendor))).Content.ReadFromJsonAsync<JsonElement>();
+        var mine = await (await api.SendAsync(Requests.Bearer(HttpMethod.Get, "/api/coordination/vendor/cases", vendor))).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Contains(mine.GetProperty("items").EnumerateArray(), i => i.GetProperty("trackingNumber").GetString() == trackingNumber);
-        Assert.Equal(HttpStatusCode.OK, (await api.SendAsync(Platform.Bearer(HttpMethod.Post, $"/api/coordination/vendor/cases/{trackingNumber}/acknowledge", vendor))).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await api.SendAsync(Platform.Bearer(HttpMethod.Post, $"/api/coordination/vendor/cases/{trackingNumber}/status", vendor,
+        Assert.Equal(HttpStatusCode.OK, (await api.SendAsync(Requests.Bearer(HttpMethod.Post, $"/api/coordination/vendor/cases/{trackingNumber}/acknowledge", vendor))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await api.SendAsync(Requests.Bearer(HttpMethod.Post, $"/api/coordination/vendor/cases/{trackingNumber}/status", vendor,
             JsonContent.Create(new { status = "fixed", fixedVersion = "3.1.1" })))).StatusCode);
-        var final = await (await api.SendAsync(Platform.Bearer(HttpMethod.Get, $"/api/coordination/cases/{trackingNumber}", coordinator))).Content.ReadFromJsonAsync<JsonElement>();
+        var final = await (await api.SendAsync(Requests.Bearer(HttpMethod.Get, $"/api/coordination/cases/{trackingNumber}", coordinator))).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("fixed", final.GetProperty("vendors")[0].GetProperty("status").GetString());
 
         // The reporter sees which organisation was told, and what.
@@ -91,7 +91,7 @@ public sealed class CoordinationJourneyTests
 
         // The relay: the vendor asks, the reporter reads it as from the organisation and answers it.
         var followUp = report.GetProperty("followUpToken").GetString()!;
-        Assert.Equal(HttpStatusCode.Created, (await api.SendAsync(Platform.Bearer(HttpMethod.Post, $"/api/coordination/vendor/cases/{trackingNumber}/messages", vendor,
+        Assert.Equal(HttpStatusCode.Created, (await api.SendAsync(Requests.Bearer(HttpMethod.Post, $"/api/coordination/vendor/cases/{trackingNumber}/messages", vendor,
             JsonContent.Create(new { text = "Does the attack need the admin to be logged in?" })))).StatusCode);
         Assert.True(await Eventually.HoldsAsync(async () =>
         {
@@ -107,7 +107,7 @@ public sealed class CoordinationJourneyTests
         JsonElement vendorView = default;
         Assert.True(await Eventually.HoldsAsync(async () =>
         {
-            vendorView = await (await api.SendAsync(Platform.Bearer(HttpMethod.Get, $"/api/coordination/vendor/cases/{trackingNumber}", vendor)))
+            vendorView = await (await api.SendAsync(Requests.Bearer(HttpMethod.Get, $"/api/coordination/vendor/cases/{trackingNumber}", vendor)))
                 .Content.ReadFromJsonAsync<JsonElement>();
             return vendorView.GetProperty("entry").GetProperty("messages").EnumerateArray().Any(m => m.GetProperty("from").GetString() == "reporter");
         }, TimeSpan.FromSeconds(30)), "the reporter's answer did not reach the vendor");
@@ -122,7 +122,7 @@ public sealed class CoordinationJourneyTests
         Assert.Equal(HttpStatusCode.OK, (await api.SendAsync(consent)).StatusCode);
         Assert.True(await Eventually.HoldsAsync(async () =>
         {
-            vendorView = await (await api.SendAsync(Platform.Bearer(HttpMethod.Get, $"/api/coordination/vendor/cases/{trackingNumber}", vendor)))
+            vendorView = await (await api.SendAsync(Requests.Bearer(HttpMethod.Get, $"/api/coordination/vendor/cases/{trackingNumber}", vendor)))
                 .Content.ReadFromJsonAsync<JsonElement>();
             return vendorView.GetProperty("reporter").ValueKind == JsonValueKind.Object;
         }, TimeSpan.FromSeconds(30)), "the consented identity did not reach the vendor's view");

@@ -32,13 +32,13 @@ public sealed class DisclosureJourneyTests
         var report = await submitted.Content.ReadFromJsonAsync<JsonElement>();
         var trackingNumber = report.GetProperty("trackingNumber").GetString()!;
         var customerEmail = $"ops.{suffix}@customer.example";
-        Assert.Equal(HttpStatusCode.Created, (await api.SendAsync(Platform.Bearer(HttpMethod.Post, "/api/advisories/customers", coordinator,
+        Assert.Equal(HttpStatusCode.Created, (await api.SendAsync(Requests.Bearer(HttpMethod.Post, "/api/advisories/customers", coordinator,
             JsonContent.Create(new { organisation = $"Customer {suffix}", email = customerEmail })))).StatusCode);
 
         var id = await DraftAdvisoryAsync(api, coordinator, trackingNumber);
 
         var at = DateTimeOffset.UtcNow.AddSeconds(8);
-        var scheduled = await api.SendAsync(Platform.Bearer(HttpMethod.Put, $"/api/advisories/sets/{trackingNumber}/schedule", coordinator, JsonContent.Create(new
+        var scheduled = await api.SendAsync(Requests.Bearer(HttpMethod.Put, $"/api/advisories/sets/{trackingNumber}/schedule", coordinator, JsonContent.Create(new
         {
             date = at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), time = at.UtcDateTime.ToString("HH:mm:ss", CultureInfo.InvariantCulture),
             timeZone = "UTC", overrideReason = "The test publishes within seconds: shorter than the customers' pre-notice lead.",
@@ -89,14 +89,14 @@ public sealed class DisclosureJourneyTests
         JsonElement draft = default;
         Assert.True(await Eventually.HoldsAsync(async () =>
         {
-            var response = await api.SendAsync(Platform.Bearer(HttpMethod.Post, "/api/advisories", coordinator, JsonContent.Create(new { trackingNumber })));
+            var response = await api.SendAsync(Requests.Bearer(HttpMethod.Post, "/api/advisories", coordinator, JsonContent.Create(new { trackingNumber })));
             if (response.StatusCode != HttpStatusCode.Created) return false;
             draft = await response.Content.ReadFromJsonAsync<JsonElement>();
             return true;
         }, TimeSpan.FromSeconds(30)), "the report did not reach Disclosure");
         var id = draft.GetProperty("publicId").GetString()!;
         // The title and summary are the reporter's own words: read and saved before the set may be scheduled.
-        var saved = await api.SendAsync(Platform.Bearer(HttpMethod.Put, $"/api/advisories/{id}", coordinator, JsonContent.Create(draft.GetProperty("content"))));
+        var saved = await api.SendAsync(Requests.Bearer(HttpMethod.Put, $"/api/advisories/{id}", coordinator, JsonContent.Create(draft.GetProperty("content"))));
         Assert.True(saved.StatusCode == HttpStatusCode.OK, await saved.Content.ReadAsStringAsync());
         return id;
     }

@@ -33,14 +33,6 @@ public static class Platform
         return new HttpClient(handler) { BaseAddress = Gateway, DefaultRequestVersion = HttpVersion.Version20 };
     }
 
-    /// <summary>A request carrying an access token.</summary>
-    public static HttpRequestMessage Bearer(HttpMethod method, string url, string token, HttpContent? content = null)
-    {
-        var request = new HttpRequestMessage(method, url) { Content = content };
-        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-        return request;
-    }
-
     private static string Required(string name) => Environment.GetEnvironmentVariable(name)
         ?? throw new InvalidOperationException($"{name} is not set: run the end-to-end tests with `make test`, which starts the platform for them.");
 
@@ -51,7 +43,7 @@ public static class Platform
         string? etag = null;
         Assert.True(await Eventually.HoldsAsync(async () =>
         {
-            var response = await api.SendAsync(Platform.Bearer(HttpMethod.Get, $"/api/triage/cases/{trackingNumber}", staff));
+            var response = await api.SendAsync(Requests.Bearer(HttpMethod.Get, $"/api/triage/cases/{trackingNumber}", staff));
             etag = response.Headers.ETag?.Tag;
             return response.StatusCode == HttpStatusCode.OK;
         }, timeout ?? TimeSpan.FromSeconds(30)), $"Triage did not open the case {trackingNumber}");
@@ -63,7 +55,7 @@ public static class Platform
     {
         var etag = await OpenedCaseAsync(trackingNumber, staff);
         using var api = Platform.Client();
-        var command = Platform.Bearer(HttpMethod.Post, $"/api/triage/cases/{trackingNumber}/{action}", staff, JsonContent.Create(body));
+        var command = Requests.Bearer(HttpMethod.Post, $"/api/triage/cases/{trackingNumber}/{action}", staff, JsonContent.Create(body));
         command.Headers.TryAddWithoutValidation("If-Match", etag);
         var answer = await api.SendAsync(command);
         Assert.True(answer.StatusCode == HttpStatusCode.OK, await answer.Content.ReadAsStringAsync());

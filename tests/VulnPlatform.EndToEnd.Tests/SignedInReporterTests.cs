@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using VulnPlatform.Testing;
@@ -23,7 +22,7 @@ public sealed class SignedInReporterTests
         var bob = await SignedInAsync();
         using var api = Platform.Client();
 
-        var submitted = await api.SendAsync(Platform.Bearer(HttpMethod.Post, "/api/reports", alice, JsonContent.Create(new
+        var submitted = await api.SendAsync(Requests.Bearer(HttpMethod.Post, "/api/reports", alice, JsonContent.Create(new
         {
             kind = "vulnerability", title = "Stored XSS in the profile page", description = "The display name is rendered without encoding.",
             product = new { vendor = "Example", name = "Portal", version = "1.2" }, thirdParty = false,
@@ -33,14 +32,14 @@ public sealed class SignedInReporterTests
         Assert.True(submitted.StatusCode == HttpStatusCode.Created, await submitted.Content.ReadAsStringAsync());
         var trackingNumber = (await submitted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("trackingNumber").GetString()!;
 
-        var mine = await (await api.SendAsync(Platform.Bearer(HttpMethod.Get, "/api/reports", alice))).Content.ReadFromJsonAsync<JsonElement>();
+        var mine = await (await api.SendAsync(Requests.Bearer(HttpMethod.Get, "/api/reports", alice))).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(trackingNumber, Assert.Single(mine.GetProperty("items").EnumerateArray()).GetProperty("trackingNumber").GetString());
-        Assert.Equal(HttpStatusCode.OK, (await api.SendAsync(Platform.Bearer(HttpMethod.Get, $"/api/reports/{trackingNumber}", alice))).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await api.SendAsync(Platform.Bearer(HttpMethod.Get, $"/api/reports/{trackingNumber}", bob))).StatusCode);
-        var bobs = await (await api.SendAsync(Platform.Bearer(HttpMethod.Get, "/api/reports", bob))).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(HttpStatusCode.OK, (await api.SendAsync(Requests.Bearer(HttpMethod.Get, $"/api/reports/{trackingNumber}", alice))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await api.SendAsync(Requests.Bearer(HttpMethod.Get, $"/api/reports/{trackingNumber}", bob))).StatusCode);
+        var bobs = await (await api.SendAsync(Requests.Bearer(HttpMethod.Get, "/api/reports", bob))).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(0, bobs.GetProperty("total").GetInt32());
-        Assert.Equal(HttpStatusCode.Unauthorized, (await api.SendAsync(Platform.Bearer(HttpMethod.Get, "/api/reports", alice + "x"))).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await api.SendAsync(Platform.Bearer(HttpMethod.Get, "/api/identity/accounts", alice))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.SendAsync(Requests.Bearer(HttpMethod.Get, "/api/reports", alice + "x"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await api.SendAsync(Requests.Bearer(HttpMethod.Get, "/api/identity/accounts", alice))).StatusCode);
     }
 
     [Fact]

@@ -50,7 +50,7 @@ public static class StaffAccounts
         HttpResponseMessage created = null!;
         await Eventually.HoldsAsync(async () =>
         {
-            created = await api.SendAsync(Platform.Bearer(HttpMethod.Post, "/api/identity/accounts", admin,
+            created = await api.SendAsync(Requests.Bearer(HttpMethod.Post, "/api/identity/accounts", admin,
                 JsonContent.Create(new { email, roles = new[] { role }, vendorOrganisationId })));
             return created.StatusCode != HttpStatusCode.BadRequest || vendorOrganisationId is null;
         }, TimeSpan.FromSeconds(30));

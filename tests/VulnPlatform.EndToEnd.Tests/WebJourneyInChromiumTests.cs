@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
+using VulnPlatform.Testing;
 
 namespace VulnPlatform.EndToEnd.Tests;
 
@@ -25,7 +26,7 @@ public sealed class WebJourneyInChromiumTests(WebClient web) : IClassFixture<Web
         var analyst = await StaffAccounts.CreateAsync("analyst");
         var coordinator = await StaffAccounts.CreateAsync("coordinator");
         using var api = Platform.Client();
-        var registered = await api.SendAsync(Platform.Bearer(HttpMethod.Post, "/api/coordination/vendors", coordinator.Token, JsonContent.Create(new
+        var registered = await api.SendAsync(Requests.Bearer(HttpMethod.Post, "/api/coordination/vendors", coordinator.Token, JsonContent.Create(new
         {
             name = vendorName, products = new[] { new { name = productName } }, securityContacts = new[] { $"psirt.{suffix}@vendor.example" },
         })));
@@ -182,7 +183,7 @@ public sealed class WebJourneyInChromiumTests(WebClient web) : IClassFixture<Web
 
         // The coordination agreed a disclosure date a month out; the coordinator drafts the advisory: the schedule form starts from that date.
         var agreedAt = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(30).AddHours(9), TimeSpan.Zero);
-        var agreed = await api.SendAsync(Platform.Bearer(HttpMethod.Post, $"/api/coordination/cases/{trackingNumber}/disclosure-date", coordinator.Token,
+        var agreed = await api.SendAsync(Requests.Bearer(HttpMethod.Post, $"/api/coordination/cases/{trackingNumber}/disclosure-date", coordinator.Token,
             JsonContent.Create(new { disclosureAt = agreedAt })));
         Assert.True(agreed.IsSuccessStatusCode, await agreed.Content.ReadAsStringAsync());
         await coordinatorBrowser.GotoAsync($"/staff/advisories?trackingNumber={trackingNumber}");

@@ -94,12 +94,8 @@ public sealed class GatewayTests : IAsyncLifetime
         Assert.Single(_intake.Requests);
     }
 
-    private static Task<HttpResponseMessage> SendAsync(HttpClient client, string url, string token)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Get, url);
-        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-        return client.SendAsync(request);
-    }
+    private static Task<HttpResponseMessage> SendAsync(HttpClient client, string url, string token) =>
+        client.SendAsync(Requests.Bearer(HttpMethod.Get, url, token));
 
     [Fact]
     public async Task Every_class_of_answer_carries_the_security_headers()

@@ -67,14 +67,14 @@ public sealed class SessionRevocationTests(IdentityFixture identity)
         });
         Assert.Equal(HttpStatusCode.BadRequest, refreshed.StatusCode);
         Assert.Equal("invalid_grant", error.GetProperty("error").GetString());
-        var userInfo = await api.SendAsync(Bearer(HttpMethod.Get, "/connect/userinfo", tokens.GetProperty("access_token").GetString()!));
+        var userInfo = await api.SendAsync(Requests.Bearer(HttpMethod.Get, "/connect/userinfo", tokens.GetProperty("access_token").GetString()!));
         Assert.Equal(HttpStatusCode.Unauthorized, userInfo.StatusCode);
         Assert.False(await GetsCodeAsync(Copy(stolen)), "a cookie copied before the change still got a code");
 
         // The browser that made the change is still signed in, and its new tokens work.
         Assert.True(await GetsCodeAsync(Copy(jar)), "the session that made the change was ended too");
         var fresh = await TokensAsync(jar);
-        Assert.Equal(HttpStatusCode.OK, (await api.SendAsync(Bearer(HttpMethod.Get, "/connect/userinfo", fresh.GetProperty("access_token").GetString()!))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await api.SendAsync(Requests.Bearer(HttpMethod.Get, "/connect/userinfo", fresh.GetProperty("access_token").GetString()!))).StatusCode);
     }
 
     private string Code(string base32) => new OtpNet.Totp(OtpNet.Base32Encoding.ToBytes(base32)).ComputeTotp(identity.Clock.GetUtcNow().UtcDateTime);

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using VulnPlatform.Testing;
 
@@ -212,7 +211,7 @@ public sealed class SignInFlowTests(IdentityFixture identity)
             ["scope"] = "identity.contact.read",
         });
 
-        var contact = await client.SendAsync(Bearer(HttpMethod.Get, $"/internal/accounts/{accountId}/contact", service.GetProperty("access_token").GetString()!));
+        var contact = await client.SendAsync(Requests.Bearer(HttpMethod.Get, $"/internal/accounts/{accountId}/contact", service.GetProperty("access_token").GetString()!));
         Assert.Equal(HttpStatusCode.OK, contact.StatusCode);
         var body = JsonDocument.Parse(await contact.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal(email, body.GetProperty("email").GetString());
@@ -220,19 +219,19 @@ public sealed class SignInFlowTests(IdentityFixture identity)
         Assert.Equal("no-store", contact.Headers.CacheControl?.ToString());
 
         // The person's own token, and no token, are refused.
-        Assert.Equal(HttpStatusCode.Forbidden, (await client.SendAsync(Bearer(HttpMethod.Get, $"/internal/accounts/{accountId}/contact",
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.SendAsync(Requests.Bearer(HttpMethod.Get, $"/internal/accounts/{accountId}/contact",
             personal.GetProperty("access_token").GetString()!))).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync($"/internal/accounts/{accountId}/contact")).StatusCode);
 
         // The confirmation link Notification would send confirms the address.
         var requestId = await OpenConfirmationAsync(Guid.Parse(accountId!));
-        var message = JsonDocument.Parse(await (await client.SendAsync(Bearer(HttpMethod.Get,
+        var message = JsonDocument.Parse(await (await client.SendAsync(Requests.Bearer(HttpMethod.Get,
             $"/internal/accounts/{accountId}/email-confirmations/{requestId}", service.GetProperty("access_token").GetString()!))).Content.ReadAsStringAsync()).RootElement;
         var link = new Uri(message.GetProperty("link").GetString()!);
         Assert.Equal("/account/confirm-email", link.AbsolutePath);
         var confirmed = await browser.OpenAsync(link.PathAndQuery);
         Assert.Equal(HttpStatusCode.OK, confirmed.Status);
-        var after = JsonDocument.Parse(await (await client.SendAsync(Bearer(HttpMethod.Get, $"/internal/accounts/{accountId}/contact",
+        var after = JsonDocument.Parse(await (await client.SendAsync(Requests.Bearer(HttpMethod.Get, $"/internal/accounts/{accountId}/contact",
             service.GetProperty("access_token").GetString()!))).Content.ReadAsStringAsync()).RootElement;
         Assert.True(after.GetProperty("emailConfirmed").GetBoolean());
         // A forged or altered token confirms nothing.
@@ -322,10 +321,4 @@ public sealed class SignInFlowTests(IdentityFixture identity)
             ["grant_type"] = "refresh_token", ["client_id"] = OAuth.Cli, ["refresh_token"] = refreshToken,
         });
 
-    internal static HttpRequestMessage Bearer(HttpMethod method, string url, string token, HttpContent? content = null)
-    {
-        var request = new HttpRequestMessage(method, url) { Content = content };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return request;
-    }
 }

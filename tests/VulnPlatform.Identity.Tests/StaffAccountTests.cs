@@ -21,7 +21,7 @@ public sealed class StaffAccountTests(IdentityFixture identity)
         var adminToken = await AdminTokenAsync();
         using var api = identity.Client();
         var email = $"analyst{Guid.NewGuid():N}@example.org";
-        var created = await api.SendAsync(Bearer(HttpMethod.Post, "/api/identity/accounts", adminToken,
+        var created = await api.SendAsync(Requests.Bearer(HttpMethod.Post, "/api/identity/accounts", adminToken,
             JsonContent.Create(new { email, roles = new[] { "analyst" } })));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var body = await created.Content.ReadFromJsonAsync<JsonElement>();
@@ -51,7 +51,7 @@ public sealed class StaffAccountTests(IdentityFixture identity)
         Assert.Equal("analyst", payload.GetProperty("role").GetString());
 
         // The analyst is staff, not admin.
-        var forbidden = await api.SendAsync(Bearer(HttpMethod.Get, "/api/identity/accounts", tokens.GetProperty("access_token").GetString()!));
+        var forbidden = await api.SendAsync(Requests.Bearer(HttpMethod.Get, "/api/identity/accounts", tokens.GetProperty("access_token").GetString()!));
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
 
         // Later sign-ins ask for the code; a recovery code works once.
@@ -72,7 +72,7 @@ public sealed class StaffAccountTests(IdentityFixture identity)
         using var api = identity.Client();
         var organisation = await identity.RegisteredOrganisationAsync();
         var email = $"vendor{Guid.NewGuid():N}@example.org";
-        var created = await (await api.SendAsync(Bearer(HttpMethod.Post, "/api/identity/accounts", admin,
+        var created = await (await api.SendAsync(Requests.Bearer(HttpMethod.Post, "/api/identity/accounts", admin,
             JsonContent.Create(new { email, roles = new[] { "vendor" }, vendorOrganisationId = organisation })))).Content.ReadFromJsonAsync<JsonElement>();
 
         using var browser = identity.Browser();
@@ -96,27 +96,27 @@ public sealed class StaffAccountTests(IdentityFixture identity)
         var madeUp = Guid.NewGuid();
         var email = $"vendor{Guid.NewGuid():N}@example.org";
 
-        var refused = await api.SendAsync(Bearer(HttpMethod.Post, "/api/identity/accounts", admin,
+        var refused = await api.SendAsync(Requests.Bearer(HttpMethod.Post, "/api/identity/accounts", admin,
             JsonContent.Create(new { email, roles = new[] { "vendor" }, vendorOrganisationId = madeUp })));
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("https://vulnplatform.dev/problems/validation", problem.GetProperty("type").GetString());
         Assert.True(problem.GetProperty("errors").TryGetProperty("vendorOrganisationId", out _), problem.ToString());
-        var listed = await (await api.SendAsync(Bearer(HttpMethod.Get, "/api/identity/accounts?pageSize=200", admin))).Content.ReadAsStringAsync();
+        var listed = await (await api.SendAsync(Requests.Bearer(HttpMethod.Get, "/api/identity/accounts?pageSize=200", admin))).Content.ReadAsStringAsync();
         Assert.DoesNotContain(email, listed);
 
         // An analyst's account is not given the vendor role for a made-up organisation either; a registered one is accepted.
-        var analyst = await (await api.SendAsync(Bearer(HttpMethod.Post, "/api/identity/accounts", admin,
+        var analyst = await (await api.SendAsync(Requests.Bearer(HttpMethod.Post, "/api/identity/accounts", admin,
             JsonContent.Create(new { email, roles = new[] { "analyst" } })))).Content.ReadFromJsonAsync<JsonElement>();
         var id = analyst.GetProperty("account").GetProperty("id").GetGuid();
-        var grant = await api.SendAsync(Bearer(HttpMethod.Post, $"/api/identity/accounts/{id}/roles", admin,
+        var grant = await api.SendAsync(Requests.Bearer(HttpMethod.Post, $"/api/identity/accounts/{id}/roles", admin,
             JsonContent.Create(new { role = "vendor", vendorOrganisationId = madeUp })));
         Assert.Equal(HttpStatusCode.BadRequest, grant.StatusCode);
-        var unchanged = await (await api.SendAsync(Bearer(HttpMethod.Get, $"/api/identity/accounts/{id}", admin))).Content.ReadFromJsonAsync<JsonElement>();
+        var unchanged = await (await api.SendAsync(Requests.Bearer(HttpMethod.Get, $"/api/identity/accounts/{id}", admin))).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(new[] { "analyst" }, unchanged.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
 
         var registered = await identity.RegisteredOrganisationAsync();
-        var granted = await api.SendAsync(Bearer(HttpMethod.Post, $"/api/identity/accounts/{id}/roles", admin,
+        var granted = await api.SendAsync(Requests.Bearer(HttpMethod.Post, $"/api/identity/accounts/{id}/roles", admin,
             JsonContent.Create(new { role = "vendor", vendorOrganisationId = registered })));
         Assert.Equal(HttpStatusCode.OK, granted.StatusCode);
         Assert.Equal(registered, (await granted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("vendorOrganisationId").GetGuid());
@@ -193,24 +193,24 @@ public sealed class StaffAccountTests(IdentityFixture identity)
         using var reporter = identity.Browser();
         var reporterTokens = await SignInForTokensAsync(reporter, await RegisterAsync(reporter));
         var reporterToken = reporterTokens.GetProperty("access_token").GetString()!;
-        Assert.Equal(HttpStatusCode.Forbidden, (await api.SendAsync(Bearer(HttpMethod.Get, "/api/identity/accounts", reporterToken))).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await api.SendAsync(Bearer(HttpMethod.Post, "/api/identity/accounts", reporterToken,
+        Assert.Equal(HttpStatusCode.Forbidden, (await api.SendAsync(Requests.Bearer(HttpMethod.Get, "/api/identity/accounts", reporterToken))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await api.SendAsync(Requests.Bearer(HttpMethod.Post, "/api/identity/accounts", reporterToken,
             JsonContent.Create(new { email = "x@example.org", roles = new[] { "admin" } })))).StatusCode);
-        var me = await api.SendAsync(Bearer(HttpMethod.Get, "/api/identity/me", reporterToken));
+        var me = await api.SendAsync(Requests.Bearer(HttpMethod.Get, "/api/identity/me", reporterToken));
         Assert.Equal(HttpStatusCode.OK, me.StatusCode);
 
         var admin = await AdminTokenAsync();
-        var page = await (await api.SendAsync(Bearer(HttpMethod.Get, "/api/identity/accounts?page=1&pageSize=2", admin))).Content.ReadFromJsonAsync<JsonElement>();
+        var page = await (await api.SendAsync(Requests.Bearer(HttpMethod.Get, "/api/identity/accounts?page=1&pageSize=2", admin))).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(2, page.GetProperty("items").GetArrayLength());
         Assert.True(page.GetProperty("total").GetInt32() >= 2);
-        var badPage = await api.SendAsync(Bearer(HttpMethod.Get, "/api/identity/accounts?pageSize=5000", admin));
+        var badPage = await api.SendAsync(Requests.Bearer(HttpMethod.Get, "/api/identity/accounts?pageSize=5000", admin));
         Assert.Equal(HttpStatusCode.BadRequest, badPage.StatusCode);
         Assert.Equal("application/problem+json", badPage.Content.Headers.ContentType?.MediaType);
 
-        var vendorWithoutOrganisation = await api.SendAsync(Bearer(HttpMethod.Post, "/api/identity/accounts", admin,
+        var vendorWithoutOrganisation = await api.SendAsync(Requests.Bearer(HttpMethod.Post, "/api/identity/accounts", admin,
             JsonContent.Create(new { email = $"v{Guid.NewGuid():N}@example.org", roles = new[] { "vendor" } })));
         Assert.Equal(HttpStatusCode.BadRequest, vendorWithoutOrganisation.StatusCode);
-        var unknownRole = await api.SendAsync(Bearer(HttpMethod.Post, "/api/identity/accounts", admin,
+        var unknownRole = await api.SendAsync(Requests.Bearer(HttpMethod.Post, "/api/identity/accounts", admin,
             JsonContent.Create(new { email = $"v{Guid.NewGuid():N}@example.org", roles = new[] { "root" } })));
         Assert.Equal(HttpStatusCode.BadRequest, unknownRole.StatusCode);
     }
@@ -222,11 +222,11 @@ public sealed class StaffAccountTests(IdentityFixture identity)
         var email = await RegisterAsync(browser);
         var tokens = await SignInForTokensAsync(browser, email);
         using var api = identity.Client();
-        var me = await (await api.SendAsync(Bearer(HttpMethod.Get, "/api/identity/me", tokens.GetProperty("access_token").GetString()!)))
+        var me = await (await api.SendAsync(Requests.Bearer(HttpMethod.Get, "/api/identity/me", tokens.GetProperty("access_token").GetString()!)))
             .Content.ReadFromJsonAsync<JsonElement>();
 
         var admin = await AdminTokenAsync();
-        var disabled = await api.SendAsync(Bearer(HttpMethod.Post, $"/api/identity/accounts/{me.GetProperty("id").GetString()}/disable", admin));
+        var disabled = await api.SendAsync(Requests.Bearer(HttpMethod.Post, $"/api/identity/accounts/{me.GetProperty("id").GetString()}/disable", admin));
         Assert.Equal(HttpStatusCode.OK, disabled.StatusCode);
 
         var (refresh, _) = await OAuth.TokenAsync(api, new Dictionary<string, string>

@@ -1,8 +1,8 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using VulnPlatform.Intake.Reports.Submitting;
+using VulnPlatform.Testing;
 
 namespace VulnPlatform.Intake.Tests;
 
@@ -73,10 +73,6 @@ public sealed class ReporterAccountTests(IntakeFixture intake)
         return (await response.Content.ReadFromJsonAsync<SubmitReportResponse>())!;
     }
 
-    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string url, string? token, HttpContent? content = null)
-    {
-        var request = new HttpRequestMessage(method, url) { Content = content };
-        if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return intake.Client.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string url, string? token, HttpContent? content = null) =>
+        intake.Client.SendAsync(Requests.Bearer(method, url, token, content));
 }

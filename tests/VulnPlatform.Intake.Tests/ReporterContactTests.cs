@@ -1,8 +1,8 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
+using VulnPlatform.Testing;
 
 namespace VulnPlatform.Intake.Tests;
 
@@ -97,12 +97,8 @@ public sealed class ReporterContactTests(IntakeFixture intake)
         Assert.DoesNotContain(intake.Logs.Lines, line => line.Contains(report.FollowUpToken, StringComparison.Ordinal));
     }
 
-    private Task<HttpResponseMessage> GetContactAsync(Guid reportId, string? secret)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Get, $"/internal/reports/{reportId}/contact");
-        if (secret is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", secret);
-        return intake.Client.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> GetContactAsync(Guid reportId, string? secret) =>
+        intake.Client.SendAsync(Requests.Bearer(HttpMethod.Get, $"/internal/reports/{reportId}/contact", secret));
 
     private async Task<long> CountRowsMentioningAsync(string text)
     {

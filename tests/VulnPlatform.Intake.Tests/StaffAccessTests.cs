@@ -1,9 +1,9 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Marten;
 using VulnPlatform.Intake.Reports;
+using VulnPlatform.Testing;
 
 namespace VulnPlatform.Intake.Tests;
 
@@ -63,10 +63,6 @@ public sealed class StaffAccessTests(IntakeFixture intake)
             JsonContent.Create(new { reason = "I want to know." }))).StatusCode);
     }
 
-    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string url, string? token, HttpContent? content = null)
-    {
-        var request = new HttpRequestMessage(method, url) { Content = content };
-        if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return intake.Client.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string url, string? token, HttpContent? content = null) =>
+        intake.Client.SendAsync(Requests.Bearer(method, url, token, content));
 }

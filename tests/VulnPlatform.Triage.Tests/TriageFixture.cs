@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -33,13 +32,8 @@ public sealed class TriageFixture : IAsyncLifetime
 
     public HttpClient Client() => _factory!.CreateClient();
 
-    public HttpRequestMessage Request(HttpMethod method, string url, string? token, HttpContent? content = null, string? ifMatch = null)
-    {
-        var request = new HttpRequestMessage(method, url) { Content = content };
-        if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        if (ifMatch is not null) request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
-        return request;
-    }
+    public HttpRequestMessage Request(HttpMethod method, string url, string? token, HttpContent? content = null, string? ifMatch = null) =>
+        Requests.Bearer(method, url, token, content, ifMatch);
 
     public string AnalystToken => Tokens.Person(Analyst, "analyst");
 

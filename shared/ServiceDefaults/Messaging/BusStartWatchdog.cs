@@ -8,22 +8,14 @@ using Microsoft.Extensions.Options;
 namespace VulnPlatform.ServiceDefaults.Messaging;
 
 /// <summary>
-/// Ends the process when its message bus has not started within <see cref="MessagingOptions.BusStartTimeout"/>.
-/// MassTransit calls the bus started once every receive endpoint is, waits for that without a limit, and
-/// says nothing while it waits. Seen here: an instance started together with a dozen others, while the
-/// broker refused some new quorum queues their first consumer (<c>basic.consume</c>: <c>noproc</c>),
-/// stayed "not started" for good, consuming nothing while its HTTP side answered. A process that ends is
-/// started again by what runs it (Kubernetes, <c>make up</c>, the chaos test's nemesis), and a new start
-/// gets through.
+/// Ends the process (exit code 75) when its message bus does not start within
+/// <see cref="MessagingOptions.BusStartTimeout"/>, or stays unhealthy longer than
+/// <see cref="MessagingOptions.BusDownLimit"/>, or longer than <see cref="MessagingOptions.BusRecoveryGrace"/>
+/// once the broker accepts the service's login again: MassTransit waits for a start without a limit and
+/// does not log in again after a refused login, and a fresh process does. Whatever runs the process
+/// (Kubernetes, Compose, <c>make up</c>) starts it again. Every unhealthy check is logged at Warning
+/// with its count.
 /// </summary>
-/// <para>
-/// Once started, it watches the bus's health: every check the bus is not healthy is logged at Warning
-/// with its count; MassTransit reconnects by itself after the broker was away, but not when the broker
-/// refused its login (seen here: consumers that never tried again until restarted by hand). A bus not
-/// healthy for longer than <see cref="MessagingOptions.BusDownLimit"/>, or for <see cref="MessagingOptions.BusRecoveryGrace"/>
-/// after the broker takes the service's login again (seen here too: endpoints still not back a minute
-/// after a 30-second outage), ends the process the same way, so that a new start logs in again.
-/// </para>
 public sealed class BusStartWatchdog(
     IOptions<MessagingOptions> options, IHostApplicationLifetime lifetime, IServiceProvider services, ILogger<BusStartWatchdog> logger)
     : BackgroundService, IBusObserver
