@@ -13,12 +13,6 @@ public static class GatewayModule
 
     public const string CorsPolicy = "web-clients";
 
-    /// <summary>Route policy: an admin's token.</summary>
-    public const string AdminPolicy = "admin";
-
-    /// <summary>Route policy: an analyst's or coordinator's token (the triage API).</summary>
-    public const string TriageStaffPolicy = "triage-staff";
-
     public static IHostApplicationBuilder AddGateway(this IHostApplicationBuilder builder)
     {
         builder.AddGatewayRateLimits();
@@ -29,10 +23,6 @@ public static class GatewayModule
         // Tokens are checked at the door too (each service checks them again): routes name their
         // policy in configuration (AuthorizationPolicy), the token is forwarded unchanged.
         builder.AddPlatformAuthentication(serviceAudience: PlatformAccess.UserAudience);
-        builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(AdminPolicy, policy => policy.RequireClaim("aud", PlatformAccess.UserAudience).RequireRole(PlatformAccess.Admin))
-            .AddPolicy(TriageStaffPolicy, policy => policy.RequireClaim("aud", PlatformAccess.UserAudience)
-                .RequireRole(PlatformAccess.Analyst, PlatformAccess.Coordinator));
         builder.Services.Configure<SecurityTxtOptions>(builder.Configuration.GetSection(SecurityTxtOptions.Section));
         builder.Services.Configure<AttachmentLimits>(builder.Configuration.GetSection(AttachmentLimits.Section));
         builder.Services.AddReverseProxy()

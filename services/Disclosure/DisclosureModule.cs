@@ -36,7 +36,6 @@ public static class DisclosureModule
         builder.Services.TrustForwardedFor(builder.Configuration, "Disclosure:TrustedProxies", forwardLimit: 1);
         builder.Services.Configure<Pentest.PentestOptions>(builder.Configuration.GetSection(Pentest.PentestOptions.Section));
         var authorization = builder.Services.AddAuthorizationBuilder();
-        AdvisoryEndpoints.AddPolicies(authorization);
         Customers.CustomerEndpoints.AddPolicy(authorization);
         builder.Services.AddValidatorsFromAssemblyContaining<ReviseValidator>(ServiceLifetime.Singleton);
         builder.Services.AddServiceOpenApi(builder.Configuration, ServiceName);

@@ -55,9 +55,7 @@ public static class IntakeModule
             .RequireAssertion(context => context.User.HasScope(GetReporterContactEndpoint.Scope)))
             .AddPolicy(FollowUpAccessEndpoint.FollowUpCheckers, policy => policy
                 .RequireClaim("aud", ServiceName).RequireClaim("client_id", GetReporterContactEndpoint.NotificationClient)
-                .RequireAssertion(context => context.User.HasScope(GetReporterContactEndpoint.Scope)))
-            .AddPolicy(StaffReportAccess.ReportStaff, policy => policy
-                .RequireClaim("aud", PlatformAccess.UserAudience).RequireRole(PlatformAccess.Analyst, PlatformAccess.Coordinator));
+                .RequireAssertion(context => context.User.HasScope(GetReporterContactEndpoint.Scope)));
         builder.Services.Configure<AttachmentOptions>(builder.Configuration.GetSection(AttachmentLimits.Section));
         builder.Services.Configure<RetentionOptions>(builder.Configuration.GetSection(RetentionOptions.Section));
         // Validators hold no state; building their rule trees per request cost measurable CPU.

@@ -51,10 +51,6 @@ public static class NotificationModule
 
         builder.AddEncryptionAtRest();
         builder.AddPlatformAuthentication(ServiceName);
-        builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(WebhookEndpoints.Admins, policy => policy.RequireClaim("aud", PlatformAccess.UserAudience).RequireRole(PlatformAccess.Admin))
-            .AddPolicy(DeliveryEndpoints.TriageStaff, policy => policy
-                .RequireClaim("aud", PlatformAccess.UserAudience).RequireRole(PlatformAccess.Analyst, PlatformAccess.Coordinator));
 
         var services = builder.Services;
         builder.AddServiceTokens("Notification:Client", "notification");

@@ -25,8 +25,6 @@ public static class TriageModule
                 bus => bus.AddConsumersFromNamespaceContaining<ReportSubmittedConsumer>());
 
         builder.AddPlatformAuthentication(ServiceName);
-        builder.Services.AddAuthorizationBuilder().AddPolicy(CaseEndpoints.TriageStaff, policy => policy
-            .RequireClaim("aud", PlatformAccess.UserAudience).RequireRole(PlatformAccess.Analyst, PlatformAccess.Coordinator));
         builder.Services.AddValidatorsFromAssemblyContaining<AcknowledgeValidator>(ServiceLifetime.Singleton);
         builder.Services.AddSingleton(calendar);
         builder.Services.AddSingleton(new SlaSchedule(calendar, sla));

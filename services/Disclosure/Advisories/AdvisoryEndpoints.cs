@@ -40,8 +40,6 @@ public sealed record SetView(Guid Id, string TrackingNumber, PublicationTime? Ti
 /// </summary>
 public static class AdvisoryEndpoints
 {
-    public const string Coordinators = "disclosure-coordinators";
-    public const string Staff = "disclosure-staff";
 
     public static void MapAdvisories(this IEndpointRouteBuilder app)
     {
@@ -55,15 +53,15 @@ public static class AdvisoryEndpoints
             var total = await query.CountAsync(ct);
             var items = await query.OrderByDescending(a => a.UpdatedAt).Skip(paging.Skip).Take(paging.Size).ToListAsync(ct);
             return Results.Ok(paging.Of(items, total));
-        }).RequireAuthorization(Staff).WithName("ListAdvisories");
-        advisories.MapPost("/", DraftAsync).RequireAuthorization(Coordinators).WithValidation<DraftRequest>().WithName("DraftAdvisory");
+        }).RequireAuthorization(PlatformAccess.CaseStaff).WithName("ListAdvisories");
+        advisories.MapPost("/", DraftAsync).RequireAuthorization(PlatformAccess.Coordinators).WithValidation<DraftRequest>().WithName("DraftAdvisory");
         advisories.MapGet("/{publicId}", async (string publicId, IQuerySession session, HttpContext http, CancellationToken ct) =>
         {
             if (await FindAsync(session, publicId, ct) is not { } advisory) return NoSuchAdvisory();
             http.Response.Headers.ETag = $"\"{advisory.Version}\"";
             return Results.Ok(advisory);
-        }).RequireAuthorization(Staff).WithName("GetAdvisory");
-        advisories.MapPut("/{publicId}", ReviseAsync).RequireAuthorization(Coordinators).WithValidation<ReviseRequest>().WithName("ReviseAdvisory");
+        }).RequireAuthorization(PlatformAccess.CaseStaff).WithName("GetAdvisory");
+        advisories.MapPut("/{publicId}", ReviseAsync).RequireAuthorization(PlatformAccess.Coordinators).WithValidation<ReviseRequest>().WithName("ReviseAdvisory");
         advisories.MapGet("/{publicId}/preview/csaf", async (string publicId, IQuerySession session, PublicRecords records, TimeProvider time, CancellationToken ct) =>
         {
             if (await FindAsync(session, publicId, ct) is not { } advisory) return NoSuchAdvisory();
@@ -72,7 +70,7 @@ public static class AdvisoryEndpoints
             var facts = await session.LoadAsync<CaseFacts>(advisory.SetId, ct);
             var preview = records.Build(advisory, set?.Time ?? new PublicationTime(now, "UTC", ""), facts?.AllowedCredit, now);
             return Results.Text(preview.Csaf, "application/json");
-        }).RequireAuthorization(Staff).WithName("PreviewAdvisoryCsaf");
+        }).RequireAuthorization(PlatformAccess.CaseStaff).WithName("PreviewAdvisoryCsaf");
         advisories.MapGet("/{publicId}/preview/html", async (string publicId, string? lang, IQuerySession session, PublicRecords records, TimeProvider time,
             HttpContext http, CancellationToken ct) =>
         {
@@ -84,18 +82,14 @@ public static class AdvisoryEndpoints
             http.Response.Headers.ContentSecurityPolicy = Public.PublicPages.ContentSecurityPolicy.Replace("{style}", Public.PublicPages.StyleHash, StringComparison.Ordinal);
             http.Response.Headers.CacheControl = "no-store";
             return Results.Content(Public.PublicPages.Advisory(preview, lang == "zh-CN" ? "zh-CN" : "en"), "text/html; charset=utf-8");
-        }).RequireAuthorization(Staff).WithName("PreviewAdvisoryPage");
+        }).RequireAuthorization(PlatformAccess.CaseStaff).WithName("PreviewAdvisoryPage");
 
         var sets = app.MapGroup("/api/advisories/sets").WithTags("Publication");
         sets.MapGet("/{trackingNumber}", async (string trackingNumber, IQuerySession session, CancellationToken ct) =>
-            await SetAsync(session, trackingNumber, ct) is { } view ? Results.Ok(view) : NoSuchSet()).RequireAuthorization(Staff).WithName("GetAdvisorySet");
-        sets.MapPut("/{trackingNumber}/schedule", ScheduleAsync).RequireAuthorization(Coordinators).WithValidation<ScheduleRequest>().WithName("ScheduleAdvisories");
-        sets.MapDelete("/{trackingNumber}/schedule", CancelAsync).RequireAuthorization(Coordinators).WithName("CancelAdvisorySchedule");
+            await SetAsync(session, trackingNumber, ct) is { } view ? Results.Ok(view) : NoSuchSet()).RequireAuthorization(PlatformAccess.CaseStaff).WithName("GetAdvisorySet");
+        sets.MapPut("/{trackingNumber}/schedule", ScheduleAsync).RequireAuthorization(PlatformAccess.Coordinators).WithValidation<ScheduleRequest>().WithName("ScheduleAdvisories");
+        sets.MapDelete("/{trackingNumber}/schedule", CancelAsync).RequireAuthorization(PlatformAccess.Coordinators).WithName("CancelAdvisorySchedule");
     }
-
-    public static void AddPolicies(Microsoft.AspNetCore.Authorization.AuthorizationBuilder authorization) => authorization
-        .AddPolicy(Coordinators, policy => policy.RequireClaim("aud", PlatformAccess.UserAudience).RequireRole(PlatformAccess.Coordinator))
-        .AddPolicy(Staff, policy => policy.RequireClaim("aud", PlatformAccess.UserAudience).RequireRole(PlatformAccess.Coordinator, PlatformAccess.Analyst));
 
     private static async Task<IResult> DraftAsync(
         DraftRequest request, ClaimsPrincipal user, IDocumentSession session, AdvisoryIds ids, PublicRecords records, TimeProvider time, IdentityGuard guard,

@@ -43,7 +43,7 @@ public static class CustomerEndpoints
 
     public static void MapCustomers(this IEndpointRouteBuilder app)
     {
-        var customers = app.MapGroup("/api/advisories/customers").WithTags("Customer contacts").RequireAuthorization(Advisories.AdvisoryEndpoints.Coordinators);
+        var customers = app.MapGroup("/api/advisories/customers").WithTags("Customer contacts").RequireAuthorization(PlatformAccess.Coordinators);
         customers.MapGet("/", async (IQuerySession session, int? page, int? pageSize, CancellationToken ct) =>
         {
             var (paging, invalid) = Paging.From(page, pageSize, defaultSize: 50, maxSize: 200);

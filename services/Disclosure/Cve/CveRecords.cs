@@ -57,7 +57,7 @@ public static class CveEndpoints
                 await session.SaveChangesAsync(ct);
                 return Results.Ok(new { cveId, advisory = await session.LoadAsync<Advisory>(advisory.Id, ct) });
             })
-            .RequireAuthorization(AdvisoryEndpoints.Coordinators).WithTags("Advisories").WithName("ReserveCveId");
+            .RequireAuthorization(PlatformAccess.Coordinators).WithTags("Advisories").WithName("ReserveCveId");
 
         // The CVE JSON 5.1 record (metadata and CNA container) of each CVE id of a public advisory.
         app.MapGet("/advisories/{publicId}/cve/{cveId}.json", async (string publicId, string cveId, IQuerySession session, TimeProvider time,

@@ -1,5 +1,6 @@
 using Marten;
 using VulnPlatform.ServiceDefaults.Http;
+using VulnPlatform.ServiceDefaults.Security;
 
 namespace VulnPlatform.Notification.Deliveries;
 
@@ -11,7 +12,6 @@ public sealed record DeliveryView(
 /// <summary><c>GET /api/notifications/reports/{trackingNumber}/deliveries</c>: what was sent about a report, for analysts and coordinators.</summary>
 public static class DeliveryEndpoints
 {
-    public const string TriageStaff = "notification-triage-staff";
     private const int MaxPageSize = 200;
 
     public static void MapDeliveries(this IEndpointRouteBuilder app) =>
@@ -27,5 +27,5 @@ public static class DeliveryEndpoints
                 return Results.Ok(paging.Of(items.Select(d => new DeliveryView(
                     d.Id, d.Template, d.Channel, d.Recipient.Kind, d.Status, d.Attempts, d.QueuedAt, d.SentAt, d.LastError, d.History)).ToList(), total));
             })
-            .WithTags("Deliveries").WithName("ReportDeliveries").RequireAuthorization(TriageStaff);
+            .WithTags("Deliveries").WithName("ReportDeliveries").RequireAuthorization(PlatformAccess.CaseStaff);
 }

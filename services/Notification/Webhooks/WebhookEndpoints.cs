@@ -19,12 +19,11 @@ public sealed record RegisteredWebhook(WebhookView Subscription, string Secret);
 /// <summary><c>/api/notifications/webhooks</c>: admins register, list, disable, enable and remove subscribers.</summary>
 public static class WebhookEndpoints
 {
-    public const string Admins = "notification-admins";
     private const int MaxPageSize = 100;
 
     public static void MapWebhooks(this IEndpointRouteBuilder app)
     {
-        var hooks = app.MapGroup("/api/notifications/webhooks").WithTags("Webhooks").RequireAuthorization(Admins);
+        var hooks = app.MapGroup("/api/notifications/webhooks").WithTags("Webhooks").RequireAuthorization(PlatformAccess.Admins);
         hooks.MapGet("/event-types", () => Results.Ok(WebhookEventTypes.All)).WithName("WebhookEventTypes");
         hooks.MapGet("/", ListAsync).WithName("ListWebhooks");
         hooks.MapPost("/", RegisterAsync).WithName("RegisterWebhook").ProducesProblem(StatusCodes.Status400BadRequest);

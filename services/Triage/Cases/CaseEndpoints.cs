@@ -18,12 +18,11 @@ namespace VulnPlatform.Triage.Cases;
 /// </summary>
 public static class CaseEndpoints
 {
-    public const string TriageStaff = "triage-staff";
     private const int MaxPageSize = 200;
 
     public static void MapCaseEndpoints(this IEndpointRouteBuilder app)
     {
-        var cases = app.MapGroup("/api/triage/cases").WithTags("Cases").RequireAuthorization(TriageStaff);
+        var cases = app.MapGroup("/api/triage/cases").WithTags("Cases").RequireAuthorization(PlatformAccess.CaseStaff);
         cases.MapGet("/", QueueAsync).WithName("CaseQueue");
         TriageMetrics.MapMetrics(cases);
         cases.MapGet("/{trackingNumber}", GetAsync).WithName("GetCase");

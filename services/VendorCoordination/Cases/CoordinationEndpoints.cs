@@ -147,7 +147,7 @@ public static class CoordinationEndpoints
 
     public static void MapCoordination(this IEndpointRouteBuilder app)
     {
-        var cases = app.MapGroup("/api/coordination/cases").WithTags("Coordination").RequireAuthorization(CoordinationAccess.Coordinators);
+        var cases = app.MapGroup("/api/coordination/cases").WithTags("Coordination").RequireAuthorization(PlatformAccess.Coordinators);
         cases.MapGet("/", async (IQuerySession session, bool? overdue, bool? held, int? page, int? pageSize, CancellationToken ct) =>
             {
                 var query = session.Query<CoordinationCase>().AsQueryable();

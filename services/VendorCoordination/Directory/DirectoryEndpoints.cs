@@ -48,7 +48,7 @@ public static class DirectoryEndpoints
 
     public static void MapDirectory(this IEndpointRouteBuilder app)
     {
-        var vendors = app.MapGroup("/api/coordination/vendors").WithTags("Vendor directory").RequireAuthorization(CoordinationAccess.Coordinators);
+        var vendors = app.MapGroup("/api/coordination/vendors").WithTags("Vendor directory").RequireAuthorization(PlatformAccess.Coordinators);
         vendors.MapGet("/", ListAsync).WithName("ListVendors");
         vendors.MapPost("/", RegisterAsync).WithValidation<OrganisationRequest>().WithName("RegisterVendor");
         vendors.MapGet("/suggestions", SuggestAsync).WithName("SuggestVendors");

@@ -40,6 +40,12 @@ public static class PlatformAccess
     public const string SignedIn = "signed-in";
     /// <summary>Policy: analyst, coordinator or admin.</summary>
     public const string Staff = "staff";
+    /// <summary>Policy: an analyst or a coordinator (the people who handle reports and cases).</summary>
+    public const string CaseStaff = "case-staff";
+    /// <summary>Policy: a coordinator.</summary>
+    public const string Coordinators = "coordinators";
+    /// <summary>Policy: an admin.</summary>
+    public const string Admins = "admins";
 
     public static string? AccountId(this ClaimsPrincipal user) =>
         user.Identity?.IsAuthenticated == true && user.HasClaim("aud", UserAudience) ? user.FindFirst("sub")?.Value : null;
@@ -102,7 +108,11 @@ public static class PlatformAuthentication
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(PlatformAccess.SignedIn, policy => policy.RequireAuthenticatedUser().RequireClaim("aud", PlatformAccess.UserAudience))
             .AddPolicy(PlatformAccess.Staff, policy => policy.RequireClaim("aud", PlatformAccess.UserAudience)
-                .RequireRole(PlatformAccess.Analyst, PlatformAccess.Coordinator, PlatformAccess.Admin));
+                .RequireRole(PlatformAccess.Analyst, PlatformAccess.Coordinator, PlatformAccess.Admin))
+            .AddPolicy(PlatformAccess.CaseStaff, policy => policy.RequireClaim("aud", PlatformAccess.UserAudience)
+                .RequireRole(PlatformAccess.Analyst, PlatformAccess.Coordinator))
+            .AddPolicy(PlatformAccess.Coordinators, policy => policy.RequireClaim("aud", PlatformAccess.UserAudience).RequireRole(PlatformAccess.Coordinator))
+            .AddPolicy(PlatformAccess.Admins, policy => policy.RequireClaim("aud", PlatformAccess.UserAudience).RequireRole(PlatformAccess.Admin));
         return builder;
     }
 

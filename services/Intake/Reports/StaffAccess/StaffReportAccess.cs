@@ -26,11 +26,10 @@ public sealed class RevealRequestValidator : AbstractValidator<RevealRequest>
 /// </summary>
 public static class StaffReportAccess
 {
-    public const string ReportStaff = "report-staff";
 
     public static void MapStaffReportAccess(this IEndpointRouteBuilder app)
     {
-        var reports = app.MapGroup("/api/staff/reports").WithTags("Staff").RequireAuthorization(ReportStaff);
+        var reports = app.MapGroup("/api/staff/reports").WithTags("Staff").RequireAuthorization(PlatformAccess.CaseStaff);
         reports.MapGet("/{trackingNumber}/attachments/{attachmentId:guid}", DownloadAsync).WithName("StaffDownloadAttachment")
             .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream").ProducesProblem(StatusCodes.Status404NotFound);
         reports.MapPost("/{trackingNumber}/reveal", RevealAsync).WithName("RevealReporter").WithValidation<RevealRequest>()
