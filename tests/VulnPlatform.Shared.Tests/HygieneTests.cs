@@ -56,6 +56,7 @@ public sealed class HygieneTests
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
         builder.AddServiceDefaults();
+        builder.Services.AddEventStoreConflicts(); // as AddMartenDefaults does
         await using var app = builder.Build();
         app.UseProblemDetailsDefaults();
         app.MapPost("/things/{id:guid}", (Guid id) => { throw new ConcurrencyException(typeof(object), id); });

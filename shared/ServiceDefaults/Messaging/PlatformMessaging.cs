@@ -53,6 +53,7 @@ public static class PlatformMessaging
         services.AddSingleton<RelayMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<RelayMonitor>());
         services.AddSingleton<RelayOperations>();
+        services.AddSingleton<IDefaultEndpoints, RelayOperationsEndpoints>();
         services.AddHealthChecks().AddCheck<RelayMonitor>("relay", tags: [ServiceDefaultsExtensions.ReadyTag]);
         services.AddSingleton<IMaintenanceTask, InboxCleanup>();
         services.AddHostedService<MaintenanceService>();

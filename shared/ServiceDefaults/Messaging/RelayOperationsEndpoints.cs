@@ -24,11 +24,13 @@ public sealed class ReplayRequestValidator : AbstractValidator<ReplayRequest>
 /// The relay's operator endpoints, internal (never routed by the gateway) and for the <c>operator</c>
 /// client only: <c>deploy/local/ops.sh</c> calls them.
 /// </summary>
-public static class RelayOperationsEndpoints
+public sealed class RelayOperationsEndpoints : IDefaultEndpoints
 {
     public const string OperatorClient = "operator";
 
-    public static void MapRelayOperations(this IEndpointRouteBuilder app)
+    public void Map(WebApplication app) => MapRelayOperations(app);
+
+    public static void MapRelayOperations(IEndpointRouteBuilder app)
     {
         var relay = app.MapGroup("/internal/relay").RequireInternalClient(OperatorClient).ExcludeFromDescription();
         relay.MapGet("/dead-letters", async (RelayOperations operations, CancellationToken ct) =>

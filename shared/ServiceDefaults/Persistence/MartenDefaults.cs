@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Weasel.Core;
+using VulnPlatform.ServiceDefaults.Http;
 
 namespace VulnPlatform.ServiceDefaults.Persistence;
 
@@ -22,6 +23,10 @@ public static class MartenDefaults
     /// trace context of the request that appended an event), LISTEN/NOTIFY so the async daemon
     /// reacts to appends at once, and sessions that stamp the current trace on what they append.
     /// </summary>
+    /// <summary>A refused expected version (<c>If-Match</c>, a concurrent append) answers 409, not 500.</summary>
+    public static IServiceCollection AddEventStoreConflicts(this IServiceCollection services) =>
+        services.Configure<ConflictExceptions>(conflicts => conflicts.Types.Add(typeof(ConcurrencyException)));
+
     public static MartenServiceCollectionExtensions.MartenConfigurationExpression AddMartenDefaults(
         this IHostApplicationBuilder builder, Action<StoreOptions> configure)
     {
@@ -30,6 +35,7 @@ public static class MartenDefaults
                 $"ConnectionStrings:{ConnectionStringName} is not set; give the service its own PostgreSQL database.");
 
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        builder.Services.AddEventStoreConflicts();
         builder.Services.AddHealthChecks().AddNpgSql(
             sp => sp.GetRequiredService<NpgsqlDataSource>(),
             name: "postgresql",

@@ -6,7 +6,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using VulnPlatform.ServiceDefaults.Http;
-using VulnPlatform.ServiceDefaults.Messaging;
 using VulnPlatform.ServiceDefaults.Telemetry;
 
 namespace VulnPlatform.ServiceDefaults;
@@ -39,10 +38,7 @@ public static class ServiceDefaultsExtensions
             Predicate = r => r.Tags.Contains(ReadyTag),
             ResponseWriter = WriteHealthAsync,
         });
-        if (app.Services.GetService<RelayOperations>() is not null)
-        {
-            app.MapRelayOperations();
-        }
+        foreach (var endpoints in app.Services.GetServices<IDefaultEndpoints>()) endpoints.Map(app);
         return app;
     }
 
@@ -53,4 +49,10 @@ public static class ServiceDefaultsExtensions
             status = report.Status.ToString(),
             checks = report.Entries.Select(entry => new { name = entry.Key, status = entry.Value.Status.ToString(), description = entry.Value.Exception is null ? entry.Value.Description : null }),
         });
+}
+
+/// <summary>Endpoints a platform library adds to every process that uses it (the relay's operator endpoints, for one).</summary>
+public interface IDefaultEndpoints
+{
+    void Map(WebApplication app);
 }

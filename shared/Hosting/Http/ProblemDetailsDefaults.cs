@@ -57,7 +57,8 @@ public static class ProblemDetailsDefaults
         {
             // A refused concurrent change is an expected outcome, not an incident: the handler logs
             // it as one line at most, instead of the framework's error entry with a stack trace.
-            SuppressDiagnosticsCallback = context => ProblemExceptionHandler.IsExpected(context.Exception),
+            SuppressDiagnosticsCallback = context => ProblemExceptionHandler.IsExpected(context.Exception,
+                context.HttpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<ConflictExceptions>>().Value),
         });
         app.UseStatusCodePages();
         if (answerHeadAsGet)

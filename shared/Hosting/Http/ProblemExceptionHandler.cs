@@ -1,8 +1,8 @@
 using System.Text.Json;
-using JasperFx;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace VulnPlatform.ServiceDefaults.Http;
 
@@ -10,12 +10,12 @@ namespace VulnPlatform.ServiceDefaults.Http;
 /// Turns exceptions that a request's shape can cause into their 4xx problem; anything else is a
 /// logged 500 whose body says nothing about the internals.
 /// </summary>
-public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger)
-    : IExceptionHandler
+public sealed class ProblemExceptionHandler(
+    IProblemDetailsService problems, IOptions<ConflictExceptions> conflicts, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
     /// <summary>Exceptions a request can cause by its shape or timing: answered as 4xx, never logged as errors.</summary>
-    public static bool IsExpected(Exception exception) =>
-        exception is BadHttpRequestException or JsonException or ConcurrencyException;
+    public static bool IsExpected(Exception exception, ConflictExceptions conflicts) =>
+        exception is BadHttpRequestException or JsonException || conflicts.Matches(exception);
 
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
@@ -23,7 +23,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         {
             BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == 413 ? "Request body too large" : "Malformed request"),
             JsonException => (StatusCodes.Status400BadRequest, "Malformed JSON"),
-            ConcurrencyException =>
+            _ when conflicts.Value.Matches(exception) =>
                 (StatusCodes.Status409Conflict, "The resource was changed by someone else; reload and retry"),
             System.Security.Cryptography.CryptographicException =>
                 (StatusCodes.Status500InternalServerError, "Stored data failed its integrity check"),
@@ -34,7 +34,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         {
             logger.LogError(exception, "Unhandled exception for {Method} {Path}", context.Request.Method, context.Request.Path);
         }
-        else if (exception is ConcurrencyException)
+        else if (conflicts.Value.Matches(exception))
         {
             logger.LogInformation("Refused a concurrent change to {Path}", context.Request.Path);
         }
@@ -57,4 +57,15 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             },
         });
     }
+}
+
+/// <summary>
+/// The exceptions that mean "someone else changed it first" (answered 409): the event store registers
+/// its own (<c>AddMartenDefaults</c>), so hosting needs no persistence library.
+/// </summary>
+public sealed class ConflictExceptions
+{
+    public List<Type> Types { get; } = [];
+
+    public bool Matches(Exception exception) => Types.Exists(type => type.IsInstanceOfType(exception));
 }
