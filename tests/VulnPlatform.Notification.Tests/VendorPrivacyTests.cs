@@ -184,7 +184,7 @@ public sealed class VendorPrivacyTests(NotificationFixture fixture)
         Assert.DoesNotContain("Wang", view.GetRawText());
 
         var download = await fixture.Coordination.SendAsync(fixture.Request(HttpMethod.Get, $"/api/coordination/vendor/cases/{trackingNumber}/files/{attachment}", mineToken));
-        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        Assert.True(download.StatusCode == HttpStatusCode.OK, $"{(int)download.StatusCode}: {await download.Content.ReadAsStringAsync()}");
         Assert.Equal(poc, await download.Content.ReadAsByteArrayAsync());
         Assert.Equal($"{trackingNumber}-file-1.py", download.Content.Headers.ContentDisposition?.FileNameStar ?? download.Content.Headers.ContentDisposition?.FileName);
         Assert.Equal("nosniff", download.Headers.GetValues("X-Content-Type-Options").Single());

@@ -386,7 +386,8 @@ public static class CoordinationEndpoints
 
     /// <summary>A file shared with the caller's organisation, streamed from Intake as a download (Intake records that the vendor received it).</summary>
     private static async Task<IResult> DownloadAsync(
-        string trackingNumber, Guid attachmentId, ClaimsPrincipal user, IQuerySession session, ReporterIdentities intake, HttpContext http, CancellationToken ct)
+        string trackingNumber, Guid attachmentId, ClaimsPrincipal user, IQuerySession session, ReporterIdentities intake, HttpContext http,
+        ILogger<ReporterIdentities> logger, CancellationToken ct)
     {
         var organisation = CoordinationAccess.OrganisationOf(user);
         if (await FindAsync(session, trackingNumber, ct) is not { } c || c.NotifiedVendor(organisation) is not { } vendor
@@ -401,6 +402,8 @@ public static class CoordinationEndpoints
         {
             var status = (int)response.StatusCode;
             response.Dispose();
+            logger.LogWarning("Intake answered {Status} for attachment {AttachmentId} of case {TrackingNumber}, fetched for a vendor",
+                status, attachmentId, trackingNumber);
             return status == StatusCodes.Status410Gone
                 ? Results.Problem(statusCode: StatusCodes.Status410Gone, type: ProblemTypes.Base + "erased",
                     title: "File erased", detail: "The reporter's data, this file included, was erased.")
