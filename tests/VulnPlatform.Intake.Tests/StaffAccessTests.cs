@@ -40,6 +40,56 @@ public sealed class StaffAccessTests(IntakeFixture intake)
     }
 
     [Fact]
+    public async Task A_download_whose_access_record_meets_another_write_to_the_report_is_served_and_both_are_kept()
+    {
+        var report = await intake.SubmitAsync(Reports.Valid());
+        var upload = await intake.Client.SendAsync(intake.Reporter(HttpMethod.Post, report, "/attachments",
+            Uploads.Multipart(new UploadFile("poc.txt", "proof"u8.ToArray()))));
+        var attachmentId = (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("attachments")[0].GetProperty("id").GetGuid();
+
+        // The access record is held between reading the stream's version and writing the event (a trigger
+        // that waits), while another write to the report lands: a consumer adding a vendor's notice.
+        await ExecuteAsync("""
+            create function test_hold_access() returns trigger language plpgsql as $$
+            begin if new.type = 'attachment_accessed' then perform pg_sleep(2); end if; return new; end $$;
+            create trigger test_hold_access before insert on mt_events for each row execute function test_hold_access();
+            """);
+        try
+        {
+            var download = SendAsync(HttpMethod.Get, $"/api/staff/reports/{report.TrackingNumber}/attachments/{attachmentId}", intake.Tokens.Person(_analyst, "analyst"));
+            Assert.True(await Eventually.HoldsAsync(async () =>
+                await intake.CountAsync("select count(*) from pg_stat_activity where datname = current_database() and wait_event = 'PgSleep'") > 0,
+                TimeSpan.FromSeconds(30)), "the access record was never held");
+            await using (var consumer = intake.Store.LightweightSession())
+            {
+                var stream = await consumer.Events.FetchForExclusiveWriting<Report>(report.ReportId);
+                stream.AppendOne(new SharedWithVendor(report.ReportId, report.TrackingNumber, Guid.NewGuid(), "Acme PSIRT", "A notice.", DateTimeOffset.UtcNow));
+                await consumer.SaveChangesAsync();
+            }
+
+            var response = await download;
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            Assert.Equal("proof", await response.Content.ReadAsStringAsync());
+            await using var session = intake.Store.QuerySession();
+            var events = (await session.Events.FetchStreamAsync(report.ReportId)).Select(e => e.Data).ToList();
+            Assert.Single(events.OfType<AttachmentAccessed>());
+            Assert.Single(events.OfType<SharedWithVendor>());
+        }
+        finally
+        {
+            await ExecuteAsync("drop trigger test_hold_access on mt_events; drop function test_hold_access();");
+        }
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(intake.Database);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    [Fact]
     public async Task The_reporters_identity_is_revealed_only_on_a_request_with_a_reason_and_the_reveal_is_recorded()
     {
         var report = await intake.SubmitAsync(Reports.Valid());

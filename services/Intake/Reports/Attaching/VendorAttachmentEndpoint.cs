@@ -41,8 +41,7 @@ public static class VendorAttachmentEndpoint
             return Results.Problem(statusCode: StatusCodes.Status404NotFound, type: ProblemTypes.NotFound, title: "Not found", detail: "No report or attachment matches.");
         }
         var vendor = accessedFor is { Length: > 0 and <= 100 } && TextRules.IsClean(accessedFor, allowLineBreaks: false) ? accessedFor : null;
-        session.Events.Append(view.Id, new AttachmentAccessed(view.Id, attachment.Id, new Actor(ActorKinds.Vendor, vendor), time.GetUtcNow()));
-        await session.SaveChangesAsync(cancellationToken);
+        await AccessRecords.RecordAsync(session, view.Id, new AttachmentAccessed(view.Id, attachment.Id, new Actor(ActorKinds.Vendor, vendor), time.GetUtcNow()), cancellationToken);
         return await DownloadAttachmentEndpoint.ServeAsync(view, attachment, context, session, vault, keys, loggers, cancellationToken);
     }
 }

@@ -45,8 +45,7 @@ public static class StaffReportAccess
         {
             return NotFound();
         }
-        session.Events.Append(view.Id, new AttachmentAccessed(view.Id, attachment.Id, Staff(user), time.GetUtcNow()));
-        await session.SaveChangesAsync(cancellationToken);
+        await AccessRecords.RecordAsync(session, view.Id, new AttachmentAccessed(view.Id, attachment.Id, Staff(user), time.GetUtcNow()), cancellationToken);
         return await DownloadAttachmentEndpoint.ServeAsync(view, attachment, context, session, vault, keys, loggers, cancellationToken);
     }
 
@@ -58,8 +57,7 @@ public static class StaffReportAccess
         if (await ReporterAccess.ByTrackingNumberAsync(session, trackingNumber, cancellationToken) is not { } view) return NotFound();
         return await ReporterContacts.AnswerAsync(session, keys, view, "The reporter left no contact details.", async () =>
         {
-            session.Events.Append(view.Id, new ReporterIdentityRevealed(view.Id, request.Reason!.Trim(), Staff(user), time.GetUtcNow()));
-            await session.SaveChangesAsync(cancellationToken);
+            await AccessRecords.RecordAsync(session, view.Id, new ReporterIdentityRevealed(view.Id, request.Reason!.Trim(), Staff(user), time.GetUtcNow()), cancellationToken);
         }, cancellationToken);
     }
 
